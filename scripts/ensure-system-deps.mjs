@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Installs the system programs the test suite drives for real (nginx for the lab's ingress and
+// stop-signal scenarios, Chromium for the HTML report test, util-linux's unshare for PID-1
+// tests). Debian packages only, never a downloaded browser. Where installation is impossible
+// (not root, no apt-get), it says so loudly and the tests that need the program skip with the
+// same message.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const wanted = [
+  { bin: '/usr/sbin/nginx', pkg: 'nginx-light', alt: 'nginx', why: 'lab nginx scenarios and proxy benchmark' },
+  { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
+  { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
+];
+
+const missing = wanted.filter((w) => !existsSync(w.bin));
+if (missing.length === 0) process.exit(0);
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+if (process.env.ZERODROP_SKIP_SYSTEM_DEPS === '1' || !isRoot || !hasApt) {
+  const reason = process.env.ZERODROP_SKIP_SYSTEM_DEPS === '1' ? 'ZERODROP_SKIP_SYSTEM_DEPS=1' : !isRoot ? 'not running as root' : 'no apt-get';
+  const banner = '!'.repeat(78);
+  process.stderr.write(`${banner}\n!! cannot install ${missing.map((m) => m.pkg).join(', ')} (${reason}).\n`);
+  for (const m of missing) process.stderr.write(`!!   ${m.bin} missing: tests for the ${m.why} will SKIP\n`);
+  process.stderr.write(`${banner}\n`);
+  process.exit(0);
+}
+
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+const run = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+process.stderr.write(`installing ${missing.map((m) => m.pkg).join(', ')} with apt-get (needed by the test suite)\n`);
+try {
+  run(['update', '-qq']);
+  run(['install', '-y', '-qq', '--no-install-recommends', ...missing.map((m) => m.pkg)]);
+} catch {
+  try {
+    // nginx-light is not in every Debian release; fall back to the plain package names.
+    run(['install', '-y', '-qq', '--no-install-recommends', ...missing.map((m) => m.alt ?? m.pkg)]);
+  } catch (err) {
+    process.stderr.write(`!! apt-get failed (${err.message}); tests that need these programs will SKIP\n`);
+  }
+}
+// Debian's nginx package starts a system nginx on port 80; the tests run their own instances.
+spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl stop nginx 2>/dev/null; pkill -x nginx 2>/dev/null; true'], { stdio: 'ignore' });

@@ -1,0 +1,97 @@
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { ZerodropError, ExitCode } from '../errors.js';
+import type { EventBody, ZerodropEvent } from './schema.js';
+
+export type EventListener = (event: ZerodropEvent) => void;
+
+/**
+ * An in-process event bus with an optional NDJSON sink. Producers call `emit`; renderers
+ * (terminal view, NDJSON file, report) subscribe. Timestamps come from one monotonic clock per
+ * run so that every lane of a report shares the same axis.
+ */
+export class EventStream {
+  private readonly listeners = new Set<EventListener>();
+  private readonly origin: number;
+  readonly run: string;
+
+  constructor(run: string, origin: number = performance.now()) {
+    this.run = run;
+    this.origin = origin;
+  }
+
+  /** Milliseconds since this run's t=0. */
+  now(): number {
+    return Math.round((performance.now() - this.origin) * 1000) / 1000;
+  }
+
+  /** Converts a `performance.now()` reading into this run's time axis. */
+  at(performanceNow: number): number {
+    return Math.round((performanceNow - this.origin) * 1000) / 1000;
+  }
+
+  emit(body: EventBody, t: number = this.now()): ZerodropEvent {
+    const event = { t, run: this.run, ...body } as ZerodropEvent;
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Appends events as NDJSON to a file. Opened once, never overwrites without the caller asking. */
+export class NdjsonSink {
+  private readonly out: WriteStream;
+
+  constructor(path: string) {
+    this.out = createWriteStream(path, { flags: 'w' });
+  }
+
+  write = (event: ZerodropEvent): void => {
+    this.out.write(`${JSON.stringify(event)}\n`);
+  };
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+}
+
+const KNOWN_TYPES = new Set(['run-start', 'run-end', 'pod', 'container', 'endpoint', 'rollout', 'request', 'load', 'note']);
+
+/** Reads an NDJSON event file; a malformed line is a usage error naming the file and line. */
+export function readEventsFile(path: string): ZerodropEvent[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ZerodropError('events-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      exitCode: ExitCode.usage,
+    });
+  }
+  return parseEvents(text, path);
+}
+
+export function parseEvents(text: string, file = '<events>'): ZerodropEvent[] {
+  const events: ZerodropEvent[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ZerodropError('events-malformed', 'not a JSON event (expected NDJSON written by zerodrop lab --events)', {
+        position: { file, line: i + 1 },
+      });
+    }
+    const v = value as Partial<ZerodropEvent>;
+    if (typeof v !== 'object' || v === null || typeof v.t !== 'number' || typeof v.run !== 'string' || !KNOWN_TYPES.has(String(v.type))) {
+      throw new ZerodropError('events-malformed', 'event lacks t, run or a known type', { position: { file, line: i + 1 } });
+    }
+    events.push(v as ZerodropEvent);
+  }
+  return events;
+}

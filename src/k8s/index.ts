@@ -9,3 +9,4 @@ export * from './features.js';
 export * from './images.js';
 export * from './signals.js';
 export * from './objects.js';
+export * from './rollingUpdate.js';

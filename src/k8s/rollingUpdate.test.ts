@@ -50,13 +50,13 @@ describe('rollingUpdateStep (rolling.go rolloutRolling)', () => {
     expect(step).toEqual({ newReplicas: 0, oldReplicas: [0], action: 'scale-down-old' });
   });
 
-  it.each([
+  it.each<[number, number | string, number | string]>([
     [4, '25%', '25%'],
     [3, '25%', '25%'],
     [1, 0, 1],
     [10, '25%', '25%'],
     [5, 2, 0],
-  ] as const)('a full simulated rollout of %i replicas with surge %s / unavailable %s never breaks its fenceposts', (replicas, surge, unavailable) => {
+  ])('a full simulated rollout of %i replicas with surge %s / unavailable %s never breaks its fenceposts', (replicas, surge, unavailable) => {
     const f = resolveFenceposts(replicas, surge, unavailable);
     const newRS = { replicas: 0, available: 0 };
     const old = { replicas, available: replicas };

@@ -1,0 +1,207 @@
+import { usageError, type SourcePosition } from '../../errors.js';
+import { deploymentDefaults } from '../../k8s/apiDefaults.js';
+import { resolveFenceposts } from '../../k8s/fenceposts.js';
+import { parseImageRef, officialImageStopSignal } from '../../k8s/images.js';
+import { isLiteralZero, IntOrPercentError, type IntOrPercent } from '../../k8s/intOrPercent.js';
+import { isNativeSidecar, podTemplateOf, selectorMatches, type Container, type KubeObject, type PodSpec } from '../../k8s/objects.js';
+import { resolveProbe, type Probe } from '../../k8s/probes.js';
+import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../k8s/shutdownTimeline.js';
+import { normaliseSignal } from '../../k8s/signals.js';
+import type { DeploymentSettings } from '../controllers/deployment.js';
+import { splitCommand } from '../pods/command.js';
+import type { ContainerPlan, PodPlan } from '../pods/plan.js';
+import type { SourcedObject } from './manifests.js';
+
+/** What the lab runs for an image: a command line, and the image's STOPSIGNAL when it sets one. */
+export interface ImageCommand {
+  command: string;
+  stopSignal?: string;
+}
+export type ImageMap = Record<string, ImageCommand>;
+
+/** The change a run rolls out: a restart (new template revision) or a new image for a container. */
+export type RolloutChange = { kind: 'restart' } | { kind: 'image'; container?: string; image: string };
+
+export interface LabWorkload {
+  deployment: DeploymentSettings;
+  /** The Deployment and every other object, for the audit. */
+  objects: KubeObject[];
+  initial: PodPlan;
+  next: PodPlan;
+  /** Where the Deployment was defined, for messages. */
+  source: SourcePosition;
+}
+
+export interface WorkloadOptions {
+  images: ImageMap;
+  rollout: RolloutChange;
+  /** Working directory of every container and exec hook (the lab file's directory). */
+  cwd: string;
+  pidNamespace?: boolean;
+}
+
+/**
+ * Turns manifests into what the lab runs, validating everything first so that a bad manifest or an
+ * unmapped image is one clear error before any process starts.
+ */
+export function buildWorkload(sourced: readonly SourcedObject[], options: WorkloadOptions): LabWorkload {
+  const deployments = sourced.filter((s) => s.object.kind === 'Deployment');
+  if (deployments.length === 0) {
+    const where = sourced[0] ? `${sourced[0].file}: ` : '';
+    throw usageError('lab-no-deployment', `${where}no Deployment found; the lab replays a Deployment's rolling update`);
+  }
+  if (deployments.length > 1) {
+    const names = deployments.map((d) => `${d.object.metadata?.name ?? '?'} (${d.file}:${d.line})`).join(', ');
+    throw usageError('lab-many-deployments', `the lab runs one Deployment at a time, found ${deployments.length}: ${names}`);
+  }
+  const d = deployments[0]!;
+  const at: SourcePosition = { file: d.file, line: d.line };
+  const obj = d.object;
+  const name = obj.metadata?.name ?? 'app';
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const defaults = deploymentDefaults(String(obj.apiVersion ?? 'apps/v1'));
+  const replicas = spec.replicas === undefined ? 1 : spec.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) throw usageError('lab-bad-replicas', `Deployment ${name}: replicas must be a whole number ≥ 1 for a rollout, got ${JSON.stringify(replicas)}`, at);
+  if (replicas > 20) throw usageError('lab-too-many-replicas', `Deployment ${name}: ${replicas} replicas is more processes than the lab runs on one machine (max 20)`, at);
+
+  const strategy = (spec.strategy ?? {}) as { type?: string; rollingUpdate?: { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent } };
+  const type = strategy.type ?? 'RollingUpdate';
+  if (type !== 'RollingUpdate' && type !== 'Recreate') throw usageError('lab-bad-strategy', `Deployment ${name}: strategy.type must be RollingUpdate or Recreate, got ${type}`, at);
+  const maxSurge = strategy.rollingUpdate?.maxSurge ?? defaults.maxSurge;
+  const maxUnavailable = strategy.rollingUpdate?.maxUnavailable ?? defaults.maxUnavailable;
+  // §3.1 validation: both literally zero is rejected by the API server.
+  if (type === 'RollingUpdate' && isLiteralZero(maxSurge) && isLiteralZero(maxUnavailable)) throw usageError('lab-bad-strategy', `Deployment ${name}: maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this, §3.1)`, at);
+  let fenceposts;
+  try {
+    fenceposts = resolveFenceposts(replicas, maxSurge, maxUnavailable);
+  } catch (err) {
+    if (err instanceof IntOrPercentError) throw usageError('lab-bad-strategy', `Deployment ${name}: ${err.message}`, at);
+    throw err;
+  }
+  const minReadySeconds = numberField(spec.minReadySeconds, defaults.minReadySeconds, 'minReadySeconds', name, at);
+  const progressDeadlineSeconds = spec.progressDeadlineSeconds === undefined ? defaults.progressDeadlineSeconds : numberField(spec.progressDeadlineSeconds, 600, 'progressDeadlineSeconds', name, at);
+  if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= minReadySeconds) throw usageError('lab-bad-deadline', `Deployment ${name}: progressDeadlineSeconds must be greater than minReadySeconds (§3.1)`, at);
+
+  const template = podTemplateOf(obj);
+  const podSpec = template?.spec;
+  if (!podSpec || !Array.isArray(podSpec.containers) || podSpec.containers.length === 0) throw usageError('lab-no-containers', `Deployment ${name}: spec.template.spec.containers is empty`, at);
+  const servicePort = findServicePort(sourced, template?.metadata?.labels, podSpec);
+
+  const initial = buildPodPlan('rev1', podSpec, servicePort, options, name, at);
+  const next = nextPlan(initial, podSpec, servicePort, options, name, at);
+  return {
+    deployment: { name, replicas, strategy: type, fenceposts, minReadySeconds, progressDeadlineSeconds },
+    objects: sourced.map((s) => s.object),
+    initial,
+    next,
+    source: at,
+  };
+}
+
+function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, name: string, at: SourcePosition): PodPlan {
+  const change = options.rollout;
+  if (change.kind === 'restart') return { ...initial, revision: 'rev2' };
+  const containers = podSpec.containers!.map((c) => ({ ...c }));
+  const target = change.container ? containers.find((c) => c.name === change.container) : containers[0];
+  if (!target) throw usageError('lab-bad-rollout', `--rollout image: Deployment ${name} has no container named ${change.container}`, at);
+  target.image = change.image;
+  return buildPodPlan('rev2', { ...podSpec, containers }, servicePort, options, name, at);
+}
+
+function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, deployment: string, at: SourcePosition): PodPlan {
+  const grace = podSpec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
+  if (typeof grace !== 'number' || grace < 0) throw usageError('lab-bad-grace', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
+  const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, options, deployment, at));
+  const ignoredInit = (podSpec.initContainers ?? []).filter((c) => !isNativeSidecar(c));
+  if (ignoredInit.length > 0) throw usageError('lab-init-containers', `Deployment ${deployment}: the lab runs native sidecars (restartPolicy: Always) but not run-to-completion init containers (${ignoredInit.map((c) => c.name).join(', ')})`, at);
+  const containers = podSpec.containers!.map((c) => buildContainer(c, grace, options, deployment, at));
+  const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
+  if (options.pidNamespace) plan.pidNamespace = true;
+  return plan;
+}
+
+function buildContainer(c: Container, grace: number, options: WorkloadOptions, deployment: string, at: SourcePosition): ContainerPlan {
+  const cname = c.name ?? '?';
+  if (!c.image) throw usageError('lab-no-image', `Deployment ${deployment}: container ${cname} has no image`, at);
+  const mapped = lookupImage(options.images, c.image);
+  if (!mapped) {
+    throw usageError(
+      'lab-unmapped-image',
+      `container ${cname} uses image ${c.image}, which the lab cannot run: map it to a command with --run ${parseImageRef(c.image).repository}=COMMAND (or an images: entry in a lab file)`,
+      at,
+    );
+  }
+  const argv = [...splitCommand(mapped.command), ...(c.args ?? []).map(String)];
+  const env: Record<string, string> = {};
+  for (const e of c.env ?? []) if (e.name && e.value !== undefined) env[e.name] = String(e.value);
+  // Stop signal precedence (§1.2 step 4.6, §5.4): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.
+  const specSignal = c.lifecycle?.stopSignal ? normaliseSignal(c.lifecycle.stopSignal) : undefined;
+  const imageSignal = mapped.stopSignal ? normaliseSignal(mapped.stopSignal) : officialImageStopSignal(parseImageRef(c.image));
+  const stopSignal = (specSignal ?? imageSignal ?? 'SIGTERM') as NodeJS.Signals;
+  if (!isKnownSignal(stopSignal)) throw usageError('lab-bad-signal', `container ${cname}: unknown stop signal ${stopSignal}`, at);
+  const preStop = c.lifecycle?.preStop;
+  if (preStop?.sleep && typeof preStop.sleep.seconds === 'number' && preStop.sleep.seconds > grace) {
+    throw usageError('lab-bad-sleep', `container ${cname}: preStop sleep.seconds (${preStop.sleep.seconds}) must not exceed terminationGracePeriodSeconds (${grace}) (the API server rejects it, §1.1)`, at);
+  }
+  const plan: ContainerPlan = {
+    name: cname,
+    image: c.image,
+    argv,
+    env,
+    stopSignal,
+    ports: (c.ports ?? []).filter((p) => typeof p.containerPort === 'number').map((p) => (p.name ? { containerPort: p.containerPort!, name: p.name } : { containerPort: p.containerPort! })),
+  };
+  const probe = (p: Probe | undefined, kind: string): ReturnType<typeof resolveProbe> | undefined => {
+    if (!p) return undefined;
+    const r = resolveProbe(p);
+    if ((kind === 'liveness' || kind === 'startup') && r.successThreshold !== 1) throw usageError('lab-bad-probe', `container ${cname}: ${kind}Probe.successThreshold must be 1 (§2.1)`, at);
+    if (r.handler.grpc) throw usageError('lab-grpc-probe', `container ${cname}: gRPC probes are not emulated by the lab`, at);
+    return r;
+  };
+  const readiness = probe(c.readinessProbe, 'readiness');
+  const liveness = probe(c.livenessProbe, 'liveness');
+  const startup = probe(c.startupProbe, 'startup');
+  if (readiness) plan.readiness = readiness;
+  if (liveness) plan.liveness = liveness;
+  if (startup) plan.startup = startup;
+  if (preStop) plan.preStop = preStop;
+  return plan;
+}
+
+/** Exact image, then repository:tag, then repository, then its last path segment. */
+export function lookupImage(images: ImageMap, image: string): ImageCommand | undefined {
+  if (images[image]) return images[image];
+  const ref = parseImageRef(image);
+  const candidates = [ref.tag ? `${ref.repository}:${ref.tag}` : undefined, ref.repository, ref.name].filter((x): x is string => !!x);
+  for (const c of candidates) if (images[c]) return images[c];
+  return undefined;
+}
+
+/** The container port the Service targets: a Service selecting the pods, else the first declared port. */
+function findServicePort(sourced: readonly SourcedObject[], labels: Record<string, string> | undefined, podSpec: PodSpec): number {
+  const containers = podSpec.containers ?? [];
+  for (const s of sourced) {
+    if (s.object.kind !== 'Service') continue;
+    const selector = (s.object.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    if (!selector || !selectorMatches(selector, labels)) continue;
+    const ports = (s.object.spec as { ports?: Array<{ port?: number; targetPort?: number | string }> }).ports ?? [];
+    const target = ports[0]?.targetPort ?? ports[0]?.port;
+    if (typeof target === 'number') return target;
+    if (typeof target === 'string') {
+      for (const c of containers) for (const p of c.ports ?? []) if (p.name === target && p.containerPort) return p.containerPort;
+    }
+  }
+  for (const c of containers) for (const p of c.ports ?? []) if (p.containerPort) return p.containerPort;
+  return 8080;
+}
+
+function numberField(v: unknown, fallback: number, field: string, deployment: string, at: SourcePosition): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || v < 0) throw usageError('lab-bad-field', `Deployment ${deployment}: ${field} must be a number ≥ 0`, at);
+  return v;
+}
+
+const SIGNALS = new Set(['SIGTERM', 'SIGQUIT', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGKILL']);
+function isKnownSignal(s: string): boolean {
+  return SIGNALS.has(s);
+}

@@ -1,0 +1,92 @@
+import type { EventStream } from '../../events/stream.js';
+import type { Endpoint } from '../proxy/endpoints.js';
+import { sampleDelay, type DelayRange } from './delay.js';
+import { endpointsForConsumer, podToEndpoint, type ConsumerKind, type PodView, type SliceEndpoint } from './slice.js';
+
+/** A traffic consumer (the proxy) and how late it learns about slice changes. */
+export interface EndpointConsumer {
+  name: string;
+  kind: ConsumerKind;
+  /** §1.6: each consumer sees a change after its own delay, drawn per change. */
+  propagation: DelayRange;
+  setEndpoints(endpoints: readonly Endpoint[]): Promise<void> | void;
+}
+
+/**
+ * The EndpointSlice controller plus the propagation to each consumer (§1.3, §1.6, §1.7 item 1).
+ * The slice itself is updated at once (batch period 0 by default, §1.3); each consumer receives
+ * snapshots in order, each after its own sampled delay, never overtaking an earlier one.
+ */
+export class EndpointsController {
+  private slice: SliceEndpoint[] = [];
+  private readonly lastDelivery = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly events: EventStream,
+    private readonly consumers: EndpointConsumer[],
+    private readonly random: () => number,
+  ) {}
+
+  /** Recomputes the slice from every pod; publishes it when it changed. */
+  update(pods: readonly PodView[]): void {
+    if (this.closed) return;
+    const next = pods.map((p) => podToEndpoint(p)).filter((e): e is SliceEndpoint => e !== undefined);
+    if (sameSlice(this.slice, next)) return;
+    this.emitSliceChanges(this.slice, next);
+    this.slice = next;
+    for (const consumer of this.consumers) this.schedule(consumer, next);
+  }
+
+  current(): SliceEndpoint[] {
+    return this.slice.map((e) => ({ ...e, conditions: { ...e.conditions } }));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private schedule(consumer: EndpointConsumer, slice: SliceEndpoint[]): void {
+    const now = performance.now();
+    const at = Math.max(now + sampleDelay(consumer.propagation, this.random), this.lastDelivery.get(consumer.name) ?? 0);
+    this.lastDelivery.set(consumer.name, at);
+    const list = endpointsForConsumer(consumer.kind, slice).map((e) => ({ name: e.pod, host: e.host, port: e.port }));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed) return;
+      void Promise.resolve(consumer.setEndpoints(list)).catch((err: unknown) => {
+        this.events.emit({ type: 'note', level: 'warn', message: `${consumer.name}: endpoint update failed: ${(err as Error).message}` });
+      });
+    }, Math.max(0, at - now));
+    this.timers.add(timer);
+  }
+
+  /** `endpoint` events for the control plane's view (consumer `endpointslice`). */
+  private emitSliceChanges(before: SliceEndpoint[], after: SliceEndpoint[]): void {
+    const prev = new Map(before.map((e) => [e.pod, e]));
+    const next = new Map(after.map((e) => [e.pod, e]));
+    for (const [pod, e] of next) {
+      const old = prev.get(pod);
+      if (!old || !sameConditions(old, e)) this.events.emit({ type: 'endpoint', pod, consumer: 'endpointslice', change: 'added', conditions: { ...e.conditions } });
+    }
+    for (const [pod, e] of prev) {
+      if (!next.has(pod)) this.events.emit({ type: 'endpoint', pod, consumer: 'endpointslice', change: 'removed', conditions: { ...e.conditions } });
+    }
+  }
+}
+
+function sameConditions(a: SliceEndpoint, b: SliceEndpoint): boolean {
+  return a.host === b.host && a.port === b.port && a.conditions.ready === b.conditions.ready && a.conditions.serving === b.conditions.serving && a.conditions.terminating === b.conditions.terminating;
+}
+
+function sameSlice(a: SliceEndpoint[], b: SliceEndpoint[]): boolean {
+  if (a.length !== b.length) return false;
+  const m = new Map(a.map((e) => [e.pod, e]));
+  return b.every((e) => {
+    const o = m.get(e.pod);
+    return o !== undefined && sameConditions(o, e);
+  });
+}

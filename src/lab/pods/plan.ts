@@ -1,0 +1,34 @@
+import type { LifecycleHandler } from '../../k8s/objects.js';
+import type { ResolvedProbe } from '../../k8s/probes.js';
+
+/** A container as the lab runs it: the manifest's container plus the command its image maps to. */
+export interface ContainerPlan {
+  name: string;
+  image: string;
+  argv: string[];
+  /** The manifest's `env` (the lab adds PORT, POD_NAME, POD_IP and PORT_<containerPort>). */
+  env: Record<string, string>;
+  /** `lifecycle.stopSignal`, else the lab mapping's signal, else SIGTERM (§1.2 step 4.6). */
+  stopSignal: NodeJS.Signals;
+  /** Declared containerPorts, first one is the container's `PORT`. */
+  ports: Array<{ containerPort: number; name?: string }>;
+  readiness?: ResolvedProbe;
+  liveness?: ResolvedProbe;
+  startup?: ResolvedProbe;
+  preStop?: LifecycleHandler;
+}
+
+/** The pod template of one revision, resolved and validated before anything starts. */
+export interface PodPlan {
+  /** Revision label (ReplicaSet), e.g. `rev1`. */
+  revision: string;
+  containers: ContainerPlan[];
+  /** Native sidecars: initContainers with restartPolicy Always, in definition order (§5.3). */
+  sidecars: ContainerPlan[];
+  /** spec.terminationGracePeriodSeconds (API default 30, §1.1). */
+  graceSeconds: number;
+  /** The container port the Service targets (host-mapped per pod). */
+  servicePort: number;
+  cwd?: string;
+  pidNamespace?: boolean;
+}

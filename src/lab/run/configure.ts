@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { usageError } from '../../errors.js';
+import { loadManifests } from '../config/manifests.js';
+import { buildWorkload, type ImageMap, type RolloutChange } from '../config/workload.js';
+import type { LabFile } from '../config/labFile.js';
+import { parseDelayRange, parseDurationMs, type DelayRange } from '../endpoints/delay.js';
+import type { LabRunConfig, LabTiming } from './runLab.js';
+
+/** Options from the command line; each one overrides the lab file. */
+export interface LabOverrides {
+  images?: ImageMap;
+  rate?: number;
+  propagation?: string;
+  kubeletDelay?: string;
+  proxy?: 'l7' | 'l4' | 'nginx';
+  proxyRetries?: number;
+  upstreamKeepAlive?: string;
+  connection?: 'keep-alive' | 'fresh';
+  rollout?: RolloutChange;
+  path?: string;
+  quick?: boolean;
+  seed?: number;
+  pidNamespace?: boolean;
+}
+
+export const DEFAULT_RATE = 200;
+
+/**
+ * Default propagation per consumer (kubernetes-semantics §1.6): the ingress-like proxy (and real
+ * nginx) learns of a change within 0.5–3 s (watch latency plus ingress-nginx's ≥ 3.3 s sync
+ * cadence, §1.5, shortened to keep runs short); the kube-proxy-like L4 proxy within 0.2–2 s
+ * (iptables min-sync-period 1 s, typical ~1 s, §1.4, §1.6).
+ */
+export const DEFAULT_PROPAGATION: Record<'l7' | 'l4' | 'nginx', string> = { l7: '0.5s..3s', nginx: '0.5s..3s', l4: '0.2s..2s' };
+
+/** §1.2 step 1: the kubelet starts termination ~0–2 s after the delete (PLEG wait, "~1s of latency"). */
+export const DEFAULT_KUBELET_DELAY = '0s..1s';
+
+export function timingFor(quick: boolean): LabTiming {
+  return quick
+    ? { warmupMs: 1000, settleMs: 1000, startTimeoutMs: 30_000, rolloutTimeoutMs: 90_000 }
+    : { warmupMs: 2000, settleMs: 2000, startTimeoutMs: 30_000, rolloutTimeoutMs: 120_000 };
+}
+
+/** Everything a run needs, validated before any process starts. */
+export function configureRun(input: { name: string; description?: string; manifests: string[]; images: ImageMap; cwd: string; lab?: LabFile; command: string }, o: LabOverrides): LabRunConfig {
+  const lab = input.lab;
+  const images = { ...input.images, ...(o.images ?? {}) };
+  const rollout = o.rollout ?? lab?.rollout ?? { kind: 'restart' as const };
+  const workload = buildWorkload(loadManifests(input.manifests), { images, rollout, cwd: input.cwd, ...(o.pidNamespace ? { pidNamespace: true } : {}) });
+  const mode = o.proxy ?? lab?.proxy ?? 'l7';
+  const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
+  const kubeletDelay = parseDelayRange(o.kubeletDelay ?? lab?.kubeletDelay ?? DEFAULT_KUBELET_DELAY, '--kubelet-delay');
+  const rate = o.rate ?? lab?.rate ?? DEFAULT_RATE;
+  if (!(rate > 0) || rate > 5000) throw usageError('lab-bad-rate', `--rate must be between 1 and 5000 requests per second, got ${rate}`);
+  const upstream = o.upstreamKeepAlive ?? lab?.upstreamKeepAlive;
+  const config: LabRunConfig = {
+    name: input.name,
+    workload,
+    rate,
+    propagation,
+    kubeletDelay,
+    proxy: { mode, retries: o.proxyRetries ?? lab?.proxyRetries ?? 0, ...(upstream ? { upstreamKeepAliveMs: parseDurationMs(upstream, '--upstream-keepalive') } : {}) },
+    connection: o.connection ?? lab?.connection ?? 'keep-alive',
+    path: o.path ?? lab?.path ?? '/',
+    timing: timingFor(o.quick ?? false),
+    seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
+    command: input.command,
+  };
+  const description = input.description ?? lab?.description;
+  if (description) config.description = description;
+  return config;
+}
+
+export function configureFromLabFile(lab: LabFile, o: LabOverrides, command: string, name?: string): LabRunConfig {
+  return configureRun({ name: name ?? lab.name ?? path.basename(lab.file).replace(/\.(lab\.)?ya?ml$/, ''), manifests: lab.manifests, images: lab.images, cwd: lab.dir, lab, command }, o);
+}

@@ -21,6 +21,7 @@ export class EndpointsController {
   private slice: SliceEndpoint[] = [];
   private readonly lastDelivery = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly chains = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(
@@ -49,19 +50,33 @@ export class EndpointsController {
     this.timers.clear();
   }
 
+  /**
+   * Queues a snapshot for one consumer. Deliveries are strictly ordered per consumer: each waits
+   * for its own delay and for the previous delivery (an ingress applies its syncs in order), so a
+   * later snapshot never overtakes an earlier one.
+   */
   private schedule(consumer: EndpointConsumer, slice: SliceEndpoint[]): void {
     const now = performance.now();
     const at = Math.max(now + sampleDelay(consumer.propagation, this.random), this.lastDelivery.get(consumer.name) ?? 0);
     this.lastDelivery.set(consumer.name, at);
     const list = endpointsForConsumer(consumer.kind, slice).map((e) => ({ name: e.pod, host: e.host, port: e.port }));
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.closed) return;
-      void Promise.resolve(consumer.setEndpoints(list)).catch((err: unknown) => {
-        this.events.emit({ type: 'note', level: 'warn', message: `${consumer.name}: endpoint update failed: ${(err as Error).message}` });
-      });
-    }, Math.max(0, at - now));
-    this.timers.add(timer);
+    const previous = this.chains.get(consumer.name) ?? Promise.resolve();
+    const next = previous.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            if (this.closed) return resolve();
+            Promise.resolve(consumer.setEndpoints(list))
+              .catch((err: unknown) => {
+                this.events.emit({ type: 'note', level: 'warn', message: `${consumer.name}: endpoint update failed: ${(err as Error).message}` });
+              })
+              .finally(resolve);
+          }, Math.max(0, at - performance.now()));
+          this.timers.add(timer);
+        }),
+    );
+    this.chains.set(consumer.name, next);
   }
 
   /** `endpoint` events for the control plane's view (consumer `endpointslice`). */

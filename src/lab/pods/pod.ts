@@ -278,7 +278,7 @@ class ContainerRuntime {
     const port = Number(endpoint.env.PORT);
     if (!(port > 0)) return;
     while (proc.running && this.proc === proc) {
-      const outcome = await tcpOnce({ port }, endpoint, 500);
+      const outcome = await tcpOnce({ port }, { ...endpoint, resolvePort: () => port }, 500);
       if (outcome.ok) {
         if (proc.running && this.proc === proc) {
           this.listeningAt = this.pod.events.now();

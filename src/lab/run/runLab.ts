@@ -173,7 +173,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       if (ready >= workload.deployment.replicas && theProxy.endpoints().length >= workload.deployment.replicas) break;
       await sleep(50, abort);
     }
-    const readyPods = theDeployment.pods().filter((p) => p.ready).length;
+    const readyPods = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
     if (readyPods < workload.deployment.replicas || abort?.aborted) {
       const reason = abort?.aborted ? 'interrupted before the rollout started' : `only ${readyPods} of ${workload.deployment.replicas} pods became ready within ${config.timing.startTimeoutMs / 1000} s, so no rollout was tried`;
       return finish(events, config, started, { inconclusive: reason, deployment: theDeployment });
@@ -186,7 +186,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     if (!abort?.aborted) theDeployment.rollout(workload.next);
     const rolloutDeadline = performance.now() + config.timing.rolloutTimeoutMs;
     while (!abort?.aborted && performance.now() < rolloutDeadline) {
-      if (theDeployment.completed && theDeployment.oldPodsRemaining() === 0) break;
+      if (theDeployment.completed && theDeployment.oldPodsRemaining() === 0 && proxyConverged(theProxy, theDeployment.pods())) break;
       await sleep(50, abort);
     }
     await sleep(config.timing.settleMs, abort);
@@ -223,6 +223,13 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     await proxy?.close().catch(() => undefined);
     for (const u of unsubscribe) u();
   }
+}
+
+/** The proxy sends to exactly the ready pods: the settle window measures the new steady state. */
+function proxyConverged(proxy: TrafficProxy, pods: readonly LabPod[]): boolean {
+  const want = new Set(pods.filter((p) => p.ready && !p.deleting).map((p) => p.name));
+  const have = proxy.endpoints().map((e) => e.name);
+  return have.length === want.size && have.every((n) => want.has(n));
 }
 
 function podView(p: LabPod): PodView {

@@ -1,0 +1,88 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The lab's CLI contract (issue 4): one clear error before anything starts, and no orphan process
+// after success, failure, Ctrl-C or SIGTERM. Runs the compiled CLI (`npm run build` first).
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const DEMO = path.join(ROOT, 'examples', 'demo-app', 'server.mjs');
+const tmp = mkdtempSync(path.join(tmpdir(), 'zerodrop-lab-cli-'));
+
+function runCli(args: string[]) {
+  return spawnSync(process.execPath, [CLI, 'lab', ...args], { encoding: 'utf8', timeout: 30_000 });
+}
+
+/** PIDs of live (non-zombie) processes whose command line contains the marker. */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes(marker)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (/\) Z /.test(stat)) continue;
+      found.push(Number(entry));
+    } catch {
+      // gone while we looked
+    }
+  }
+  return found;
+}
+
+describe('zerodrop lab: input errors come before anything starts', () => {
+  it('lists the bundled scenarios', () => {
+    const r = runCli(['--list']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('talk');
+    expect(r.stdout).toContain('baseline');
+  });
+
+  it('an unmapped image is one clear error with exit code 2', () => {
+    const manifest = path.join(tmp, 'unmapped.yaml');
+    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/unknown:1\n');
+    const r = runCli([manifest]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unmapped\.yaml:1: .*example\/unknown:1.*--run example\/unknown=COMMAND/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a YAML error names file and line', () => {
+    const manifest = path.join(tmp, 'broken.yaml');
+    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n');
+    const r = runCli([manifest]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yaml:\d+/);
+  });
+
+  it('an unknown scenario is a usage error', () => {
+    const r = runCli(['--scenario', 'nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown scenario');
+  });
+});
+
+describe('zerodrop lab: no orphans', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s to the lab mid-run kills every pod it started and exits 130', async (signal) => {
+    const marker = `zerodrop-orphan-test-${signal}-${process.pid}`;
+    const child = spawn(process.execPath, [CLI, 'lab', '--runs', 'probes-prestop', '--quick', '--run', `zerodrop/demo-app=${process.execPath} ${DEMO} ${marker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    // Wait until the pods run.
+    const started = Date.now();
+    while (processesWith(marker).length < 4 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
+    expect(processesWith(marker).length).toBeGreaterThanOrEqual(4);
+    child.kill(signal);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, output).toBe(130);
+    // Give init a moment to reap what the lab SIGKILLed.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(processesWith(marker)).toEqual([]);
+  });
+});

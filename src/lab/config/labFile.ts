@@ -36,9 +36,11 @@ export interface LabFile {
   connection?: 'keep-alive' | 'fresh';
   path?: string;
   rollout?: RolloutChange;
+  /** Per-request timeout of the load generator, e.g. 5s (default 2s). */
+  timeout?: string;
 }
 
-const KEYS = new Set(['apiVersion', 'kind', 'name', 'description', 'manifests', 'images', 'rate', 'propagation', 'kubeletDelay', 'proxy', 'proxyRetries', 'upstreamKeepAlive', 'connection', 'path', 'rollout']);
+const KEYS = new Set(['apiVersion', 'kind', 'name', 'description', 'manifests', 'images', 'rate', 'propagation', 'kubeletDelay', 'proxy', 'proxyRetries', 'upstreamKeepAlive', 'connection', 'path', 'rollout', 'timeout']);
 
 /** True when a YAML file is a lab file rather than Kubernetes manifests. */
 export function looksLikeLabFile(file: string): boolean {
@@ -116,6 +118,8 @@ export function readLabFile(file: string): LabFile {
     if (v.connection !== 'keep-alive' && v.connection !== 'fresh') throw usageError('lab-file-value', 'connection: keep-alive or fresh', at('connection'));
     out.connection = v.connection;
   }
+  const timeout = str('timeout');
+  if (timeout !== undefined) out.timeout = timeout;
   const p = str('path');
   if (p !== undefined) out.path = p;
   if (v.rollout !== undefined) out.rollout = parseRolloutValue(v.rollout, at('rollout'));

@@ -105,15 +105,17 @@ export class LabPod {
   /** The environment every container gets: its own PORT plus the pod's port map. */
   envFor(c: ContainerPlan): Record<string, string> {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
-    Object.assign(env, c.env);
     for (const [containerPort, hostPort] of this.portMap) env[`PORT_${containerPort}`] = String(hostPort);
+    env.POD_NAME = this.name;
+    env.POD_IP = this.host;
+    // Kubernetes expands $(VAR) in env values from variables defined before; the lab's port map
+    // counts as defined, so `http://127.0.0.1:$(PORT_5432)` reaches a sidecar's port.
+    for (const [k, v] of Object.entries(c.env)) env[k] = expandEnvReferences(v, env);
     // A container's PORT is its first declared port; the first main container without ports
     // serves the Service's target port.
     const own = c.ports[0]?.containerPort ?? (c === this.options.plan.containers[0] ? this.options.plan.servicePort : undefined);
     const hostPort = own === undefined ? undefined : this.portMap.get(own);
     if (hostPort !== undefined) env.PORT = String(hostPort);
-    env.POD_NAME = this.name;
-    env.POD_IP = this.host;
     return env;
   }
 
@@ -390,4 +392,12 @@ class ContainerRuntime {
     this.stopAll();
     this.proc?.kill();
   }
+}
+
+/** `$(VAR)` expansion as the kubelet does it: known names are replaced, `$$(VAR)` escapes, unknown stay literal. */
+export function expandEnvReferences(value: string, env: Readonly<Record<string, string>>): string {
+  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string | undefined) => {
+    if (m === '$$') return '$';
+    return name !== undefined && env[name] !== undefined ? env[name]! : m;
+  });
 }

@@ -63,6 +63,7 @@ export function configureRun(input: { name: string; description?: string; manife
     proxy: { mode, retries: o.proxyRetries ?? lab?.proxyRetries ?? 0, ...(upstream ? { upstreamKeepAliveMs: parseDurationMs(upstream, '--upstream-keepalive') } : {}) },
     connection: o.connection ?? lab?.connection ?? 'keep-alive',
     path: o.path ?? lab?.path ?? '/',
+    requestTimeoutMs: parseDurationMs(lab?.timeout ?? '2s', 'timeout'),
     timing: timingFor(o.quick ?? false),
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
     command: input.command,

@@ -34,6 +34,8 @@ export interface LabRunConfig {
   connection: 'keep-alive' | 'fresh';
   /** Request path the load hits. */
   path: string;
+  /** Per-request timeout of the load generator. */
+  requestTimeoutMs: number;
   timing: LabTiming;
   seed: number;
   /** The exact command that reproduces this run (for the report). */
@@ -181,7 +183,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
 
     // 2. Load, a clean control window, the rollout, the old pods' termination, a settle window.
     const maxDuration = config.timing.warmupMs + config.timing.rolloutTimeoutMs + config.timing.settleMs + 5000;
-    const load = startLoad({ url: `${theProxy.url.replace(/\/$/, '')}${config.path}`, rate: config.rate, durationMs: maxDuration, events, connection: config.connection });
+    const load = startLoad({ url: `${theProxy.url.replace(/\/$/, '')}${config.path}`, rate: config.rate, durationMs: maxDuration, events, connection: config.connection, timeoutMs: config.requestTimeoutMs });
     await sleep(config.timing.warmupMs, abort);
     if (!abort?.aborted) theDeployment.rollout(workload.next);
     const rolloutDeadline = performance.now() + config.timing.rolloutTimeoutMs;

@@ -125,6 +125,25 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     expect(r1.records.every((x) => x.status === 200 && x.pod === 'good')).toBe(true);
   });
 
+  it('streams request bodies through, and never retries a POST', async () => {
+    const { createServer } = await import('node:http');
+    const echo = createServer((req, res) => req.pipe(res));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    cleanup.push({ close: () => new Promise<void>((r) => echo.close(() => r())) });
+    const port = (echo.address() as { port: number }).port;
+    const gone = await refusedPort();
+    const p = await proxy({ endpoints: [{ name: 'echo', host: '127.0.0.1', port }, { name: 'gone', host: '127.0.0.1', port: gone }], retries: 3 });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    const post = async (): Promise<{ status: number; body: string }> => {
+      const res = await pool.request({ path: '/', method: 'POST', body: 'hello through the proxy' });
+      return { status: res.statusCode, body: await res.body.text() };
+    };
+    const results = [await post(), await post()];
+    await pool.close();
+    expect(results).toContainEqual({ status: 200, body: 'hello through the proxy' });
+    expect(results.map((r) => r.status).sort()).toEqual([200, 502]); // the POST to `gone` is not retried
+  });
+
   it('emits endpoint events when its view changes', async () => {
     const [a, b] = [await backend('a'), await backend('b')];
     const events = new EventStream('t');

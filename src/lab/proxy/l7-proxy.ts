@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import { once } from 'node:events';
 import type { Dispatcher, Pool } from 'undici';
-import { diffEndpoints, emitEndpointChanges, endpointKey, RoundRobin, validateEndpoints, type Endpoint } from './endpoints.js';
+import { endpointKey, EndpointView, RoundRobin, type Endpoint } from './endpoints.js';
+import { listen } from './listen.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 import { upstreamPool } from './upstream-pool.js';
 
@@ -32,16 +32,13 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
   const idleMs = options.upstreamKeepAliveMs ?? 4000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
   const podHeader = (options.podHeader ?? 'x-zerodrop-pod').toLowerCase();
-  const consumer = options.consumer ?? 'proxy';
-  const events = options.events;
+  const view = new EndpointView(options.consumer ?? 'proxy', options.events);
   const rr = new RoundRobin();
-  let current: Endpoint[] = [];
   const upstreams = new Map<string, Upstream>();
   const clientSockets = new Set<Socket>();
 
   const apply = (next: readonly Endpoint[]): void => {
-    validateEndpoints(next);
-    const diff = diffEndpoints(current, next);
+    const diff = view.replace(next);
     for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, idleMs, connectTimeoutMs) });
     for (const e of diff.removed) {
       const key = endpointKey(e);
@@ -49,8 +46,6 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
       upstreams.get(key)?.pool.close().catch(() => {});
       upstreams.delete(key);
     }
-    current = [...next];
-    emitEndpointChanges(events, consumer, diff);
   };
 
   const reply = (res: ServerResponse, status: number, message: string, pod: string | undefined, code: string): void => {
@@ -80,7 +75,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     });
 
     const attempt = (): void => {
-      const target = rr.pick(current, tried);
+      const target = rr.pick(view.current, tried);
       const upstream = target && upstreams.get(endpointKey(target));
       if (!target || !upstream) return reply(res, 503, 'no endpoints', undefined, 'NO_ENDPOINTS');
       (tried ??= new Set()).add(endpointKey(target));
@@ -115,7 +110,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
           if (started || res.headersSent) return void res.destroy();
           if (clientGone) return;
           const code = (err as NodeJS.ErrnoException).code ?? 'UPSTREAM_ERROR';
-          if (retryable && tried!.size <= retries && current.length > tried!.size) return attempt();
+          if (retryable && tried!.size <= retries && view.current.length > tried!.size) return attempt();
           reply(res, 502, `upstream ${target.name}: ${code}`, target.name, code);
         },
       };
@@ -134,10 +129,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     s.once('close', () => clientSockets.delete(s));
   });
   apply(options.endpoints ?? []);
-  server.listen(options.port ?? 0, host);
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server, host, options.port);
 
   return {
     mode: 'l7',
@@ -145,7 +137,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     port,
     url: `http://${host}:${port}/`,
     setEndpoints: async (next) => apply(next),
-    endpoints: () => [...current],
+    endpoints: () => [...view.current],
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of clientSockets) s.destroy();

@@ -4,7 +4,8 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZerodropError, ExitCode } from '../../errors.js';
-import { diffEndpoints, emitEndpointChanges, validateEndpoints, type Endpoint } from './endpoints.js';
+import { EndpointView, validateEndpoints, type Endpoint } from './endpoints.js';
+import { listen } from './listen.js';
 import { renderNginxConfig } from './nginx-config.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 
@@ -49,15 +50,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+  const s = createServer();
+  const port = await listen(s, host);
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {
@@ -89,15 +85,14 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
   const host = options.host ?? '127.0.0.1';
   const port = options.port && options.port > 0 ? options.port : await freePort(host);
   const timeoutMs = options.readyTimeoutMs ?? 5000;
-  const consumer = options.consumer ?? 'nginx';
-  const events = options.events;
+  const view = new EndpointView(options.consumer ?? 'nginx', options.events);
   const prefix = mkdtempSync(join(tmpdir(), 'zerodrop-nginx-'));
   // Workers drop to `nobody` when the master runs as root; they must be able to enter the prefix.
   chmodSync(prefix, 0o755);
   const confPath = join(prefix, 'nginx.conf');
   const errorLog = join(prefix, 'error.log');
-  let current: Endpoint[] = [...(options.endpoints ?? [])];
-  validateEndpoints(current);
+  const initial = [...(options.endpoints ?? [])];
+  validateEndpoints(initial);
   const write = (endpoints: readonly Endpoint[]): void =>
     writeFileSync(
       confPath,
@@ -111,7 +106,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
         podHeader: (options.podHeader ?? 'x-zerodrop-pod').toLowerCase(),
       }),
     );
-  write(current);
+  write(initial);
   writeFileSync(errorLog, '');
 
   installExitHook();
@@ -150,7 +145,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     }
     await sleep(25);
   }
-  emitEndpointChanges(events, consumer, diffEndpoints([], current));
+  view.replace(initial);
 
   let reloading: Promise<void> = Promise.resolve();
 
@@ -170,9 +165,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
       await sleep(10);
     }
     await sleep(20);
-    const diff = diffEndpoints(current, next);
-    current = next;
-    emitEndpointChanges(events, consumer, diff);
+    view.replace(next);
   };
 
   return {
@@ -189,7 +182,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
       reloading = reloading.catch(() => {}).then(() => reload(copy));
       return reloading;
     },
-    endpoints: () => [...current],
+    endpoints: () => [...view.current],
     close: cleanup,
   };
 }

@@ -10,15 +10,19 @@
  *   its last response and since draining began, so a request the client sent just before cannot
  *   be cut (§7.3, "only then close idle sockets");
  * - at the deadline whatever is left is destroyed.
- * Requests are counted from the `request` event and the response's `close` event; no private
- * fields of Node are read.
+ * Before the drain the per-request cost is one map lookup: we remember the newest response per
+ * socket and read its public `writableFinished` when draining starts. Only then are responses
+ * counted through their `close` event. No private fields of Node are read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 interface SocketState {
+  /** The newest response on this socket; when it has finished, the socket carries no request. */
+  last: ServerResponse | undefined;
+  /** Requests being answered; counted only once draining began, to keep the hot path cheap. */
   inFlight: number;
-  /** `performance.now()` of the last request end, or of the connection when none ran yet. */
+  /** `performance.now()` of the last response end seen while draining (0 before). */
   idleSince: number;
   /** We sent FIN; the socket is on its way out. */
   ending: boolean;
@@ -26,17 +30,11 @@ interface SocketState {
 
 export class Http1Connections {
   private readonly sockets = new Map<Socket, SocketState>();
-  /** Responses whose headers may still be unsent when draining begins. */
-  private readonly openResponses = new Set<ServerResponse>();
   private drainingSince: number | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   endedIdle = 0;
 
   constructor(private readonly idleGraceMs: number) {}
-
-  get draining(): boolean {
-    return this.drainingSince !== undefined;
-  }
 
   get size(): number {
     return this.sockets.size;
@@ -44,14 +42,17 @@ export class Http1Connections {
 
   inFlight(): number {
     let total = 0;
-    for (const state of this.sockets.values()) total += state.inFlight;
+    for (const state of this.sockets.values()) {
+      if (this.drainingSince !== undefined) total += state.inFlight;
+      else if (state.last && !state.last.writableFinished) total++;
+    }
     return total;
   }
 
   track(socket: Socket): SocketState {
     let state = this.sockets.get(socket);
     if (state) return state;
-    state = { inFlight: 0, idleSince: performance.now(), ending: false };
+    state = { last: undefined, inFlight: 0, idleSince: 0, ending: false };
     this.sockets.set(socket, state);
     socket.once('close', () => this.sockets.delete(socket));
     return state;
@@ -62,13 +63,19 @@ export class Http1Connections {
     this.sockets.delete(socket);
   }
 
+  /** Runs for every request: before the drain it only remembers the newest response per socket. */
   onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const state = this.track(req.socket);
+    const state = this.sockets.get(req.socket) ?? this.track(req.socket);
+    state.last = res;
+    if (this.drainingSince !== undefined) {
+      res.setHeader('connection', 'close');
+      this.watch(state, res);
+    }
+  }
+
+  private watch(state: SocketState, res: ServerResponse): void {
     state.inFlight++;
-    if (this.drainingSince !== undefined) res.setHeader('connection', 'close');
-    else this.openResponses.add(res);
     res.once('close', () => {
-      this.openResponses.delete(res);
       state.inFlight--;
       state.idleSince = performance.now();
     });
@@ -76,15 +83,17 @@ export class Http1Connections {
 
   startDraining(): void {
     this.drainingSince = performance.now();
-    for (const res of this.openResponses) {
+    for (const state of this.sockets.values()) {
+      const res = state.last;
+      if (!res || res.writableFinished) continue;
+      // Only the newest response: closing after an earlier pipelined one would drop the later.
       if (!res.headersSent) res.setHeader('connection', 'close');
+      this.watch(state, res);
     }
-    this.openResponses.clear();
     const every = Math.min(50, Math.max(5, Math.floor(this.idleGraceMs / 4)));
     this.sweepTimer = setInterval(() => this.closeIdle(), every);
     this.closeIdle();
   }
-
   private closeIdle(): void {
     const now = performance.now();
     const drainingSince = this.drainingSince ?? now;

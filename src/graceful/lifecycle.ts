@@ -286,18 +286,20 @@ export class Lifecycle extends EventEmitter {
     const originalEmit = server.emit;
     const http1 = this.http1;
     const upgraded = this.upgraded;
-    const intercepted = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+    // No rest parameters: this runs for every request, and `arguments` avoids an array per call.
+    const intercepted = function (this: unknown, event: string | symbol, first?: unknown, second?: unknown): boolean {
       if (event === 'request') {
-        const req = args[0] as http.IncomingMessage;
-        const res = args[1] as http.ServerResponse;
+        const req = first as http.IncomingMessage;
+        const res = second as http.ServerResponse;
         if (probes !== undefined && probes.tryAnswer(req, res)) return true;
         if (req.httpVersionMajor !== 2) http1.onRequest(req, res);
       } else if (event === 'upgrade' || event === 'connect') {
-        const socket = args[1] as Duplex;
-        http1.forget(socket as Socket);
-        upgraded.track(socket);
+        const socket = second as Socket;
+        http1.forget(socket);
+        upgraded.track(socket as Duplex);
       }
-      return Reflect.apply(originalEmit, this, [event, ...args]) as boolean;
+      // eslint-disable-next-line prefer-rest-params
+      return Reflect.apply(originalEmit, this, arguments) as boolean;
     };
     server.emit = intercepted as typeof server.emit;
     return () => {

@@ -97,16 +97,27 @@ export class Http1Connections {
   private closeIdle(): void {
     const now = performance.now();
     const drainingSince = this.drainingSince ?? now;
+    const candidates: [Socket, SocketState, ServerResponse | undefined][] = [];
     for (const [socket, state] of this.sockets) {
       if (state.ending || state.inFlight > 0) continue;
       if (now - Math.max(state.idleSince, drainingSince) < this.idleGraceMs) continue;
-      state.ending = true;
-      this.endedIdle++;
-      // FIN, not RST: a client that reads it drops the socket from its pool cleanly. A client
-      // that never answers the FIN is destroyed one grace later.
-      socket.end();
-      setTimeout(() => socket.destroy(), Math.max(this.idleGraceMs, 100)).unref();
+      candidates.push([socket, state, state.last]);
     }
+    if (candidates.length === 0) return;
+    // Decide after the poll phase, not in this timer callback: if the event loop was stalled
+    // (GC, a busy CPU), requests that arrived meanwhile sit unread in the kernel. setImmediate
+    // runs after this iteration reads them, so such a socket is seen busy and kept.
+    setImmediate(() => {
+      for (const [socket, state, last] of candidates) {
+        if (state.ending || state.inFlight > 0 || state.last !== last || !this.sockets.has(socket)) continue;
+        state.ending = true;
+        this.endedIdle++;
+        // FIN, not RST: a client that reads it drops the socket from its pool cleanly. A client
+        // that never answers the FIN is destroyed one grace later.
+        socket.end();
+        setTimeout(() => socket.destroy(), Math.max(this.idleGraceMs, 100)).unref();
+      }
+    });
   }
 
   destroyAll(): number {

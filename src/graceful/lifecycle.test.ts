@@ -96,6 +96,29 @@ describe('HTTP/1.1 keep-alive sockets during the drain', () => {
     expect(await stopped).toMatchObject({ exitCode: 0, forced: false });
   });
 
+  it('keeps an idle socket whose request arrived while the event loop was stalled', async () => {
+    const { lifecycle, port } = await start({ idleGraceMs: 50 });
+    const conn = new RawConnection(port);
+    await conn.request('/work');
+    void lifecycle.shutdown('test');
+    await sleep(20);
+    // Write the request, then stall the loop after its poll phase (as a long handler or a GC
+    // pause would): the request sits unread in the kernel while the idle sweep becomes overdue,
+    // and the next loop iteration runs timers before it reads sockets.
+    const pending = await new Promise<ReturnType<RawConnection['request']>>((resolve) =>
+      setImmediate(() => {
+        const p = conn.request('/work?ms=1');
+        const stallUntil = performance.now() + 150;
+        while (performance.now() < stallUntil);
+        resolve(p);
+      }),
+    );
+    const res = await pending;
+    expect(res.body).toBe('ok:1');
+    expect(res.headers).toContain('connection: close');
+    expect(conn.error).toBeUndefined();
+  });
+
   it('adds Connection: close to a response in flight at drain start whose headers are not sent yet', async () => {
     const { lifecycle, port } = await start();
     const conn = new RawConnection(port);

@@ -61,6 +61,8 @@ const server = http.createServer(async (req, res) => {
 });
 if (process.env.DEMO_KEEPALIVE_TIMEOUT_MS) server.keepAliveTimeout = Number(process.env.DEMO_KEEPALIVE_TIMEOUT_MS);
 
+let lifecycle;
+
 async function installStopHandler() {
   const signals = ['SIGTERM', ...(process.env.DEMO_STOP_SIGNALS ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
   switch (onSigterm) {
@@ -77,7 +79,7 @@ async function installStopHandler() {
     case 'graceful': {
       const here = path.dirname(fileURLToPath(import.meta.url));
       const lib = await import(path.join(here, '..', '..', 'dist', 'graceful', 'index.js'));
-      lib.graceful(server, { drainDelayMs, timeoutMs: drainDelayMs + 5000, signals });
+      lifecycle = lib.graceful(server, { drainDelayMs, timeoutMs: drainDelayMs + 5000, signals });
       return;
     }
     default:
@@ -87,4 +89,4 @@ async function installStopHandler() {
 }
 
 await installStopHandler();
-setTimeout(() => server.listen(port, '127.0.0.1'), startDelayMs);
+setTimeout(() => server.listen(port, '127.0.0.1', () => lifecycle?.ready()), startDelayMs);

@@ -23,6 +23,8 @@ export class EndpointsController {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly chains = new Map<string, Promise<void>>();
   private closed = false;
+  /** Before the measured window: the cluster is already converged, so changes reach consumers at once. */
+  converged = true;
 
   constructor(
     private readonly events: EventStream,
@@ -57,7 +59,8 @@ export class EndpointsController {
    */
   private schedule(consumer: EndpointConsumer, slice: SliceEndpoint[]): void {
     const now = performance.now();
-    const at = Math.max(now + sampleDelay(consumer.propagation, this.random), this.lastDelivery.get(consumer.name) ?? 0);
+    const delay = this.converged ? 0 : sampleDelay(consumer.propagation, this.random);
+    const at = Math.max(now + delay, this.lastDelivery.get(consumer.name) ?? 0);
     this.lastDelivery.set(consumer.name, at);
     const list = endpointsForConsumer(consumer.kind, slice).map((e) => ({ name: e.pod, host: e.host, port: e.port }));
     const previous = this.chains.get(consumer.name) ?? Promise.resolve();

@@ -7,6 +7,7 @@ import type { ContainerEvent, ZerodropEvent } from '../../src/events/schema.js';
 import { LabPod } from '../../src/lab/pods/pod.js';
 import type { ContainerPlan, PodPlan } from '../../src/lab/pods/plan.js';
 import { labProcesses } from '../../src/lab/pods/processRegistry.js';
+import { pidNamespaceSupport } from '../../src/lab/pods/containerProcess.js';
 import { resolveProbe } from '../../src/k8s/probes.js';
 
 // kubernetes-semantics §1.2 step 4 and §1.7 item 3, against real child processes: the stop
@@ -151,6 +152,22 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
     expect(pod.ready).toBe(true);
     await pod.delete();
     expect(seen.filter((e) => e.action === 'restart')).toHaveLength(0);
+    expect(seen.some((e) => e.action === 'kill')).toBe(true);
+  });
+});
+
+describe('--pid-namespace (§6.1)', () => {
+  const support = pidNamespaceSupport();
+  if (!support.available) console.warn(`skipping PID-namespace test: ${support.reason}`);
+  it.skipIf(!support.available)('a process without a SIGTERM handler ignores SIGTERM as PID 1 and dies only at the SIGKILL deadline', async () => {
+    const c: ContainerPlan = { name: 'pid1', image: 'x', argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], env: {}, stopSignal: 'SIGTERM', ports: [] };
+    const events = new EventStream('pid1');
+    const seen: ContainerEvent[] = [];
+    events.subscribe((e) => e.type === 'container' && seen.push(e));
+    const pod = new LabPod({ name: 'pid1-pod', plan: { ...plan([c], 2), pidNamespace: true }, events, onChange: () => {}, kubeletDelayMs: () => 0 });
+    await pod.start();
+    await new Promise((r) => setTimeout(r, 500));
+    await pod.delete();
     expect(seen.some((e) => e.action === 'kill')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { ZerodropError, ExitCode } from '../../errors.js';
 import { killGroup, labProcesses, type ProcessRegistry } from './processRegistry.js';
 
@@ -154,9 +154,11 @@ export function pidNamespaceSupport(): { available: boolean; reason?: string } {
   if (process.platform !== 'linux') return { available: false, reason: 'PID namespaces need Linux' };
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return { available: false, reason: 'unshare --pid needs root (run as root or drop --pid-namespace)' };
   try {
-    readFileSync('/proc/self/ns/pid');
+    readlinkSync('/proc/self/ns/pid');
   } catch {
-    return { available: false, reason: '/proc/self/ns/pid is not readable' };
+    return { available: false, reason: 'this kernel exposes no PID namespaces (/proc/self/ns/pid)' };
   }
+  const probe = spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore', timeout: 5000 });
+  if (probe.error || probe.status !== 0) return { available: false, reason: `unshare --pid --fork failed here (${probe.error ? (probe.error as NodeJS.ErrnoException).code : `exit ${probe.status}`}); is util-linux installed and are namespaces allowed?` };
   return { available: true };
 }

@@ -69,6 +69,10 @@ export class LabPod {
     return this.portMap.get(this.options.plan.servicePort) ?? 0;
   }
 
+  get pidNamespace(): boolean {
+    return this.options.plan.pidNamespace === true;
+  }
+
   get mainPlan(): ContainerPlan | undefined {
     return this.options.plan.containers[0];
   }
@@ -240,7 +244,7 @@ class ContainerRuntime {
 
   start(): void {
     const endpoint = this.pod.endpointFor(this.plan);
-    const proc = ContainerProcess.start({ argv: this.plan.argv, env: endpoint.env, ...(endpoint.cwd ? { cwd: endpoint.cwd } : {}) });
+    const proc = ContainerProcess.start({ argv: this.plan.argv, env: endpoint.env, ...(endpoint.cwd ? { cwd: endpoint.cwd } : {}), ...(this.pod.pidNamespace ? { pidNamespace: true } : {}) });
     this.proc = proc;
     this.killing = false;
     this.pod.emitContainer(this.plan.name, { action: 'start', detail: `pid ${proc.pid}` });

@@ -1,0 +1,3 @@
+export { buildReport, buildRunReport } from './buildReport.js';
+export { renderHtmlReport, renderModelAsHtml, type HtmlReportOptions } from './html/renderHtmlReport.js';
+export type * from './model.js';

@@ -298,8 +298,9 @@ export const PAGE_SCRIPT = String.raw`
     var w = tooltip.offsetWidth, h = tooltip.offsetHeight;
     if (x + w > window.innerWidth - 8) x = rect.left + left - w - 14;
     if (y + h > window.innerHeight - 8) y = rect.top + top - h - 14;
-    tooltip.style.left = x + 'px';
-    tooltip.style.top = y + 'px';
+    // Page coordinates (position: absolute) so the tooltip stays put in full-page captures.
+    tooltip.style.left = (x + window.scrollX) + 'px';
+    tooltip.style.top = (y + window.scrollY) + 'px';
   }
 
   function stateAt(row, t) {
@@ -329,7 +330,9 @@ export const PAGE_SCRIPT = String.raw`
     Object.keys(charts).forEach(function (k) {
       ['rps', 'latency', 'lanes'].forEach(function (c) {
         var u = charts[k][c];
-        u.setSize({ width: width || chartWidth(u.root.parentNode), height: u.height });
+        var w = width || chartWidth(u.root.parentNode);
+        // A height-only resize (a full-page capture, a mobile toolbar) must not reset the cursor and hide the tooltip.
+        if (w !== u.width) u.setSize({ width: w, height: u.height });
       });
     });
   }

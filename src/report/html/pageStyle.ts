@@ -69,7 +69,7 @@ ul.findings .sev-warning .sev { background: #fff3bf; color: #8f5d00; }
 details.failure-list { margin-top: 8px; } details.failure-list summary { cursor: pointer; color: #3b5bdb; }
 pre.command { background: #1d2330; color: #e9ecef; padding: 10px 14px; border-radius: 8px; overflow-x: auto; }
 ul.notes { font-size: 12px; color: var(--muted); padding-left: 18px; } ul.notes li.warn { color: #8f5d00; }
-.tooltip { position: fixed; z-index: 10; pointer-events: none; background: #1d2330; color: #f1f3f5; font-size: 12px; line-height: 1.4; padding: 7px 10px; border-radius: 6px; max-width: 380px; box-shadow: 0 4px 14px rgba(0,0,0,.25); display: none; }
+.tooltip { position: absolute; z-index: 10; pointer-events: none; background: #1d2330; color: #f1f3f5; font-size: 12px; line-height: 1.4; padding: 7px 10px; border-radius: 6px; max-width: 380px; box-shadow: 0 4px 14px rgba(0,0,0,.25); display: none; }
 .tooltip b { color: #fff; } .tooltip .k { color: #adb5bd; }
 .tooltip .sw { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 5px; }
 .uplot { font-family: inherit; }

@@ -148,6 +148,30 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     expect(statSync(join(outDir, 'report.png')).size).toBeGreaterThan(50_000);
   });
 
+  it('zooms all three charts together when dragging across one, so the lanes stay aligned with the rates', async () => {
+    await select(1);
+    const box = await page.evaluate(() => {
+      const u = (window as any).zerodropReport.charts[1].rps;
+      u.over.scrollIntoView({ block: 'center' });
+      const r = u.over.getBoundingClientRect();
+      return { x: r.left, y: r.top, w: r.width, h: r.height };
+    });
+    await page.mouse.move(box.x + box.w * 0.4, box.y + box.h / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.w * 0.6, box.y + box.h / 2, { steps: 5 });
+    await page.mouse.up();
+    const scales = await page.evaluate(() => {
+      const set = (window as any).zerodropReport.charts[1];
+      return ['rps', 'latency', 'lanes'].map((k) => [set[k].scales.x.min, set[k].scales.x.max]);
+    });
+    const [rps, latency, lanes] = scales as Array<[number, number]>;
+    const full = model.runs[1]!.timeRange.end / 1000;
+    expect(rps[1] - rps[0]).toBeLessThan(full * 0.3);
+    expect(latency).toEqual(rps);
+    expect(lanes).toEqual(rps);
+    await page.mouse.dblclick(box.x + box.w / 2, box.y + box.h / 2);
+  });
+
   it('prints every run, one after another, with the tabs hidden', async () => {
     await page.emulateMedia({ media: 'print' });
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));

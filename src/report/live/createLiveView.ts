@@ -60,7 +60,6 @@ function ttyView(stream: EventStream, output: LiveOutput, state: LiveState, opti
   const colors = pc.createColors(options.color ?? !('NO_COLOR' in process.env));
   const interval = 1000 / Math.max(0.5, options.maxFps ?? 5);
   let drawnLines = 0;
-  let stopped = false;
 
   const draw = () => {
     const width = Math.max(20, (output.columns ?? 100) - 1);
@@ -78,21 +77,28 @@ function ttyView(stream: EventStream, output: LiveOutput, state: LiveState, opti
   output.write(HIDE_CURSOR);
   process.once('exit', restore);
   draw();
-  const timer = setInterval(draw, interval);
-  timer.unref();
-
   return {
     mode: 'tty',
     state,
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
+    stop: whileRunning(draw, interval, () => {
       unsubscribe();
       draw();
       restore();
       process.removeListener('exit', restore);
-    },
+    }),
+  };
+}
+
+/** Runs `tick` every `intervalMs` (never keeping the process alive) and returns an idempotent stop that runs `finish` once. */
+function whileRunning(tick: () => void, intervalMs: number, finish: () => void): () => void {
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    finish();
   };
 }
 
@@ -117,7 +123,6 @@ function cut(line: string, width: number): string {
 
 function plainView(stream: EventStream, output: LiveOutput, state: LiveState): LiveView {
   const failures = new FailureSummariser();
-  let stopped = false;
   const print = (line: string | null) => {
     if (line !== null) output.write(`${line}\n`);
   };
@@ -132,18 +137,13 @@ function plainView(stream: EventStream, output: LiveOutput, state: LiveState): L
     if (event.type === 'run-end') print(failures.flush());
     print(plainLine(event));
   });
-  // Failures that stop arriving must still be reported once their second is over.
-  const timer = setInterval(() => print(failures.flushIfBefore(stream.now())), 500);
-  timer.unref();
   return {
     mode: 'plain',
     state,
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
+    // Failures that stop arriving must still be reported once their second is over.
+    stop: whileRunning(() => print(failures.flushIfBefore(stream.now())), 500, () => {
       unsubscribe();
       print(failures.flush());
-    },
+    }),
   };
 }

@@ -11,7 +11,7 @@ export const PAGE_SCRIPT = String.raw`
   function cssVar(name) { return rootStyle.getPropertyValue(name).trim(); }
   var CLASSES = ['refused', 'reset', 'socket-closed', 'timeout', 'http-5xx', 'other'];
   var STATES = ['pending', 'ready', 'unready', 'terminating', 'signalled', 'killed', 'exited'];
-  var STATE_TEXT = { pending: 'pending', ready: 'ready', unready: 'not ready', terminating: 'terminating (preStop / grace period)', signalled: 'stop signal sent, draining', killed: 'SIGKILL sent', exited: 'exited' };
+  var STATE_TEXT = { pending: 'pending', ready: 'ready', unready: 'not ready', terminating: 'terminating (preStop / grace period)', signalled: 'signalled (stop signal sent)', killed: 'killed (SIGKILL sent)', exited: 'exited' };
   var CONSUMER_COLOURS = ['#1c7ed6', '#0ca678', '#7950f2', '#e64980', '#495057'];
   var AXIS_WIDTH = 180; // every chart's y axis has this width so the plot areas, and so the time axes, line up
   var ROW = 28;
@@ -54,7 +54,7 @@ export const PAGE_SCRIPT = String.raw`
     return {
       width: width,
       height: height,
-      cursor: { sync: { key: 'run-' + index, setSeries: false }, drag: { x: true, y: false }, points: { size: 6 } },
+      cursor: { sync: { key: 'run-' + index, setSeries: false }, drag: { x: true, y: false }, points: { size: 6 }, y: false },
       scales: { x: { time: false } },
       axes: [
         { values: function (u, splits) { return splits.map(function (v) { return v + ' s'; }); }, grid: { stroke: '#eef0f3' }, ticks: { stroke: '#dee2e6' } },
@@ -169,7 +169,6 @@ export const PAGE_SCRIPT = String.raw`
     opts.series = [{ label: 'time' }, { label: 'lanes', paths: function () { return null; }, points: { show: false } }];
     opts.legend = { show: false };
     opts.cursor.points = { show: false };
-    opts.cursor.y = false;
     opts.scales.y = { auto: false, range: [0, n] };
     opts.axes[1].splits = function () { return rows.map(function (row, i) { return n - i - 0.5; }); };
     opts.axes[1].values = function (u, splits) { return splits.map(function (v) { var row = rows[Math.round(n - v - 0.5)]; return row ? shorten(row.label, 26) : ''; }); };

@@ -15,7 +15,7 @@ export const PAGE_SCRIPT = String.raw`
   var CONSUMER_COLOURS = ['#1c7ed6', '#0ca678', '#7950f2', '#e64980', '#495057'];
   var AXIS_WIDTH = 180; // every chart's y axis has this width so the plot areas, and so the time axes, line up
   var ROW = 28;
-  var PRINT_WIDTH = 1000;
+  var PRINT_WIDTH = 960;
   var tooltip = document.createElement('div');
   tooltip.className = 'tooltip';
   document.body.appendChild(tooltip);

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/buildReport.js';
+import { runMiniRollout } from './fixtures/miniRollout.js';
 import { allScenarioEvents, toNdjson } from './fixtures/rollingUpdateTimeline.js';
 
 // The report as a user gets it: the compiled CLI writes the HTML from an NDJSON file, Debian's
@@ -29,6 +30,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
   let reportUrl: string;
+  const allowed = new Set<string>();
 
   beforeAll(async () => {
     mkdirSync(outDir, { recursive: true });
@@ -39,6 +41,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     const stdout = execFileSync(process.execPath, [cli, 'report', eventsFile, '-o', htmlFile], { encoding: 'utf8' });
     expect(stdout).toMatch(/wrote .*report-e2e\.html: baseline FAIL \(\d+ failed\), probes FAIL .*probes-prestop PASS/);
     reportUrl = pathToFileURL(htmlFile).href;
+    allowed.add(reportUrl);
 
     userData = mkdtempSync(join(tmpdir(), 'zerodrop-chromium-'));
     context = await chromium.launchPersistentContext(userData, {
@@ -50,7 +53,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     // Anything but the report file itself is a failure: the page must work offline.
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url === reportUrl) return route.continue();
+      if (allowed.has(url)) return route.continue();
       foreignRequests.push(url);
       return route.abort();
     });
@@ -183,6 +186,47 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     expect(pdf.byteLength).toBeGreaterThan(50_000);
     await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
     await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('renders a rollout recorded from real processes and sockets: every pod a lane, the baseline’s failures on them', async () => {
+    // Real timings (no script chose them): 2 replicas, surge 1, consumer delay 300 ms.
+    const recorded = [
+      ...(await runMiniRollout({ run: 'mini-baseline', readinessProbe: false, preStopMs: 0, consumerDelayMs: 300, rate: 100 })),
+      ...(await runMiniRollout({ run: 'mini-prestop', readinessProbe: true, preStopMs: 600, consumerDelayMs: 300, rate: 100 })),
+    ];
+    const miniModel = buildReport(recorded);
+    const baseline = miniModel.runs[0]!;
+    // No probe and no preStop on real processes must drop requests; otherwise this test proves nothing.
+    expect(baseline.summary.failures).toBeGreaterThan(0);
+    const eventsFile = join(outDir, 'report-mini.ndjson');
+    const htmlFile = join(outDir, 'report-mini.html');
+    writeFileSync(eventsFile, toNdjson(recorded));
+    execFileSync(process.execPath, [cli, 'report', eventsFile, '-o', htmlFile, '--force'], { encoding: 'utf8' });
+    const miniUrl = pathToFileURL(htmlFile).href;
+    allowed.add(miniUrl);
+    const mini = await context.newPage();
+    mini.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    mini.on('pageerror', (e) => consoleErrors.push(e.message));
+    await mini.goto(miniUrl);
+    await mini.waitForFunction(() => (window as any).zerodropReport?.ready === true);
+    await mini.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const drawn = await mini.evaluate(() => {
+      const u = (window as any).zerodropReport.charts[0].lanes;
+      const ctx = (u.ctx.canvas as HTMLCanvasElement).getContext('2d')!;
+      const { left, top, width, height } = u.bbox;
+      const data = ctx.getImageData(left, top, width, height).data;
+      let failureRed = 0;
+      // --cls-refused is #e03131.
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 0xe0) < 8 && Math.abs(data[i + 1]! - 0x31) < 8 && Math.abs(data[i + 2]! - 0x31) < 8) failureRed++;
+      return { rows: (u.zerodropRows as Array<{ label: string }>).map((r) => r.label), failureRed };
+    });
+    expect(drawn.rows.filter((l) => !l.startsWith('('))).toEqual(baseline.lanes.map((l) => l.pod));
+    expect(drawn.rows).toContain('v1-a');
+    expect(drawn.failureRed).toBeGreaterThan(20);
+    await mini.screenshot({ path: join(outDir, 'report-mini.png'), fullPage: true });
+    await mini.close();
   });
 
   it('made no network request and logged no console error', () => {

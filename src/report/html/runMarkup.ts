@@ -93,12 +93,16 @@ function kpi(label: string, value: string, extra = ''): string {
 export function runMarkup(r: RunReport, index: number): string {
   const s = r.summary;
   const reasons = s.reasons.length > 0 ? `<ul class="reasons">${s.reasons.map((x) => `<li>${h(x)}</li>`).join('')}</ul>` : '<p class="reasons">Every request succeeded while the rollout ran.</p>';
+  const why =
+    r.explanations.length === 0
+      ? ''
+      : `<div class="why"><div class="why-title">What the timeline shows</div><ul>${r.explanations.map((x) => `<li class="cause-${x.cause}">${h(x.message)}</li>`).join('')}</ul></div>`;
   const lag = s.maxLoadLagMs === null ? '' : `generator lag ≤ ${formatMs(s.maxLoadLagMs)}`;
   const notes = r.notes.length === 0 ? '' : `<ul class="notes">${r.notes.map((n) => `<li class="${n.level}">${formatSeconds(n.t)} ${h(n.message)}</li>`).join('')}</ul>`;
   return `<section class="run" id="run-${index}" data-run="${index}">
 <div class="verdict ${s.verdict}">
   ${verdictBadge(s.verdict)}
-  <div><h2>${h(r.run)}</h2>${r.description ? `<div class="desc">${h(r.description)}</div>` : ''}${reasons}</div>
+  <div><h2>${h(r.run)}</h2>${r.description ? `<div class="desc">${h(r.description)}</div>` : ''}${reasons}${why}</div>
 </div>
 <div class="kpis">
   ${kpi('Requests', formatCount(s.requests), `${s.meanRps.toFixed(0)} req/s offered${lag ? `, ${lag}` : ''}`)}

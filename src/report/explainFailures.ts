@@ -1,5 +1,5 @@
 import type { FailureCause, FailureExplanation, FailureRecord, LaneInterval, PodLane } from './model.js';
-import { formatDuration } from './formatDuration.js';
+import { formatMs } from './format.js';
 
 /**
  * Sorts each failure by what its pod was doing when the request left, so the report can say why
@@ -82,7 +82,7 @@ function consumerLateness(pods: readonly string[], byPod: Map<string, PodLane>, 
     }
   }
   const word = anchor === 'signal' ? 'the stop signal' : 'the pod exited';
-  return [...worst.entries()].map(([consumer, ms]) => `${consumer} removed the endpoint up to ${formatDuration(ms)} after ${word}`).join(', ');
+  return [...worst.entries()].map(([consumer, ms]) => `${consumer} removed the endpoint up to ${formatMs(ms)} after ${word}`).join(', ');
 }
 
 function describe(cause: FailureCause, count: number, pods: string[], byPod: Map<string, PodLane>): string {

@@ -1,6 +1,6 @@
 import { ERROR_CLASSES, type ReportModel, type RunReport } from '../model.js';
 import { escapeHtml as h } from './escape.js';
-import { formatCount, formatMs, formatPercent, formatSeconds } from './format.js';
+import { formatCount, formatMs, formatPercent, formatSeconds } from '../format.js';
 
 /** How many individual failures the table lists; the charts always plot all of them. */
 const FAILURE_ROWS = 200;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
@@ -10,7 +10,8 @@ import { looksLikeLabFile, parseRolloutFlag, readLabFile } from '../lab/config/l
 import type { ImageMap } from '../lab/config/workload.js';
 import { configureFromLabFile, configureRun, type LabOverrides } from '../lab/run/configure.js';
 import { runLab, type LabRunConfig, type LabRunResult } from '../lab/run/runLab.js';
-import { createProgressPrinter } from '../lab/run/progress.js';
+import { createLiveView, writeHtmlReport } from '../report/index.js';
+import type { EventStream } from '../events/stream.js';
 import { installExitCleanup, labProcesses } from '../lab/pods/processRegistry.js';
 import { pidNamespaceSupport } from '../lab/pods/containerProcess.js';
 import { SCENARIOS, TALK, findScenario, labFilePath, missingRequirement, runName, type Scenario } from '../lab/scenarios/catalog.js';
@@ -34,6 +35,8 @@ interface LabCliOptions {
   seed?: string;
   json?: string;
   events?: string;
+  report?: string;
+  progress?: boolean;
   pidNamespace?: boolean;
 }
 
@@ -67,6 +70,8 @@ export function registerLabCommand(program: Command): void {
     .option('--seed <n>', 'seed for the random delays, to replay a run')
     .option('--json <file>', 'write the results as JSON')
     .option('--events <file>', 'write every pod, endpoint and request event as NDJSON (input for `zerodrop report`)')
+    .option('--report <file>', 'write a self-contained HTML report of every run (refuses to overwrite)')
+    .option('--no-progress', 'plain progress lines even on a terminal')
     .option('--pid-namespace', 'run each container as PID 1 of its own PID namespace (Linux, root)')
     .action(async (inputs: string[], opts: LabCliOptions) => {
       process.exitCode = await labCommand(inputs, opts);
@@ -88,6 +93,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
   const runnable = planned.filter((p) => p.config);
   if (runnable.length === 0) throw usageError('lab-nothing-to-run', 'no run can start here: ' + planned.map((p) => `${p.name}: ${p.unavailable}`).join('; '));
 
+  if (opts.report && existsSync(opts.report)) throw usageError('output-exists', `${opts.report} already exists; remove it or choose another --report file`);
   const out = process.stdout;
   if (inputs.length === 0 && !opts.scenario) {
     out.write(`${pc.bold('zerodrop lab')}: the talk replayed on the bundled demo app (examples/talk), 4 replicas behind an ingress-like proxy.\n`);
@@ -111,6 +117,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
   process.on('SIGTERM', onSignal);
 
   const sink = opts.events ? new NdjsonSink(opts.events) : undefined;
+  const collected: ZerodropEvent[] = [];
   const results: Array<LabRunResult | { name: string; unavailable: string }> = [];
   try {
     for (const p of planned) {
@@ -122,13 +129,16 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
       }
       out.write(`${pc.cyan('▶')} ${pc.bold(p.name)}${p.config.description ? `: ${p.config.description}` : ''}\n`);
       out.write(`  ${describeConfig(p.config)}\n`);
-      const progress = createProgressPrinter(process.stderr);
-      const listeners: Array<(e: ZerodropEvent) => void> = [progress.listener];
+      const listeners: Array<(e: ZerodropEvent) => void> = [];
       if (sink) listeners.push(sink.write);
-      const result = await runLab(p.config, { listeners, signal: abort.signal });
-      progress.done();
+      if (opts.report) listeners.push((e) => collected.push(e));
+      const attach = (stream: EventStream): (() => void) => {
+        const view = createLiveView(stream, { mode: opts.progress === false ? 'plain' : 'auto' });
+        return () => view.stop();
+      };
+      const result = await runLab(p.config, { listeners, signal: abort.signal, attach });
       out.write(`  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`);
-      for (const r of result.reasons) if (result.verdict !== 'fail' || !r.includes('requests failed')) out.write(`  ${pc.dim(r)}\n`);
+      for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(r)}\n`);
       out.write('\n');
       results.push(result);
     }
@@ -141,6 +151,10 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
 
   out.write(formatResultsTable(results));
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ runs: results.map(jsonRun) }, null, 2)}\n`);
+  if (opts.report && collected.length > 0) {
+    writeHtmlReport(opts.report, collected, { title: 'zerodrop lab' });
+    out.write(`report: ${opts.report}\n`);
+  }
   if (abort.signal.aborted) return ExitCode.interrupted;
   return labExitCode(results);
 }

@@ -65,6 +65,8 @@ export interface RunHooks {
   listeners?: EventListener[];
   /** Aborts the run (Ctrl-C): teardown runs, the result is inconclusive. */
   signal?: AbortSignal;
+  /** Called with the run's stream before its first event (live view); returns its cleanup. */
+  attach?: (events: EventStream) => () => void;
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -88,6 +90,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promise<LabRunResult> {
   const events = new EventStream(config.name);
   const unsubscribe = (hooks.listeners ?? []).map((l) => events.subscribe(l));
+  if (hooks.attach) unsubscribe.push(hooks.attach(events));
   const started = performance.now();
   const random = seededRandom(config.seed);
   const { workload } = config;
@@ -228,11 +231,12 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     emitEnd(events, result);
     return result;
   } finally {
+    // Teardown is not part of the run: nobody should see its events.
+    for (const u of unsubscribe) u();
     deployment?.stop();
     endpoints?.close();
     for (const pod of allPods) pod.forceKill();
     await proxy?.close().catch(() => undefined);
-    for (const u of unsubscribe) u();
   }
 }
 

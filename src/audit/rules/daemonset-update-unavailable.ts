@@ -2,7 +2,6 @@ import { featureAvailable } from '../../k8s/features.js';
 import { isLiteralZero } from '../../k8s/intOrPercent.js';
 import type { WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
-import { nearestExisting } from './support/yamlPaths.js';
 import { daemonSetRollout } from './support/rollout.js';
 
 /**
@@ -26,7 +25,7 @@ export const daemonsetUpdateUnavailable: WorkloadRule = {
     const canSurge = featureAvailable('daemonSetMaxSurge', settings.kubernetesVersion);
     return [
       {
-        path: nearestExisting(w.object, ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge']),
+        path: ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge'],
         message:
           `DaemonSet updates with maxSurge 0${r.surgeSet ? '' : ' (the default, §3.5)'}: each node's pod is stopped before its replacement starts, so traffic that ` +
           'stays on the node (externalTrafficPolicy: Local, node-local ingress, hostPort) fails there until the new pod is Ready',
@@ -39,3 +38,5 @@ export const daemonsetUpdateUnavailable: WorkloadRule = {
     ];
   },
 };
+
+export default daemonsetUpdateUnavailable;

@@ -65,3 +65,5 @@ export const featureUnavailable: WorkloadRule = {
     return results;
   },
 };
+
+export default featureUnavailable;

@@ -51,3 +51,5 @@ export const gracePeriodExhausted: WorkloadRule = {
     });
   },
 };
+
+export default gracePeriodExhausted;

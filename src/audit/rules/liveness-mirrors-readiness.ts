@@ -38,3 +38,5 @@ export const livenessMirrorsReadiness: WorkloadRule = {
     return results;
   },
 };
+
+export default livenessMirrorsReadiness;

@@ -53,3 +53,5 @@ export const livenessOutpacesReadiness: WorkloadRule = {
     return results;
   },
 };
+
+export default livenessOutpacesReadiness;

@@ -30,3 +30,5 @@ export const minReadySecondsUnset: WorkloadRule = {
     ];
   },
 };
+
+export default minReadySecondsUnset;

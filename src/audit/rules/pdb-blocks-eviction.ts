@@ -58,3 +58,5 @@ export const pdbBlocksEviction: ObjectRule = {
     ];
   },
 };
+
+export default pdbBlocksEviction;

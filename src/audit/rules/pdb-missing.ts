@@ -32,3 +32,5 @@ export const pdbMissing: WorkloadRule = {
     ];
   },
 };
+
+export default pdbMissing;

@@ -51,3 +51,5 @@ export const prestopBinaryMissing: WorkloadRule = {
     return results;
   },
 };
+
+export default prestopBinaryMissing;

@@ -38,3 +38,5 @@ export const prestopDoesNotWait: WorkloadRule = {
     return results;
   },
 };
+
+export default prestopDoesNotWait;

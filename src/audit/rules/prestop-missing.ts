@@ -43,3 +43,5 @@ export const prestopMissing: WorkloadRule = {
       });
   },
 };
+
+export default prestopMissing;

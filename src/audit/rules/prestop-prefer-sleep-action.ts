@@ -47,3 +47,5 @@ export const prestopPreferSleepAction: WorkloadRule = {
     return results;
   },
 };
+
+export default prestopPreferSleepAction;

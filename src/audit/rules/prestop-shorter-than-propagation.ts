@@ -50,3 +50,5 @@ export const prestopShorterThanPropagation: WorkloadRule = {
     return results;
   },
 };
+
+export default prestopShorterThanPropagation;

@@ -66,3 +66,5 @@ export const probePortUndeclared: WorkloadRule = {
     return results;
   },
 };
+
+export default probePortUndeclared;

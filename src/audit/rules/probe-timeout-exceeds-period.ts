@@ -35,3 +35,5 @@ export const probeTimeoutExceedsPeriod: WorkloadRule = {
     return results;
   },
 };
+
+export default probeTimeoutExceedsPeriod;

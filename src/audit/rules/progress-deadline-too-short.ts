@@ -45,3 +45,5 @@ export const progressDeadlineTooShort: WorkloadRule = {
     ];
   },
 };
+
+export default progressDeadlineTooShort;

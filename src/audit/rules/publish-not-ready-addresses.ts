@@ -33,3 +33,5 @@ export const publishNotReadyAddresses: ObjectRule = {
     ];
   },
 };
+
+export default publishNotReadyAddresses;

@@ -37,3 +37,5 @@ export const readinessProbeMissing: WorkloadRule = {
       });
   },
 };
+
+export default readinessProbeMissing;

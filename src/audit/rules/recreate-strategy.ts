@@ -27,3 +27,5 @@ export const recreateStrategy: WorkloadRule = {
     ];
   },
 };
+
+export default recreateStrategy;

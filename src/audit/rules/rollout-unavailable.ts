@@ -1,5 +1,4 @@
 import type { WorkloadRule } from '../types.js';
-import { nearestExisting } from './support/yamlPaths.js';
 import { workloadSpecPatch } from './support/patches.js';
 import { deploymentRollout } from './support/rollout.js';
 
@@ -25,7 +24,7 @@ export const rolloutUnavailable: WorkloadRule = {
     const source = r.unavailableSet ? `maxUnavailable ${r.maxUnavailable}` : `maxUnavailable unset (${w.apiVersion} defaults it to ${r.maxUnavailable}, §3.3)`;
     return [
       {
-        path: nearestExisting(w.object, ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable']),
+        path: ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
         message:
           `replicas ${w.replicas} with ${source} resolves to ${f.maxUnavailable} unavailable (maxSurge ${f.maxSurge}, §3.1): the rollout may stop ` +
           `every old pod before a new one is Ready, leaving 0 available pods and refusing every request meanwhile`,
@@ -37,3 +36,5 @@ export const rolloutUnavailable: WorkloadRule = {
     ];
   },
 };
+
+export default rolloutUnavailable;

@@ -38,3 +38,5 @@ export const servicePortUnresolved: ObjectRule = {
     return results;
   },
 };
+
+export default servicePortUnresolved;

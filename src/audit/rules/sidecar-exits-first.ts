@@ -54,3 +54,5 @@ export const sidecarExitsFirst: WorkloadRule = {
     return results;
   },
 };
+
+export default sidecarExitsFirst;

@@ -31,3 +31,5 @@ export const singleReplica: WorkloadRule = {
     ];
   },
 };
+
+export default singleReplica;

@@ -39,3 +39,5 @@ export const startupGuardedByInitialDelay: WorkloadRule = {
     return results;
   },
 };
+
+export default startupGuardedByInitialDelay;

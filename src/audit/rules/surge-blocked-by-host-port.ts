@@ -53,3 +53,5 @@ export const surgeBlockedByHostPort: WorkloadRule = {
     return results;
   },
 };
+
+export default surgeBlockedByHostPort;

@@ -43,3 +43,5 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
     return results;
   },
 };
+
+export default surgeBlockedByRwoVolume;

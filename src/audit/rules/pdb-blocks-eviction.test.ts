@@ -1,0 +1,3 @@
+import { describeFixtures } from './fixtures/expectations.js';
+
+describeFixtures('pdb-blocks-eviction');

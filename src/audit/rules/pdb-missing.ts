@@ -19,7 +19,10 @@ export const pdbMissing: WorkloadRule = {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind) || w.pdbs.length > 0) return [];
     const replicas = Math.max(lowestReplicas(w) ?? 0, w.replicas ?? 0);
     if (replicas < 2) return [];
-    const labels = w.template.metadata?.labels ?? {};
+    // The workload's own selector, not the template labels: those often carry a version label
+    // that changes on every release, and a PDB selecting it would stop covering the new pods.
+    const selectorSpec = w.object.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
+    const labels = selectorSpec?.matchLabels ?? w.template.metadata?.labels ?? {};
     const selector = Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ');
     return [
       {

@@ -7,7 +7,7 @@ import type { KubeObject } from '../k8s/objects.js';
 import type { StrategicPatch, YamlPath } from './types.js';
 
 /** Lists Kubernetes merges by a key instead of replacing (patchMergeKey in k8s.io/api). */
-const MERGE_KEYS: Readonly<Record<string, string>> = {
+export const MERGE_KEYS: Readonly<Record<string, string>> = {
   containers: 'name',
   initContainers: 'name',
   ephemeralContainers: 'name',

@@ -15,6 +15,8 @@ export type SourceOrigin = 'file' | 'stdin' | 'kustomize';
 export interface Source {
   /** What findings name: the path as given (relative to cwd), `-` for stdin, the directory for kustomize output. */
   file: string;
+  /** Absolute path of a plain file (what --fix-in-place writes). */
+  path?: string;
   text: string;
   kind: SourceKind;
   origin: SourceOrigin;
@@ -131,7 +133,7 @@ function addFile(abs: string, shown: string, out: CollectedSources, kind: Source
     out.errors.push({ file: shown, message: `cannot read: ${describeFsError(err)}` });
     return;
   }
-  addText(out, { file: shown, text: '', kind, origin: 'file' }, buf);
+  addText(out, { file: shown, path: abs, text: '', kind, origin: 'file' }, buf);
 }
 
 function addText(out: CollectedSources, source: Source, buf?: Buffer): void {

@@ -3,8 +3,9 @@
  * fixture file (no mocks), optionally limited to some rules. Excluded from nothing: it is small
  * and lets library users test their own configurations too.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AuditSettings, Finding, Rule, SeveritySetting } from './types.js';
 import type { Source } from './sources.js';
 import { sourceKindOf } from './sources.js';
@@ -64,7 +65,7 @@ export function auditText(text: string, options: AuditTextOptions = {}): Finding
 /** Findings for fixture files (one path or several audited together). */
 export function auditFixture(paths: string | readonly string[], options: Omit<AuditTextOptions, 'file'> = {}): Finding[] {
   const list = typeof paths === 'string' ? [paths] : paths;
-  const run = auditTextsRun(list.map((p) => ({ file: basename(p) === p ? p : p, text: readFileSync(p, 'utf8') })), options);
+  const run = auditTextsRun(list.map((p) => ({ file: p, text: readFileSync(p, 'utf8') })), options);
   if (run.errors.length > 0) throw new Error(`input errors: ${run.errors.map((e) => `${e.file}:${e.line ?? ''}:${e.column ?? ''} ${e.message}`).join('; ')}`);
   return run.findings;
 }
@@ -72,4 +73,27 @@ export function auditFixture(paths: string | readonly string[], options: Omit<Au
 /** Rule ids of findings, sorted, for compact table-driven assertions. */
 export function ruleIds(findings: readonly Finding[]): string[] {
   return findings.map((f) => f.rule).sort();
+}
+
+export interface FixtureCase {
+  /** File name, e.g. `bad-sighup.Dockerfile`. */
+  name: string;
+  path: string;
+  /** `bad*` files must produce findings of the rule, `good*` files none. */
+  bad: boolean;
+  /** From a `# expect: N` line in the fixture, when given. */
+  expectedCount: number | undefined;
+}
+
+/** Fixture files of a rule: `src/audit/rules/fixtures/<id>/{bad,good}*`, sorted by name. */
+export function ruleFixtureCases(ruleId: string): FixtureCase[] {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'rules', 'fixtures', ruleId);
+  return readdirSync(dir)
+    .filter((n) => /^(bad|good)/.test(n))
+    .sort()
+    .map((name) => {
+      const path = join(dir, name);
+      const m = /^#\s*expect:\s*(\d+)/m.exec(readFileSync(path, 'utf8'));
+      return { name, path, bad: name.startsWith('bad'), expectedCount: m ? Number(m[1]) : undefined };
+    });
 }

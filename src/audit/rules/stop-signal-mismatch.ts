@@ -8,7 +8,7 @@
  * know (official images) when no Dockerfile of the run builds it.
  */
 import type { DockerfileInstruction, DockerfileRule, DockerfileView, Rule, RuleMeta, RuleResult, WorkloadRule } from '../types.js';
-import { officialImageStopSignal, parseImageRef, serverFor, type ServerKnowledge } from '../../k8s/images.js';
+import { officialImageStopSignal, parseImageRef, serverFor, serverForImage, type ServerKnowledge } from '../../k8s/images.js';
 import { normaliseSignal } from '../../k8s/signals.js';
 import { effectiveCommand, executableName, lastCommandOf, lastInstruction, shellInvocation, shellWords, unwrapInit } from '../dockerfileCommand.js';
 
@@ -45,7 +45,7 @@ function serverOfDockerfile(view: DockerfileView): { server: ServerKnowledge; wr
   const byExe = exe ? serverFor(executableName(exe)) : undefined;
   if (byExe) return { server: byExe, wrapperArgs: unwrapped!.wrapperArgs };
   if (argv && argv.length > 0) return undefined; // an explicit command that is not a known server
-  const base = view.finalBaseImage ? serverFor(parseImageRef(view.finalBaseImage).name) : undefined;
+  const base = view.finalBaseImage ? serverForImage(parseImageRef(view.finalBaseImage)) : undefined;
   return base ? { server: base, wrapperArgs: [] } : undefined;
 }
 
@@ -91,7 +91,7 @@ const workloadSide: WorkloadRule = {
       if (c.role === 'init' || c.dockerfiles.length > 0 || typeof c.container.image !== 'string') continue;
       const ref = parseImageRef(c.container.image);
       const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
-      const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverFor(ref.name);
+      const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverForImage(ref);
       if (!server) continue;
       const stopSignalField = c.container.lifecycle?.stopSignal;
       if (typeof stopSignalField === 'string') {

@@ -7,6 +7,7 @@
  */
 import type { RuleResult, WorkloadRule, YamlPath } from '../types.js';
 import { patchAt } from '../patch.js';
+import { didYouMean } from '../didYouMean.js';
 
 const HTTP_GET = ['host', 'httpHeaders', 'path', 'port', 'scheme'];
 const HANDLER = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
@@ -37,38 +38,6 @@ const ROLLING_UPDATE: Readonly<Record<string, string[]>> = {
   DaemonSet: ['maxSurge', 'maxUnavailable'],
 };
 
-/** Optimal string alignment distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[a.length]![b.length]!;
-}
-
-/** The known field a typo most likely meant, or undefined when nothing is close. */
-export function closestField(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const exactCase = known.find((k) => k.toLowerCase() === lower);
-  if (exactCase) return exactCase;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const dist = editDistance(lower, k.toLowerCase());
-    if (dist < bestD) {
-      bestD = dist;
-      best = k;
-    }
-  }
-  const limit = Math.max(1, Math.min(3, Math.floor(key.length / 4)));
-  return bestD <= limit ? best : undefined;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
@@ -88,7 +57,7 @@ const rule: WorkloadRule = {
       if (!isRecord(value)) return;
       for (const key of Object.keys(value)) {
         if (known.includes(key)) continue;
-        const suggestion = closestField(key, known);
+        const suggestion = didYouMean(key, known);
         const r: RuleResult = {
           path: [...path, key],
           message: `unknown field "${key}" in ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: the API server drops unknown fields unless the client validates strictly, so this setting silently has no effect`,

@@ -1,11 +1,7 @@
 import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptionBudget.js';
-import type { IntOrPercent } from '../../k8s/intOrPercent.js';
 import type { ObjectRule } from '../types.js';
 import { lowestReplicas } from './support/containers.js';
-
-function intOrPercent(v: unknown): IntOrPercent | undefined {
-  return typeof v === 'number' || typeof v === 'string' ? v : undefined;
-}
+import { intOrPercent } from './support/rollout.js';
 
 /**
  * A budget that allows zero disruptions even when every pod is healthy blocks kubectl drain and

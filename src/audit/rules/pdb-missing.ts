@@ -1,7 +1,5 @@
 import type { WorkloadRule } from '../types.js';
-import { lowestReplicas } from './support/containers.js';
-
-const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+import { lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
 
 /**
  * Only the Eviction API honours PodDisruptionBudgets (§4.2): without one, kubectl drain, the

@@ -1,7 +1,5 @@
 import type { WorkloadRule } from '../types.js';
-import { lowestReplicas } from './support/containers.js';
-
-const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+import { lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
 
 /**
  * One pod means any node drain, eviction or crash takes the service down, and no PDB can protect

@@ -76,3 +76,6 @@ export function lowestReplicas(w: WorkloadView): number | undefined {
 export function describeWorkload(w: WorkloadView): string {
   return `${w.kind}/${w.name}`;
 }
+
+/** Kinds whose pod count is spec.replicas (DaemonSets, Pods and Jobs have none). */
+export const REPLICATED_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);

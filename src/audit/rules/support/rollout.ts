@@ -13,7 +13,8 @@ export interface DeploymentRollout {
   fenceposts: Fenceposts | undefined;
 }
 
-function intOrPercent(v: unknown): IntOrPercent | undefined {
+/** An int-or-percent field as written, or undefined when it has another type (validation's job). */
+export function intOrPercent(v: unknown): IntOrPercent | undefined {
   return typeof v === 'number' || typeof v === 'string' ? v : undefined;
 }
 

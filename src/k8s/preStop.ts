@@ -48,7 +48,8 @@ export function classifyPreStop(handler: LifecycleHandler): PreStopShape {
 
 /** The executable an exec hook runs first (`/bin/sleep` → `/bin/sleep`, `sh -c ...` → `sh`). */
 export function execBinary(handler: LifecycleHandler): string | undefined {
-  const first = handler.exec?.command?.[0];
+  const command = handler.exec?.command;
+  const first = Array.isArray(command) ? command[0] : undefined;
   return typeof first === 'string' ? first : undefined;
 }
 

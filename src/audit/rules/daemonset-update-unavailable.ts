@@ -3,6 +3,7 @@ import { isLiteralZero } from '../../k8s/intOrPercent.js';
 import type { WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
 import { daemonSetRollout } from './support/rollout.js';
+import { portsOf } from './support/fields.js';
 
 /**
  * DaemonSets default to maxUnavailable 1 and maxSurge 0 (§3.5): each node's pod is stopped before
@@ -21,7 +22,7 @@ export const daemonsetUpdateUnavailable: WorkloadRule = {
     if (w.kind !== 'DaemonSet' || !w.serving) return [];
     const r = daemonSetRollout(w.object);
     if (r.type !== 'RollingUpdate' || !isLiteralZero(r.maxSurge)) return [];
-    const hostPort = longRunningContainers(w).some((c) => (c.container.ports ?? []).some((p) => typeof p?.hostPort === 'number' && p.hostPort > 0));
+    const hostPort = longRunningContainers(w).some((c) => portsOf(c.container).some((p) => typeof p.hostPort === 'number' && p.hostPort > 0));
     const canSurge = featureAvailable('daemonSetMaxSurge', settings.kubernetesVersion);
     return [
       {

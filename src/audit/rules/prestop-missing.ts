@@ -25,7 +25,7 @@ export const prestopMissing: WorkloadRule = {
     return trafficContainers(w)
       .filter((c) => !preStopOf(c))
       .map((c) => {
-        const handler = preStopDelayHandler(settings.propagationSeconds, settings.kubernetesVersion, c.container.image);
+        const handler = preStopDelayHandler(settings.propagationSeconds, settings.kubernetesVersion, typeof c.container.image === 'string' ? c.container.image : undefined);
         const form = handler?.sleep ? `lifecycle.preStop.sleep.seconds: ${handler.sleep.seconds}` : `lifecycle.preStop.exec.command: ["sleep", "${Math.ceil(settings.propagationSeconds)}"]`;
         return {
           path: preStopPath(c),

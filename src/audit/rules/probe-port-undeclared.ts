@@ -1,6 +1,7 @@
 import type { RuleResult, WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
 import { PROBE_FIELDS, probeOf, probePort } from './support/probes.js';
+import { portsOf } from './support/fields.js';
 
 /**
  * The kubelet resolves a named probe port among the probing container's own ports only; an unknown
@@ -20,7 +21,7 @@ export const probePortUndeclared: WorkloadRule = {
     const results: RuleResult[] = [];
     const all = longRunningContainers(w);
     for (const c of all) {
-      const declared = (c.container.ports ?? []).filter((p) => p && typeof p === 'object');
+      const declared = portsOf(c.container);
       for (const { kind, field } of PROBE_FIELDS) {
         const probe = probeOf(c, field);
         const target = probe && probePort(probe);
@@ -41,7 +42,7 @@ export const probePortUndeclared: WorkloadRule = {
           continue;
         }
         if (declared.some((p) => p.containerPort === target.port)) continue;
-        const owner = all.find((o) => o !== c && (o.container.ports ?? []).some((p) => p?.containerPort === target.port));
+        const owner = all.find((o) => o !== c && portsOf(o.container).some((p) => p.containerPort === target.port));
         if (owner) {
           results.push({
             path,

@@ -1,5 +1,6 @@
 import type { WorkloadRule } from '../types.js';
 import { deploymentRollout } from './support/rollout.js';
+import { records } from './support/fields.js';
 
 /** `Recreate` kills all old pods and starts new ones only after they have terminated (§3.2). */
 export const recreateStrategy: WorkloadRule = {
@@ -14,7 +15,7 @@ export const recreateStrategy: WorkloadRule = {
     if (w.kind !== 'Deployment' || !w.serving) return [];
     const r = deploymentRollout(w.object, w.apiVersion, w.replicas ?? 1);
     if (r.type !== 'Recreate') return [];
-    const claims = (w.podSpec.volumes ?? []).map((v) => v?.persistentVolumeClaim?.claimName).filter((n): n is string => typeof n === 'string');
+    const claims = records<NonNullable<typeof w.podSpec.volumes>[number]>(w.podSpec.volumes).map((v) => v.persistentVolumeClaim?.claimName).filter((n): n is string => typeof n === 'string');
     return [
       {
         path: ['spec', 'strategy', 'type'],

@@ -1,5 +1,6 @@
 import type { ObjectRule, RuleResult } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
+import { indexedRecords, portsOf } from './support/fields.js';
 
 /**
  * A named targetPort is resolved per pod against its containers' port names; a pod that declares
@@ -21,17 +22,17 @@ export const servicePortUnresolved: ObjectRule = {
     const ports = (object.object.spec as { ports?: unknown } | undefined)?.ports;
     if (!Array.isArray(ports)) return [];
     const results: RuleResult[] = [];
-    ports.forEach((p: { port?: unknown; targetPort?: unknown } | undefined, i) => {
-      const name = p?.targetPort;
+    indexedRecords<{ port?: unknown; targetPort?: unknown }>(ports).forEach(({ item: p, index: i }) => {
+      const name = p.targetPort;
       if (typeof name !== 'string') return;
-      const missing = selected.filter((w) => !longRunningContainers(w).some((c) => (c.container.ports ?? []).some((cp) => cp?.name === name)));
+      const missing = selected.filter((w) => !longRunningContainers(w).some((c) => portsOf(c.container).some((cp) => cp.name === name)));
       if (missing.length === 0) return;
       const where = missing.map((w) => `${w.kind}/${w.name}`).join(', ');
       results.push({
         path: ['spec', 'ports', i, 'targetPort'],
         message:
           `targetPort "${name}" names no container port in ${where}${missing.length < selected.length ? ` (${missing.length} of ${selected.length} selected workloads)` : ''}: ` +
-          `those pods give the Service no endpoint for port ${String(p?.port ?? '?')}, so connections to it are refused`,
+          `those pods give the Service no endpoint for port ${String(p.port ?? '?')}, so connections to it are refused`,
         fix: `name the container port "${name}" in the pod template (ports: - name: ${name}), or use the port number`,
       });
     });

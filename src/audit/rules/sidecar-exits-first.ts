@@ -5,6 +5,7 @@ import { classifyPreStop } from '../../k8s/preStop.js';
 import type { RuleResult, WorkloadRule } from '../types.js';
 import { appContainers } from './support/containers.js';
 import { preStopOf, seconds } from './support/drain.js';
+import { records, strings } from './support/fields.js';
 
 /**
  * The kubelet stops all regular containers in parallel (§1.2 step 3): a proxy sidecar without a
@@ -31,8 +32,8 @@ export const sidecarExitsFirst: WorkloadRule = {
       if (c.role !== 'main' || typeof c.container.image !== 'string') continue;
       const proxy = sidecarProxyFor(c.container.image, c.name);
       if (!proxy) continue;
-      const env = (c.container.env ?? []).map((e) => `${e?.name}=${e?.value ?? ''}`);
-      const haystack = [...(c.container.command ?? []), ...(c.container.args ?? []), ...env, ...annotations].join(' ');
+      const env = records<{ name?: unknown; value?: unknown }>(c.container.env).map((e) => `${String(e.name)}=${String(e.value ?? '')}`);
+      const haystack = [...strings(c.container.command), ...strings(c.container.args), ...env, ...annotations].join(' ');
       if (proxy.configuredBy.some((r) => r.test(haystack))) continue;
       const handler = preStopOf(c);
       // A hook we cannot time (a wait loop, an HTTP call) is assumed to be synchronised on purpose.

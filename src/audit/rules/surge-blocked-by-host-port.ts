@@ -2,6 +2,7 @@ import { isLiteralZero } from '../../k8s/intOrPercent.js';
 import type { RuleResult, WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
 import { daemonSetRollout, deploymentRollout } from './support/rollout.js';
+import { indexedRecords } from './support/fields.js';
 
 /**
  * A hostPort can be bound by one pod per node. A Deployment's surge pod (§3.1) needs a node where
@@ -33,8 +34,8 @@ export const surgeBlockedByHostPort: WorkloadRule = {
     }
     const results: RuleResult[] = [];
     for (const c of longRunningContainers(w)) {
-      (c.container.ports ?? []).forEach((p, i) => {
-        if (typeof p?.hostPort !== 'number' || p.hostPort === 0) return;
+      indexedRecords<NonNullable<typeof c.container.ports>[number]>(c.container.ports).forEach(({ item: p, index: i }) => {
+        if (typeof p.hostPort !== 'number' || p.hostPort === 0) return;
         results.push({
           path: [...c.path, 'ports', i, 'hostPort'],
           container: c.name,

@@ -1,5 +1,6 @@
 import type { ObjectRule, RuleResult } from '../types.js';
 import { deploymentRollout } from './support/rollout.js';
+import { indexedRecords } from './support/fields.js';
 
 const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
@@ -24,8 +25,8 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
     const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
     if (!f || f.maxSurge === 0) return [];
     const results: RuleResult[] = [];
-    (w.podSpec.volumes ?? []).forEach((v, i) => {
-      const claimName = v?.persistentVolumeClaim?.claimName;
+    indexedRecords<NonNullable<typeof w.podSpec.volumes>[number]>(w.podSpec.volumes).forEach(({ item: v, index: i }) => {
+      const claimName = v.persistentVolumeClaim?.claimName;
       if (typeof claimName !== 'string') return;
       const pvc = all.objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.name === claimName && o.namespace === w.namespace);
       const modes = (pvc?.object.spec as { accessModes?: unknown } | undefined)?.accessModes;

@@ -5,6 +5,7 @@
  */
 import { sidecarProxyFor } from '../../../k8s/images.js';
 import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
+import { portsOf } from './fields.js';
 
 /** Regular containers and native sidecars: the ones that run for the life of the pod. */
 export function longRunningContainers(w: WorkloadView): ContainerView[] {
@@ -34,7 +35,7 @@ function servicePorts(services: ObjectView[]): Array<string | number> {
 }
 
 function declares(c: ContainerView, port: string | number): boolean {
-  return (c.container.ports ?? []).some((p) => (typeof port === 'number' ? p?.containerPort === port : p?.name === port));
+  return portsOf(c.container).some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
 }
 
 /**
@@ -46,7 +47,7 @@ export function trafficContainers(w: WorkloadView): ContainerView[] {
   const targets = servicePorts(w.services);
   const targeted = apps.filter((c) => targets.some((t) => declares(c, t)));
   if (targeted.length > 0) return targeted;
-  const withPorts = apps.filter((c) => (c.container.ports ?? []).length > 0);
+  const withPorts = apps.filter((c) => portsOf(c.container).length > 0);
   if (withPorts.length > 0) return withPorts;
   return apps;
 }
@@ -56,7 +57,7 @@ export function trafficContainers(w: WorkloadView): ContainerView[] {
  * Service's numeric targetPort (the seed's nginx declares no ports; its Service targets 80).
  */
 export function knownListenPort(w: WorkloadView, c: ContainerView): number | undefined {
-  const declared = (c.container.ports ?? []).find((p) => typeof p?.containerPort === 'number' && (p.protocol ?? 'TCP') === 'TCP');
+  const declared = portsOf(c.container).find((p) => typeof p.containerPort === 'number' && (p.protocol ?? 'TCP') === 'TCP');
   if (declared?.containerPort !== undefined) return declared.containerPort;
   const numeric = servicePorts(w.services).find((t): t is number => typeof t === 'number');
   return numeric;

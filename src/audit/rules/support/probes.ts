@@ -1,6 +1,7 @@
 import { resolveProbe, type Probe, type ProbeHandler, type ProbeKind, type ResolvedProbe } from '../../../k8s/probes.js';
 import type { Container } from '../../../k8s/objects.js';
 import type { ContainerView, YamlPath } from '../../types.js';
+import { portsOf, strings } from './fields.js';
 
 export const PROBE_FIELDS: ReadonlyArray<{ kind: ProbeKind; field: 'readinessProbe' | 'livenessProbe' | 'startupProbe' }> = [
   { kind: 'readiness', field: 'readinessProbe' },
@@ -28,7 +29,7 @@ export function probePort(handler: ProbeHandler): { port: number | string; via: 
 
 /** The kubelet resolves a named probe port among the container's own ports only. */
 export function namedPortNumber(container: Container, name: string): number | undefined {
-  return (container.ports ?? []).find((p) => p?.name === name)?.containerPort;
+  return portsOf(container).find((p) => p.name === name)?.containerPort;
 }
 
 /** A handler with named ports replaced by numbers, so `port: http` and `port: 8080` compare equal (kube-score defect, linter-landscape §6). */
@@ -44,7 +45,7 @@ export function describeHandler(handler: ProbeHandler): string {
   if (handler.httpGet) return `httpGet ${handler.httpGet.path ?? '/'} on port ${handler.httpGet.port}`;
   if (handler.tcpSocket) return `tcpSocket on port ${handler.tcpSocket.port}`;
   if (handler.grpc) return `grpc on port ${handler.grpc.port}`;
-  if (handler.exec) return `exec ${(handler.exec.command ?? []).join(' ')}`;
+  if (handler.exec) return `exec ${strings(handler.exec.command).join(' ')}`;
   return 'no handler';
 }
 

@@ -10,3 +10,5 @@ export * from './images.js';
 export * from './signals.js';
 export * from './objects.js';
 export * from './rollingUpdate.js';
+export * from './preStop.js';
+export * from './disruptionBudget.js';

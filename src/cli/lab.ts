@@ -16,6 +16,7 @@ import { installExitCleanup, labProcesses } from '../lab/pods/processRegistry.js
 import { pidNamespaceSupport } from '../lab/pods/containerProcess.js';
 import { SCENARIOS, TALK, findScenario, labFilePath, missingRequirement, runName, type Scenario } from '../lab/scenarios/catalog.js';
 import { formatResultsTable, labExitCode } from '../lab/run/summary.js';
+import { auditForLab, type AuditVerdict } from '../lab/run/audit.js';
 
 interface LabCliOptions {
   run: string[];
@@ -129,6 +130,13 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
       }
       out.write(`${pc.cyan('▶')} ${pc.bold(p.name)}${p.config.description ? `: ${p.config.description}` : ''}\n`);
       out.write(`  ${describeConfig(p.config)}\n`);
+      const audit = await auditForLab(p.config.manifests, p.config.propagation.maxMs).catch(() => undefined);
+      if (audit) {
+        p.config.audit = audit.findings;
+        out.write(`  ${formatAudit(audit)}\n`);
+      } else {
+        out.write(`  ${pc.dim('audit: could not run on these manifests')}\n`);
+      }
       const listeners: Array<(e: ZerodropEvent) => void> = [];
       if (sink) listeners.push(sink.write);
       if (opts.report) listeners.push((e) => collected.push(e));
@@ -137,6 +145,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
         return () => view.stop();
       };
       const result = await runLab(p.config, { listeners, signal: abort.signal, attach });
+      if (audit) result.audit = { errors: audit.errors, warnings: audit.warnings, predictsDrops: audit.predictsDrops, rules: [...new Set(audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule))] };
       out.write(`  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`);
       for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(r)}\n`);
       out.write('\n');
@@ -234,6 +243,12 @@ function describeConfig(c: LabRunConfig): string {
     `seed ${c.seed}`,
   ];
   return pc.dim(parts.join(' · '));
+}
+
+function formatAudit(a: AuditVerdict): string {
+  const errorRules = [...new Set(a.findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
+  if (a.predictsDrops) return `audit: ${pc.red(`predicts drops`)} (${a.errors} error${a.errors === 1 ? '' : 's'}: ${errorRules.join(', ')})`;
+  return `audit: ${pc.green('predicts zero drops')} (no errors${a.warnings ? `, ${a.warnings} warning${a.warnings === 1 ? '' : 's'}` : ''})`;
 }
 
 function verdictLabel(v: string): string {

@@ -57,6 +57,7 @@ export function configureRun(input: { name: string; description?: string; manife
   const config: LabRunConfig = {
     name: input.name,
     workload,
+    manifests: input.manifests,
     rate,
     propagation,
     kubeletDelay,

@@ -25,6 +25,8 @@ export interface LabRunConfig {
   name: string;
   description?: string;
   workload: LabWorkload;
+  /** The manifest files or directories the workload came from (the audit reads them too). */
+  manifests: string[];
   rate: number;
   /** Propagation delay of the proxy (§1.6). */
   propagation: DelayRange;
@@ -58,6 +60,8 @@ export interface LabRunResult {
   /** Whole run, start to teardown. */
   wallMs: number;
   latency: { p50: number; p99: number; max: number };
+  /** The audit's verdict for this configuration, when it ran. */
+  audit?: { errors: number; warnings: number; predictsDrops: boolean; rules: string[] };
 }
 
 export interface RunHooks {

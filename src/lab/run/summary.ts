@@ -3,15 +3,15 @@ import type { LabRunResult } from './runLab.js';
 
 type Row = LabRunResult | { name: string; unavailable: string };
 
-/** The table the lab ends with: run, requests, failed, by class, rollout time, verdict. */
+/** The table the lab ends with: run, requests, failed, by class, rollout time, verdict, and the audit's prediction beside it. */
 export function formatResultsTable(rows: readonly Row[]): string {
-  const header = ['run', 'requests', 'failed', 'by class', 'rollout', 'verdict'];
+  const header = ['run', 'requests', 'failed', 'by class', 'rollout', 'verdict', 'audit'];
   const body = rows.map((r) => {
-    if ('unavailable' in r) return [r.name, '–', '–', '–', '–', r.unavailable];
+    if ('unavailable' in r) return [r.name, '–', '–', '–', '–', r.unavailable, ''];
     const classes = Object.entries(r.failuresByClass)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    return [r.name, String(r.requests), String(r.failures), classes || '–', r.rollout.completed ? `${(r.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete', r.verdict];
+    return [r.name, String(r.requests), String(r.failures), classes || '–', r.rollout.completed ? `${(r.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete', r.verdict, r.audit ? (r.audit.predictsDrops ? 'predicts drops' : 'predicts zero') : '–'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]): string =>

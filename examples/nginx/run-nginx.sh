@@ -4,8 +4,15 @@
 # receives the stop signal itself (kubernetes-semantics §1.7 item 5, §6.2).
 # /slow.bin is served at 100 KB/s (limit_rate), so each request of it stays in flight ~3 s.
 set -eu
+# exec leaves no shell to clean up after nginx: remove prefixes of earlier pods whose nginx is gone.
+for old in "${TMPDIR:-/tmp}"/zerodrop-nginx-pod.*; do
+  [ -f "$old/nginx.pid" ] || continue
+  kill -0 "$(cat "$old/nginx.pid")" 2>/dev/null || rm -rf "$old"
+done
 PREFIX=$(mktemp -d "${TMPDIR:-/tmp}/zerodrop-nginx-pod.XXXXXX")
 mkdir -p "$PREFIX/html" "$PREFIX/logs"
+# Workers run as an unprivileged user when nginx starts as root: they must read the files.
+chmod 755 "$PREFIX" "$PREFIX/html"
 head -c 300000 /dev/zero > "$PREFIX/html/slow.bin"
 echo ok > "$PREFIX/html/index.html"
 cat > "$PREFIX/nginx.conf" <<CONF

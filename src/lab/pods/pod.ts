@@ -203,6 +203,11 @@ export class LabPod {
     return [...this.sidecars, ...this.containers].every((c) => c.listeningAt !== undefined || !c.hasPort);
   }
 
+  /** Why a pod is not serving, for error messages: each container's state and last output. */
+  diagnostics(): string[] {
+    return [...this.sidecars, ...this.containers].map((c) => `${this.name}/${c.plan.name}: ${c.describe()}`);
+  }
+
   /** Tears the pod down at once (lab shutdown, Ctrl-C): SIGKILL every container group. */
   forceKill(): void {
     this.deleting = true;
@@ -389,6 +394,15 @@ class ContainerRuntime {
       proc.kill();
       await proc.exited;
     }
+  }
+
+  describe(): string {
+    const proc = this.proc;
+    if (!proc) return 'not started';
+    const exit = proc.exitStatus;
+    const state = exit ? `exited (${exit.code ?? exit.signal})` : this.ready ? 'ready' : this.listeningAt === undefined && this.hasPort ? 'running, not accepting connections' : 'running, not ready';
+    const out = proc.lastOutput().slice(-2).join(' | ');
+    return out ? `${state}; last output: ${out}` : state;
   }
 
   forceKill(): void {

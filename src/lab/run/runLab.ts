@@ -184,7 +184,10 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     }
     const readyPods = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
     if (readyPods < workload.deployment.replicas || abort?.aborted) {
-      const reason = abort?.aborted ? 'interrupted before the rollout started' : `only ${readyPods} of ${workload.deployment.replicas} pods became ready within ${config.timing.startTimeoutMs / 1000} s, so no rollout was tried`;
+      const stuck = theDeployment.pods().filter((p) => !(p.ready && p.listening)).flatMap((p) => p.diagnostics());
+      const reason = abort?.aborted
+        ? 'interrupted before the rollout started'
+        : `only ${readyPods} of ${workload.deployment.replicas} pods became ready within ${config.timing.startTimeoutMs / 1000} s, so no rollout was tried (${stuck.slice(0, 2).join('; ')})`;
       return finish(events, config, started, { inconclusive: reason, deployment: theDeployment });
     }
 

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { liveProcessesWith } from './support/processes.js';
 
 // The lab's CLI contract (issue 4): one clear error before anything starts, and no orphan process
 // after success, failure, Ctrl-C or SIGTERM. Runs the compiled CLI (`npm run build` first).
@@ -16,23 +17,6 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [CLI, 'lab', ...args], { encoding: 'utf8', timeout: 30_000 });
 }
 
-/** PIDs of live (non-zombie) processes whose command line contains the marker. */
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes(marker)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (/\) Z /.test(stat)) continue;
-      found.push(Number(entry));
-    } catch {
-      // gone while we looked
-    }
-  }
-  return found;
-}
 
 describe('zerodrop lab: input errors come before anything starts', () => {
   it('lists the bundled scenarios', () => {
@@ -76,13 +60,27 @@ describe('zerodrop lab: no orphans', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     // Wait until the pods run.
     const started = Date.now();
-    while (processesWith(marker).length < 4 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
-    expect(processesWith(marker).length).toBeGreaterThanOrEqual(4);
+    while (liveProcessesWith(marker).length < 4 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
+    expect(liveProcessesWith(marker).length).toBeGreaterThanOrEqual(4);
     child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code, output).toBe(130);
     // Give init a moment to reap what the lab SIGKILLed.
     await new Promise((r) => setTimeout(r, 300));
-    expect(processesWith(marker)).toEqual([]);
+    expect(liveProcessesWith(marker)).toEqual([]);
+  });
+});
+
+describe('zerodrop lab: a crashing pod', () => {
+  it('gives up on a crash loop with the container output, inconclusive, and leaves nothing behind', () => {
+    const marker = `zerodrop-crash-test-${process.pid}`;
+    const manifest = path.join(tmp, 'crash.yaml');
+    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: crash}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: crasher\n');
+    const script = path.join(tmp, 'crash.mjs');
+    writeFileSync(script, 'console.error("boom: no config"); process.exit(3);\n');
+    const r = spawnSync(process.execPath, [CLI, 'lab', manifest, '--no-progress', '--run', `crasher=${process.execPath} ${script} ${marker}`], { encoding: 'utf8', timeout: 40_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).toContain('boom: no config');
+    expect(liveProcessesWith(marker)).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { liveProcessesWith } from './support/processes.js';
 
 // The project's main job (issue 4): `zerodrop lab` replays the talk; baseline and probes drop
 // requests, probes-prestop drops none. `--quick` keeps the same manifests and shortens only the
@@ -12,20 +13,6 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const DEMO = path.join(ROOT, 'examples', 'demo-app', 'server.mjs');
 
-function liveProcessesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) continue;
-      if (/\) Z /.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
-      found.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
 
 interface JsonRun {
   name: string;

@@ -238,6 +238,7 @@ class ContainerRuntime {
   private startup: Prober | undefined;
   private crashes = 0;
   private killing = false;
+  private lastCrash: { exit: ContainerExit; output: string[] } | undefined;
 
   constructor(
     private readonly pod: LabPod,
@@ -354,6 +355,7 @@ class ContainerRuntime {
     // A crash: restartPolicy Always restarts it; no preStop runs for a container that exited (§1.2
     // "No hook on crash"). Back-off doubles from 1 s (the kubelet starts at 10 s; shortened for the lab).
     this.crashes++;
+    this.lastCrash = { exit, output: proc.lastOutput() };
     const backoff = Math.min(1000 * 2 ** (this.crashes - 1), 30_000);
     setTimeout(() => {
       if (this.pod.deleting) return;
@@ -401,8 +403,10 @@ class ContainerRuntime {
     if (!proc) return 'not started';
     const exit = proc.exitStatus;
     const state = exit ? `exited (${exit.code ?? exit.signal})` : this.ready ? 'ready' : this.listeningAt === undefined && this.hasPort ? 'running, not accepting connections' : 'running, not ready';
-    const out = proc.lastOutput().slice(-2).join(' | ');
-    return out ? `${state}; last output: ${out}` : state;
+    const crash = this.lastCrash;
+    const crashed = crash ? `; crashed ${this.crashes}× (last exit ${crash.exit.code ?? crash.exit.signal})` : '';
+    const out = (exit || !crash ? proc.lastOutput() : crash.output).slice(-2).join(' | ');
+    return `${state}${crashed}${out ? `; last output: ${out}` : ''}`;
   }
 
   forceKill(): void {

@@ -180,6 +180,9 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       // Ready is not enough for apps without a readiness probe: the control window must be clean.
       const ready = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
       if (ready >= workload.deployment.replicas && theProxy.endpoints().length >= workload.deployment.replicas) break;
+      // Every pod in a crash loop: waiting longer shows nothing new.
+      const pods = theDeployment.pods();
+      if (pods.length >= workload.deployment.replicas && pods.every((p) => p.restarts >= 3)) break;
       await sleep(50, abort);
     }
     const readyPods = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
@@ -187,7 +190,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       const stuck = theDeployment.pods().filter((p) => !(p.ready && p.listening)).flatMap((p) => p.diagnostics());
       const reason = abort?.aborted
         ? 'interrupted before the rollout started'
-        : `only ${readyPods} of ${workload.deployment.replicas} pods became ready within ${config.timing.startTimeoutMs / 1000} s, so no rollout was tried (${stuck.slice(0, 2).join('; ')})`;
+        : `only ${readyPods} of ${workload.deployment.replicas} pods became ready, so no rollout was tried (${stuck.slice(0, 2).join('; ')})`;
       return finish(events, config, started, { inconclusive: reason, deployment: theDeployment });
     }
 

@@ -80,6 +80,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
       if (!target || !upstream) return reply(res, 503, 'no endpoints', undefined, 'NO_ENDPOINTS');
       (tried ??= new Set()).add(endpointKey(target));
       let started = false;
+      let answered = false;
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart(c) {
           controller = c;
@@ -93,7 +94,14 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
           delete out['keep-alive'];
           delete out['transfer-encoding'];
           out[podHeader] = target.name;
-          res.writeHead(statusCode, out);
+          try {
+            res.writeHead(statusCode, out);
+          } catch (err) {
+            // A header Node refuses to forward (invalid characters): the upstream broke HTTP.
+            answered = true;
+            reply(res, 502, `upstream ${target.name}: invalid response headers`, target.name, 'BAD_UPSTREAM_HEADERS');
+            c.abort(err as Error);
+          }
         },
         onResponseData(c, chunk) {
           if (!res.write(chunk)) {
@@ -105,6 +113,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
           res.end();
         },
         onResponseError(_c, err) {
+          if (answered) return;
           // A reset after the status line cannot become a 502 any more: cut the client
           // connection, as nginx does.
           if (started || res.headersSent) return void res.destroy();

@@ -156,7 +156,11 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     const started = workerStarts();
     const retired = workersRetired();
     write(next);
-    process.kill(child.pid!, 'SIGHUP');
+    try {
+      process.kill(child.pid!, 'SIGHUP');
+    } catch {
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+    }
     // The reload has taken effect when the new worker runs and the old one stopped accepting
     // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;

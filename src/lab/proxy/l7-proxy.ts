@@ -39,7 +39,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
 
   const apply = (next: readonly Endpoint[]): void => {
     const diff = view.replace(next);
-    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, idleMs, connectTimeoutMs) });
+    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, { idleMs, connectTimeoutMs, closeNoticeDelayMs: options.upstreamCloseNoticeDelayMs ?? 0 }) });
     for (const e of diff.removed) {
       const key = endpointKey(e);
       // In-flight requests finish; idle sockets close now; busy ones once their response ends.

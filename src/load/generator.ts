@@ -201,6 +201,14 @@ export function startLoad(options: LoadOptions): LoadRun {
       });
   };
 
+  const fireDue = (now: number): void => {
+    const due = dueCount(now - origin, rate, planned);
+    while (seq < due) {
+      fire(origin + intendedOffsetMs(seq, rate));
+      seq++;
+    }
+  };
+
   const pump = (): void => {
     scheduleTimer = undefined;
     if (stopped) return;
@@ -209,11 +217,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       emitTick(nextTickAt);
       nextTickAt += 1000;
     }
-    const due = dueCount(now - origin, rate, planned);
-    while (seq < due) {
-      fire(origin + intendedOffsetMs(seq, rate));
-      seq++;
-    }
+    fireDue(now);
     if (seq >= planned) {
       endSchedule(false);
       return;
@@ -224,9 +228,12 @@ export function startLoad(options: LoadOptions): LoadRun {
 
   const endSchedule = (early: boolean): void => {
     if (stopped) return;
+    const now = performance.now();
+    // Requests already due when the caller stops are still sent (late ones count as lag), so a
+    // stop between two timer ticks never leaves planned requests unsent.
+    if (early) fireDue(now);
     stopped = true;
     if (scheduleTimer) clearTimeout(scheduleTimer);
-    const now = performance.now();
     if (early) {
       stoppedEarly = seq < planned;
       plannedAtStop = seq;

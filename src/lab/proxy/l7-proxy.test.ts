@@ -113,6 +113,27 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     expect(a.connections).toBe(1);
   });
 
+  it.each([
+    [0, 200, undefined],
+    [1000, 502, 'UND_ERR_SOCKET'],
+  ])('keep-alive race (§7.3): app closes an idle pooled connection, close noticed %i ms late → %i', async (delayMs, status, proxyError) => {
+    const { createServer } = await import('node:http');
+    // The app closes every connection 100 ms after its response, whatever it announced.
+    const app = createServer((req, res) => {
+      res.end('x');
+      res.on('finish', () => setTimeout(() => req.socket.destroy(), 100));
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+    cleanup.push({ close: () => new Promise<void>((r) => app.close(() => r())) });
+    const endpoint = { name: 'app', host: '127.0.0.1', port: (app.address() as { port: number }).port };
+    const p = await proxy({ endpoints: [endpoint], upstreamKeepAliveMs: 60_000, upstreamCloseNoticeDelayMs: delayMs });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    expect((await get(pool)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400)); // the app closed at 100 ms; the proxy notices at 100 + delay
+    expect(await get(pool)).toMatchObject({ status, proxyError });
+    await pool.close();
+  });
+
   it('does not retry by default, and retries idempotent requests elsewhere with retries: 1', async () => {
     const port = await refusedPort();
     const good = await backend('good');

@@ -49,6 +49,24 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Covers the exits no handler sees (SIGKILL of the lab, a crash in native code): a tiny shell
+ * blocked reading a pipe from us. When our process dies, the pipe closes, `read` returns and the
+ * shell SIGKILLs nginx's process group. It is unref'd so it never keeps the lab alive.
+ */
+function startWatchdog(pgid: number): ChildProcess | undefined {
+  try {
+    const dog = spawn('/bin/sh', ['-c', `read _ignored; kill -KILL -${pgid} 2>/dev/null; exit 0`], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    dog.on('error', () => {});
+    dog.stdin?.on('error', () => {});
+    dog.unref();
+    (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return dog;
+  } catch {
+    return undefined;
+  }
+}
+
 async function freePort(host: string): Promise<number> {
   const s = createServer();
   const port = await listen(s, host);
@@ -117,6 +135,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));
+  const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid);
 
   const cleanup = async (): Promise<void> => {
     killGroup(child, 'SIGTERM');
@@ -128,6 +147,8 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     // Workers are in the same group; SIGKILL the group once more in case the master left any.
     killGroup(child, 'SIGKILL');
     live.delete(child);
+    // Closing its stdin lets the watchdog fire at a group that is already gone, and exit.
+    watchdog?.stdin?.end();
     rmSync(prefix, { recursive: true, force: true });
   };
 
@@ -156,7 +177,11 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     const started = workerStarts();
     const retired = workersRetired();
     write(next);
-    process.kill(child.pid!, 'SIGHUP');
+    try {
+      process.kill(child.pid!, 'SIGHUP');
+    } catch {
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+    }
     // The reload has taken effect when the new worker runs and the old one stopped accepting
     // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;

@@ -6,9 +6,9 @@
  * (kubernetes-semantics §7.2; landscape §2). Here instead:
  * - every response that starts after draining begins says `Connection: close`, so a busy socket
  *   closes right after its response and the client knows not to reuse it (§7.2 rule c);
- * - a socket that carries no request is closed only after it stayed idle for `idleGraceMs` since
- *   its last response and since draining began, so a request the client sent just before cannot
- *   be cut (§7.3, "only then close idle sockets");
+ * - a socket that carries no request is closed only once no request is in flight anywhere and it
+ *   stayed idle for `idleGraceMs` since its last response and since draining began, so a request
+ *   the client sent just before cannot be cut (§7.3, "only then close idle sockets");
  * - at the deadline whatever is left is destroyed.
  * Before the drain the per-request cost is one map lookup: we remember the newest response per
  * socket and read its public `writableFinished` when draining starts. Only then are responses
@@ -34,7 +34,14 @@ export class Http1Connections {
   private sweepTimer: NodeJS.Timeout | undefined;
   endedIdle = 0;
 
-  constructor(private readonly idleGraceMs: number) {}
+  /**
+   * @param otherWorkPending true while HTTP/2 sessions or upgraded sockets keep the process alive
+   *   anyway; idle sockets are left open until then, since closing them early gains nothing.
+   */
+  constructor(
+    private readonly idleGraceMs: number,
+    private readonly otherWorkPending: () => boolean = () => false,
+  ) {}
 
   get size(): number {
     return this.sockets.size;
@@ -97,6 +104,12 @@ export class Http1Connections {
   private closeIdle(): void {
     const now = performance.now();
     const drainingSince = this.drainingSince ?? now;
+    // While any request is still being answered the process cannot exit yet, so an idle socket
+    // costs nothing to keep: a pinned client that uses it is answered with Connection: close.
+    // Closing idle sockets only once nothing is left shrinks the race to sockets nobody used
+    // for the whole drain, which matters when a stalled client resumes and reuses one.
+    if (this.otherWorkPending()) return;
+    for (const state of this.sockets.values()) if (state.inFlight > 0) return;
     const candidates: [Socket, SocketState, ServerResponse | undefined][] = [];
     for (const [socket, state] of this.sockets) {
       if (state.ending || state.inFlight > 0) continue;

@@ -96,6 +96,21 @@ describe('HTTP/1.1 keep-alive sockets during the drain', () => {
     expect(await stopped).toMatchObject({ exitCode: 0, forced: false });
   });
 
+  it('leaves idle sockets open while another request is still in flight, then closes them', async () => {
+    const { lifecycle, port } = await start({ idleGraceMs: 50 });
+    const idle = new RawConnection(port);
+    await idle.request('/work');
+    const busy = new RawConnection(port).request('/work?ms=400');
+    await sleep(20);
+    const stopped = lifecycle.shutdown('test');
+    await sleep(250);
+    expect(idle.endedAt).toBeUndefined();
+    const late = await idle.request('/work?ms=1'); // a pinned client comes back mid-drain
+    expect(late.headers).toContain('connection: close');
+    expect((await busy).body).toBe('ok:400');
+    expect((await stopped).exitCode).toBe(0);
+  });
+
   it('keeps an idle socket whose request arrived while the event loop was stalled', async () => {
     const { lifecycle, port } = await start({ idleGraceMs: 50 });
     const conn = new RawConnection(port);

@@ -105,7 +105,7 @@ export class Lifecycle extends EventEmitter {
     attached.add(server);
     this.logger = options.logger === false ? silentLogger : (options.logger ?? stderrLogger);
     this.currentPhase = this.options.ready ? 'ready' : 'starting';
-    this.http1 = new Http1Connections(this.options.idleGraceMs);
+    this.http1 = new Http1Connections(this.options.idleGraceMs, () => this.http2.size > 0 || this.upgraded.size > 0);
     this.http2 = new Http2Sessions(this.options.idleGraceMs);
 
     const probes = this.options.probes;
@@ -186,7 +186,11 @@ export class Lifecycle extends EventEmitter {
     this.http1.stop();
     if (this.finished) return;
 
-    this.enter('cleaning-up', reason, `cleaning up: drained ${Date.now() - this.signalAt} ms after the signal; running ${this.cleanups.length} cleanup hooks`);
+    this.enter(
+      'cleaning-up',
+      reason,
+      `cleaning up: drained ${Date.now() - this.signalAt} ms after the signal (${this.http1.endedIdle} idle keep-alive sockets closed); running ${this.cleanups.length} cleanup hooks`,
+    );
     for (const { name, hook } of [...this.cleanups].reverse()) {
       await this.runCleanup(name, hook);
       if (this.finished) return;

@@ -28,8 +28,8 @@ export interface ScenarioResult {
   stderr: string;
 }
 
-export const SLOW_MS = 900;
-export const STREAM = { chunks: 8, every: 100 };
+export const SLOW_MS = 600;
+export const STREAM = { chunks: 6, every: 100 };
 export const expectedStreamBody = Array.from({ length: STREAM.chunks }, (_, i) => `chunk${i};`).join('') + 'end';
 
 export async function drainScenario(s: ScenarioOptions): Promise<ScenarioResult> {
@@ -50,7 +50,7 @@ export async function drainScenario(s: ScenarioOptions): Promise<ScenarioResult>
       stop: () => stopped,
       maxRequests: 20_000,
     });
-    await sleep(300);
+    await sleep(200);
     const signalAt = a.signal('SIGTERM');
     await sleep(100);
     const slowP = sideClient.get(`/work?ms=${SLOW_MS}`);

@@ -42,5 +42,11 @@ describeCases('readiness-probe-missing', [
     yaml: manifests({ containers: [{ ...APP, readinessProbe: probe }, { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.8.0' }] }),
     expected: [],
   },
+  {
+    name: 'valid: a CronJob is never serving (Datree flagged nested pod templates)',
+    yaml: manifests({ service: { selector: { app: 'web' } } }).split('---\n')[0] +
+      '---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels:\n            app: web\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: job\n              image: example/job:1\n              ports:\n                - containerPort: 8080\n',
+    expected: [],
+  },
   { name: 'valid: a Job is never serving', yaml: manifests({ kind: 'Job', apiVersion: 'batch/v1', replicas: null, podSpec: { restartPolicy: 'Never' } }), expected: [] },
 ]);

@@ -2,7 +2,7 @@
  * The audit CLI end to end: output shapes (issue 2 JSON, SARIF 2.1.0), exit codes, bad input,
  * config, --fix and --fix-in-place. Uses only rules of this branch's half so it holds on its own.
  */
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,21 @@ describe('bad input', () => {
     const r = zerodrop(['audit', dir], { env: { PATH: join(dir, 'no-bin') } });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/kubectl is not on PATH.*kustomize build .* \| zerodrop audit -/);
+  });
+  it('a huge file is refused with one line instead of being read', () => {
+    const dir = tempDir();
+    const p = join(dir, 'huge.yaml');
+    writeFileSync(p, '');
+    truncateSync(p, 65 * 1024 * 1024); // sparse: costs no disk or time
+    const { code, report } = json(['audit', p]);
+    expect(code).toBe(2);
+    expect(report.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/too large/) })]);
+  });
+  it('reads JSON manifests', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'pod.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x', readynessProbe: {} }] } }, null, 2));
+    const { report } = json(['audit', dir]);
+    expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['unknown-field', 12]]);
   });
   it('reads stdin with -', () => {
     const { report } = json(['audit', '-'], { input: readFileSync(fx('typos.yaml'), 'utf8') });

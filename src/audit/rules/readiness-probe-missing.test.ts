@@ -28,6 +28,11 @@ describeCases('readiness-probe-missing', [
     yaml: manifests({ containers: [APP, { name: 'metrics', image: 'example/exporter:1', readinessProbe: { tcpSocket: { port: 9100 } } }] }),
     expected: [{ container: 'app', message: /"app" has no readinessProbe/ }],
   },
+  {
+    name: 'invalid: a pod that runs only Envoy is a gateway, not a sidecar',
+    yaml: manifests({ containers: [{ name: 'envoy', image: 'envoyproxy/envoy:v1.30', ports: [{ containerPort: 8080 }] }] }),
+    expected: [{ container: 'envoy', message: /"envoy" has no readinessProbe/ }],
+  },
   { name: 'valid: probe present', yaml: manifests({ containers: [{ ...APP, readinessProbe: probe }] }), expected: [] },
   {
     name: 'valid: native sidecars and init containers are not checked',

@@ -14,7 +14,7 @@ export const rolloutUnavailable: WorkloadRule = {
     id: 'rollout-unavailable',
     ruleOfUptime: 6,
     severity: 'error',
-    summary: 'The rolling update may take every pod down at once (resolved maxUnavailable equals replicas)',
+    summary: 'the rolling update may take every pod down at once (resolved maxUnavailable equals replicas)',
     fixable: true,
   },
   check(w) {

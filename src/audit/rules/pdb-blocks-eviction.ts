@@ -16,7 +16,7 @@ export const pdbBlocksEviction: ObjectRule = {
     id: 'pdb-blocks-eviction',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A PodDisruptionBudget allows no eviction even when every pod is healthy',
+    summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
   },
   check(object, _settings, all) {
     const spec = (object.object.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };

@@ -15,7 +15,7 @@ export const servicePortUnresolved: ObjectRule = {
     id: 'service-port-unresolved',
     ruleOfUptime: null,
     severity: 'error',
-    summary: "A Service's named targetPort is declared by none of the pods it selects",
+    summary: "a Service's named targetPort is declared by none of the pods it selects",
   },
   check(object, _settings, all) {
     const selected = workloadsSelectedByService(all.workloads, object);

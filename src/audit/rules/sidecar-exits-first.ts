@@ -19,7 +19,7 @@ export const sidecarExitsFirst: WorkloadRule = {
     id: 'sidecar-exits-first',
     ruleOfUptime: 7,
     severity: 'warning',
-    summary: 'A proxy sidecar runs as a regular container and exits before the app has drained',
+    summary: 'a proxy sidecar runs as a regular container and exits before the app has drained',
   },
   check(w, settings) {
     const apps = nonProxyContainers(w);

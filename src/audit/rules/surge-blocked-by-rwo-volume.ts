@@ -18,7 +18,7 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
     id: 'surge-blocked-by-rwo-volume',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A rolling update surges a pod that mounts a ReadWriteOnce claim the old pod holds',
+    summary: 'a rolling update surges a pod that mounts a ReadWriteOnce claim the old pod holds',
   },
   check(object, _settings, all) {
     const w = workloadOf(all.workloads, object);

@@ -207,7 +207,10 @@ describe('--fix-in-place', () => {
     expect(after).toContain('# the shell never passes SIGTERM on');
     expect(after).toContain('readinessProbe:');
     expect(after).not.toContain('readynessProbe');
-    expect(after).toContain('exec node server.js');
+    // Layout kept: the flow list stays a flow list with its quotes, the renamed key keeps its value as written.
+    expect(after).toContain('command: ["sh", "-c", "./migrate && exec node server.js"]');
+    expect(after).toMatch(/readinessProbe:\s*\n(\s*#.*\n)?\s*httpGet: \{path: \/ready, port: 8080\}\n$/);
+    expect(after.split('\n').slice(0, 18)).toEqual(readFileSync(fx('typos.yaml'), 'utf8').split('\n').slice(0, 18));
     expect(r.code).toBe(0);
   });
   it('writes nothing when any input failed to parse', () => {
@@ -218,6 +221,15 @@ describe('--fix-in-place', () => {
     const r = zerodrop(['audit', dir, '--fix-in-place']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/wrote nothing/);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(before);
+  });
+  it('does not edit kustomize output, and says to use --fix', () => {
+    const dir = tempDir();
+    cpSync(fx('typos.yaml'), join(dir, 'app.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    const before = readFileSync(join(dir, 'app.yaml'), 'utf8');
+    const r = zerodrop(['audit', dir, '--fix-in-place']);
+    expect(r.stderr).toMatch(/not edited .*rendered by kubectl kustomize; use --fix/);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(before);
   });
   it('refuses stdin', () => {

@@ -239,6 +239,24 @@ describe('--fix-in-place', () => {
   });
 });
 
+describe('--output and help', () => {
+  it('writes the report to --output and nothing to stdout', () => {
+    const dir = tempDir();
+    const out = join(dir, 'report.sarif');
+    const r = zerodrop(['audit', fx('typos.yaml'), '--format', 'sarif', '--output', out]);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
+  });
+  it('teaches with examples, including the helm and kustomize pipes', () => {
+    const r = zerodrop(['audit', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/helm template .* \| zerodrop audit -/);
+    expect(r.stdout).toMatch(/kustomize build .* \| zerodrop audit -/);
+    expect(r.stdout).toMatch(/--fail-on/);
+  });
+});
+
 describe('rules and explain', () => {
   it('lists rules', () => {
     const r = zerodrop(['rules']);

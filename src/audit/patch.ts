@@ -44,6 +44,17 @@ export function patchAt(object: KubeObject, path: YamlPath, value: unknown): Str
   return build(object, 0) as StrategicPatch;
 }
 
+/** A merge-keyed list with `items` merged in: same key → combined, new key → appended. */
+function mergeByKey(base: readonly unknown[], items: readonly unknown[], mergeKey: string, combine: (a: unknown, b: unknown) => unknown): unknown[] {
+  const out = [...base];
+  for (const item of items) {
+    const idx = isRecord(item) ? out.findIndex((e) => isRecord(e) && e[mergeKey] === item[mergeKey]) : -1;
+    if (idx >= 0) out[idx] = combine(out[idx], item);
+    else out.push(item);
+  }
+  return out;
+}
+
 /** Deep merge of two patches; merge-keyed lists merge item by item. Later values win on conflicts. */
 export function mergePatches(a: StrategicPatch, b: StrategicPatch): StrategicPatch {
   const merge = (x: unknown, y: unknown, key: string | undefined): unknown => {
@@ -53,15 +64,7 @@ export function mergePatches(a: StrategicPatch, b: StrategicPatch): StrategicPat
       return out;
     }
     const mk = key ? MERGE_KEYS[key] : undefined;
-    if (Array.isArray(x) && Array.isArray(y) && mk) {
-      const out = x.map((e) => (isRecord(e) ? { ...e } : e));
-      for (const item of y) {
-        const idx = isRecord(item) ? out.findIndex((e) => isRecord(e) && e[mk] === item[mk]) : -1;
-        if (idx >= 0) out[idx] = merge(out[idx], item, undefined);
-        else out.push(item);
-      }
-      return out;
-    }
+    if (Array.isArray(x) && Array.isArray(y) && mk) return mergeByKey(x, y, mk, (a, b) => merge(a, b, undefined));
     return y;
   };
   return merge(a, b, undefined) as StrategicPatch;
@@ -79,15 +82,7 @@ export function applyPatch<T>(target: T, patch: StrategicPatch): T {
       return out;
     }
     const mk = key ? MERGE_KEYS[key] : undefined;
-    if (Array.isArray(p) && mk && Array.isArray(t)) {
-      const out = [...t];
-      for (const item of p) {
-        const idx = isRecord(item) ? out.findIndex((e) => isRecord(e) && e[mk] === item[mk]) : -1;
-        if (idx >= 0) out[idx] = apply(out[idx], item, undefined);
-        else out.push(item);
-      }
-      return out;
-    }
+    if (Array.isArray(p) && mk && Array.isArray(t)) return mergeByKey(t, p, mk, (a, b) => apply(a, b, undefined));
     return p;
   };
   return apply(target, patch, undefined) as T;

@@ -132,6 +132,12 @@ describe('suppression and severities', () => {
     expect(auditText(bad.replace('deprecated-workload-api', 'other'), { rules: ['deprecated-workload-api'] })).toHaveLength(1);
   });
 
+  it('also honours zerodrop.dev/ignore on the pod template', () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    metadata:\n      annotations: {zerodrop.dev/ignore: unknown-field}\n    spec: {containers: [{name: a, image: x, readynessProbe: {}}]}\n';
+    expect(auditText(text, { rules: ['unknown-field'] })).toEqual([]);
+    expect(auditText(text.replace('zerodrop.dev/ignore: unknown-field', 'other: x'), { rules: ['unknown-field'] })).toHaveLength(1);
+  });
+
   it('applies severity overrides and turns rules off', () => {
     const text = bad.replace('  annotations: {zerodrop.dev/ignore: "unknown-field, deprecated-workload-api"}\n', '');
     expect(auditText(text, { rules: ['deprecated-workload-api'], severities: { 'deprecated-workload-api': 'info' } })[0]!.severity).toBe('info');

@@ -148,6 +148,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
   };
 
   const all = { objects: views.objects, workloads: views.workloads };
+  const workloadOf = new Map(views.workloads.map((w) => [w.object, w]));
   for (const { rule, severity } of active) {
     if (rule.target === 'workload') {
       for (const w of views.workloads) {
@@ -171,7 +172,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
           crash(rule, located.get(ov.object)?.source.file ?? '?', err);
           continue;
         }
-        const w = views.workloads.find((x) => x.object === ov.object);
+        const w = workloadOf.get(ov.object);
         for (const r of results) objectFinding(rule, severity, ov, r, w);
       }
     } else {

@@ -111,6 +111,33 @@ function declaresContainerPorts(spec: Record<string, unknown>): boolean {
   return cs.some((c) => isRecord(c) && Array.isArray(c.ports) && c.ports.length > 0);
 }
 
+/**
+ * Objects with label selectors, indexed by namespace and one required label pair, so matching
+ * 10,000 workloads against 10,000 Services is not 10^8 selector evaluations. Selectors with no
+ * required pair (matchExpressions only) are candidates for every pod in their namespace.
+ */
+class SelectorIndex {
+  private readonly byPair = new Map<string, ObjectView[]>();
+  private readonly unkeyed = new Map<string, ObjectView[]>();
+  constructor(views: ObjectView[], requiredLabels: (v: ObjectView) => Record<string, string>) {
+    for (const v of views) {
+      const first = Object.entries(requiredLabels(v))[0];
+      const map = first ? this.byPair : this.unkeyed;
+      const key = first ? `${v.namespace}\0${first[0]}\0${String(first[1])}` : v.namespace;
+      map.set(key, [...(map.get(key) ?? []), v]);
+    }
+  }
+  /** Objects that may select pods with these labels (callers still evaluate the selector). */
+  candidates(namespace: string, labels: Record<string, string>): ObjectView[] {
+    const out: ObjectView[] = [...(this.unkeyed.get(namespace) ?? [])];
+    for (const [k, v] of Object.entries(labels)) {
+      const hit = this.byPair.get(`${namespace}\0${k}\0${String(v)}`);
+      if (hit) out.push(...hit);
+    }
+    return out;
+  }
+}
+
 export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[], settings: AuditSettings): BuiltViews {
   const objectViews = objects.map(objectViewOf);
   const services = objectViews.filter((o) => o.kind === 'Service');
@@ -118,6 +145,16 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   const hpas = objectViews.filter((o) => o.kind === 'HorizontalPodAutoscaler');
   const annotationProblems: BuiltViews['annotationProblems'] = [];
   const workloads: WorkloadView[] = [];
+  // A Service without a selector has manually managed endpoints; it selects no pods.
+  const serviceIndex = new SelectorIndex(services.filter((s) => isRecord(s.object.spec?.selector) && Object.keys(s.object.spec!.selector as object).length > 0), (s) => s.object.spec!.selector as Record<string, string>);
+  const pdbIndex = new SelectorIndex(pdbs.filter((p) => isRecord(p.object.spec?.selector)), (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>);
+  const hpaIndex = new Map<string, ObjectView[]>();
+  for (const h of hpas) {
+    const ref = h.object.spec?.scaleTargetRef;
+    if (!isRecord(ref)) continue;
+    const key = `${h.namespace}\0${String(ref.kind)}\0${String(ref.name)}`;
+    hpaIndex.set(key, [...(hpaIndex.get(key) ?? []), h]);
+  }
 
   for (const ov of objectViews) {
     const object = ov.object;
@@ -129,17 +166,9 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     const podSpecPath = [...podTemplatePath(kind), 'spec'];
     const labels = isRecord(template.metadata?.labels) ? (template.metadata!.labels as Record<string, string>) : {};
 
-    const selectingServices = services.filter((s) => {
-      if (s.namespace !== ov.namespace) return false;
-      const sel = s.object.spec?.selector;
-      // A Service without a selector has manually managed endpoints; it selects no pods.
-      return isRecord(sel) && Object.keys(sel).length > 0 && selectorMatches(sel as Record<string, string>, labels);
-    });
-    const selectingPdbs = pdbs.filter((p) => p.namespace === ov.namespace && isRecord(p.object.spec?.selector) && selectorMatches(p.object.spec!.selector as LabelSelector, labels));
-    const targetingHpas = hpas.filter((h) => {
-      const ref = h.object.spec?.scaleTargetRef;
-      return h.namespace === ov.namespace && isRecord(ref) && ref.kind === kind && ref.name === ov.name;
-    });
+    const selectingServices = serviceIndex.candidates(ov.namespace, labels).filter((s) => selectorMatches(s.object.spec!.selector as Record<string, string>, labels));
+    const selectingPdbs = pdbIndex.candidates(ov.namespace, labels).filter((p) => selectorMatches(p.object.spec!.selector as LabelSelector, labels));
+    const targetingHpas = hpaIndex.get(`${ov.namespace}\0${kind}\0${ov.name}`) ?? [];
 
     let serving: boolean;
     let servingReason: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPreStop, preStopDelayHandler } from './preStop.js';
+import { classifyPreStop, execBinary, preStopDelayHandler } from './preStop.js';
 import { disruptionBudget } from './disruptionBudget.js';
 import { parseKubernetesVersion } from './features.js';
 
@@ -37,5 +37,13 @@ describe('disruptionBudget (§4.1: PDB percentages round up)', () => {
     ['maxUnavailable 0 blocks', { maxUnavailable: 0 }, 5, 5, 0],
   ] as const)('%s', (_name, spec, pods, desired, allowed) => {
     expect(disruptionBudget(spec, pods)).toMatchObject({ desiredHealthy: desired, disruptionsAllowed: allowed });
+  });
+});
+
+describe('execBinary (§1.2: exec hooks run inside the container)', () => {
+  it('names the first argument of an exec command, and nothing for malformed commands', () => {
+    expect(execBinary({ exec: { command: ['/bin/sleep', '5'] } })).toBe('/bin/sleep');
+    expect(execBinary({ exec: { command: 'sleep 5' as never } })).toBeUndefined();
+    expect(execBinary({ sleep: { seconds: 5 } })).toBeUndefined();
   });
 });

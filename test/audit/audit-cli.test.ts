@@ -2,7 +2,7 @@
  * The audit CLI end to end: output shapes (issue 2 JSON, SARIF 2.1.0), exit codes, bad input,
  * config, --fix and --fix-in-place. Uses only rules of this branch's half so it holds on its own.
  */
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,21 @@ describe('bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/kubectl is not on PATH.*kustomize build .* \| zerodrop audit -/);
   });
+  it('a huge file is refused with one line instead of being read', () => {
+    const dir = tempDir();
+    const p = join(dir, 'huge.yaml');
+    writeFileSync(p, '');
+    truncateSync(p, 65 * 1024 * 1024); // sparse: costs no disk or time
+    const { code, report } = json(['audit', p]);
+    expect(code).toBe(2);
+    expect(report.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/too large/) })]);
+  });
+  it('reads JSON manifests', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'pod.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x', readynessProbe: {} }] } }, null, 2));
+    const { report } = json(['audit', dir]);
+    expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['unknown-field', 12]]);
+  });
   it('reads stdin with -', () => {
     const { report } = json(['audit', '-'], { input: readFileSync(fx('typos.yaml'), 'utf8') });
     expect(report.findings.every((f: { file: string; rendered: boolean }) => f.file === '-' && f.rendered === true)).toBe(true);
@@ -192,7 +207,10 @@ describe('--fix-in-place', () => {
     expect(after).toContain('# the shell never passes SIGTERM on');
     expect(after).toContain('readinessProbe:');
     expect(after).not.toContain('readynessProbe');
-    expect(after).toContain('exec node server.js');
+    // Layout kept: the flow list stays a flow list with its quotes, the renamed key keeps its value as written.
+    expect(after).toContain('command: ["sh", "-c", "./migrate && exec node server.js"]');
+    expect(after).toMatch(/readinessProbe:\s*\n(\s*#.*\n)?\s*httpGet: \{path: \/ready, port: 8080\}\n$/);
+    expect(after.split('\n').slice(0, 18)).toEqual(readFileSync(fx('typos.yaml'), 'utf8').split('\n').slice(0, 18));
     expect(r.code).toBe(0);
   });
   it('writes nothing when any input failed to parse', () => {
@@ -205,10 +223,37 @@ describe('--fix-in-place', () => {
     expect(r.stderr).toMatch(/wrote nothing/);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(before);
   });
+  it('does not edit kustomize output, and says to use --fix', () => {
+    const dir = tempDir();
+    cpSync(fx('typos.yaml'), join(dir, 'app.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    const before = readFileSync(join(dir, 'app.yaml'), 'utf8');
+    const r = zerodrop(['audit', dir, '--fix-in-place']);
+    expect(r.stderr).toMatch(/not edited .*rendered by kubectl kustomize; use --fix/);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(before);
+  });
   it('refuses stdin', () => {
     const r = zerodrop(['audit', '-', '--fix-in-place'], { input: 'a: 1\n' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot edit stdin/);
+  });
+});
+
+describe('--output and help', () => {
+  it('writes the report to --output and nothing to stdout', () => {
+    const dir = tempDir();
+    const out = join(dir, 'report.sarif');
+    const r = zerodrop(['audit', fx('typos.yaml'), '--format', 'sarif', '--output', out]);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
+  });
+  it('teaches with examples, including the helm and kustomize pipes', () => {
+    const r = zerodrop(['audit', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/helm template .* \| zerodrop audit -/);
+    expect(r.stdout).toMatch(/kustomize build .* \| zerodrop audit -/);
+    expect(r.stdout).toMatch(/--fail-on/);
   });
 });
 

@@ -20,9 +20,48 @@ function scalarKeyIs(key: unknown, wanted: string): boolean {
   return isScalar(key) && String(key.value) === wanted;
 }
 
+/** A new node for `value` that looks like the node it replaces: flow stays flow, quotes stay quotes. */
+function createLike(doc: Document, value: unknown, old: Node | null | undefined): Node {
+  const node = doc.createNode(value) as Node;
+  if (old && (isSeq(old) || isMap(old)) && (isSeq(node) || isMap(node))) {
+    node.flow = old.flow ?? false;
+    const firstOld = old.items[0];
+    const oldScalar = isScalar(firstOld) ? firstOld : undefined;
+    if (isSeq(node) && oldScalar?.type) for (const item of node.items) if (isScalar(item) && typeof item.value === 'string') item.type = oldScalar.type;
+  } else if (old && isScalar(old) && isScalar(node) && typeof node.value === 'string' && old.type) {
+    node.type = old.type;
+  }
+  return node;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * A patch that deletes one key and adds another with the same value is a rename (unknown-field's
+ * fix): rename the key node in place so the value keeps its layout and comments.
+ */
+function applyRenames(map: YAMLMap, patch: StrategicPatch): Set<string> {
+  const handled = new Set<string>();
+  for (const [oldKey, v] of Object.entries(patch)) {
+    if (v !== null) continue;
+    const pair = map.items.find((p) => scalarKeyIs(p.key, oldKey));
+    if (!pair || !isScalar(pair.key)) continue;
+    const current = (pair.value as Node | null)?.toJSON?.() ?? null;
+    const newKey = Object.keys(patch).find((k) => patch[k] !== null && !handled.has(k) && !map.items.some((p) => scalarKeyIs(p.key, k)) && sameValue(patch[k], current));
+    if (!newKey) continue;
+    pair.key.value = newKey;
+    handled.add(oldKey).add(newKey);
+  }
+  return handled;
+}
+
 /** Applies a strategic-merge patch to a YAML map node in place. */
 export function applyPatchToNode(doc: Document, map: YAMLMap, patch: StrategicPatch): void {
+  const renamed = applyRenames(map, patch);
   for (const [key, value] of Object.entries(patch)) {
+    if (renamed.has(key)) continue;
     const pair = map.items.find((p) => scalarKeyIs(p.key, key));
     if (value === null) {
       if (pair) map.items.splice(map.items.indexOf(pair), 1);
@@ -39,7 +78,7 @@ export function applyPatchToNode(doc: Document, map: YAMLMap, patch: StrategicPa
         else current.items.push(doc.createNode(item));
       }
     } else if (pair) {
-      pair.value = doc.createNode(value);
+      pair.value = createLike(doc, value, current);
     } else {
       map.set(doc.createNode(key), doc.createNode(value));
     }
@@ -80,7 +119,8 @@ export function applyFixesInPlace(fixes: readonly WorkloadFix[], sources: readon
       applyPatchToNode(f.located.document, node, patch);
     }
     const indentSeq = !usesFlushSequences(src.source.text);
-    const text = src.documents.map((d) => d.toString({ indentSeq, flowCollectionPadding: false, lineWidth: 0 })).join('');
+    let text = src.documents.map((d) => d.toString({ indentSeq, flowCollectionPadding: false, lineWidth: 0 })).join('');
+    if (!text.endsWith('\n')) text += '\n';
     writeFileSync(src.source.path ?? src.source.file, text);
     outcome.written.push({ file: src.source.file, fixes: list });
   }

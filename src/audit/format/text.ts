@@ -28,7 +28,7 @@ export function formatText(result: AuditResult, options: TextOptions): string {
       const where = `${f.line}:${f.column}`.padEnd(7);
       const obj = f.object ? `${f.object.kind} ${f.object.namespace}/${f.object.name}` : '';
       const ctr = f.container ? ` container ${f.container}` : '';
-      lines.push(`  ${c.dim(where)} ${sev[f.severity](f.severity.padEnd(7))} ${c.bold(f.rule)}${obj ? `  ${obj}${ctr}` : ''}`);
+      lines.push(`  ${c.dim(where)} ${sev[f.severity](f.severity.padEnd(8))}${c.bold(f.rule)}${obj ? `  ${obj}${ctr}` : ''}`);
       lines.push(`          ${f.message}`);
       if (f.fix) lines.push(`          ${c.green('fix:')} ${f.fix}`);
     }

@@ -16,7 +16,7 @@ export const daemonsetUpdateUnavailable: WorkloadRule = {
     id: 'daemonset-update-unavailable',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A serving DaemonSet updates with maxSurge 0, so each node loses its pod during the update',
+    summary: 'a serving DaemonSet updates with maxSurge 0, so each node loses its pod during the update',
   },
   check(w, settings) {
     if (w.kind !== 'DaemonSet' || !w.serving) return [];

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { auditFixture, auditText, ruleFixtureCases } from '../testing.js';
+import { auditText } from '../testing.js';
+import { describeFixtureTable } from './fixtures/fixtureTable.js';
 
 const ID = 'deprecated-workload-api';
 
-describe(ID, () => {
-  it.each(ruleFixtureCases(ID))('fixture $name', (c) => {
-    const findings = auditFixture(c.path, { rules: [ID] });
-    if (!c.bad) return expect(findings).toEqual([]);
-    expect(findings.length).toBeGreaterThan(0);
-    if (c.expectedCount !== undefined) expect(findings).toHaveLength(c.expectedCount);
-    for (const f of findings) expect(f.fix, 'every finding says how to fix it').toBeTruthy();
-  });
+describeFixtureTable(ID);
 
+describe(ID, () => {
   it('names the defaults that change when an extensions/v1beta1 Deployment moves to apps/v1 (§3.3)', () => {
     const [f] = auditText('apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n', { rules: [ID] });
     expect(f!.message).toContain('maxUnavailable 1 → 25%');

@@ -24,7 +24,7 @@ export const featureUnavailable: WorkloadRule = {
     id: 'feature-unavailable',
     ruleOfUptime: null,
     severity: 'warning',
-    summary: 'A field needs a feature the target Kubernetes version does not have on by default',
+    summary: 'a field needs a feature the target Kubernetes version does not have on by default',
   },
   check(w, settings) {
     const version = settings.kubernetesVersion;

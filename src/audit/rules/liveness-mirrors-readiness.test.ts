@@ -19,6 +19,11 @@ describeCases('liveness-mirrors-readiness', [
     yaml: withProbes({ httpGet: { path: '/healthz', port: 'http' } }, http),
     expected: [{ message: /repeats its readinessProbe/ }],
   },
+  {
+    name: 'invalid: identical gRPC probes (kube-score never compared them)',
+    yaml: withProbes({ grpc: { port: 9090 } }, { grpc: { port: 9090 } }),
+    expected: [{ message: /repeats its readinessProbe \(grpc on port 9090/ }],
+  },
   { name: 'valid: higher liveness failureThreshold (kube-score#339)', yaml: withProbes(http, { ...http, failureThreshold: 6 }), expected: [] },
   { name: 'valid: different period', yaml: withProbes(http, { ...http, periodSeconds: 20 }), expected: [] },
   { name: 'valid: different path', yaml: withProbes(http, { httpGet: { path: '/live', port: 8080 } }), expected: [] },

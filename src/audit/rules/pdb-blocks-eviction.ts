@@ -2,6 +2,7 @@ import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptio
 import type { ObjectRule } from '../types.js';
 import { lowestReplicas } from './support/containers.js';
 import { intOrPercent } from './support/rollout.js';
+import { workloadsSelectedByPdb } from './support/crossObjects.js';
 
 /**
  * A budget that allows zero disruptions even when every pod is healthy blocks kubectl drain and
@@ -15,7 +16,7 @@ export const pdbBlocksEviction: ObjectRule = {
     id: 'pdb-blocks-eviction',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A PodDisruptionBudget allows no eviction even when every pod is healthy',
+    summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
   },
   check(object, _settings, all) {
     const spec = (object.object.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };
@@ -27,7 +28,7 @@ export const pdbBlocksEviction: ObjectRule = {
     else return [];
     const field = minAvailable !== undefined ? 'minAvailable' : 'maxUnavailable';
     const value = minAvailable ?? maxUnavailable;
-    const selected = all.workloads.filter((w) => w.pdbs.some((p) => p.object === object.object));
+    const selected = workloadsSelectedByPdb(all.workloads, object);
     if (selected.length === 0) return [];
     const counts = selected.map((w) => lowestReplicas(w));
     const known = counts.every((n): n is number => typeof n === 'number');

@@ -11,7 +11,7 @@ export const pdbMissing: WorkloadRule = {
     id: 'pdb-missing',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A multi-replica serving workload has no PodDisruptionBudget',
+    summary: 'a multi-replica serving workload has no PodDisruptionBudget',
   },
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind) || w.pdbs.length > 0) return [];

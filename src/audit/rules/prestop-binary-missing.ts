@@ -19,7 +19,7 @@ export const prestopBinaryMissing: WorkloadRule = {
     id: 'prestop-binary-missing',
     ruleOfUptime: 4,
     severity: 'error',
-    summary: 'An exec preStop runs a binary that a shell-less (distroless, scratch) image does not have',
+    summary: 'an exec preStop runs a binary that a shell-less (distroless, scratch) image does not have',
     fixable: true,
   },
   check(w, settings) {

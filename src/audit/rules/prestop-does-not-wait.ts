@@ -14,7 +14,7 @@ export const prestopDoesNotWait: WorkloadRule = {
     id: 'prestop-does-not-wait',
     ruleOfUptime: 4,
     severity: 'error',
-    summary: 'The preStop hook signals the server and returns at once, so nothing waits for endpoint removal',
+    summary: 'the preStop hook signals the server and returns at once, so nothing waits for endpoint removal',
   },
   check(w, settings) {
     if (!w.serving || w.inAppDrain) return [];

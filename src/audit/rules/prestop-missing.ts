@@ -17,7 +17,7 @@ export const prestopMissing: WorkloadRule = {
     id: 'prestop-missing',
     ruleOfUptime: 4,
     severity: 'error',
-    summary: 'A serving container has no preStop delay, so it stops listening while endpoints still route to it',
+    summary: 'a serving container has no preStop delay, so it stops listening while endpoints still route to it',
     fixable: true,
   },
   check(w, settings) {

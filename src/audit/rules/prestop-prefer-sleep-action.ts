@@ -21,7 +21,7 @@ export const prestopPreferSleepAction: WorkloadRule = {
     id: 'prestop-prefer-sleep-action',
     ruleOfUptime: 4,
     severity: 'info',
-    summary: 'An exec sleep preStop can be the built-in sleep action on this Kubernetes version',
+    summary: 'an exec sleep preStop can be the built-in sleep action on this Kubernetes version',
     fixable: true,
   },
   check(w, settings) {

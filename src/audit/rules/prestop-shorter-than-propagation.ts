@@ -23,7 +23,7 @@ export const prestopShorterThanPropagation: WorkloadRule = {
     id: 'prestop-shorter-than-propagation',
     ruleOfUptime: 4,
     severity: 'warning',
-    summary: 'The preStop delay is shorter than the assumed endpoint-propagation time',
+    summary: 'the preStop delay is shorter than the assumed endpoint-propagation time',
     fixable: true,
   },
   check(w, settings) {

@@ -15,7 +15,7 @@ export const probePortUndeclared: WorkloadRule = {
     id: 'probe-port-undeclared',
     ruleOfUptime: 3,
     severity: 'warning',
-    summary: 'A probe targets a port its container does not declare',
+    summary: 'a probe targets a port its container does not declare',
   },
   check(w) {
     const results: RuleResult[] = [];

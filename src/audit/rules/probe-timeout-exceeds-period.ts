@@ -13,7 +13,7 @@ export const probeTimeoutExceedsPeriod: WorkloadRule = {
     id: 'probe-timeout-exceeds-period',
     ruleOfUptime: 3,
     severity: 'warning',
-    summary: 'A probe timeoutSeconds is longer than its periodSeconds',
+    summary: 'a probe timeoutSeconds is longer than its periodSeconds',
   },
   check(w) {
     const results: RuleResult[] = [];

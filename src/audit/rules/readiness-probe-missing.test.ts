@@ -28,6 +28,11 @@ describeCases('readiness-probe-missing', [
     yaml: manifests({ containers: [APP, { name: 'metrics', image: 'example/exporter:1', readinessProbe: { tcpSocket: { port: 9100 } } }] }),
     expected: [{ container: 'app', message: /"app" has no readinessProbe/ }],
   },
+  {
+    name: 'invalid: a pod that runs only Envoy is a gateway, not a sidecar',
+    yaml: manifests({ containers: [{ name: 'envoy', image: 'envoyproxy/envoy:v1.30', ports: [{ containerPort: 8080 }] }] }),
+    expected: [{ container: 'envoy', message: /"envoy" has no readinessProbe/ }],
+  },
   { name: 'valid: probe present', yaml: manifests({ containers: [{ ...APP, readinessProbe: probe }] }), expected: [] },
   {
     name: 'valid: native sidecars and init containers are not checked',
@@ -40,6 +45,12 @@ describeCases('readiness-probe-missing', [
   {
     name: 'valid: a known proxy sidecar in containers is left to sidecar-exits-first',
     yaml: manifests({ containers: [{ ...APP, readinessProbe: probe }, { name: 'cloud-sql-proxy', image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.8.0' }] }),
+    expected: [],
+  },
+  {
+    name: 'valid: a CronJob is never serving (Datree flagged nested pod templates)',
+    yaml: manifests({ service: { selector: { app: 'web' } } }).split('---\n')[0] +
+      '---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels:\n            app: web\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: job\n              image: example/job:1\n              ports:\n                - containerPort: 8080\n',
     expected: [],
   },
   { name: 'valid: a Job is never serving', yaml: manifests({ kind: 'Job', apiVersion: 'batch/v1', replicas: null, podSpec: { restartPolicy: 'Never' } }), expected: [] },

@@ -13,7 +13,7 @@ export const readinessProbeMissing: WorkloadRule = {
     id: 'readiness-probe-missing',
     ruleOfUptime: 3,
     severity: 'error',
-    summary: 'A serving container has no readinessProbe, so it gets traffic before it listens',
+    summary: 'a serving container has no readinessProbe, so it gets traffic before it listens',
     fixable: true,
   },
   check(w) {

@@ -1,4 +1,4 @@
-import { manifests } from './fixtures/manifests.js';
+import { hpa, manifests } from './fixtures/manifests.js';
 import { describeCases, describeFixtures } from './fixtures/expectations.js';
 
 // §3.1 ResolveFenceposts (unavailable rounds down, capped at replicas); §3.3 extensions/v1beta1 defaults 1/1.
@@ -27,6 +27,8 @@ describeCases('rollout-unavailable', [
     yaml: manifests({ apiVersion: 'extensions/v1beta1', replicas: 1 }),
     expected: [{ message: /maxUnavailable unset \(extensions\/v1beta1 defaults it to 1, §3\.3\)/ }],
   },
+  { name: 'invalid: at the HPA minimum of 1', yaml: manifests({ replicas: 3, spec: strategy({ maxUnavailable: 1 }), extra: [hpa(1)] }), expected: [{ message: /^HPA minReplicas 1 with maxUnavailable 1 resolves to 1 unavailable/ }] },
+  { name: 'valid: replicas unset but the HPA keeps 3', yaml: manifests({ replicas: null, spec: strategy({ maxUnavailable: 1 }), extra: [hpa(3)] }), expected: [] },
   { name: 'valid: apps/v1 defaults with one replica resolve to surge 1, unavailable 0', yaml: manifests({ replicas: 1 }), expected: [] },
   { name: 'valid: replicas 4 with 25%', yaml: manifests({ replicas: 4, spec: strategy({ maxUnavailable: '25%' }) }), expected: [] },
   { name: 'valid: Recreate is left to recreate-strategy', yaml: manifests({ replicas: 1, spec: { strategy: { type: 'Recreate' } } }), expected: [] },

@@ -1,4 +1,5 @@
 import type { WorkloadRule } from '../types.js';
+import { lowestReplicas } from './support/containers.js';
 import { workloadSpecPatch } from './support/patches.js';
 import { deploymentRollout } from './support/rollout.js';
 
@@ -13,12 +14,14 @@ export const rolloutUnavailable: WorkloadRule = {
     id: 'rollout-unavailable',
     ruleOfUptime: 6,
     severity: 'error',
-    summary: 'The rolling update may take every pod down at once (resolved maxUnavailable equals replicas)',
+    summary: 'the rolling update may take every pod down at once (resolved maxUnavailable equals replicas)',
     fixable: true,
   },
   check(w) {
-    if (w.kind !== 'Deployment' || !w.serving || !w.replicas) return [];
-    const r = deploymentRollout(w.object, w.apiVersion, w.replicas);
+    // An HPA sets the replica count; judge the rollout at the HPA's minimum (kube-linter#637).
+    const replicas = lowestReplicas(w);
+    if (w.kind !== 'Deployment' || !w.serving || !replicas) return [];
+    const r = deploymentRollout(w.object, w.apiVersion, replicas);
     const f = r.fenceposts;
     if (!f || f.minAvailable > 0) return [];
     const source = r.unavailableSet ? `maxUnavailable ${r.maxUnavailable}` : `maxUnavailable unset (${w.apiVersion} defaults it to ${r.maxUnavailable}, §3.3)`;
@@ -26,7 +29,7 @@ export const rolloutUnavailable: WorkloadRule = {
       {
         path: ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
         message:
-          `replicas ${w.replicas} with ${source} resolves to ${f.maxUnavailable} unavailable (maxSurge ${f.maxSurge}, §3.1): the rollout may stop ` +
+          `${w.hpas.length ? `HPA minReplicas ${replicas}` : `replicas ${replicas}`} with ${source} resolves to ${f.maxUnavailable} unavailable (maxSurge ${f.maxSurge}, §3.1): the rollout may stop ` +
           `every old pod before a new one is Ready, leaving 0 available pods and refusing every request meanwhile`,
         fix: `set strategy.rollingUpdate.maxUnavailable: 0${f.maxSurge === 0 ? ' and maxSurge: 1' : ''} so a new pod is Ready before an old one stops`,
         patch: workloadSpecPatch({

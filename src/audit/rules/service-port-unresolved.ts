@@ -1,6 +1,7 @@
 import type { ObjectRule, RuleResult } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
 import { indexedRecords, portsOf } from './support/fields.js';
+import { workloadsSelectedByService } from './support/crossObjects.js';
 
 /**
  * A named targetPort is resolved per pod against its containers' port names; a pod that declares
@@ -14,10 +15,10 @@ export const servicePortUnresolved: ObjectRule = {
     id: 'service-port-unresolved',
     ruleOfUptime: null,
     severity: 'error',
-    summary: "A Service's named targetPort is declared by none of the pods it selects",
+    summary: "a Service's named targetPort is declared by none of the pods it selects",
   },
   check(object, _settings, all) {
-    const selected = all.workloads.filter((w) => w.services.some((s) => s.object === object.object));
+    const selected = workloadsSelectedByService(all.workloads, object);
     if (selected.length === 0) return [];
     const ports = (object.object.spec as { ports?: unknown } | undefined)?.ports;
     if (!Array.isArray(ports)) return [];

@@ -3,7 +3,7 @@ import { sidecarProxyFor } from '../../k8s/images.js';
 import { preStopDelaySeconds } from '../../k8s/objects.js';
 import { classifyPreStop } from '../../k8s/preStop.js';
 import type { RuleResult, WorkloadRule } from '../types.js';
-import { appContainers } from './support/containers.js';
+import { nonProxyContainers } from './support/containers.js';
 import { preStopOf, seconds } from './support/drain.js';
 import { records, strings } from './support/fields.js';
 
@@ -19,10 +19,10 @@ export const sidecarExitsFirst: WorkloadRule = {
     id: 'sidecar-exits-first',
     ruleOfUptime: 7,
     severity: 'warning',
-    summary: 'A proxy sidecar runs as a regular container and exits before the app has drained',
+    summary: 'a proxy sidecar runs as a regular container and exits before the app has drained',
   },
   check(w, settings) {
-    const apps = appContainers(w);
+    const apps = nonProxyContainers(w);
     if (apps.length === 0) return [];
     const annotations = Object.entries(w.template.metadata?.annotations ?? {}).map(([k, v]) => `${k}=${v}`);
     // The app needs the proxy until its own preStop and drain are over.

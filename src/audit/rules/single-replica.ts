@@ -12,7 +12,7 @@ export const singleReplica: WorkloadRule = {
     id: 'single-replica',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A serving workload runs a single replica',
+    summary: 'a serving workload runs a single replica',
   },
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind)) return [];

@@ -16,7 +16,7 @@ export const startupGuardedByInitialDelay: WorkloadRule = {
     id: 'startup-guarded-by-initial-delay',
     ruleOfUptime: 3,
     severity: 'warning',
-    summary: 'A large liveness initialDelaySeconds stands in for a startupProbe',
+    summary: 'a large liveness initialDelaySeconds stands in for a startupProbe',
   },
   check(w) {
     const results: RuleResult[] = [];

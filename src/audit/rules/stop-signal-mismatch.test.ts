@@ -1,32 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { auditFixture, auditText, ruleFixtureCases } from '../testing.js';
+import { auditText } from '../testing.js';
+import { describeFixtureTable } from './fixtures/fixtureTable.js';
 
 const ID = 'stop-signal-mismatch';
 
+describeFixtureTable(ID, [
+  ['nginx reloading on HUP never exits (talk demo image)', 'FROM nginx\nSTOPSIGNAL HUP\n', 1],
+  ['numeric STOPSIGNAL 3 is SIGQUIT', 'FROM nginx\nSTOPSIGNAL 3\n', 0],
+  ['official nginx before 1.19.5 inherits SIGTERM (§6.2)', 'FROM nginx:1.18\n', 1],
+  ['official nginx 1.19.5 sets SIGQUIT', 'FROM nginx:1.19.5\n', 0],
+  ['openresty on SIGTERM', 'FROM debian:12\nCMD ["openresty", "-g", "daemon off;"]\n', 1],
+  ['php-fpm needs QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGTERM\n', 1],
+  ['php-fpm with QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGQUIT\n', 0],
+  ['apache2 via sh -c on debian', 'FROM debian:12\nCMD ["sh", "-c", "exec apache2ctl -DFOREGROUND; apache2 -DFOREGROUND"]\n', 1],
+  ['an app image is none of our business', 'FROM node:20\nCMD ["node", "server.js"]\n', 0],
+]);
+
 describe(ID, () => {
-  it.each(ruleFixtureCases(ID))('fixture $name', (c) => {
-    const findings = auditFixture(c.path, { rules: [ID] });
-    if (!c.bad) return expect(findings).toEqual([]);
-    expect(findings.length).toBeGreaterThan(0);
-    if (c.expectedCount !== undefined) expect(findings).toHaveLength(c.expectedCount);
-    for (const f of findings) expect(f.fix, 'every finding says how to fix it').toBeTruthy();
-  });
-
-  const cases: Array<[string, string, number]> = [
-    ['nginx reloading on HUP never exits (talk demo image)', 'FROM nginx\nSTOPSIGNAL HUP\n', 1],
-    ['numeric STOPSIGNAL 3 is SIGQUIT', 'FROM nginx\nSTOPSIGNAL 3\n', 0],
-    ['official nginx before 1.19.5 inherits SIGTERM (§6.2)', 'FROM nginx:1.18\n', 1],
-    ['official nginx 1.19.5 sets SIGQUIT', 'FROM nginx:1.19.5\n', 0],
-    ['openresty on SIGTERM', 'FROM debian:12\nCMD ["openresty", "-g", "daemon off;"]\n', 1],
-    ['php-fpm needs QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGTERM\n', 1],
-    ['php-fpm with QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGQUIT\n', 0],
-    ['apache2 via sh -c on debian', 'FROM debian:12\nCMD ["sh", "-c", "exec apache2ctl -DFOREGROUND; apache2 -DFOREGROUND"]\n', 1],
-    ['an app image is none of our business', 'FROM node:20\nCMD ["node", "server.js"]\n', 0],
-  ];
-  it.each(cases)('%s', (_name, text, n) => {
-    expect(auditText(text, { rules: [ID] })).toHaveLength(n);
-  });
-
   it('explains that SIGHUP only reloads nginx', () => {
     const [f] = auditText('FROM nginx:1.27\nSTOPSIGNAL SIGHUP\n', { rules: [ID] });
     expect(f!.message).toMatch(/reloads/);

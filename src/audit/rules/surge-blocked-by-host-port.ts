@@ -15,7 +15,7 @@ export const surgeBlockedByHostPort: WorkloadRule = {
     id: 'surge-blocked-by-host-port',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A rolling update surges pods that need a hostPort already taken on the node',
+    summary: 'a rolling update surges pods that need a hostPort already taken on the node',
   },
   check(w) {
     let surge: string | undefined;

@@ -1,6 +1,7 @@
 import type { ObjectRule, RuleResult } from '../types.js';
 import { deploymentRollout } from './support/rollout.js';
 import { indexedRecords } from './support/fields.js';
+import { claimNamed, workloadOf } from './support/crossObjects.js';
 
 const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
@@ -17,10 +18,10 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
     id: 'surge-blocked-by-rwo-volume',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'A rolling update surges a pod that mounts a ReadWriteOnce claim the old pod holds',
+    summary: 'a rolling update surges a pod that mounts a ReadWriteOnce claim the old pod holds',
   },
   check(object, _settings, all) {
-    const w = all.workloads.find((x) => x.object === object.object);
+    const w = workloadOf(all.workloads, object);
     if (!w || !w.replicas) return [];
     const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
     if (!f || f.maxSurge === 0) return [];
@@ -28,7 +29,7 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
     indexedRecords<NonNullable<typeof w.podSpec.volumes>[number]>(w.podSpec.volumes).forEach(({ item: v, index: i }) => {
       const claimName = v.persistentVolumeClaim?.claimName;
       if (typeof claimName !== 'string') return;
-      const pvc = all.objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.name === claimName && o.namespace === w.namespace);
+      const pvc = claimNamed(all.objects, w.namespace, claimName);
       const modes = (pvc?.object.spec as { accessModes?: unknown } | undefined)?.accessModes;
       const mode = Array.isArray(modes) ? SINGLE_NODE_MODES.find((m) => modes.includes(m)) : undefined;
       if (!mode) return;

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { auditFixture, auditText, ruleFixtureCases } from '../testing.js';
+import { describeFixtureTable } from './fixtures/fixtureTable.js';
 
 const ID = 'unknown-field';
 
-describe(ID, () => {
-  it.each(ruleFixtureCases(ID))('fixture $name', (c) => {
-    const findings = auditFixture(c.path, { rules: [ID] });
-    if (!c.bad) return expect(findings).toEqual([]);
-    expect(findings.length).toBeGreaterThan(0);
-    if (c.expectedCount !== undefined) expect(findings).toHaveLength(c.expectedCount);
-    for (const f of findings) expect(f.fix, 'every finding says how to fix it').toBeTruthy();
-  });
+describeFixtureTable(ID);
 
+describe(ID, () => {
   it('names each typo with its correction, at the misspelt key', () => {
     const findings = auditFixture(ruleFixtureCases(ID).find((c) => c.name === 'bad-typos.yaml')!.path, { rules: [ID] });
     expect(findings.map((f) => [f.line, f.message.match(/"(\w+)" in .*did you mean "(\w+)"/)?.slice(1)])).toEqual([

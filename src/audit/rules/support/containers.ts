@@ -16,9 +16,18 @@ export function isSidecarProxy(c: ContainerView): boolean {
   return typeof c.container.image === 'string' && sidecarProxyFor(c.container.image, c.name) !== undefined;
 }
 
-/** The app containers: regular containers that are not known sidecar proxies. */
-export function appContainers(w: WorkloadView): ContainerView[] {
+/** Regular containers that are not known proxies (empty when the pod runs only proxies). */
+export function nonProxyContainers(w: WorkloadView): ContainerView[] {
   return w.containers.filter((c) => c.role === 'main' && !isSidecarProxy(c));
+}
+
+/**
+ * The app containers: regular containers that are not sidecar proxies. A proxy is a sidecar only
+ * next to an app; a pod that runs nothing but Envoy (a gateway) serves with it.
+ */
+export function appContainers(w: WorkloadView): ContainerView[] {
+  const apps = nonProxyContainers(w);
+  return apps.length > 0 ? apps : w.containers.filter((c) => c.role === 'main');
 }
 
 function servicePorts(services: ObjectView[]): Array<string | number> {

@@ -2,7 +2,7 @@ import { effectiveGraceSeconds, graceSecondsNeeded } from '../../../k8s/shutdown
 import { isShellless, parseImageRef } from '../../../k8s/images.js';
 import { preStopDelaySeconds, type LifecycleHandler } from '../../../k8s/objects.js';
 import type { ContainerView, WorkloadView, YamlPath } from '../../types.js';
-import { longRunningContainers } from './containers.js';
+import { trafficContainers } from './containers.js';
 
 export function preStopOf(c: ContainerView): LifecycleHandler | undefined {
   const h = c.container.lifecycle?.preStop;
@@ -31,11 +31,12 @@ export function gracePath(w: WorkloadView): YamlPath {
 /**
  * Pod-wide grace period every container needs once container `changed` gets a preStop of
  * `preStopSeconds` (the grace period is pod-wide: take the max, linter-landscape §5 item 1).
- * Returns undefined when the current grace period already suffices.
+ * Returns no fields when the current grace period already suffices.
  */
 export function graceFieldsFor(w: WorkloadView, changed: ContainerView | undefined, preStopSeconds: number): { terminationGracePeriodSeconds: number } | Record<string, never> {
   let needed = 0;
-  for (const c of longRunningContainers(w)) {
+  // The same containers grace-period-exhausted judges, so a patch never trips that rule.
+  for (const c of trafficContainers(w)) {
     const p = c === changed ? preStopSeconds : (preStopDelaySeconds(preStopOf(c)) ?? 0);
     needed = Math.max(needed, graceSecondsNeeded(p, w.drainSeconds));
   }

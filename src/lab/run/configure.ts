@@ -38,7 +38,7 @@ export const DEFAULT_KUBELET_DELAY = '0s..1s';
 
 export function timingFor(quick: boolean): LabTiming {
   return quick
-    ? { warmupMs: 1000, settleMs: 1000, startTimeoutMs: 30_000, rolloutTimeoutMs: 90_000 }
+    ? { warmupMs: 500, settleMs: 500, startTimeoutMs: 30_000, rolloutTimeoutMs: 90_000 }
     : { warmupMs: 2000, settleMs: 2000, startTimeoutMs: 30_000, rolloutTimeoutMs: 120_000 };
 }
 

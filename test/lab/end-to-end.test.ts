@@ -1,10 +1,14 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findScenario, runName } from '../../src/lab/scenarios/catalog.js';
 import { liveProcessesWith } from './support/processes.js';
 
+// End-to-end lab runs. They live in one file so they run one after another: two labs at once on
+// a 2-core machine starve each other and turn answers into timeouts.
+//
 // The project's main job (issue 4): `zerodrop lab` replays the talk; baseline and probes drop
 // requests, probes-prestop drops none. `--quick` keeps the same manifests and shortens only the
 // control windows. Every pod is gone afterwards.
@@ -54,4 +58,26 @@ describe('zerodrop lab --quick: the talk replayed', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(liveProcessesWith(marker)).toEqual([]);
   }, 150_000);
+});
+
+// Bundled scenarios show what their descriptions say: runs expected to fail drop requests, runs
+// expected to pass drop none (the generator may still call them inconclusive on a busy machine).
+// The slower scenarios (nginx, keep-alive races) run by hand: `zerodrop lab --scenario NAME`.
+describe.each(['max-unavailable-single-replica', 'sidecar-race'])('zerodrop lab --scenario %s --quick', (name) => {
+  it('each run drops requests exactly when it is expected to', () => {
+    const json = path.join(mkdtempSync(path.join(tmpdir(), 'zerodrop-scenario-')), 'runs.json');
+    const r = spawnSync(process.execPath, [CLI, 'lab', '--scenario', name, '--quick', '--json', json, '--no-progress'], { encoding: 'utf8', timeout: 110_000 });
+    const runs = (JSON.parse(readFileSync(json, 'utf8')) as { runs: Array<{ name: string; verdict: string; failures: number; failuresByClass: Record<string, number> }> }).runs;
+    for (const expected of findScenario(name)!.runs) {
+      const got = runs.find((x) => x.name === runName(expected))!;
+      const output = `${r.stdout}\n${r.stderr.slice(-2000)}`;
+      if (expected.expect === 'fail') {
+        expect(got.verdict, output).toBe('fail');
+        // Not only timeouts: the drop has a cause a busy machine cannot fake.
+        expect(Object.keys(got.failuresByClass).some((k) => k !== 'timeout'), output).toBe(true);
+      } else {
+        expect(got.failures, output).toBe(0);
+      }
+    }
+  }, 120_000);
 });

@@ -81,3 +81,44 @@ describe.each(['max-unavailable-single-replica', 'sidecar-race'])('zerodrop lab 
     }
   }, 120_000);
 });
+
+describe('Recreate strategy and the progress deadline (§3.2), in process', () => {
+  it('creates new pods only after every old pod is gone, which is an outage; the deadline is only reported', async () => {
+    const { configureRun } = await import('../../src/lab/run/configure.js');
+    const { runLab } = await import('../../src/lab/run/runLab.js');
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'zerodrop-recreate-'));
+    const manifest = path.join(dir, 'recreate.yaml');
+    writeFileSync(
+      manifest,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: rc}
+spec:
+  replicas: 2
+  minReadySeconds: 0
+  progressDeadlineSeconds: 1
+  strategy: {type: Recreate}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: demo
+          ports: [{containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1}
+          env: [{name: DEMO_START_DELAY_MS, value: "1500"}]
+`,
+    );
+    const config = configureRun({ name: 'recreate', manifests: [manifest], images: { demo: { command: `${process.execPath} ${DEMO}` } }, cwd: dir, command: 'test' }, { quick: true, rate: 50, propagation: '0.2s' });
+    const events: Array<{ type: string; t: number; phase?: string; revision?: string; action?: string }> = [];
+    const result = await runLab(config, { listeners: [(e) => events.push(e as never)] });
+    const lastOldDeleted = Math.max(...events.filter((e) => e.type === 'pod' && e.phase === 'deleted' && e.revision === 'rev1').map((e) => e.t));
+    const firstNewCreated = Math.min(...events.filter((e) => e.type === 'pod' && e.phase === 'created' && e.revision === 'rev2').map((e) => e.t));
+    expect(firstNewCreated).toBeGreaterThanOrEqual(lastOldDeleted);
+    expect(result.verdict).toBe('fail');
+    expect(result.failuresByClass['http-5xx']).toBeGreaterThan(0);
+    // 1.5 s to start > progressDeadlineSeconds 1: the condition is reported, the rollout still completes.
+    expect(events.some((e) => e.type === 'rollout' && e.action === 'deadline-exceeded')).toBe(true);
+    expect(result.rollout.completed).toBe(true);
+  }, 60_000);
+});

@@ -151,7 +151,7 @@ export class DeploymentController {
 
   private syncOnce(): void {
     const now = this.events.now();
-    for (const rs of this.replicaSets) rs.pods = rs.pods.filter((p) => p.phase !== 'terminated');
+    for (const rs of this.replicaSets) rs.pods = rs.pods.filter((p) => !p.gone);
     const newRS = this.replicaSets[this.replicaSets.length - 1]!;
     const oldRSs = this.replicaSets.slice(0, -1);
     const stateOf = (rs: ReplicaSet): { replicas: number; available: number; active: number } => {

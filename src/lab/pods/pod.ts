@@ -45,6 +45,8 @@ export class LabPod {
   /** deletionTimestamp was set (§1.1). */
   deleting = false;
   restarts = 0;
+  /** The pod object is deleted from the API (after its containers exited, §1.7 item 4). */
+  gone = false;
   private portMap = new Map<number, number>();
   private namedPorts = new Map<string, number>();
   private readonly containers: ContainerRuntime[] = [];
@@ -194,6 +196,7 @@ export class LabPod {
     this.ready = false;
     this.options.events.emit({ type: 'pod', pod: this.name, phase: 'exited', revision: this.revision });
     this.options.onChange(this);
+    this.gone = true;
     this.options.events.emit({ type: 'pod', pod: this.name, phase: 'deleted', revision: this.revision });
     this.options.onChange(this);
   }

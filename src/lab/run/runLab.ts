@@ -159,7 +159,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
             onChange: () => {
               deployment?.notify();
               publish();
-              if (pod.phase === 'terminated') allPods.delete(pod);
+              if (pod.gone) allPods.delete(pod);
             },
             kubeletDelayMs: () => sampleDelay(config.kubeletDelay, random),
           });

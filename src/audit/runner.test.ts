@@ -117,6 +117,30 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
     expect(seen[0]!.hpas.map((p) => p.name)).toEqual(['web']);
   });
 
+  it('links Ingresses to the workload through the Services they route to (v1 and v1beta1 backends)', () => {
+    const { rule, seen } = spy();
+    auditText(
+      `${deployment('web')}---\n${service('web-svc', 'app: web')}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: public}
+spec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web-svc, port: {number: 80}}}}]}}]}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: legacy}
+spec: {backend: {serviceName: web-svc, servicePort: 80}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: other}
+spec: {defaultBackend: {service: {name: elsewhere, port: {number: 80}}}}
+`,
+      { rules: [rule] },
+    );
+    expect(seen[0]!.ingresses.map((i) => i.name)).toEqual(['public', 'legacy']);
+  });
+
   it('reads drain-seconds and in-app-drain annotations from the pod template', () => {
     const { rule, seen } = spy();
     auditText(deployment('web').replace('    metadata:\n', '    metadata:\n      annotations: {zerodrop.dev/drain-seconds: "12", zerodrop.dev/in-app-drain: "true"}\n'), { rules: [rule] });

@@ -82,7 +82,7 @@ export async function collectSources(paths: readonly string[], options: CollectO
       continue;
     }
     if (st.isDirectory()) walkDirectory(abs, arg, out, options, display, true);
-    else addFile(abs, arg, out, sourceKindOf(abs) ?? 'yaml');
+    else addFile(abs, arg, out, sourceKindOf(abs));
   }
   return out;
 }
@@ -114,7 +114,8 @@ function walkDirectory(abs: string, shown: string, out: CollectedSources, option
   }
 }
 
-function addFile(abs: string, shown: string, out: CollectedSources, kind: SourceKind): void {
+/** `kind` undefined: a file named explicitly with an unknown name; its text decides. */
+function addFile(abs: string, shown: string, out: CollectedSources, kind: SourceKind | undefined): void {
   let size: number;
   try {
     size = statSync(abs).size;
@@ -133,7 +134,8 @@ function addFile(abs: string, shown: string, out: CollectedSources, kind: Source
     out.errors.push({ file: shown, message: `cannot read: ${describeFsError(err)}` });
     return;
   }
-  addText(out, { file: shown, path: abs, text: '', kind, origin: 'file' }, buf);
+  const resolvedKind = kind ?? (looksLikeDockerfile(buf.subarray(0, 4096).toString('utf8')) ? 'dockerfile' : 'yaml');
+  addText(out, { file: shown, path: abs, text: '', kind: resolvedKind, origin: 'file' }, buf);
 }
 
 function addText(out: CollectedSources, source: Source, buf?: Buffer): void {

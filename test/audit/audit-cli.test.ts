@@ -153,6 +153,11 @@ describe('bad input', () => {
     const { report } = json(['audit', dir]);
     expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['unknown-field', 12]]);
   });
+  it('recognises a Dockerfile by its content when named explicitly with another name', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'web.df'), 'FROM node:20\nCMD node server.js\n');
+    expect(json(['audit', join(dir, 'web.df')]).report.findings.map((f: { rule: string }) => f.rule)).toEqual(['dockerfile-shell-form']);
+  });
   it('reads stdin with -', () => {
     const { report } = json(['audit', '-'], { input: readFileSync(fx('typos.yaml'), 'utf8') });
     expect(report.findings.every((f: { file: string; rendered: boolean }) => f.file === '-' && f.rendered === true)).toBe(true);

@@ -163,8 +163,11 @@ describe('bad input', () => {
     expect(report.findings.every((f: { file: string; rendered: boolean }) => f.file === '-' && f.rendered === true)).toBe(true);
     expect(report.findings.length).toBeGreaterThan(0);
   });
-  it('skips YAML that is not a Kubernetes object', () => {
-    expect(json(['audit', '-'], { input: 'name: chart\nversion: 1.0.0\n' }).report).toMatchObject({ findings: [], errors: [] });
+  it('skips YAML that is not a Kubernetes object, and says when nothing was left to audit', () => {
+    const r = json(['audit', '-'], { input: 'name: chart\nversion: 1.0.0\n' });
+    expect(r.report).toMatchObject({ findings: [], errors: [] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/nothing to audit/);
   });
 });
 

@@ -39,14 +39,18 @@ function rewrittenSignal(wrapperArgs: string[], signal: string): string {
 function serverOfDockerfile(view: DockerfileView): { server: ServerKnowledge; wrapperArgs: string[] } | undefined {
   const { argv } = effectiveCommand(view);
   const unwrapped = argv ? unwrapInit(argv) : undefined;
-  let exe = unwrapped?.argv[0];
-  const sh = unwrapped ? shellInvocation(unwrapped.argv) : undefined;
-  if (sh?.script !== undefined) exe = shellWords(lastCommandOf(sh.script)).filter((w) => w !== 'exec')[0];
-  const byExe = exe ? serverFor(executableName(exe)) : undefined;
-  if (byExe) return { server: byExe, wrapperArgs: unwrapped!.wrapperArgs };
-  if (argv && argv.length > 0) return undefined; // an explicit command that is not a known server
+  const wrapperArgs = unwrapped?.wrapperArgs ?? [];
+  let words = unwrapped?.argv ?? [];
+  const sh = shellInvocation(words);
+  if (sh?.script !== undefined) words = shellWords(lastCommandOf(sh.script)).filter((w) => w !== 'exec');
+  // The server is the executable, or follows an entrypoint script: ["/docker-entrypoint.sh", "nginx", "-g", …].
+  const candidates = words[0] !== undefined && /\.sh$/.test(words[0]) ? words.slice(0, 2) : words.slice(0, 1);
+  const named = candidates.map((w) => serverFor(executableName(w))).find((x) => x !== undefined);
+  if (named) return { server: named, wrapperArgs };
+  // An explicit command that names no server runs something else; a script or no command keeps the base image's server.
+  if (words.length > 0 && !/\.sh$/.test(words[0]!)) return undefined;
   const base = view.finalBaseImage ? serverForImage(parseImageRef(view.finalBaseImage)) : undefined;
-  return base ? { server: base, wrapperArgs: [] } : undefined;
+  return base ? { server: base, wrapperArgs } : undefined;
 }
 
 const dockerfileSide: DockerfileRule = {

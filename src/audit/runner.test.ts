@@ -198,6 +198,19 @@ describe('bad input', () => {
     expect(run.errors[0]!.message).toMatch(/aliases/);
   });
 
+  it('survives wrongly typed fields in every registered rule', () => {
+    const weird = [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, annotations: [x]}\nspec: {strategy: Recreate, template: {metadata: {labels: [a]}, spec: {containers: [null, 3, {name: 1, image: 2, command: "sh -c x", args: {a: 1}, env: {A: 1}, ports: "80", lifecycle: "x", readinessProbe: [1]}]}}}\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\nspec: {template: {spec: {containers: {name: x}, initContainers: "x"}}}\n',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec: "none"\n',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: d}\nspec: {selector: [1], ports: {a: 1}}\n',
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: e}\nspec: {selector: "x", minAvailable: [1]}\n',
+    ];
+    // testing.ts runs with debug on, so a rule that throws fails this test instead of becoming an error entry.
+    const run = auditTextsRun(weird.map((text, i) => ({ file: `w${i}.yaml`, text })));
+    expect(run.errors).toEqual([]);
+  });
+
   it('skips YAML that is not a Kubernetes object', () => {
     expect(auditText('name: my-chart\nversion: 1.0.0\n')).toEqual([]);
   });

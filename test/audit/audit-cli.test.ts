@@ -4,6 +4,7 @@
  */
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -201,6 +202,26 @@ describe('--fix', () => {
     const patched = applyPatch(original, docs[0]);
     const left = auditText(JSON.stringify(patched), { rules: ['unknown-field', 'pod-shell-command'] });
     expect(left).toEqual([]);
+  });
+});
+
+const kubectlPresent = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!kubectlPresent) console.warn('SKIPPING the kustomize --fix round trip: kubectl is not on PATH');
+
+describe.skipIf(!kubectlPresent)('--fix with real kustomize', () => {
+  it('the printed patch, added to the kustomization, leaves no fixable findings', () => {
+    const dir = tempDir();
+    cpSync(fx('typos.yaml'), join(dir, 'app.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    const before = json(['audit', dir]).report.findings.map((f: { rule: string }) => f.rule);
+    expect(before).toEqual(expect.arrayContaining(['pod-shell-command', 'unknown-field']));
+    const fix = zerodrop(['audit', dir, '--fix']);
+    writeFileSync(join(dir, 'zerodrop-patch.yaml'), fix.stdout);
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\npatches:\n- path: zerodrop-patch.yaml\n');
+    const after = json(['audit', dir]);
+    expect(after.report.errors).toEqual([]);
+    expect(after.report.findings.map((f: { rule: string }) => f.rule)).not.toContain('pod-shell-command');
+    expect(after.report.findings.map((f: { rule: string }) => f.rule)).not.toContain('unknown-field');
   });
 });
 

@@ -1,0 +1,199 @@
+/**
+ * The contract between the audit runner and its rules. A rule is a small pure function from a
+ * view (workload, Dockerfile or single object) to results; the runner owns I/O, positions,
+ * suppression, severities from config and output formats.
+ */
+import type { Container, KubeObject, PodSpec, PodTemplate, WorkloadKind } from '../k8s/objects.js';
+import type { KubernetesVersion } from '../k8s/features.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+/** A path into a YAML document from the object root, e.g. ['spec','template','spec','containers',0,'readinessProbe']. */
+export type YamlPath = ReadonlyArray<string | number>;
+
+export interface RuleMeta {
+  /** Stable id, also the docs page name: docs/rules/<id>.md */
+  id: string;
+  /** Which Rule of Uptime (talk) it enforces; null for wiring/version rules. */
+  ruleOfUptime: 1 | 2 | 3 | 4 | 5 | 6 | 7 | null;
+  /** Default severity (config may override or turn it off). */
+  severity: Severity;
+  /** One line for `zerodrop rules`. */
+  summary: string;
+  /** True when results carry a patch that `--fix` can apply. */
+  fixable?: boolean;
+}
+
+/** Settings every rule may read (CLI flags, config file, per-workload annotations already applied). */
+export interface AuditSettings {
+  kubernetesVersion: KubernetesVersion;
+  /** Assumed endpoint-propagation time in seconds (--propagation-seconds, default 5). */
+  propagationSeconds: number;
+  /** Assumed time the app needs after its stop signal (--drain-seconds, default 5). */
+  drainSeconds: number;
+}
+
+/**
+ * A deep-partial strategic-merge patch of the workload (containers matched by name), which
+ * `--fix` merges per workload and prints as a kustomize patch, and `--fix-in-place` applies.
+ */
+export type StrategicPatch = Record<string, unknown>;
+
+export interface RuleResult {
+  /** Where the problem is: the exact node, or for a missing field the nearest parent that should hold it. */
+  path: YamlPath;
+  message: string;
+  /** Container name when the finding concerns one container. */
+  container?: string;
+  /** Human fix text: what to change. */
+  fix?: string;
+  /** Machine fix, when the rule is fixable. */
+  patch?: StrategicPatch;
+}
+
+export type ContainerRole = 'main' | 'init' | 'native-sidecar';
+
+export interface ContainerView {
+  container: Container;
+  name: string;
+  role: ContainerRole;
+  /** Path of this container from the object root. */
+  path: YamlPath;
+  /** Dockerfiles in the same run whose image name matches this container's image, if any. */
+  dockerfiles: DockerfileView[];
+}
+
+/** One workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, RC, Pod, Job, CronJob) with cross-object context. */
+export interface WorkloadView {
+  object: KubeObject;
+  kind: WorkloadKind;
+  apiVersion: string;
+  name: string;
+  namespace: string;
+  template: PodTemplate;
+  podSpec: PodSpec;
+  /** Path of the pod spec from the object root (e.g. ['spec','template','spec']). */
+  podSpecPath: YamlPath;
+  /** Regular containers (role main), init containers and native sidecars, in spec order. */
+  containers: ContainerView[];
+  /** spec.replicas with API default 1; undefined for DaemonSet, Pod, Job, CronJob. */
+  replicas: number | undefined;
+  /** Jobs and CronJobs are never serving. */
+  serving: boolean;
+  /** Why `serving` is what it is, for messages: 'selected by Service x', or 'assumed: declares container ports and the input has no Service'. */
+  servingReason: string;
+  /** Services in the same namespace whose selector matches the pod template labels. */
+  services: ObjectView[];
+  /** PodDisruptionBudgets in the same namespace selecting the pod template labels. */
+  pdbs: ObjectView[];
+  /** HorizontalPodAutoscalers targeting this workload. */
+  hpas: ObjectView[];
+  /** Ingresses in the same namespace whose backends name one of `services`. */
+  ingresses: ObjectView[];
+  /** zerodrop.dev/drain-seconds annotation, else settings.drainSeconds. */
+  drainSeconds: number;
+  /** zerodrop.dev/in-app-drain: "true": the app delays its own shutdown, so no preStop sleep is needed. */
+  inAppDrain: boolean;
+}
+
+/** Any single object (Service, PDB, HPA, Ingress, or a workload) for object-level rules. */
+export interface ObjectView {
+  object: KubeObject;
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace: string;
+}
+
+/** A parsed Dockerfile: instructions of the final stage with their positions. */
+export interface DockerfileView {
+  file: string;
+  /** Base image of the final stage (FROM ... [AS name]), resolved through stage aliases. */
+  finalBaseImage: string | undefined;
+  /**
+   * Final-stage instructions in order, preceded by those of earlier stages the final stage is
+   * built FROM (`FROM build AS final` inherits CMD, STOPSIGNAL, ... from `build`).
+   */
+  instructions: DockerfileInstruction[];
+}
+
+export interface DockerfileInstruction {
+  /** Upper-case keyword: CMD, ENTRYPOINT, STOPSIGNAL, HEALTHCHECK, FROM, ... */
+  keyword: string;
+  /** Raw argument text after the keyword. */
+  raw: string;
+  /** Exec-form JSON array when valid JSON with double quotes, else undefined (shell form). */
+  execForm: string[] | undefined;
+  /** 1-based line and column of the instruction. */
+  line: number;
+  column: number;
+}
+
+export interface DockerfileResult {
+  /** The instruction the finding is about, or undefined for "missing instruction" (reported at the final FROM). */
+  instruction?: DockerfileInstruction;
+  message: string;
+  fix?: string;
+}
+
+interface RuleBase {
+  meta: RuleMeta;
+}
+
+export interface WorkloadRule extends RuleBase {
+  target: 'workload';
+  check(workload: WorkloadView, settings: AuditSettings): RuleResult[];
+}
+
+export interface ObjectRule extends RuleBase {
+  target: 'object';
+  /** Kinds this rule looks at, e.g. ['Service'] or ['PodDisruptionBudget']. */
+  kinds: readonly string[];
+  /** `all` gives cross-object context (every object and workload view of the run). */
+  check(object: ObjectView, settings: AuditSettings, all: { objects: ObjectView[]; workloads: WorkloadView[] }): RuleResult[];
+}
+
+export interface DockerfileRule extends RuleBase {
+  target: 'dockerfile';
+  check(dockerfile: DockerfileView, settings: AuditSettings): DockerfileResult[];
+}
+
+/**
+ * A rule file (`src/audit/rules/<id>.ts`) default-exports one Rule, or an array of Rules sharing
+ * one meta when the same id checks several targets (e.g. a Dockerfile and the workload running
+ * the image). `src/audit/rules/index.ts` imports each file once. Tests use `src/audit/testing.ts`.
+ * For fixable results, build `patch` with `patchAt(w.object, path, value)` from `src/audit/patch.ts`.
+ */
+export type Rule = WorkloadRule | ObjectRule | DockerfileRule;
+
+/** The stable JSON output shape (issue 2): one finding. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  object?: { apiVersion: string; kind: string; namespace: string; name: string };
+  container?: string;
+  fix?: string;
+  /** Which Rule of Uptime the rule enforces. */
+  ruleOfUptime?: number | null;
+  /** Set when positions refer to a rendered stream (kustomize, stdin), not the user's source file. */
+  rendered?: boolean;
+}
+
+export interface InputError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface AuditResult {
+  findings: Finding[];
+  errors: InputError[];
+}

@@ -1,0 +1,13 @@
+// Pure Kubernetes knowledge shared by audit and lab. No I/O here: given objects and assumptions,
+// these functions return facts, each traced to a section of kubernetes-semantics.md.
+export * from './intOrPercent.js';
+export * from './apiDefaults.js';
+export * from './fenceposts.js';
+export * from './shutdownTimeline.js';
+export * from './probes.js';
+export * from './features.js';
+export * from './images.js';
+export * from './signals.js';
+export * from './objects.js';
+export * from './preStop.js';
+export * from './disruptionBudget.js';

@@ -84,8 +84,10 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
       case 'kubernetesVersion':
       case 'kubernetes-version': {
         const v = pair.value;
-        if (!isScalar(v) || !/^v?\d+\.\d+(\.\d+)?$/.test(String(v.value))) throw usageError('config-invalid', 'kubernetesVersion must look like "1.33" (quote it, or YAML reads 1.30 as 1.3)', at((v as Node) ?? pair));
-        config.kubernetesVersion = String(v.value);
+        // Unquoted 1.30 is the number 1.3 to YAML; the source text keeps what the user wrote.
+        const written = isScalar(v) ? (typeof v.value === 'number' && typeof v.source === 'string' ? v.source : String(v.value)) : '';
+        if (!/^v?\d+\.\d+(\.\d+)?$/.test(written)) throw usageError('config-invalid', 'kubernetesVersion must look like "1.33"', at((v as Node) ?? pair));
+        config.kubernetesVersion = written;
         break;
       }
       case 'propagationSeconds':

@@ -117,6 +117,30 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
     expect(seen[0]!.hpas.map((p) => p.name)).toEqual(['web']);
   });
 
+  it('links Ingresses to the workload through the Services they route to (v1 and v1beta1 backends)', () => {
+    const { rule, seen } = spy();
+    auditText(
+      `${deployment('web')}---\n${service('web-svc', 'app: web')}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: public}
+spec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web-svc, port: {number: 80}}}}]}}]}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: legacy}
+spec: {backend: {serviceName: web-svc, servicePort: 80}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: other}
+spec: {defaultBackend: {service: {name: elsewhere, port: {number: 80}}}}
+`,
+      { rules: [rule] },
+    );
+    expect(seen[0]!.ingresses.map((i) => i.name)).toEqual(['public', 'legacy']);
+  });
+
   it('reads drain-seconds and in-app-drain annotations from the pod template', () => {
     const { rule, seen } = spy();
     auditText(deployment('web').replace('    metadata:\n', '    metadata:\n      annotations: {zerodrop.dev/drain-seconds: "12", zerodrop.dev/in-app-drain: "true"}\n'), { rules: [rule] });
@@ -172,6 +196,19 @@ describe('bad input', () => {
     const run = auditTextsRun([{ file: 'bomb.yaml', text: `apiVersion: v1\nkind: ConfigMap\n${levels.join('\n')}\n` }]);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(run.errors[0]!.message).toMatch(/aliases/);
+  });
+
+  it('survives wrongly typed fields in every registered rule', () => {
+    const weird = [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, annotations: [x]}\nspec: {strategy: Recreate, template: {metadata: {labels: [a]}, spec: {containers: [null, 3, {name: 1, image: 2, command: "sh -c x", args: {a: 1}, env: {A: 1}, ports: "80", lifecycle: "x", readinessProbe: [1]}]}}}\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\nspec: {template: {spec: {containers: {name: x}, initContainers: "x"}}}\n',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec: "none"\n',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: d}\nspec: {selector: [1], ports: {a: 1}}\n',
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: e}\nspec: {selector: "x", minAvailable: [1]}\n',
+    ];
+    // testing.ts runs with debug on, so a rule that throws fails this test instead of becoming an error entry.
+    const run = auditTextsRun(weird.map((text, i) => ({ file: `w${i}.yaml`, text })));
+    expect(run.errors).toEqual([]);
   });
 
   it('skips YAML that is not a Kubernetes object', () => {

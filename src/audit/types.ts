@@ -89,6 +89,8 @@ export interface WorkloadView {
   pdbs: ObjectView[];
   /** HorizontalPodAutoscalers targeting this workload. */
   hpas: ObjectView[];
+  /** Ingresses in the same namespace whose backends name one of `services`. */
+  ingresses: ObjectView[];
   /** zerodrop.dev/drain-seconds annotation, else settings.drainSeconds. */
   drainSeconds: number;
   /** zerodrop.dev/in-app-drain: "true": the app delays its own shutdown, so no preStop sleep is needed. */

@@ -83,6 +83,29 @@ export function dockerfileImageNames(view: DockerfileView): string[] {
   return [...names];
 }
 
+/**
+ * Service names an Ingress routes to: `defaultBackend` and every rule path, in networking.k8s.io/v1
+ * shape (`backend.service.name`) and the older extensions/v1beta1 shape (`backend.serviceName`).
+ */
+export function ingressServiceNames(ingress: KubeObject): Set<string> {
+  const names = new Set<string>();
+  const add = (backend: unknown) => {
+    if (!isRecord(backend)) return;
+    const svc = backend.service;
+    if (isRecord(svc) && typeof svc.name === 'string') names.add(svc.name);
+    if (typeof backend.serviceName === 'string') names.add(backend.serviceName);
+  };
+  const spec = ingress.spec;
+  if (!isRecord(spec)) return names;
+  add(spec.defaultBackend);
+  add(spec.backend);
+  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+    const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+    for (const path of paths) if (isRecord(path)) add(path.backend);
+  }
+  return names;
+}
+
 function containerViews(object: KubeObject, podSpecPath: Array<string | number>, spec: Record<string, unknown>, dockerfiles: DockerfileView[]): ContainerView[] {
   const out: ContainerView[] = [];
   const match = (c: Container): DockerfileView[] => {
@@ -148,6 +171,13 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   // A Service without a selector has manually managed endpoints; it selects no pods.
   const serviceIndex = new SelectorIndex(services.filter((s) => isRecord(s.object.spec?.selector) && Object.keys(s.object.spec!.selector as object).length > 0), (s) => s.object.spec!.selector as Record<string, string>);
   const pdbIndex = new SelectorIndex(pdbs.filter((p) => isRecord(p.object.spec?.selector)), (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>);
+  const ingressesByService = new Map<string, ObjectView[]>();
+  for (const ing of objectViews.filter((o) => o.kind === 'Ingress')) {
+    for (const name of ingressServiceNames(ing.object)) {
+      const key = `${ing.namespace}\0${name}`;
+      ingressesByService.set(key, [...(ingressesByService.get(key) ?? []), ing]);
+    }
+  }
   const hpaIndex = new Map<string, ObjectView[]>();
   for (const h of hpas) {
     const ref = h.object.spec?.scaleTargetRef;
@@ -213,9 +243,19 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       services: selectingServices,
       pdbs: selectingPdbs,
       hpas: targetingHpas,
+      ingresses: [...new Set(selectingServices.flatMap((svc) => ingressesByService.get(`${svc.namespace}\0${svc.name}`) ?? []))],
       drainSeconds,
       inAppDrain,
     });
   }
   return { objects: objectViews, workloads, annotationProblems };
+}
+
+/**
+ * Containers that receive the stop signal (regular containers and native sidecars) and whose
+ * image no Dockerfile of the run builds: rules that check both Dockerfiles and images look at the
+ * image only for these, so one problem is reported once.
+ */
+export function runningContainersWithoutDockerfile(w: WorkloadView): ContainerView[] {
+  return w.containers.filter((c) => c.role !== 'init' && c.dockerfiles.length === 0);
 }

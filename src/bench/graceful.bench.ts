@@ -2,9 +2,9 @@
  * `npm run bench -- graceful`: zerodrop/graceful against the peers on one harness, then the
  * per-request cost of attaching it.
  *
- * Drop test (landscape §7.1, rebuilt): keep-alive clients send at a fixed rate through a
- * kube-proxy-like switch (new connections go to the current endpoint, open ones stay pinned,
- * kubernetes-semantics §1.4). SIGTERM reaches backend A; endpoint removal reaches the switch
+ * Drop test (landscape §7.1, rebuilt): keep-alive clients send at a fixed rate through the lab's
+ * L4 proxy, a kube-proxy-like Service (new connections go to the current endpoint, open ones stay
+ * pinned, kubernetes-semantics §1.4). SIGTERM reaches backend A; endpoint removal reaches the switch
  * PROPAGATION_MS later (§1.6); every variant keeps serving for the same DRAIN_DELAY_MS, longer
  * than the propagation, as its README recommends for Kubernetes; SIGKILL comes KILL_AFTER_MS after
  * SIGTERM (a scaled-down terminationGracePeriodSeconds, §1.2). No client retries: every error or
@@ -18,7 +18,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { EndpointSwitch } from './support/endpoint-switch.js';
+import { startL4Proxy } from '../lab/proxy/index.js';
 
 const RATE_PER_SECOND = 400;
 const POOL_SOCKETS = 16;
@@ -164,9 +164,10 @@ interface Row {
 
 async function dropRun(variant: string, clientKind: ClientKind, seed: number, b: Backend): Promise<Row> {
   const a = await startBackend(variant, 'A');
-  const proxy = new EndpointSwitch(a.port);
-  const proxyPort = await proxy.listen();
-  const client = makeClient(clientKind, proxyPort);
+  // The lab's kube-proxy-like Service: new connections go to the current endpoints, open ones
+  // stay pinned (kubernetes-semantics §1.4).
+  const proxy = await startL4Proxy({ endpoints: [{ name: 'A', host: '127.0.0.1', port: a.port }] });
+  const client = makeClient(clientKind, proxy.port);
   const random = mulberry32(seed);
   const inFlight: Promise<Outcome>[] = [];
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
@@ -184,7 +185,7 @@ async function dropRun(variant: string, clientKind: ClientKind, seed: number, b:
     if (!signalAt && t >= WARMUP_MS) {
       signalAt = performance.now();
       a.child.kill('SIGTERM');
-      setTimeout(() => proxy.switchTo(b.port), PROPAGATION_MS);
+      setTimeout(() => void proxy.setEndpoints([{ name: 'B', host: '127.0.0.1', port: b.port }]), PROPAGATION_MS);
       killTimer = setTimeout(() => a.child.kill('SIGKILL'), KILL_AFTER_MS);
     }
     if (exitInfo && performance.now() - exitInfo.at > TAIL_MS) break;

@@ -104,6 +104,8 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
       throw usageError('output-unwritable', `cannot write --output ${flags.output}: ${(err as Error).message}`);
     }
   } else stream.write(report);
+  if (run.objectCount === 0 && run.dockerfiles.length === 0 && run.errors.length === 0)
+    notes.push(pc.yellow('nothing to audit: no Kubernetes objects (apiVersion + kind) or Dockerfiles in the input'));
   for (const n of notes) process.stderr.write(`${n}\n`);
   return auditExitCode(run, failOn);
 }

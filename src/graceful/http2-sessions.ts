@@ -1,20 +1,22 @@
 /**
  * HTTP/2 sessions during a drain. Node 20's `http2Server.close()` only refuses new sessions;
  * open sessions keep accepting streams (landscape §2, nodejs/node#57611), so we send GOAWAY
- * ourselves (kubernetes-semantics §7.2 rule f). Two steps, as RFC 9113 §6.8 advises: first a
- * GOAWAY with the maximum stream id, which tells the client to open no more streams without
- * refusing any it already sent; one idle grace later `session.close()`, whose GOAWAY names the
- * real last stream, and which lets open streams finish before the session closes.
+ * ourselves (kubernetes-semantics §7.2 rule f) through `session.close()`, which names the last
+ * stream we accepted and lets open streams finish.
+ *
+ * Any GOAWAY from Node makes nghttp2 refuse every stream that arrives after it, even one with
+ * the maximum last-stream id, so RFC 9113 §6.8's "GOAWAY with 2^31-1 first" shutdown notice
+ * is not available. A stream the client opens while our GOAWAY is in flight is refused with
+ * REFUSED_STREAM, which RFC 9113 §8.7 guarantees was not processed and is safe to retry. To
+ * keep that window to one round trip even when the client's process is stalled, we PING first
+ * and send the GOAWAY when the ACK arrives: the client is running right then, and every stream
+ * it opened before the ACK has reached us and is accepted.
  */
 import type { Http2Session } from 'node:http2';
-
-const MAX_STREAM_ID = 2 ** 31 - 1;
 
 export class Http2Sessions {
   private readonly sessions = new Set<Http2Session>();
   private draining = false;
-
-  constructor(private readonly idleGraceMs: number) {}
 
   get size(): number {
     return this.sessions.size;
@@ -33,14 +35,15 @@ export class Http2Sessions {
 
   private goAway(session: Http2Session): void {
     if (session.closed || session.destroyed) return;
-    try {
-      session.goaway(0, MAX_STREAM_ID);
-    } catch {
-      // The session died between the check and the call; nothing left to tell it.
-    }
-    setTimeout(() => {
+    const close = (): void => {
       if (!session.closed && !session.destroyed) session.close();
-    }, this.idleGraceMs);
+    };
+    try {
+      if (session.ping(() => close())) return;
+    } catch {
+      // Not connected or too many pings outstanding: go away without the round trip.
+    }
+    close();
   }
 
   destroyAll(): number {

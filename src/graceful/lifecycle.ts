@@ -106,7 +106,7 @@ export class Lifecycle extends EventEmitter {
     this.logger = options.logger === false ? silentLogger : (options.logger ?? stderrLogger);
     this.currentPhase = this.options.ready ? 'ready' : 'starting';
     this.http1 = new Http1Connections(this.options.idleGraceMs, () => this.http2.size > 0 || this.upgraded.size > 0);
-    this.http2 = new Http2Sessions(this.options.idleGraceMs);
+    this.http2 = new Http2Sessions();
 
     const probes = this.options.probes;
     const responder = probes

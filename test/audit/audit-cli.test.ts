@@ -4,6 +4,7 @@
  */
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -153,13 +154,21 @@ describe('bad input', () => {
     const { report } = json(['audit', dir]);
     expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['unknown-field', 12]]);
   });
+  it('recognises a Dockerfile by its content when named explicitly with another name', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'web.df'), 'FROM node:20\nCMD node server.js\n');
+    expect(json(['audit', join(dir, 'web.df')]).report.findings.map((f: { rule: string }) => f.rule)).toEqual(['dockerfile-shell-form']);
+  });
   it('reads stdin with -', () => {
     const { report } = json(['audit', '-'], { input: readFileSync(fx('typos.yaml'), 'utf8') });
     expect(report.findings.every((f: { file: string; rendered: boolean }) => f.file === '-' && f.rendered === true)).toBe(true);
     expect(report.findings.length).toBeGreaterThan(0);
   });
-  it('skips YAML that is not a Kubernetes object', () => {
-    expect(json(['audit', '-'], { input: 'name: chart\nversion: 1.0.0\n' }).report).toMatchObject({ findings: [], errors: [] });
+  it('skips YAML that is not a Kubernetes object, and says when nothing was left to audit', () => {
+    const r = json(['audit', '-'], { input: 'name: chart\nversion: 1.0.0\n' });
+    expect(r.report).toMatchObject({ findings: [], errors: [] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/nothing to audit/);
   });
 });
 
@@ -193,6 +202,26 @@ describe('--fix', () => {
     const patched = applyPatch(original, docs[0]);
     const left = auditText(JSON.stringify(patched), { rules: ['unknown-field', 'pod-shell-command'] });
     expect(left).toEqual([]);
+  });
+});
+
+const kubectlPresent = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!kubectlPresent) console.warn('SKIPPING the kustomize --fix round trip: kubectl is not on PATH');
+
+describe.skipIf(!kubectlPresent)('--fix with real kustomize', () => {
+  it('the printed patch, added to the kustomization, leaves no fixable findings', () => {
+    const dir = tempDir();
+    cpSync(fx('typos.yaml'), join(dir, 'app.yaml'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    const before = json(['audit', dir]).report.findings.map((f: { rule: string }) => f.rule);
+    expect(before).toEqual(expect.arrayContaining(['pod-shell-command', 'unknown-field']));
+    const fix = zerodrop(['audit', dir, '--fix']);
+    writeFileSync(join(dir, 'zerodrop-patch.yaml'), fix.stdout);
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\npatches:\n- path: zerodrop-patch.yaml\n');
+    const after = json(['audit', dir]);
+    expect(after.report.errors).toEqual([]);
+    expect(after.report.findings.map((f: { rule: string }) => f.rule)).not.toContain('pod-shell-command');
+    expect(after.report.findings.map((f: { rule: string }) => f.rule)).not.toContain('unknown-field');
   });
 });
 
@@ -276,6 +305,18 @@ describe('rules and explain', () => {
 });
 
 describe('directories', () => {
+  it.skipIf(!kubectlPresent)('renders only the outermost kustomizations of a tree (an overlay already includes its base)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'base'));
+    mkdirSync(join(dir, 'overlays', 'prod'), { recursive: true });
+    cpSync(fx('typos.yaml'), join(dir, 'base', 'app.yaml'));
+    writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    writeFileSync(join(dir, 'overlays', 'prod', 'kustomization.yaml'), 'resources: [../../base]\nnamePrefix: prod-\n');
+    const { report } = json(['audit', dir]);
+    expect(new Set(report.findings.map((f: { object: { name: string } }) => f.object.name))).toEqual(new Set(['prod-api']));
+    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set([join(dir, 'overlays', 'prod')]));
+  });
+
   it('walks directories for manifests and Dockerfiles, skipping node_modules', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'web'));

@@ -3,9 +3,12 @@
  * agents, tight loops and with think time, SIGTERM mid-stream.
  * Needs `npm run build` first (the fixture imports dist/graceful).
  */
-import { describe, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import { expectZeroDrop } from './expect-zero-drop.js';
+import { reapAll } from './harness.js';
 import { drainScenario, type ScenarioOptions } from './scenario.js';
+
+afterEach(reapAll);
 
 describe('graceful drains a node:http server without dropping a request', () => {
   const clients: [ScenarioOptions['client'], [number, number], string][] = [

@@ -3,9 +3,12 @@
  * (HTTP/1.1 clients), express, koa, fastify and hono's node server.
  * Needs `npm run build` first (the fixture imports dist/graceful).
  */
-import { describe, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import { expectZeroDrop } from './expect-zero-drop.js';
+import { reapAll } from './harness.js';
 import { drainScenario } from './scenario.js';
+
+afterEach(reapAll);
 
 const frameworks: [string, boolean][] = [
   ['https', true],

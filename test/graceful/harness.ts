@@ -49,7 +49,8 @@ export interface ChildServer {
 }
 
 const live = new Set<ChildProcess>();
-function reapAll(): void {
+/** Kills every child still running; test files call it in afterEach, so a timed-out test leaves none. */
+export function reapAll(): void {
   for (const child of live) killGroup(child);
 }
 process.once('exit', reapAll);

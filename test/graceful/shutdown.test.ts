@@ -7,8 +7,10 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
-import { startServer } from './harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, reapAll } from './harness.js';
+
+afterEach(reapAll);
 
 function get(port: number, path: string): Promise<{ status: number; body: string; connection?: string }> {
   return new Promise((resolve, reject) => {

@@ -88,7 +88,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             })),
           },
         ],
-        columnKind: 'unicodeCodePoints',
+        // Columns come from JavaScript string offsets (yaml's LineCounter, dockerfile-ast ranges).
+        columnKind: 'utf16CodeUnits',
       },
     ],
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditText } from '../testing.js';
+import { auditText, auditTextsRun } from '../testing.js';
 import { describeFixtureTable } from './fixtures/fixtureTable.js';
 
 const ID = 'pod-shell-command';
@@ -17,6 +17,12 @@ describeFixtureTable(ID, [
 ]);
 
 describe(ID, () => {
+  it('still reports an unnamed container, without a machine fix', () => {
+    const run = auditTextsRun([{ file: 'p.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x, command: [sh, -c, "a; b"]}]}\n' }], { rules: [ID] });
+    expect(run.errors).toEqual([]);
+    expect(run.details.map((d) => d.patch)).toEqual([undefined]);
+  });
+
   it('points at the script and patches it with exec', () => {
     const run = auditText(pod('["sh", "-c", "echo hi; node server.js"]'), { rules: [ID] });
     expect([run[0]!.line, run[0]!.container]).toEqual([8, 'app']);

@@ -35,13 +35,15 @@ const rule: WorkloadRule = {
       const inCommand = scriptIndex < command.length;
       const path = [...c.path, inCommand ? 'command' : 'args', inCommand ? scriptIndex : scriptIndex - command.length];
       const fixed = withExecOnLastCommand(sh.script);
-      out.push({
+      const result: RuleResult = {
         path,
         container: c.name,
         message: `container ${c.name} runs its server under ${sh.shell} -c: ${sh.shell} is PID 1, ignores SIGTERM and does not pass it on, so the app never starts its graceful shutdown and is SIGKILLed after the grace period`,
         fix: `let the server replace the shell with exec: "${fixed}"`,
-        patch: patchWithScript(w.object, path, fixed),
-      });
+      };
+      // A strategic merge finds containers by name; an unnamed one (invalid anyway) gets the text fix only.
+      if (typeof c.container.name === 'string') result.patch = patchWithScript(w.object, path, fixed);
+      out.push(result);
     }
     return out;
   },

@@ -13,6 +13,8 @@ describeFixtureTable(ID, [
   ['php-fpm needs QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGTERM\n', 1],
   ['php-fpm with QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGQUIT\n', 0],
   ['apache2 via sh -c on debian', 'FROM debian:12\nCMD ["sh", "-c", "exec apache2ctl -DFOREGROUND; apache2 -DFOREGROUND"]\n', 1],
+  ['nginx after the official entrypoint script', 'FROM nginx:1.18\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["nginx", "-g", "daemon off;"]\n', 1],
+  ['a script named after nginx is not nginx', 'FROM python:3.12\nCMD ["python", "/app/nginx_log_parser.py"]\n', 0],
   ['an app image is none of our business', 'FROM node:20\nCMD ["node", "server.js"]\n', 0],
 ]);
 

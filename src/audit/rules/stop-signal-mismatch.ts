@@ -7,6 +7,7 @@
  * Two views of one rule: the Dockerfile that builds the image, and a container whose image we
  * know (official images) when no Dockerfile of the run builds it.
  */
+import { runningContainersWithoutDockerfile } from '../views.js';
 import type { DockerfileInstruction, DockerfileRule, DockerfileView, Rule, RuleMeta, RuleResult, WorkloadRule } from '../types.js';
 import { officialImageStopSignal, parseImageRef, serverFor, serverForImage, type ServerKnowledge } from '../../k8s/images.js';
 import { normaliseSignal } from '../../k8s/signals.js';
@@ -39,14 +40,18 @@ function rewrittenSignal(wrapperArgs: string[], signal: string): string {
 function serverOfDockerfile(view: DockerfileView): { server: ServerKnowledge; wrapperArgs: string[] } | undefined {
   const { argv } = effectiveCommand(view);
   const unwrapped = argv ? unwrapInit(argv) : undefined;
-  let exe = unwrapped?.argv[0];
-  const sh = unwrapped ? shellInvocation(unwrapped.argv) : undefined;
-  if (sh?.script !== undefined) exe = shellWords(lastCommandOf(sh.script)).filter((w) => w !== 'exec')[0];
-  const byExe = exe ? serverFor(executableName(exe)) : undefined;
-  if (byExe) return { server: byExe, wrapperArgs: unwrapped!.wrapperArgs };
-  if (argv && argv.length > 0) return undefined; // an explicit command that is not a known server
+  const wrapperArgs = unwrapped?.wrapperArgs ?? [];
+  let words = unwrapped?.argv ?? [];
+  const sh = shellInvocation(words);
+  if (sh?.script !== undefined) words = shellWords(lastCommandOf(sh.script)).filter((w) => w !== 'exec');
+  // The server is the executable, or follows an entrypoint script: ["/docker-entrypoint.sh", "nginx", "-g", …].
+  const candidates = words[0] !== undefined && /\.sh$/.test(words[0]) ? words.slice(0, 2) : words.slice(0, 1);
+  const named = candidates.map((w) => serverFor(executableName(w))).find((x) => x !== undefined);
+  if (named) return { server: named, wrapperArgs };
+  // An explicit command that names no server runs something else; a script or no command keeps the base image's server.
+  if (words.length > 0 && !/\.sh$/.test(words[0]!)) return undefined;
   const base = view.finalBaseImage ? serverForImage(parseImageRef(view.finalBaseImage)) : undefined;
-  return base ? { server: base, wrapperArgs: [] } : undefined;
+  return base ? { server: base, wrapperArgs } : undefined;
 }
 
 const dockerfileSide: DockerfileRule = {
@@ -87,8 +92,8 @@ const workloadSide: WorkloadRule = {
   target: 'workload',
   check(w) {
     const out: RuleResult[] = [];
-    for (const c of w.containers) {
-      if (c.role === 'init' || c.dockerfiles.length > 0 || typeof c.container.image !== 'string') continue;
+    for (const c of runningContainersWithoutDockerfile(w)) {
+      if (typeof c.container.image !== 'string') continue;
       const ref = parseImageRef(c.container.image);
       const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
       const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverForImage(ref);

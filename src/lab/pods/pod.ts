@@ -24,7 +24,11 @@ export interface PodOptions {
 }
 
 const ms = (s: number): number => s * 1000;
-const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, t)));
+/**
+ * Deadline timers only race a child process's exit; they must not keep the lab alive once every
+ * pod is gone (a 30 s SIGKILL deadline would otherwise hold the CLI open after the last run).
+ */
+const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, t)).unref());
 
 /**
  * A pod: its containers as real processes, its probers, and the kubelet's termination sequence
@@ -360,12 +364,13 @@ class ContainerRuntime {
     this.crashes++;
     this.lastCrash = { exit, output: proc.lastOutput() };
     const backoff = Math.min(1000 * 2 ** (this.crashes - 1), 30_000);
-    setTimeout(() => {
+    const restart = setTimeout(() => {
       if (this.pod.deleting) return;
       this.pod.restarts++;
       this.pod.emitContainer(this.plan.name, { action: 'restart', detail: `crashed (exit ${exit.code ?? exit.signal})` });
       this.start();
     }, backoff);
+    restart.unref();
   }
 
   /**

@@ -122,6 +122,7 @@ export async function runHook(handler: LifecycleHandler, target: ContainerEndpoi
     const ms = Math.max(0, (handler.sleep.seconds ?? 0) * 1000);
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
+      t.unref();
       abort?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
     });
     return { ok: true, detail: `slept ${handler.sleep.seconds ?? 0} s` };

@@ -98,7 +98,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
   const out = process.stdout;
   if (inputs.length === 0 && !opts.scenario) {
     out.write(`${pc.bold('zerodrop lab')}: the talk replayed on the bundled demo app (examples/talk), 4 replicas behind an ingress-like proxy.\n`);
-    out.write(`Timings are scaled down from the talk so the whole run takes ${opts.quick ? 'under a minute' : 'about two minutes'}: probe periods 3 s → 1 s, preStop sleep 20 s → 5 s,\n`);
+    out.write(`Timings are scaled down from the talk so the whole run takes ${opts.quick ? 'well under a minute' : 'about a minute'}: probe periods 3 s → 1 s, preStop sleep 20 s → 5 s,\n`);
     out.write(`endpoint propagation ${runnable[0]!.config!.propagation.minMs / 1000}–${runnable[0]!.config!.propagation.maxMs / 1000} s.\n\n`);
   }
 

@@ -1,0 +1,83 @@
+import { createServer, connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { diffEndpoints, emitEndpointChanges, RoundRobin, validateEndpoints, type Endpoint } from './endpoints.js';
+import type { ProxyOptions, TrafficProxy } from './types.js';
+
+export interface L4Proxy extends TrafficProxy {
+  /** Open client connections per pod, pinned ones to removed pods included. */
+  connectionsByPod(): Record<string, number>;
+}
+
+/**
+ * The kube-proxy-like Service (kubernetes-semantics §1.4): one endpoint per *connection*, round
+ * robin, bytes piped both ways. Removing an endpoint only affects new connections; established
+ * ones stay pinned to their pod until either side closes, because kube-proxy never deletes TCP
+ * conntrack entries. New connections with no endpoints are reset.
+ *
+ * Deliberate difference: iptables DNAT makes a refused pod port look like ECONNREFUSED to the
+ * client; a userspace proxy has already accepted, so the client sees a reset instead.
+ */
+export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy> {
+  const host = options.host ?? '127.0.0.1';
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  const consumer = options.consumer ?? 'l4';
+  const events = options.events;
+  const rr = new RoundRobin();
+  let current: Endpoint[] = [];
+  const open = new Map<Socket, string>();
+
+  const apply = (next: readonly Endpoint[]): void => {
+    validateEndpoints(next);
+    const diff = diffEndpoints(current, next);
+    current = [...next];
+    emitEndpointChanges(events, consumer, diff);
+  };
+
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const target = rr.pick(current);
+    if (!target) {
+      client.resetAndDestroy();
+      return;
+    }
+    open.set(client, target.name);
+    const upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true });
+    upstream.setTimeout(connectTimeoutMs, () => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
+    upstream.once('connect', () => upstream.setTimeout(0));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    // An abort on one side is passed on as an abort (RST), a clean close (FIN) as a clean close (pipe).
+    upstream.on('error', () => client.resetAndDestroy());
+    client.on('error', () => upstream.resetAndDestroy());
+    upstream.on('close', () => {
+      if (!client.destroyed && client.writableFinished) client.destroy();
+    });
+    client.on('close', () => {
+      open.delete(client);
+      if (!upstream.destroyed) upstream.end();
+    });
+  });
+  apply(options.endpoints ?? []);
+  server.listen(options.port ?? 0, host);
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    mode: 'l4',
+    host,
+    port,
+    url: `http://${host}:${port}/`,
+    setEndpoints: async (next) => apply(next),
+    endpoints: () => [...current],
+    connectionsByPod: () => {
+      const counts: Record<string, number> = {};
+      for (const pod of open.values()) counts[pod] = (counts[pod] ?? 0) + 1;
+      return counts;
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of open.keys()) s.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ZerodropError, ExitCode } from '../../errors.js';
+import { diffEndpoints, emitEndpointChanges, validateEndpoints, type Endpoint } from './endpoints.js';
+import { renderNginxConfig } from './nginx-config.js';
+import type { ProxyOptions, TrafficProxy } from './types.js';
+
+export const NGINX_BINARY = process.env.ZERODROP_NGINX ?? '/usr/sbin/nginx';
+
+export function nginxAvailable(binary = NGINX_BINARY): boolean {
+  return existsSync(binary);
+}
+
+export interface NginxIngressOptions extends Omit<ProxyOptions, 'mode'> {
+  binary?: string;
+  /** How long to wait for start and for each reload. Default 5000 ms. */
+  readyTimeoutMs?: number;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Last resort: whatever path the lab exits by, no nginx stays behind (COMMON.md "No orphans"). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) killGroup(child, 'SIGKILL');
+  });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Real nginx as the lab's ingress: a private config under a temp prefix, nginx in the foreground
+ * (`daemon off`) in its own process group, SIGHUP on every endpoint change. Resolves when nginx
+ * accepts connections. `close()` (and the process exit hook) kill the whole group and remove the
+ * temp directory.
+ */
+export async function startNginxIngress(options: NginxIngressOptions = {}): Promise<TrafficProxy> {
+  const binary = options.binary ?? NGINX_BINARY;
+  if (!nginxAvailable(binary)) {
+    throw new ZerodropError('nginx-missing', `nginx not found at ${binary}; install the Debian package nginx or use the built-in proxy`, {
+      exitCode: ExitCode.environment,
+    });
+  }
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port && options.port > 0 ? options.port : await freePort(host);
+  const timeoutMs = options.readyTimeoutMs ?? 5000;
+  const consumer = options.consumer ?? 'nginx';
+  const events = options.events;
+  const prefix = mkdtempSync(join(tmpdir(), 'zerodrop-nginx-'));
+  // Workers drop to `nobody` when the master runs as root; they must be able to enter the prefix.
+  chmodSync(prefix, 0o755);
+  const confPath = join(prefix, 'nginx.conf');
+  const errorLog = join(prefix, 'error.log');
+  let current: Endpoint[] = [...(options.endpoints ?? [])];
+  validateEndpoints(current);
+  const write = (endpoints: readonly Endpoint[]): void =>
+    writeFileSync(
+      confPath,
+      renderNginxConfig({
+        prefix,
+        host,
+        port,
+        endpoints,
+        retries: Math.max(0, options.retries ?? 0),
+        keepAliveMs: options.upstreamKeepAliveMs ?? 60_000,
+        podHeader: (options.podHeader ?? 'x-zerodrop-pod').toLowerCase(),
+      }),
+    );
+  write(current);
+  writeFileSync(errorLog, '');
+
+  installExitHook();
+  const child = spawn(binary, ['-p', prefix, '-e', errorLog, '-c', confPath], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => live.delete(child));
+  child.once('error', () => live.delete(child));
+
+  const cleanup = async (): Promise<void> => {
+    killGroup(child, 'SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
+    if (!gone) {
+      killGroup(child, 'SIGKILL');
+      await exited;
+    }
+    // Workers are in the same group; SIGKILL the group once more in case the master left any.
+    killGroup(child, 'SIGKILL');
+    live.delete(child);
+    rmSync(prefix, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (!(await canConnect(host, port))) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      const log = safeRead(errorLog);
+      await cleanup();
+      throw new ZerodropError('nginx-start-failed', `nginx did not start: ${lastLine(stderr || log) || 'timed out'}`, { exitCode: ExitCode.environment });
+    }
+    await sleep(25);
+  }
+  emitEndpointChanges(events, consumer, diffEndpoints([], current));
+
+  const workerStarts = (): number => (safeRead(errorLog).match(/start worker process/g) ?? []).length;
+  let reloading: Promise<void> = Promise.resolve();
+
+  const reload = async (next: Endpoint[]): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+    }
+    const before = workerStarts();
+    write(next);
+    process.kill(child.pid!, 'SIGHUP');
+    const until = Date.now() + timeoutMs;
+    while (workerStarts() <= before) {
+      if (Date.now() > until) throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`, { exitCode: ExitCode.environment });
+      await sleep(10);
+    }
+    const diff = diffEndpoints(current, next);
+    current = next;
+    emitEndpointChanges(events, consumer, diff);
+  };
+
+  return {
+    mode: 'nginx',
+    host,
+    port,
+    url: `http://${host}:${port}/`,
+    setEndpoints: (next) => {
+      validateEndpoints(next);
+      const copy = [...next];
+      // Reloads are serialised: each waits for the previous one's new worker.
+      reloading = reloading.catch(() => {}).then(() => reload(copy));
+      return reloading;
+    },
+    endpoints: () => [...current],
+    close: cleanup,
+  };
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).pop() ?? '';
+}

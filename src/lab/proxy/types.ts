@@ -1,0 +1,50 @@
+import type { EventStream } from '../../events/stream.js';
+import type { Endpoint } from './endpoints.js';
+
+export type ProxyMode = 'l7' | 'l4' | 'nginx';
+
+/** A traffic consumer in front of the pods: the lab's ingress or Service. */
+export interface TrafficProxy {
+  readonly mode: ProxyMode;
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port/` for clients (the load generator). */
+  readonly url: string;
+  /**
+   * Replaces the proxy's view of the endpoints. The lab's endpoints controller calls it after the
+   * consumer's propagation delay (kubernetes-semantics §1.6). Resolves once new requests (L7) or
+   * new connections (L4) use the new list; for nginx, once the reload has taken effect.
+   */
+  setEndpoints(endpoints: readonly Endpoint[]): Promise<void>;
+  /** The current view. */
+  endpoints(): Endpoint[];
+  /** Stops listening, closes every connection it holds, releases the port. */
+  close(): Promise<void>;
+}
+
+export interface ProxyOptions {
+  /** `l7` (default): ingress-like, per request. `l4`: kube-proxy-like, per connection. */
+  mode?: 'l7' | 'l4';
+  /** Listen address. Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Listen port. Default 0: a free port, see `proxy.port`. */
+  port?: number;
+  endpoints?: readonly Endpoint[];
+  /** L7 only: extra attempts for idempotent requests on another endpoint (ingress-nginx's proxy_next_upstream). Default 0. */
+  retries?: number;
+  /**
+   * L7 only: how long an idle pooled upstream connection is kept. The server's `Keep-Alive: timeout`
+   * hint is ignored, as nginx ignores it, so a value above the app's keepAliveTimeout reproduces the
+   * keep-alive race of kubernetes-semantics §7.3. Default 4000 ms: below Node's 5 s default, so the
+   * race only happens when a scenario asks for it. ingress-nginx uses 60 s (§1.5).
+   */
+  upstreamKeepAliveMs?: number;
+  /** L7/L4: upstream connect timeout. Default 2000 ms. */
+  connectTimeoutMs?: number;
+  /** Receives an `endpoint` event per change of this proxy's view. */
+  events?: EventStream;
+  /** `consumer` field of those events. Default `proxy` (L7) or `l4`. */
+  consumer?: string;
+  /** L7: response header naming the pod. Default `x-zerodrop-pod`. */
+  podHeader?: string;
+}

@@ -1,0 +1,46 @@
+/**
+ * Whether the generator itself held the schedule. A run whose generator fell behind cannot prove
+ * zero drops (load-and-verify §0.3): the verdict is inconclusive, never pass.
+ *
+ * Criterion (documented in src/load/README.md): the generator is healthy when
+ *  - the p99 of its scheduling lag (actual send − intended send, over every request) is at most
+ *    `maxLagP99Ms` (default 50 ms: ten intervals at the default 200 rps, far above timer jitter on
+ *    an idle machine, far below the ~1 s propagation delays the lab measures against), and
+ *  - no request left more than `maxLagMs` late (default 1000 ms: a stall that long means a whole
+ *    second of the run went without load), and
+ *  - it sent every request it planned (a run stopped early by the caller is not unhealthy, but
+ *    planned counts only up to the stop).
+ */
+export interface HealthThresholds {
+  maxLagP99Ms: number;
+  maxLagMs: number;
+}
+
+export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = { maxLagP99Ms: 50, maxLagMs: 1000 };
+
+export interface GeneratorHealth {
+  healthy: boolean;
+  /** One sentence per broken criterion. */
+  reasons: string[];
+  lagP99Ms: number;
+  lagMaxMs: number;
+  planned: number;
+  sent: number;
+}
+
+export function assessGeneratorHealth(
+  observed: { lagP99Ms: number; lagMaxMs: number; planned: number; sent: number },
+  thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS,
+): GeneratorHealth {
+  const reasons: string[] = [];
+  if (observed.lagP99Ms > thresholds.maxLagP99Ms) {
+    reasons.push(`load generator lag p99 ${observed.lagP99Ms.toFixed(1)} ms exceeds ${thresholds.maxLagP99Ms} ms: it could not hold the rate`);
+  }
+  if (observed.lagMaxMs > thresholds.maxLagMs) {
+    reasons.push(`load generator stalled: a request left ${observed.lagMaxMs.toFixed(0)} ms late (limit ${thresholds.maxLagMs} ms)`);
+  }
+  if (observed.sent < observed.planned) {
+    reasons.push(`load generator sent ${observed.sent} of ${observed.planned} planned requests`);
+  }
+  return { healthy: reasons.length === 0, reasons, ...observed };
+}

@@ -1,0 +1,253 @@
+import type { EventStream } from '../events/stream.js';
+import type { ErrorClass } from '../events/schema.js';
+import { decideVerdict, startLoad, type LatencySummary, type GeneratorHealth } from '../load/index.js';
+import { PatchStrategy } from '@kubernetes/client-node';
+import type { KubeObject } from '../k8s/objects.js';
+import { preflight, type PreflightOptions, type RolloutPlan } from './preflight.js';
+import { RolloutObserver, type ReplacementEvidence } from './rolloutObserver.js';
+import { RESOURCES, resourcePath } from './resources.js';
+import type { ListWatchStats } from './listWatch.js';
+
+export interface ClusterRolloutOptions extends PreflightOptions {
+  rate: number;
+  dryRun: boolean;
+  /** Load kept after the rollout completed (or failed), to catch late drops. */
+  settleMs: number;
+  /** Load before the change, a control window the verdict also covers. */
+  warmupMs: number;
+  /** Longest wait for the rollout to finish after the change. */
+  timeoutMs: number;
+  connection?: 'keep-alive' | 'fresh';
+  /** The exact command, recorded in run-start. */
+  command: string;
+  events: EventStream;
+  /** Progress lines for the terminal. */
+  log?: (line: string) => void;
+  /** Aborts the run (Ctrl-C): load and watches stop; the cluster is left as it is. */
+  signal?: AbortSignal;
+  watchTimeoutSeconds?: number;
+}
+
+export interface ClusterRolloutResult {
+  dryRun: boolean;
+  /** What was (or, with --dry-run, would be) done, one line each. */
+  plan: string[];
+  target: { context: string; server: string; namespace: string; deployment: string; services: string[]; action: string };
+  verdict?: 'pass' | 'fail' | 'inconclusive';
+  reasons?: string[];
+  requests?: number;
+  failures?: number;
+  failuresByClass?: Partial<Record<ErrorClass, number>>;
+  failureRateUpperBound95?: number;
+  rollout?: {
+    completed: boolean;
+    state: 'complete' | 'deadline-exceeded' | 'timeout' | 'interrupted' | 'watch-lost';
+    durationMs: number;
+    triggeredAtMs: number | null;
+    finishedAtMs: number | null;
+    evidence: ReplacementEvidence;
+  };
+  load?: { url: string; rate: number; startMs: number; endMs: number; latency: LatencySummary; health: GeneratorHealth };
+  watches?: Record<string, ListWatchStats>;
+  interrupted?: boolean;
+}
+
+function describeAction(o: ClusterRolloutOptions): string {
+  return o.action.kind === 'image' ? `image ${o.action.container}=${o.action.image}` : o.action.kind;
+}
+
+/** What the run will do, for --dry-run and the log. */
+export function planLines(plan: RolloutPlan, o: ClusterRolloutOptions): string[] {
+  const name = plan.deployment.metadata?.name ?? o.deployment;
+  const lines = [
+    `context ${plan.client.context} (${plan.client.server}), namespace ${plan.namespace}`,
+    `deployment/${name}: pods selected by ${plan.podSelector}; Services ${plan.services.length > 0 ? plan.services.join(', ') : '(none)'}`,
+    `--url ${o.url} answered ${plan.url.status} in ${plan.url.ms} ms`,
+    `load: ${o.rate} rps (${o.connection ?? 'keep-alive'}), ${o.warmupMs / 1000} s before the change, ${o.settleMs / 1000} s after the rollout ends`,
+    plan.trigger
+      ? `change: ${plan.trigger.describe}; strategic-merge patch ${JSON.stringify(plan.trigger.patch)}${plan.patchAllowed === true ? ' (allowed)' : ''}`
+      : 'change: none (--watch-only: waits for a rollout someone else starts)',
+    `watch: deployment, pods, ${plan.services.length > 0 ? 'endpointslices' : 'no endpointslices'} until the rollout completes or its progress deadline passes (at most ${o.timeoutMs / 1000} s)`,
+    ...plan.notes.map((n) => `note: ${n}`),
+  ];
+  return lines;
+}
+
+function abortable(ms: number, signal: AbortSignal | undefined): Promise<'timeout' | 'aborted'> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve('aborted');
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve('timeout');
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve('aborted');
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `zerodrop rollout`: preflight (reads only), then load → one change → watch until done →
+ * settle → verdict. The only write is the single PATCH of the Deployment; nothing is restored
+ * or rolled back, whatever happens (the cluster owns the rollout once it started).
+ */
+export async function runClusterRollout(o: ClusterRolloutOptions): Promise<ClusterRolloutResult> {
+  const log = o.log ?? (() => {});
+  const plan = await preflight(o);
+  const lines = planLines(plan, o);
+  const target = {
+    context: plan.client.context,
+    server: plan.client.server,
+    namespace: plan.namespace,
+    deployment: o.deployment,
+    services: plan.services,
+    action: describeAction(o),
+  };
+  if (o.dryRun) return { dryRun: true, plan: lines, target };
+  for (const line of lines) log(line);
+
+  const events = o.events;
+  const observer = new RolloutObserver({
+    client: plan.client,
+    namespace: plan.namespace,
+    deployment: o.deployment,
+    podSelector: plan.podSelector,
+    services: plan.services,
+    events,
+    ...(o.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: o.watchTimeoutSeconds }),
+  });
+  await observer.start();
+
+  events.emit({
+    type: 'run-start',
+    schema: 1,
+    startedAt: new Date().toISOString(),
+    description: `${describeAction(o)} of deployment/${o.deployment} in ${plan.namespace} on context ${plan.client.context}`,
+    command: o.command,
+    source: 'cluster',
+    config: {
+      context: plan.client.context,
+      namespace: plan.namespace,
+      deployment: o.deployment,
+      services: plan.services,
+      action: describeAction(o),
+      url: o.url,
+      rate: o.rate,
+      connection: o.connection ?? 'keep-alive',
+      replicas: (plan.deployment.spec as { replicas?: number } | undefined)?.replicas ?? 1,
+      strategy: plan.deployment.spec?.strategy,
+      progressDeadlineSeconds: plan.deployment.spec?.progressDeadlineSeconds,
+      minReadySeconds: plan.deployment.spec?.minReadySeconds,
+      settleMs: o.settleMs,
+      warmupMs: o.warmupMs,
+    },
+  });
+  for (const note of plan.notes) events.emit({ type: 'note', level: 'warn', message: note });
+
+  const load = startLoad({
+    url: o.url,
+    rate: o.rate,
+    durationMs: o.warmupMs + o.timeoutMs + o.settleMs + 1000,
+    events,
+    ...(o.connection ? { connection: o.connection } : {}),
+  });
+
+  let triggeredAt: number | null = null;
+  let state: NonNullable<ClusterRolloutResult['rollout']>['state'] = 'timeout';
+  let finishedAt: number | null = null;
+  let interrupted = false;
+  try {
+    if ((await abortable(o.warmupMs, o.signal)) === 'aborted') interrupted = true;
+    if (!interrupted && plan.trigger) {
+      const name = o.deployment;
+      const patched = await plan.client.json<KubeObject>(
+        { verb: 'patch', resource: RESOURCES.deployments, namespace: plan.namespace, name },
+        resourcePath(RESOURCES.deployments, plan.namespace, name),
+        { method: 'PATCH', body: plan.trigger.patch, contentType: PatchStrategy.StrategicMergePatch, timeoutMs: 15_000 },
+      );
+      triggeredAt = events.now();
+      events.emit({ type: 'rollout', action: 'start', detail: plan.trigger.describe });
+      log(`changed: ${plan.trigger.describe}`);
+      observer.expectGeneration((patched.metadata as { generation?: number } | undefined)?.generation ?? 0);
+    } else if (!interrupted) {
+      observer.armWatchOnly();
+      triggeredAt = events.now();
+    }
+    if (!interrupted) {
+      const deadline = performance.now() + o.timeoutMs;
+      for (;;) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        const tick = abortable(Math.min(500, left), o.signal);
+        const winner = await Promise.race([observer.outcome.then((x) => ({ outcome: x })), tick.then((x) => ({ tick: x }))]);
+        if ('outcome' in winner) {
+          state = winner.outcome.state;
+          finishedAt = winner.outcome.at;
+          log(winner.outcome.status.message);
+          break;
+        }
+        if (winner.tick === 'aborted') {
+          interrupted = true;
+          break;
+        }
+        if (observer.watchFailure()) {
+          state = 'watch-lost';
+          break;
+        }
+      }
+      if (state === 'timeout' && !interrupted) log(`the rollout did not finish within ${o.timeoutMs / 1000} s`);
+    }
+    if (!interrupted && (await abortable(o.settleMs, o.signal)) === 'aborted') interrupted = true;
+  } catch (err) {
+    await load.stop();
+    await observer.stop();
+    throw err;
+  }
+  if (interrupted) state = 'interrupted';
+  const loaded = await load.stop();
+  await observer.stop();
+
+  const completed = state === 'complete';
+  const verdict = decideVerdict({ requests: loaded.records, rollout: { completed }, generator: loaded.health, load: loaded });
+  const reasons = [...verdict.reasons];
+  const evidence = observer.evidence();
+  const extra: string[] = [];
+  if (completed && (evidence.oldPodsTerminated === 0 || evidence.newPodsReady === 0)) {
+    extra.push(`no pod was replaced while we watched (${evidence.oldPodsTerminated} old pods terminated, ${evidence.newPodsReady} new pods became ready)`);
+  }
+  if (state === 'deadline-exceeded') extra.push('the Deployment exceeded its progress deadline (Progressing=False, ProgressDeadlineExceeded)');
+  const lost = observer.watchFailure();
+  if (lost) extra.push(lost);
+  if (interrupted) extra.push('interrupted before the run finished');
+  reasons.push(...extra.filter((r) => !reasons.includes(r)));
+  const kind = verdict.verdict === 'fail' ? 'fail' : reasons.length > 0 ? 'inconclusive' : 'pass';
+  const durationMs = triggeredAt !== null && finishedAt !== null ? Math.round(finishedAt - triggeredAt) : 0;
+
+  events.emit({
+    type: 'run-end',
+    verdict: kind,
+    reasons,
+    requests: verdict.requests,
+    failures: verdict.failures,
+    failuresByClass: verdict.failuresByClass,
+    rollout: { completed, durationMs },
+  });
+
+  return {
+    dryRun: false,
+    plan: lines,
+    target,
+    verdict: kind,
+    reasons,
+    requests: verdict.requests,
+    failures: verdict.failures,
+    failuresByClass: verdict.failuresByClass,
+    ...(verdict.failureRateUpperBound95 === undefined ? {} : { failureRateUpperBound95: verdict.failureRateUpperBound95 }),
+    rollout: { completed, state, durationMs, triggeredAtMs: triggeredAt, finishedAtMs: finishedAt, evidence },
+    load: { url: o.url, rate: loaded.rate, startMs: loaded.startMs, endMs: loaded.endMs, latency: loaded.latency, health: loaded.health },
+    watches: observer.stats(),
+    ...(interrupted ? { interrupted: true } : {}),
+  };
+}

@@ -20,6 +20,7 @@ interface RolloutFlags {
   warmup: string;
   timeout: string;
   connection: string;
+  maxLagP99: string;
   json?: string;
   events?: string;
   report?: string;
@@ -77,6 +78,7 @@ export function registerRolloutCommand(program: Command): void {
     .option('--warmup <duration>', 'load before the change (control window)', '3s')
     .option('--timeout <duration>', 'give up waiting for the rollout after this long', '10m')
     .option('--connection <mode>', 'keep-alive (like an ingress or LB) or fresh (one connection per request)', 'keep-alive')
+    .option('--max-lag-p99 <duration>', 'generator health: p99 scheduling lag above this makes the run inconclusive (raise it on busy CI runners)', '50ms')
     .option('--json <file>', 'write the result as JSON')
     .option('--events <file>', 'write the event stream as NDJSON (zerodrop report renders it)')
     .option('--report <file>', 'write the HTML report')
@@ -98,6 +100,7 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       const warmupMs = parseDurationFlag(flags.warmup, '--warmup');
       const timeoutMs = parseDurationFlag(flags.timeout, '--timeout');
       if (timeoutMs <= 0) throw usageError('rollout-bad-duration', '--timeout must be positive');
+      const maxLagP99Ms = parseDurationFlag(flags.maxLagP99, '--max-lag-p99');
 
       const events = new EventStream('rollout');
       const sink = flags.events ? new NdjsonSink(flags.events) : undefined;
@@ -126,6 +129,7 @@ It changes only the one Deployment named, once, and never rolls anything back. R
           warmupMs,
           timeoutMs,
           connection: flags.connection,
+          maxLagP99Ms,
           command: ['zerodrop', ...process.argv.slice(2)].join(' '),
           events,
           log,

@@ -85,7 +85,10 @@ export class KubeApiClient {
         const parsed = safeJson(line) as RawWatchEvent | undefined;
         if (parsed && typeof parsed.type === 'string' && parsed.object && typeof parsed.object === 'object') onEvent(parsed);
       });
-      res.on('error', (err) => (controller.signal.aborted ? resolve() : reject(err)));
+      const onError = (err: Error) => (controller.signal.aborted ? resolve() : reject(err));
+      // readline re-emits the stream's error; both must be handled or an abort crashes the process.
+      res.on('error', onError);
+      lines.on('error', onError);
       lines.on('close', () => resolve());
     });
     return { closed, abort: () => controller.abort() };

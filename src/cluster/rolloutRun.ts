@@ -18,6 +18,8 @@ export interface ClusterRolloutOptions extends PreflightOptions {
   /** Longest wait for the rollout to finish after the change. */
   timeoutMs: number;
   connection?: 'keep-alive' | 'fresh';
+  /** Generator health threshold (load README): p99 scheduling lag allowed before the run is inconclusive. */
+  maxLagP99Ms?: number;
   /** The exact command, recorded in run-start. */
   command: string;
   events: EventStream;
@@ -142,6 +144,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
       minReadySeconds: plan.deployment.spec?.minReadySeconds,
       settleMs: o.settleMs,
       warmupMs: o.warmupMs,
+      ...(o.maxLagP99Ms === undefined ? {} : { maxLagP99Ms: o.maxLagP99Ms }),
     },
   });
   for (const note of plan.notes) events.emit({ type: 'note', level: 'warn', message: note });
@@ -152,6 +155,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     durationMs: o.warmupMs + o.timeoutMs + o.settleMs + 1000,
     events,
     ...(o.connection ? { connection: o.connection } : {}),
+    ...(o.maxLagP99Ms === undefined ? {} : { health: { maxLagP99Ms: o.maxLagP99Ms } }),
   });
 
   let triggeredAt: number | null = null;

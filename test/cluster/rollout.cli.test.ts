@@ -51,11 +51,179 @@ const readEvents = (dir: string) =>
     .map((l) => JSON.parse(l) as Record<string, any>);
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Record<string, any>;
 
-describe('zerodrop rollout against the fake API server', () => {
+const byType = (events: Array<Record<string, any>>, type: string) => events.filter((e) => e.type === type);
+
+describe('zerodrop rollout: verdicts end to end', () => {
   it('passes a graceful restart, patching exactly like kubectl rollout restart', async () => {
     const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful' });
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
-    expect(r.stderr + r.stdout).toContain('PASS');
+    expect(r.stdout).toContain('PASS');
     expect(r.code).toBe(0);
+
+    // One write, a strategic-merge patch of the pod template annotation (kubectl objectrestarter.go).
+    const patches = fake.patches();
+    expect(patches).toHaveLength(1);
+    expect(patches[0]!.path).toBe('/apis/apps/v1/namespaces/shop/deployments/web');
+    expect(patches[0]!.contentType).toBe('application/strategic-merge-patch+json');
+    const annotations = (patches[0]!.body as any).spec.template.metadata.annotations;
+    expect(Object.keys(annotations)).toEqual(['kubectl.kubernetes.io/restartedAt']);
+    expect(annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
+
+    const events = readEvents(dir);
+    expect(events[0]!.type).toBe('run-start');
+    expect(events[0]!.source).toBe('cluster');
+    const end = events.at(-1)!;
+    expect(end).toMatchObject({ type: 'run-end', verdict: 'pass', failures: 0, rollout: { completed: true } });
+    const pods = byType(events, 'pod');
+    // Two old pods terminated and deleted, two new pods created and ready (fake plays maxSurge 1, §3.2).
+    const phases = (phase: string) => pods.filter((p) => p.phase === phase).map((p) => p.pod);
+    expect(phases('created')).toHaveLength(2);
+    expect(phases('ready')).toEqual(phases('created'));
+    expect(phases('terminating')).toHaveLength(2);
+    expect(phases('deleted')).toEqual(phases('terminating'));
+    // EndpointSlice view: new endpoints added ready; old ones removed with terminating conditions (§1.3).
+    const endpoints = byType(events, 'endpoint');
+    expect(endpoints.filter((e) => e.change === 'added').map((e) => e.pod)).toEqual(phases('created'));
+    const removed = endpoints.filter((e) => e.change === 'removed');
+    expect(removed.map((e) => e.pod)).toEqual(phases('terminating'));
+    expect(removed[0]!.conditions).toEqual({ ready: false, serving: true, terminating: true });
+    const rollout = byType(events, 'rollout').map((e) => e.action);
+    expect(rollout[0]).toBe('start');
+    expect(rollout).toContain('complete');
+    // Requests were served by both old and new pods (x-zerodrop-pod).
+    const servedBy = new Set(byType(events, 'request').map((e) => e.pod));
+    for (const p of [...phases('created'), ...phases('terminating')]) expect(servedBy).toContain(p);
+
+    const result = readResult(dir);
+    expect(result).toMatchObject({ verdict: 'pass', failures: 0, rollout: { completed: true, state: 'complete', evidence: { oldPodsTerminated: 2, newPodsReady: 2 } } });
+    expect(result.requests).toBeGreaterThan(100);
+    expect(result.watches.pods.bookmarks).toBeGreaterThan(0);
+  });
+
+  it('fails when old pods exit while still routed to, and names the pods that dropped requests', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'abrupt' });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.stdout).toContain('FAIL');
+    expect(r.code).toBe(1);
+    const result = readResult(dir);
+    expect(result.verdict).toBe('fail');
+    expect(result.failures).toBeGreaterThan(0);
+    expect(result.failuresByClass['http-5xx']).toBe(result.failures);
+    const events = readEvents(dir);
+    const terminated = new Set(byType(events, 'pod').filter((p) => p.phase === 'terminating').map((p) => p.pod));
+    const failedPods = new Set(byType(events, 'request').filter((e) => e.error).map((e) => e.pod));
+    for (const p of failedPods) expect(terminated).toContain(p);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', verdict: 'fail' });
+  });
+
+  it('is inconclusive when the progress deadline passes (Progressing=False, ProgressDeadlineExceeded, §3.2)', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'stuck' });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('INCONCLUSIVE');
+    const result = readResult(dir);
+    expect(result.rollout).toMatchObject({ completed: false, state: 'deadline-exceeded' });
+    expect(result.reasons.join(' ')).toContain('progress deadline');
+    expect(byType(readEvents(dir), 'rollout').map((e) => e.action)).toContain('deadline-exceeded');
+  });
+
+  it('re-lists after 410 Gone and still sees every pod transition', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful', expirePodWatchOnPatch: true });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(0);
+    const result = readResult(dir);
+    expect(result.watches.pods.gone).toBeGreaterThanOrEqual(1);
+    expect(result.watches.pods.lists).toBeGreaterThanOrEqual(2);
+    expect(fake.count('GET', '/api/v1/namespaces/shop/pods', false)).toBeGreaterThanOrEqual(2);
+    const pods = byType(readEvents(dir), 'pod');
+    expect(pods.filter((p) => p.phase === 'created')).toHaveLength(2);
+    expect(pods.filter((p) => p.phase === 'deleted')).toHaveLength(2);
+  });
+
+  it('changes one container image with the patch kubectl set image sends', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful' });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--image', 'app=ghcr.io/example/web:1.1.0']);
+    expect(r.code).toBe(0);
+    expect(fake.patches().map((p) => p.body)).toEqual([{ spec: { template: { spec: { containers: [{ name: 'app', image: 'ghcr.io/example/web:1.1.0' }] } } } }]);
+  });
+});
+
+describe('zerodrop rollout: nothing changes unless everything is in place', () => {
+  it('--dry-run prints the plan and sends no PATCH', async () => {
+    const { fake, dir, kubeconfig } = await cluster();
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('dry run: nothing was changed');
+    expect(r.stdout).toContain('kubectl.kubernetes.io/restartedAt');
+    expect(r.stdout).toContain('Services web');
+    expect(fake.patches()).toHaveLength(0);
+    expect(fake.requests.every((q) => q.method === 'GET' || q.path.endsWith('/selfsubjectaccessreviews'))).toBe(true);
+  });
+
+  it('403 on the patch: exit 4, names the verb and resource, sends no PATCH', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ forbid: [{ verb: 'patch', resource: 'deployments' }] });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('cannot patch deployments.apps "web" in namespace "shop"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('403 on watching pods: exit 4, names watch pods, sends no PATCH', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ forbid: [{ verb: 'watch', resource: 'pods' }] });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('cannot watch pods in namespace "shop"');
+    expect(r.stderr).toContain('is forbidden: User');
+    expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('unknown Deployment: exit 2 with the name and namespace', async () => {
+    const { fake, dir, kubeconfig } = await cluster();
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir).map((a) => (a === 'deployment/web' ? 'deployment/nope' : a)), '--restart']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('deployment/nope not found in namespace "shop"');
+    expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('unreachable cluster: exit 4 naming the server', async () => {
+    const dir = tempDir();
+    const kubeconfig = writeKubeconfig(dir, 'http://127.0.0.1:9');
+    const r = await runCli([...baseArgs(kubeconfig, 'http://127.0.0.1:9/', dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('cannot reach the Kubernetes API at http://127.0.0.1:9');
+    expect(r.stderr).toContain('ECONNREFUSED');
+  });
+
+  it('URL not answering: exit 4, nothing changed', async () => {
+    const { fake, dir, kubeconfig } = await cluster();
+    const r = await runCli([...baseArgs(kubeconfig, 'http://127.0.0.1:9/', dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('does not answer (ECONNREFUSED)');
+    expect(r.stderr).toContain('nothing was changed');
+    expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('wrong credentials: exit 4 (401)', async () => {
+    const { fake, dir } = await cluster();
+    const kubeconfig = writeKubeconfig(dir, fake.url, { token: 'expired' });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('rejected our credentials (401)');
+  });
+
+  it.each([
+    [['--restart', '--watch-only'], 'choose one of'],
+    [[], 'say what starts the rollout'],
+    [['--image', 'nocontainer'], 'CONTAINER=IMAGE'],
+    [['--image', 'sidecar=x:1'], 'has no container "sidecar"'],
+    [['--image', 'app=ghcr.io/example/web:1.0.0'], 'already runs'],
+    [['--restart', '--context', 'elsewhere'], '--context elsewhere is not in the kubeconfig'],
+  ])('usage error %j: exit 2, no PATCH', async (flags, message) => {
+    const { fake, dir, kubeconfig } = await cluster();
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), ...flags]);
+    expect(r.stderr).toContain(message);
+    expect(r.code).toBe(2);
+    expect(fake.patches()).toHaveLength(0);
   });
 });

@@ -1,29 +1,30 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { once } from 'node:events';
+import type { Dispatcher, Pool } from 'undici';
 import { diffEndpoints, emitEndpointChanges, endpointKey, RoundRobin, validateEndpoints, type Endpoint } from './endpoints.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
-import { UpstreamAgent } from './upstream-agent.js';
+import { upstreamPool } from './upstream-pool.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/** Request headers undici refuses or that belong to one hop only. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
 /** Methods ingress-nginx retries on another upstream; POST, LOCK and PATCH are not (nginx `proxy_next_upstream`). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
-/** Header carrying the upstream error code on a 502, for debugging attribution. */
+/** Header carrying the upstream error code on a 502/503, for attributing failures. */
 export const PROXY_ERROR_HEADER = 'x-zerodrop-proxy-error';
 
 interface Upstream {
   endpoint: Endpoint;
-  agent: UpstreamAgent;
+  pool: Pool;
 }
 
 /**
  * The ingress-like proxy (kubernetes-semantics §1.5): round robin per request over the current
- * endpoints, keep-alive pools per endpoint, 502 on upstream connect failure or reset, 503 with no
- * endpoints, no retries unless asked. Upstream calls use node:http with our own Agent rather than
- * undici because the agent's keep-alive policy must be nginx's (ignore the server's hint, see
- * upstream-agent.ts) and a removed endpoint must drop idle sockets while in-flight ones finish;
- * both are overridable hooks of http.Agent, while undici's Pool honours the hint by design.
+ * endpoints, a keep-alive pool per endpoint (upstream-pool.ts), 502 on upstream connect failure or
+ * reset, 503 with no endpoints, no retries unless asked. The server side is node:http; upstream
+ * calls go through undici's low-level `dispatch`, which streams the response straight into the
+ * client's response with backpressure and costs far less per request than http.request.
  */
 export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficProxy> {
   const host = options.host ?? '127.0.0.1';
@@ -41,77 +42,15 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
   const apply = (next: readonly Endpoint[]): void => {
     validateEndpoints(next);
     const diff = diffEndpoints(current, next);
-    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, agent: new UpstreamAgent(idleMs) });
+    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, idleMs, connectTimeoutMs) });
     for (const e of diff.removed) {
       const key = endpointKey(e);
-      upstreams.get(key)?.agent.retire();
+      // In-flight requests finish; idle sockets close now; busy ones once their response ends.
+      upstreams.get(key)?.pool.close().catch(() => {});
       upstreams.delete(key);
     }
     current = [...next];
     emitEndpointChanges(events, consumer, diff);
-  };
-
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const method = req.method ?? 'GET';
-    const retryable = retries > 0 && IDEMPOTENT.has(method);
-    const tried = new Set<string>();
-    const headers: OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
-
-    const attempt = (): void => {
-      const target = rr.pick(current, tried);
-      const upstream = target && upstreams.get(endpointKey(target));
-      if (!target || !upstream) {
-        if (tried.size === 0) return reply(res, 503, 'no endpoints', undefined, 'NO_ENDPOINTS');
-        return; // unreachable: a failed attempt replies itself when it has nowhere left to go
-      }
-      tried.add(endpointKey(target));
-      let responded = false;
-      const up = httpRequest({
-        host: target.host,
-        port: target.port,
-        method,
-        path: req.url,
-        headers,
-        agent: upstream.agent,
-      });
-      // Bound only the connect: a reused socket or a slow response must not hit this timer.
-      up.once('socket', (s: Socket) => {
-        if (!s.connecting) return;
-        const timer = setTimeout(() => up.destroy(Object.assign(new Error('upstream connect timeout'), { code: 'ETIMEDOUT' })), connectTimeoutMs);
-        s.once('connect', () => clearTimeout(timer));
-        s.once('close', () => clearTimeout(timer));
-      });
-      up.on('response', (upRes) => {
-        responded = true;
-        const out: OutgoingHttpHeaders = {};
-        for (const [k, v] of Object.entries(upRes.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
-        out[podHeader] = target.name;
-        res.writeHead(upRes.statusCode ?? 502, out);
-        upRes.pipe(res);
-        // A reset mid-body cannot become a 502 any more: cut the client connection, as nginx does.
-        upRes.on('aborted', () => res.destroy());
-        upRes.on('error', () => res.destroy());
-      });
-      up.on('error', (err: NodeJS.ErrnoException) => {
-        if (responded) return res.destroy();
-        if (res.headersSent || res.destroyed) return;
-        if (retryable && tried.size <= retries && current.length > tried.size) return attempt();
-        reply(res, 502, `upstream ${target.name}: ${err.code ?? err.message}`, target.name, err.code ?? 'UPSTREAM_ERROR');
-      });
-      // The client went away: abandon the upstream request too.
-      res.on('close', () => {
-        if (!res.writableFinished) up.destroy();
-      });
-      if (method === 'GET' || method === 'HEAD') {
-        // Bodyless in practice; ending now lets a retry reuse `headers` without a buffered body.
-        req.resume();
-        up.end();
-      } else {
-        req.pipe(up);
-      }
-    };
-    attempt();
   };
 
   const reply = (res: ServerResponse, status: number, message: string, pod: string | undefined, code: string): void => {
@@ -121,7 +60,75 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     res.end(`${message}\n`);
   };
 
-  const server = createServer(handle);
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const method = req.method ?? 'GET';
+    const bodyless = method === 'GET' || method === 'HEAD';
+    const retryable = retries > 0 && bodyless && IDEMPOTENT.has(method);
+    const raw = req.rawHeaders;
+    const headers: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+    }
+    if (bodyless) req.resume();
+    let tried: Set<string> | undefined;
+    let controller: Dispatcher.DispatchController | undefined;
+    let clientGone = false;
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      clientGone = true;
+      controller?.abort(new Error('client closed the connection'));
+    });
+
+    const attempt = (): void => {
+      const target = rr.pick(current, tried);
+      const upstream = target && upstreams.get(endpointKey(target));
+      if (!target || !upstream) return reply(res, 503, 'no endpoints', undefined, 'NO_ENDPOINTS');
+      (tried ??= new Set()).add(endpointKey(target));
+      let started = false;
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+          if (clientGone) c.abort(new Error('client closed the connection'));
+        },
+        onResponseStart(c, statusCode, upstreamHeaders) {
+          if (statusCode < 200) return; // 1xx: wait for the final response
+          started = true;
+          const out = upstreamHeaders as OutgoingHttpHeaders;
+          delete out.connection;
+          delete out['keep-alive'];
+          delete out['transfer-encoding'];
+          out[podHeader] = target.name;
+          res.writeHead(statusCode, out);
+        },
+        onResponseData(c, chunk) {
+          if (!res.write(chunk)) {
+            c.pause();
+            res.once('drain', () => c.resume());
+          }
+        },
+        onResponseEnd() {
+          res.end();
+        },
+        onResponseError(_c, err) {
+          // A reset after the status line cannot become a 502 any more: cut the client
+          // connection, as nginx does.
+          if (started || res.headersSent) return void res.destroy();
+          if (clientGone) return;
+          const code = (err as NodeJS.ErrnoException).code ?? 'UPSTREAM_ERROR';
+          if (retryable && tried!.size <= retries && current.length > tried!.size) return attempt();
+          reply(res, 502, `upstream ${target.name}: ${code}`, target.name, code);
+        },
+      };
+      try {
+        upstream.pool.dispatch({ path: req.url ?? '/', method: method as Dispatcher.HttpMethod, headers, body: bodyless ? null : req }, handler);
+      } catch (err) {
+        handler.onResponseError!(undefined as unknown as Dispatcher.DispatchController, err as Error);
+      }
+    };
+    attempt();
+  };
+
+  const server = createServer({ noDelay: true }, handle);
   server.on('connection', (s: Socket) => {
     clientSockets.add(s);
     s.once('close', () => clientSockets.delete(s));
@@ -142,7 +149,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of clientSockets) s.destroy();
-      for (const u of upstreams.values()) u.agent.destroy();
+      await Promise.all([...upstreams.values()].map((u) => u.pool.destroy().catch(() => {})));
       upstreams.clear();
       await closed;
     },

@@ -14,6 +14,13 @@ export function nginxAvailable(binary = NGINX_BINARY): boolean {
   return existsSync(binary);
 }
 
+export interface NginxIngress extends TrafficProxy {
+  /** The nginx master's pid (also its process group id). */
+  readonly pid: number;
+  /** The private directory holding config, pid, logs and temp files (removed by `close()`). */
+  readonly prefix: string;
+}
+
 export interface NginxIngressOptions extends Omit<ProxyOptions, 'mode'> {
   binary?: string;
   /** How long to wait for start and for each reload. Default 5000 ms. */
@@ -72,7 +79,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * accepts connections. `close()` (and the process exit hook) kill the whole group and remove the
  * temp directory.
  */
-export async function startNginxIngress(options: NginxIngressOptions = {}): Promise<TrafficProxy> {
+export async function startNginxIngress(options: NginxIngressOptions = {}): Promise<NginxIngress> {
   const binary = options.binary ?? NGINX_BINARY;
   if (!nginxAvailable(binary)) {
     throw new ZerodropError('nginx-missing', `nginx not found at ${binary}; install the Debian package nginx or use the built-in proxy`, {
@@ -129,8 +136,13 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     rmSync(prefix, { recursive: true, force: true });
   };
 
+  const count = (pattern: RegExp): number => (safeRead(errorLog).match(pattern) ?? []).length;
+  const workerStarts = (): number => count(/start worker process \d+/g);
+  const workersRetired = (): number => count(/gracefully shutting down/g);
+
+  // Ready = a worker runs AND the port answers (a port answering alone could be someone else's).
   const deadline = Date.now() + timeoutMs;
-  while (!(await canConnect(host, port))) {
+  while (workerStarts() < 1 || !(await canConnect(host, port))) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       const log = safeRead(errorLog);
       await cleanup();
@@ -140,21 +152,24 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
   }
   emitEndpointChanges(events, consumer, diffEndpoints([], current));
 
-  const workerStarts = (): number => (safeRead(errorLog).match(/start worker process/g) ?? []).length;
   let reloading: Promise<void> = Promise.resolve();
 
   const reload = async (next: Endpoint[]): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
     }
-    const before = workerStarts();
+    const started = workerStarts();
+    const retired = workersRetired();
     write(next);
     process.kill(child.pid!, 'SIGHUP');
+    // The reload has taken effect when the new worker runs and the old one stopped accepting
+    // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;
-    while (workerStarts() <= before) {
+    while (workerStarts() <= started || workersRetired() <= retired) {
       if (Date.now() > until) throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`, { exitCode: ExitCode.environment });
       await sleep(10);
     }
+    await sleep(20);
     const diff = diffEndpoints(current, next);
     current = next;
     emitEndpointChanges(events, consumer, diff);
@@ -162,6 +177,8 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
 
   return {
     mode: 'nginx',
+    pid: child.pid!,
+    prefix,
     host,
     port,
     url: `http://${host}:${port}/`,

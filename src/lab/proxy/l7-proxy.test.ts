@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pool } from 'undici';
+import { EventStream } from '../../events/stream.js';
+import type { ZerodropEvent } from '../../events/schema.js';
+import { startLoad } from '../../load/generator.js';
+import { refusedPort, startBackend, type TestBackend } from '../../load/fixtures/test-servers.js';
+import { startProxy, type TrafficProxy } from './index.js';
+
+const cleanup: Array<{ close(): Promise<void> }> = [];
+async function backend(name: string, options: Parameters<typeof startBackend>[1] = {}): Promise<TestBackend> {
+  const b = await startBackend(name, options);
+  cleanup.push(b);
+  return b;
+}
+async function proxy(options: Parameters<typeof startProxy>[0]): Promise<TrafficProxy> {
+  const p = await startProxy(options);
+  cleanup.unshift(p);
+  return p;
+}
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c.close();
+});
+
+async function get(pool: Pool): Promise<{ status: number; pod: string | undefined; proxyError: string | undefined; body: string }> {
+  const res = await pool.request({ path: '/', method: 'GET' });
+  const body = await res.body.text();
+  return { status: res.statusCode, pod: res.headers['x-zerodrop-pod'] as string | undefined, proxyError: res.headers['x-zerodrop-proxy-error'] as string | undefined, body };
+}
+
+describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
+  it('round-robins per request and names the serving pod', async () => {
+    const [a, b] = [await backend('a'), await backend('b')];
+    const p = await proxy({ endpoints: [a.endpoint, b.endpoint] });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    const pods = [];
+    for (let i = 0; i < 6; i++) pods.push((await get(pool)).pod);
+    await pool.close();
+    expect(pods).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
+  it('answers 503 when there are no endpoints', async () => {
+    const p = await proxy({});
+    const pool = new Pool(p.url.slice(0, -1));
+    expect(await get(pool)).toMatchObject({ status: 503, proxyError: 'NO_ENDPOINTS' });
+    await pool.close();
+  });
+
+  it('answers 502 when the endpoint refuses the connection', async () => {
+    const port = await refusedPort();
+    const p = await proxy({ endpoints: [{ name: 'gone', host: '127.0.0.1', port }] });
+    const pool = new Pool(p.url.slice(0, -1));
+    expect(await get(pool)).toMatchObject({ status: 502, pod: 'gone', proxyError: 'ECONNREFUSED' });
+    await pool.close();
+  });
+
+  it('answers 502 when the endpoint resets or closes before the response', async () => {
+    const reset = await backend('reset', { behaviour: 'reset-before-headers' });
+    const closed = await backend('closed', { behaviour: 'close-before-headers' });
+    const p = await proxy({ endpoints: [reset.endpoint, closed.endpoint] });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    const results = [await get(pool), await get(pool)];
+    await pool.close();
+    expect(results.map((r) => r.status)).toEqual([502, 502]);
+    expect(results.map((r) => r.proxyError)).toEqual(['ECONNRESET', 'UND_ERR_SOCKET']);
+  });
+
+  it('cuts the client connection when the endpoint resets mid-response', async () => {
+    const bad = await backend('bad', { behaviour: 'reset-mid-body' });
+    const p = await proxy({ endpoints: [bad.endpoint] });
+    const r = await startLoad({ url: p.url, rate: 20, durationMs: 200 }).done;
+    expect(r.records).toHaveLength(4);
+    for (const rec of r.records) {
+      expect(rec.status).toBe(200);
+      expect(['reset', 'socket-closed']).toContain(rec.error);
+    }
+  });
+
+  it('lets in-flight requests to a removed endpoint finish and sends new ones elsewhere', async () => {
+    const slow = await backend('slow', { delayMs: 400 });
+    const fast = await backend('fast');
+    const p = await proxy({ endpoints: [slow.endpoint] });
+    const pool = new Pool(p.url.slice(0, -1));
+    const inFlight = get(pool);
+    await new Promise((r) => setTimeout(r, 100));
+    await p.setEndpoints([fast.endpoint]);
+    const after = await get(pool);
+    expect(after).toMatchObject({ status: 200, pod: 'fast' });
+    expect(await inFlight).toMatchObject({ status: 200, pod: 'slow', body: 'slow' });
+    await pool.close();
+  });
+
+  it('drops idle pooled connections to a removed endpoint', async () => {
+    const a = await backend('a');
+    const b = await backend('b');
+    const p = await proxy({ endpoints: [a.endpoint], upstreamKeepAliveMs: 30_000 });
+    await startLoad({ url: p.url, rate: 100, durationMs: 200 }).done;
+    expect(a.openConnections()).toBeGreaterThan(0); // pooled, idle
+    await p.setEndpoints([b.endpoint]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(a.openConnections()).toBe(0);
+  });
+
+  it('keeps idle upstream sockets past the server keep-alive hint, as nginx does (§7.3)', async () => {
+    // undici's default would not reuse this socket: the 1 s hint minus its 2 s threshold is below zero.
+    const a = await backend('a', { keepAliveTimeoutMs: 1000 });
+    const p = await proxy({ endpoints: [a.endpoint], upstreamKeepAliveMs: 30_000 });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    await get(pool);
+    await new Promise((r) => setTimeout(r, 100));
+    await get(pool);
+    await pool.close();
+    expect(a.requests).toBe(2);
+    expect(a.connections).toBe(1);
+  });
+
+  it('does not retry by default, and retries idempotent requests elsewhere with retries: 1', async () => {
+    const port = await refusedPort();
+    const good = await backend('good');
+    const endpoints = [{ name: 'gone', host: '127.0.0.1', port }, good.endpoint];
+    const noRetry = await proxy({ endpoints });
+    const r0 = await startLoad({ url: noRetry.url, rate: 100, durationMs: 200 }).done;
+    expect(r0.records.filter((x) => x.status === 502)).toHaveLength(10);
+    const withRetry = await proxy({ endpoints, retries: 1 });
+    const r1 = await startLoad({ url: withRetry.url, rate: 100, durationMs: 200 }).done;
+    expect(r1.records.every((x) => x.status === 200 && x.pod === 'good')).toBe(true);
+  });
+
+  it('emits endpoint events when its view changes', async () => {
+    const [a, b] = [await backend('a'), await backend('b')];
+    const events = new EventStream('t');
+    const seen: ZerodropEvent[] = [];
+    events.subscribe((e) => seen.push(e));
+    const p = await proxy({ endpoints: [a.endpoint], events });
+    await p.setEndpoints([b.endpoint]);
+    expect(seen.map((e) => (e.type === 'endpoint' ? `${e.consumer} ${e.change} ${e.pod}` : e.type))).toEqual(['proxy added a', 'proxy added b', 'proxy removed a']);
+    expect(p.endpoints()).toEqual([b.endpoint]);
+  });
+});

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventStream } from '../../events/stream.js';
+import type { ZerodropEvent } from '../../events/schema.js';
+import { startLoad } from '../../load/generator.js';
+import { startBackend, type TestBackend } from '../../load/fixtures/test-servers.js';
+import { nginxAvailable, startNginxIngress, type NginxIngress } from './nginx-ingress.js';
+
+const hasNginx = nginxAvailable();
+if (!hasNginx) console.warn('SKIPPING nginx ingress tests: /usr/sbin/nginx is not installed (apt-get install nginx)');
+
+const cleanup: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c.close();
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function pods(url: string): Promise<Record<string, number>> {
+  const r = await startLoad({ url, rate: 100, durationMs: 200 }).done;
+  const count: Record<string, number> = {};
+  for (const x of r.records) {
+    const key = x.error ? `${x.error}:${x.status ?? ''}` : (x.pod ?? '?');
+    count[key] = (count[key] ?? 0) + 1;
+  }
+  return count;
+}
+
+describe.skipIf(!hasNginx)('real nginx as the ingress', () => {
+  it('starts, proxies with the pod header, reloads on endpoint changes, and stops without leftovers', async () => {
+    const a: TestBackend = await startBackend('a');
+    const b: TestBackend = await startBackend('b');
+    cleanup.push(a, b);
+    const events = new EventStream('t');
+    const seen: ZerodropEvent[] = [];
+    events.subscribe((e) => seen.push(e));
+    const ingress: NginxIngress = await startNginxIngress({ endpoints: [a.endpoint], events });
+    cleanup.unshift(ingress);
+    expect(await pods(ingress.url)).toEqual({ a: 20 });
+
+    await ingress.setEndpoints([a.endpoint, b.endpoint]);
+    expect(await pods(ingress.url)).toEqual({ a: 10, b: 10 });
+
+    await ingress.setEndpoints([b.endpoint]);
+    expect(await pods(ingress.url)).toEqual({ b: 20 });
+
+    await ingress.setEndpoints([]);
+    expect(await pods(ingress.url)).toEqual({ 'http-5xx:503': 20 });
+
+    expect(seen.filter((e) => e.type === 'endpoint').map((e) => (e.type === 'endpoint' ? `${e.consumer} ${e.change} ${e.pod}` : ''))).toEqual([
+      'nginx added a',
+      'nginx added b',
+      'nginx removed a',
+      'nginx removed b',
+    ]);
+
+    const { pid, prefix } = ingress;
+    expect(alive(pid)).toBe(true);
+    await ingress.close();
+    cleanup.splice(cleanup.indexOf(ingress), 1);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(prefix)).toBe(false);
+  });
+
+  it('fails with a clear error when the port is taken, leaving nothing behind', async () => {
+    const a = await startBackend('a');
+    cleanup.push(a);
+    await expect(startNginxIngress({ port: a.port, readyTimeoutMs: 2000 })).rejects.toThrow(/nginx did not start/);
+  });
+});

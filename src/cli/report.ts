@@ -1,11 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ZerodropError, ExitCode } from '../errors.js';
+import { readEventsFile } from '../events/stream.js';
+import { buildReport } from '../report/buildReport.js';
+import { renderModelAsHtml } from '../report/html/renderHtmlReport.js';
+
+interface ReportOptions {
+  output?: string;
+  force?: boolean;
+  title?: string;
+}
+
+/** `runs.ndjson` → `runs.html`, next to the events file. */
+export function defaultReportPath(eventsPath: string): string {
+  return /\.(nd)?jsonl?$/i.test(eventsPath) ? eventsPath.replace(/\.(nd)?jsonl?$/i, '.html') : `${eventsPath}.html`;
+}
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report <events>')
-    .description('render an NDJSON event stream as a self-contained HTML timeline')
-    .action(() => {
-      throw new ZerodropError('not-implemented', 'report is not implemented yet (issue 5)', { exitCode: ExitCode.environment });
+    .description('render an NDJSON event stream (zerodrop lab --events, zerodrop rollout --events) as one self-contained HTML file')
+    .option('-o, --output <file>', 'where to write the HTML report (default: the events file name with .html)')
+    .option('-f, --force', 'overwrite the output file if it exists')
+    .option('--title <text>', 'title shown at the top of the report (default: the events file name)')
+    .addHelpText(
+      'after',
+      `
+The report shows, for every run in the file: the verdict and why, requests per second (succeeded
+vs failed, stacked by failure class), latency percentiles, one lane per pod (pending, ready,
+terminating with preStop, signalled, killed, exited) with markers for the stop signal, SIGKILL and
+each traffic consumer removing the endpoint, every failed request on the same time axis (hover for
+details), the configuration, its audit findings and the command that reproduces the run.
+
+The file needs no network access: uPlot and the data are inline. It prints one run per page.
+
+Examples:
+  zerodrop report runs.ndjson                       writes runs.html
+  zerodrop report runs.ndjson -o /tmp/r.html --force`,
+    )
+    .action((eventsPath: string, options: ReportOptions) => {
+      const output = options.output ?? defaultReportPath(eventsPath);
+      const events = readEventsFile(eventsPath);
+      if (events.length === 0) {
+        throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`, { exitCode: ExitCode.usage });
+      }
+      const model = buildReport(events);
+      const html = renderModelAsHtml(model, { title: options.title ?? basename(eventsPath) });
+      try {
+        // 'wx' makes the refusal atomic: no window between checking and writing.
+        writeFileSync(output, html, { flag: options.force ? 'w' : 'wx' });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') {
+          throw new ZerodropError('output-exists', `${output} already exists; pass --force to overwrite it or -o to choose another file`, { exitCode: ExitCode.usage });
+        }
+        throw new ZerodropError('output-unwritable', `cannot write ${output}: ${code ?? (err as Error).message}`, { exitCode: ExitCode.usage });
+      }
+      const runs = model.runs.map((r) => `${r.run} ${r.summary.verdict.toUpperCase()}${r.summary.failures > 0 ? ` (${r.summary.failures} failed)` : ''}`);
+      process.stdout.write(`wrote ${output}: ${runs.join(', ')}\n`);
     });
 }

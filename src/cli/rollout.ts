@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { EventStream, NdjsonSink } from '../events/stream.js';
+import type { ZerodropEvent } from '../events/schema.js';
+import { createLiveView, renderHtmlReport, type LiveView } from '../report/index.js';
 import { runClusterRollout, type ClusterRolloutResult } from '../cluster/rolloutRun.js';
 import { parseImageFlag, type RolloutAction } from '../cluster/rolloutTrigger.js';
 
@@ -24,6 +26,7 @@ interface RolloutFlags {
   json?: string;
   events?: string;
   report?: string;
+  progress: boolean;
 }
 
 /** `deployment/NAME` (also `deploy/NAME`, `deployments/NAME`, `deployments.apps/NAME`). */
@@ -81,7 +84,8 @@ export function registerRolloutCommand(program: Command): void {
     .option('--max-lag-p99 <duration>', 'generator health: p99 scheduling lag above this makes the run inconclusive (raise it on busy CI runners)', '50ms')
     .option('--json <file>', 'write the result as JSON')
     .option('--events <file>', 'write the event stream as NDJSON (zerodrop report renders it)')
-    .option('--report <file>', 'write the HTML report')
+    .option('--report <file>', 'write the HTML report (same page as zerodrop report renders)')
+    .option('--no-progress', 'plain progress lines instead of the live panel')
     .addHelpText(
       'after',
       `
@@ -105,6 +109,9 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       const events = new EventStream('rollout');
       const sink = flags.events ? new NdjsonSink(flags.events) : undefined;
       if (sink) events.subscribe(sink.write);
+      const recorded: ZerodropEvent[] = [];
+      if (flags.report) events.subscribe((e) => recorded.push(e));
+      let view: LiveView | undefined;
       const abort = new AbortController();
       const onSignal = (sig: NodeJS.Signals) => {
         if (abort.signal.aborted) process.exit(ExitCode.interrupted);
@@ -133,14 +140,19 @@ It changes only the one Deployment named, once, and never rolls anything back. R
           command: ['zerodrop', ...process.argv.slice(2)].join(' '),
           events,
           log,
+          beforeRun: () => {
+            view = createLiveView(events, { mode: flags.progress === false ? 'plain' : 'auto' });
+          },
           signal: abort.signal,
           ...(process.env.ZERODROP_WATCH_TIMEOUT_SECONDS ? { watchTimeoutSeconds: Number(process.env.ZERODROP_WATCH_TIMEOUT_SECONDS) } : {}),
         });
       } finally {
+        view?.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         await sink?.close();
       }
+      if (flags.report && !result.dryRun) writeFileSync(flags.report, renderHtmlReport(recorded, { title: `rollout deployment/${deployment}` }));
       if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`);
       if (result.dryRun) {
         process.stdout.write(`dry run: nothing was changed. zerodrop rollout would:\n${result.plan.map((l) => `  ${l}`).join('\n')}\n`);

@@ -23,8 +23,10 @@ export interface ClusterRolloutOptions extends PreflightOptions {
   /** The exact command, recorded in run-start. */
   command: string;
   events: EventStream;
-  /** Progress lines for the terminal. */
+  /** Progress lines for the terminal before the run starts (the plan). */
   log?: (line: string) => void;
+  /** Called right before the first event of the run, e.g. to start the live terminal view. */
+  beforeRun?: () => void;
   /** Aborts the run (Ctrl-C): load and watches stop; the cluster is left as it is. */
   signal?: AbortSignal;
   watchTimeoutSeconds?: number;
@@ -75,6 +77,10 @@ export function planLines(plan: RolloutPlan, o: ClusterRolloutOptions): string[]
   return lines;
 }
 
+function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+
 function abortable(ms: number, signal: AbortSignal | undefined): Promise<'timeout' | 'aborted'> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve('aborted');
@@ -122,6 +128,8 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
   });
   await observer.start();
 
+  o.beforeRun?.();
+  const say = (message: string) => events.emit({ type: 'note', level: 'info', message });
   events.emit({
     type: 'run-start',
     schema: 1,
@@ -129,7 +137,8 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     description: `${describeAction(o)} of deployment/${o.deployment} in ${plan.namespace} on context ${plan.client.context}`,
     command: o.command,
     source: 'cluster',
-    config: {
+    // Only defined values: the event must read the same in memory as after an NDJSON round trip.
+    config: definedOnly({
       context: plan.client.context,
       namespace: plan.namespace,
       deployment: o.deployment,
@@ -144,8 +153,8 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
       minReadySeconds: plan.deployment.spec?.minReadySeconds,
       settleMs: o.settleMs,
       warmupMs: o.warmupMs,
-      ...(o.maxLagP99Ms === undefined ? {} : { maxLagP99Ms: o.maxLagP99Ms }),
-    },
+      maxLagP99Ms: o.maxLagP99Ms,
+    }),
   });
   for (const note of plan.notes) events.emit({ type: 'note', level: 'warn', message: note });
 
@@ -173,7 +182,9 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
       );
       triggeredAt = events.now();
       events.emit({ type: 'rollout', action: 'start', detail: plan.trigger.describe });
-      log(`changed: ${plan.trigger.describe}`);
+      if (((patched.metadata as { generation?: number } | undefined)?.generation ?? 0) <= ((plan.deployment.metadata as { generation?: number } | undefined)?.generation ?? 0)) {
+        events.emit({ type: 'note', level: 'warn', message: 'the patch did not change the Deployment spec (generation unchanged): nothing will roll out' });
+      }
       observer.expectGeneration((patched.metadata as { generation?: number } | undefined)?.generation ?? 0);
     } else if (!interrupted) {
       observer.armWatchOnly();
@@ -189,7 +200,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
         if ('outcome' in winner) {
           state = winner.outcome.state;
           finishedAt = winner.outcome.at;
-          log(winner.outcome.status.message);
+          say(winner.outcome.status.message);
           break;
         }
         if (winner.tick === 'aborted') {
@@ -201,7 +212,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
           break;
         }
       }
-      if (state === 'timeout' && !interrupted) log(`the rollout did not finish within ${o.timeoutMs / 1000} s`);
+      if (state === 'timeout' && !interrupted) events.emit({ type: 'note', level: 'warn', message: `the rollout did not finish within ${o.timeoutMs / 1000} s` });
     }
     if (!interrupted && (await abortable(o.settleMs, o.signal)) === 'aborted') interrupted = true;
   } catch (err) {

@@ -16,7 +16,7 @@ export interface CliResult {
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent/kubeconfig', ...options.env },
+      env: { ...process.env, ZERODROP_DEBUG: '1', NO_COLOR: '1', KUBECONFIG: '/nonexistent/kubeconfig', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

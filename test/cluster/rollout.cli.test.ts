@@ -102,8 +102,8 @@ describe('zerodrop rollout: verdicts end to end', () => {
 
   it('fails when old pods exit while still routed to, and names the pods that dropped requests', async () => {
     const { fake, dir, kubeconfig } = await cluster({ scenario: 'abrupt' });
-    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
-    expect(r.stdout).toContain('FAIL');
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart', '--report', join(dir, 'report.html')]);
+    expect(r.stdout, r.stderr).toContain('FAIL');
     expect(r.code).toBe(1);
     const result = readResult(dir);
     expect(result.verdict).toBe('fail');
@@ -114,6 +114,11 @@ describe('zerodrop rollout: verdicts end to end', () => {
     const failedPods = new Set(byType(events, 'request').filter((e) => e.error).map((e) => e.pod));
     for (const p of failedPods) expect(terminated).toContain(p);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', verdict: 'fail' });
+    // The HTML report is the lab's page, with the cluster's pod lanes.
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    for (const p of terminated) expect(html).toContain(p);
+    expect(html).not.toMatch(/<script[^>]+src=/);
   });
 
   it('is inconclusive when the progress deadline passes (Progressing=False, ProgressDeadlineExceeded, §3.2)', async () => {

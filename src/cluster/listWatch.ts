@@ -69,7 +69,17 @@ export class ListWatch {
   async start(): Promise<KubeObject[]> {
     try {
       await this.list(true);
-      await this.openWatch();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.openWatch();
+          break;
+        } catch (err) {
+          // Compacted between our list and our watch: list again (API concepts, "410 Gone responses").
+          if (!(err instanceof KubeApiError && err.statusCode === 410) || attempt >= 3) throw err;
+          this.stats.gone++;
+          await this.list(false);
+        }
+      }
     } catch (err) {
       throw this.client.userError(err, err instanceof KubeApiError ? err.call : this.call('list'));
     }

@@ -56,6 +56,8 @@ export interface FakeOptions {
   stepMs?: number;
   /** Serve these extra objects (audit --cluster): fixture file names under live/. */
   live?: boolean;
+  /** How a watch from a compacted resourceVersion is refused: a 200 stream with one ERROR event (default) or an HTTP 410 Status. */
+  goneAs?: 'event' | 'http';
 }
 
 export interface LoggedRequest {
@@ -107,6 +109,7 @@ export class FakeKubeApi {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 200,
       stepMs: options.stepMs ?? 250,
       live: options.live ?? false,
+      goneAs: options.goneAs ?? 'event',
     };
     for (const r of Object.keys(RESOURCES)) this.store.set(r, new Map());
   }
@@ -217,9 +220,12 @@ export class FakeKubeApi {
   }
 
   private openWatch(resource: string, namespace: string | undefined, matches: (o: Obj) => boolean, query: Record<string, string>, res: http.ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     const from = Number(query.resourceVersion ?? '0');
     const compacted = this.compactedBelow.get(resource) ?? 0;
+    if (!(from < compacted && this.options.goneAs === 'http')) res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    if (from < compacted && this.options.goneAs === 'http') {
+      return sendJson(res, 410, { ...fixture('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` });
+    }
     if (from < compacted) {
       // API concepts, "410 Gone responses": the watch starts, then ends with an ERROR event carrying a 410 Status.
       res.end(`${JSON.stringify({ type: 'ERROR', object: { ...fixture('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` } })}\n`);
@@ -239,6 +245,28 @@ export class FakeKubeApi {
       if (bookmarks) clearInterval(bookmarks);
       if (timeout) clearTimeout(timeout);
     });
+  }
+
+  /** Test hooks: change an object the pod watch does not see, and compact a resource's history (etcd compaction). */
+  touchService(): void {
+    const svc = this.get('services', 'admin');
+    svc.metadata.labels = { ...svc.metadata.labels, touched: String(this.rv) };
+    this.put('services', svc, 'MODIFIED');
+  }
+
+  /** Deletes an object whose events were compacted away before any watch could see them. */
+  deleteUnseen(resource: string, name: string): void {
+    this.rv++;
+    this.store.get(resource)!.delete(`shop/${name}`);
+    this.compact(resource);
+  }
+
+  compact(resource: string): void {
+    this.compactedBelow.set(resource, this.rv + 1);
+  }
+
+  currentResourceVersion(): number {
+    return this.rv;
   }
 
   // ---------------------------------------------------------------- store

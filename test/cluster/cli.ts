@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,16 +14,22 @@ export interface CliResult {
 
 /** Runs the compiled CLI asynchronously (the fake API server lives in this process, so never block it). */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { ...process.env, ZERODROP_DEBUG: '1', NO_COLOR: '1', KUBECONFIG: '/nonexistent/kubeconfig', ...options.env },
+  return startCli(args, options).done;
+}
+
+/** Like runCli, but hands out the child so a test can signal it. */
+export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  let child!: ChildProcess;
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
+    child = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent/kubeconfig', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -38,6 +44,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
       resolvePromise({ code, stdout, stderr });
     });
   });
+  return { child, done };
 }
 
 export function tempDir(): string {

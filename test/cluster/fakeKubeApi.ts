@@ -366,6 +366,8 @@ export class FakeKubeApi {
       } else {
         this.removeFromRotation(old);
         this.put('endpointslices', this.sliceFromPods(), 'MODIFIED');
+        // preStop-like pause: requests routed just before the removal still reach a listening pod.
+        await step();
         await step();
         this.killBackend(old, false);
       }
@@ -446,8 +448,17 @@ export class FakeKubeApi {
     const b = this.backends.get(pod);
     if (!b) return;
     b.server.close();
-    if (abrupt) for (const s of b.sockets) s.destroy();
-    else b.server.closeIdleConnections();
+    if (abrupt) {
+      for (const s of b.sockets) s.destroy();
+      return;
+    }
+    // Graceful: stop accepting, let accepted connections finish their request (a connection
+    // accepted but not yet parsed counts as idle, so closeIdleConnections would drop it), and
+    // only then, bounded, close what is left.
+    const t = setTimeout(() => {
+      for (const s of b.sockets) s.destroy();
+    }, 2000);
+    this.timers.add(t);
   }
 
   private removeFromRotation(pod: string): void {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ExitCode, ZerodropError } from '../errors.js';
 
@@ -20,36 +20,31 @@ export interface LoadedKubeconfig {
 }
 
 /**
- * Loads credentials the way kubectl does: --kubeconfig names one file; otherwise KUBECONFIG (a
- * path list, merged, first wins) or ~/.kube/config; otherwise the in-cluster service account.
- * client-node's loadFromDefault implements that search; we only turn its silent fallback to
- * http://localhost:8080 into a clear error, and check --context exists.
+ * Loads credentials the way kubectl does (`clientcmd` loading rules): --kubeconfig names one
+ * file; otherwise every existing file of KUBECONFIG (a path list) is merged, the first file to
+ * set a name or the current context winning, and missing files are ignored; otherwise
+ * ~/.kube/config; otherwise the in-cluster service account. client-node parses each file and
+ * supplies credentials; the merge is ours because its loadFromDefault lets the last file win and
+ * fails on a missing one.
  */
 export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfig {
   const env = options.env ?? process.env;
-  const config = new KubeConfig();
-  const source = options.kubeconfig ?? env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
-  try {
-    if (options.kubeconfig !== undefined) {
-      if (!existsSync(options.kubeconfig)) {
-        throw new ZerodropError('kubeconfig-missing', `--kubeconfig ${options.kubeconfig}: no such file`, { exitCode: ExitCode.usage });
-      }
-      config.loadFromFile(options.kubeconfig);
-    } else {
-      const inCluster = env.KUBERNETES_SERVICE_HOST !== undefined;
-      const anyFile = env.KUBECONFIG ? env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').some((p) => p !== '' && existsSync(p)) : existsSync(source);
-      if (!anyFile && !inCluster) {
-        throw new ZerodropError(
-          'kubeconfig-missing',
-          `no kubeconfig found (looked at ${env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : source}); pass --kubeconfig FILE or set KUBECONFIG`,
-          { exitCode: ExitCode.environment },
-        );
-      }
-      config.loadFromDefault();
-    }
-  } catch (err) {
-    if (err instanceof ZerodropError) throw err;
-    throw new ZerodropError('kubeconfig-invalid', `cannot load kubeconfig ${source}: ${(err as Error).message}`, { exitCode: ExitCode.usage, cause: err });
+  const home = env.HOME ?? homedir();
+  const defaultFile = join(home, '.kube', 'config');
+  const listed = options.kubeconfig !== undefined ? [options.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter((p) => p !== '') : [defaultFile];
+  const source = options.kubeconfig ?? (env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : defaultFile);
+  let config: KubeConfig;
+  if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
+    throw new ZerodropError('kubeconfig-missing', `--kubeconfig ${options.kubeconfig}: no such file`, { exitCode: ExitCode.usage });
+  }
+  const files = listed.filter((f) => existsSync(f));
+  if (files.length > 0) {
+    config = mergeFiles(files);
+  } else if (env.KUBERNETES_SERVICE_HOST !== undefined) {
+    config = new KubeConfig();
+    config.loadFromCluster();
+  } else {
+    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`, { exitCode: ExitCode.environment });
   }
   if (options.context !== undefined) {
     if (!config.getContextObject(options.context)) {
@@ -69,4 +64,26 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
     });
   }
   return { config, context: config.getCurrentContext(), server: cluster.server };
+}
+
+function mergeFiles(files: readonly string[]): KubeConfig {
+  const clusters = new Map<string, ReturnType<KubeConfig['getClusters']>[number]>();
+  const users = new Map<string, ReturnType<KubeConfig['getUsers']>[number]>();
+  const contexts = new Map<string, ReturnType<KubeConfig['getContexts']>[number]>();
+  let currentContext = '';
+  for (const file of files) {
+    const one = new KubeConfig();
+    try {
+      one.loadFromFile(file);
+    } catch (err) {
+      throw new ZerodropError('kubeconfig-invalid', `cannot load kubeconfig ${file}: ${(err as Error).message}`, { exitCode: ExitCode.usage, cause: err });
+    }
+    if (!currentContext && one.getCurrentContext()) currentContext = one.getCurrentContext();
+    for (const c of one.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of one.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of one.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
+  }
+  const config = new KubeConfig();
+  config.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  return config;
 }

@@ -56,3 +56,12 @@ export function writeKubeconfig(dir: string, server: string, options: Parameters
   writeFileSync(file, kubeconfigYaml(server, options));
   return file;
 }
+
+/** Polls until `cond` holds; throws after `ms` so a test never hangs. */
+export async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

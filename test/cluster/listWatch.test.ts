@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
-import { tempDir, writeKubeconfig } from './cli.js';
+import { tempDir, waitFor, writeKubeconfig } from './cli.js';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.js';
 import { KubeApiClient } from '../../src/cluster/apiClient.js';
 import { ListWatch, type ObjectChange } from '../../src/cluster/listWatch.js';
@@ -27,13 +27,6 @@ async function podWatch(options: FakeOptions = {}) {
 }
 
 const podWatchRequests = (f: FakeKubeApi) => f.requests.filter((r) => r.path === '/api/v1/namespaces/shop/pods' && r.query.watch === 'true');
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('ListWatch', () => {
   it('lists, then watches from the list resourceVersion with bookmarks allowed', async () => {
@@ -47,7 +40,7 @@ describe('ListWatch', () => {
     const { fake, watch } = await podWatch();
     const listed = Number(podWatchRequests(fake)[0]!.query.resourceVersion);
     fake.touchService(); // moves the global resourceVersion without touching pods
-    await until(() => watch.stats.bookmarks > 0 && podWatchRequests(fake).length >= 2);
+    await waitFor(() => watch.stats.bookmarks > 0 && podWatchRequests(fake).length >= 2);
     const resumed = Number(podWatchRequests(fake)[1]!.query.resourceVersion);
     expect(resumed).toBeGreaterThan(listed);
     expect(fake.count('GET', '/api/v1/namespaces/shop/pods', false)).toBe(1); // no re-list needed
@@ -57,7 +50,7 @@ describe('ListWatch', () => {
     const { fake, watch, changes } = await podWatch({ goneAs, bookmarkIntervalMs: 10_000 });
     // Compaction makes the watch's version too old; a pod vanishes while no watch is open to see it.
     fake.deleteUnseen('pods', 'web-6d4cf56db6-p1');
-    await until(() => watch.stats.gone >= 1 && changes.some((c) => c.type === 'DELETED'), 8000);
+    await waitFor(() => watch.stats.gone >= 1 && changes.some((c) => c.type === 'DELETED'), 8000);
     const deleted = changes.find((c) => c.type === 'DELETED')!;
     expect(deleted).toMatchObject({ fromRelist: true, object: { metadata: { name: 'web-6d4cf56db6-p1' } } });
     expect(watch.objects().map((p) => p.metadata?.name)).toEqual(['web-6d4cf56db6-p2']);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
 import http from 'node:http';
-import { runCli, startCli, tempDir, writeKubeconfig } from './cli.js';
+import { runCli, startCli, tempDir, waitFor, writeKubeconfig } from './cli.js';
 import { FAKE_TOKEN } from './fakeKubeApi.js';
 
 let fake: FakeKubeApi | undefined;
@@ -177,14 +177,6 @@ function patchAsSomeoneElse(apiUrl: string): Promise<number> {
     req.end(body);
   });
 }
-
-const waitFor = async (cond: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('zerodrop rollout: watching and interrupting', () => {
   it('--watch-only changes nothing itself and judges the rollout someone else starts', PASS_RETRY, async () => {

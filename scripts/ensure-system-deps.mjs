@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
 // stop-signal scenarios, Chromium for the HTML report test, util-linux's unshare for PID-1
-// tests). Debian packages only, never a downloaded browser. Where installation is impossible
+// tests, tmux for the live terminal view). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ const wanted = [
   { bin: '/usr/sbin/nginx', pkg: 'nginx-light', alt: 'nginx', why: 'lab nginx scenarios and proxy benchmark' },
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
+  { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
 ];
 
 const missing = wanted.filter((w) => !existsSync(w.bin));

@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ZerodropError, ExitCode } from '../errors.js';
 import { readEventsFile } from '../events/stream.js';
-import { buildReport } from '../report/buildReport.js';
-import { renderModelAsHtml } from '../report/html/renderHtmlReport.js';
+import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 
 interface ReportOptions {
   output?: string;
@@ -45,18 +43,7 @@ Examples:
       if (events.length === 0) {
         throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`, { exitCode: ExitCode.usage });
       }
-      const model = buildReport(events);
-      const html = renderModelAsHtml(model, { title: options.title ?? basename(eventsPath) });
-      try {
-        // 'wx' makes the refusal atomic: no window between checking and writing.
-        writeFileSync(output, html, { flag: options.force ? 'w' : 'wx' });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') {
-          throw new ZerodropError('output-exists', `${output} already exists; pass --force to overwrite it or -o to choose another file`, { exitCode: ExitCode.usage });
-        }
-        throw new ZerodropError('output-unwritable', `cannot write ${output}: ${code ?? (err as Error).message}`, { exitCode: ExitCode.usage });
-      }
+      const model = writeHtmlReport(output, events, { title: options.title ?? basename(eventsPath), force: options.force === true });
       const runs = model.runs.map((r) => `${r.run} ${r.summary.verdict.toUpperCase()}${r.summary.failures > 0 ? ` (${r.summary.failures} failed)` : ''}`);
       process.stdout.write(`wrote ${output}: ${runs.join(', ')}\n`);
     });

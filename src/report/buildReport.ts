@@ -1,5 +1,6 @@
 import type { ContainerEvent, EndpointEvent, ErrorClass, PodEvent, RequestEvent, RunEndEvent, RunStartEvent, ZerodropEvent } from '../events/schema.js';
 import type { FailureRecord, ReportModel, RunReport, RunSummary } from './model.js';
+import { explainFailures } from './explainFailures.js';
 import { percentileOfSorted, roundMs } from './percentile.js';
 import { buildPodLanes } from './podLanes.js';
 import { buildRequestSeries, failureClass, isFailure, latencyMs } from './requestSeries.js';
@@ -87,6 +88,7 @@ export function buildRunReport(run: string, events: readonly ZerodropEvent[]): R
     failureGroups: groupFailures(failures),
     rolloutMarks,
     notes,
+    explanations: explainFailures(failures, lanes),
   };
 }
 

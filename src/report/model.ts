@@ -32,6 +32,18 @@ export interface RunReport {
   /** Rollout controller actions (start, scale, complete), drawn as vertical rules across charts. */
   rolloutMarks: Array<{ t: number; action: string; label: string }>;
   notes: Array<{ t: number; level: 'info' | 'warn'; message: string }>;
+  /** Failures explained by what their pod was doing at the time, largest group first. */
+  explanations: FailureExplanation[];
+}
+
+export type FailureCause = 'not-listening-yet' | 'before-ready' | 'while-ready' | 'terminating-before-signal' | 'after-signal' | 'cut-in-flight' | 'killed' | 'pod-gone' | 'no-pod';
+
+export interface FailureExplanation {
+  cause: FailureCause;
+  count: number;
+  pods: string[];
+  /** One sentence a user can act on. */
+  message: string;
 }
 
 export interface RunSummary {
@@ -79,7 +91,7 @@ export interface LaneInterval {
   cause: string;
 }
 
-export type LaneMarkKind = 'signal' | 'kill' | 'endpoint-removed' | 'endpoint-added' | 'prestop-start' | 'prestop-end' | 'restart' | 'probe-fail' | 'exit';
+export type LaneMarkKind = 'listening' | 'signal' | 'kill' | 'endpoint-removed' | 'endpoint-added' | 'prestop-start' | 'prestop-end' | 'restart' | 'probe-fail' | 'exit';
 
 export interface LaneMark {
   t: number;

@@ -91,6 +91,15 @@ describe('buildPodLanes', () => {
     expect(lane!.marks.filter((m) => m.kind === 'exit').map((m) => m.label)).toEqual(['app exited with code 0', 'sidecar exited with code 143']);
   });
 
+  it('keeps a consumer’s endpoint removal that comes after the pod was deleted: the late consumer is the story', () => {
+    const [lane] = buildPodLanes(
+      [pod(0, 'p', 'created'), pod(100, 'p', 'ready'), pod(500, 'p', 'terminating'), pod(700, 'p', 'deleted'), container(800, 'p', 'exit'), endpoint(1500, 'p', 'nginx', 'removed')],
+      { start: 0, end: 2000 },
+    );
+    expect(lane!.intervals.at(-1)!.end).toBe(700);
+    expect(lane!.marks.map((m) => [m.kind, m.t])).toEqual([['endpoint-removed', 1500]]);
+  });
+
   it('orders lanes by first appearance so old pods sit above their replacements', () => {
     const lanes = buildPodLanes([pod(0, 'old', 'created'), pod(5, 'new', 'created'), pod(10, 'old', 'terminating')], { start: 0, end: 100 });
     expect(lanes.map((l) => l.pod)).toEqual(['old', 'new']);

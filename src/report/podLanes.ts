@@ -49,7 +49,9 @@ function buildLane(pod: string, events: LaneEvent[], timeRange: { start: number;
   }
 
   for (const event of ordered) {
-    if (closedAt !== undefined) break;
+    // After the pod object is gone its lane ends, but consumers that drop the endpoint even later
+    // are exactly what the report must show: keep their marks.
+    if (closedAt !== undefined && event.type !== 'endpoint') continue;
     const state = current?.state;
     if (event.type === 'pod') {
       if (event.revision) revision = event.revision;
@@ -113,6 +115,8 @@ function buildLane(pod: string, events: LaneEvent[], timeRange: { start: number;
           marks.push({ t: event.t, kind: 'probe-fail', container: who, label: `${event.probe ?? 'probe'} probe failed in ${who}${event.detail ? `: ${event.detail}` : ''}` });
           break;
         case 'listening':
+          marks.push({ t: event.t, kind: 'listening', container: who, label: `${who} accepts connections` });
+          break;
         case 'probe-ok':
           break;
       }

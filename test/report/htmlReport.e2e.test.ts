@@ -229,6 +229,36 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     await mini.close();
   });
 
+  it('copes with thin streams: a run with no events after run-start, pods without requests, failures without pods', async () => {
+    const thin = [
+      { t: 0, run: 'empty', type: 'run-start', schema: 1, startedAt: '2026-01-01T00:00:00Z', command: 'x', source: 'cluster', config: {} },
+      { t: 0, run: 'pods-only', type: 'pod', pod: 'a', phase: 'terminating' },
+      { t: 500, run: 'pods-only', type: 'container', pod: 'a', container: 'app', action: 'signal', signal: 'SIGTERM' },
+      { t: 10, run: 'orphans', type: 'request', intended: 10, start: 10, end: 11, error: 'refused' },
+      { t: 20, run: 'orphans', type: 'request', intended: 20, start: 20, end: 1020, error: 'timeout' },
+    ];
+    const eventsFile = join(outDir, 'report-thin.ndjson');
+    const htmlFile = join(outDir, 'report-thin.html');
+    writeFileSync(eventsFile, thin.map((e) => JSON.stringify(e)).join('\n'));
+    execFileSync(process.execPath, [cli, 'report', eventsFile, '-o', htmlFile, '--force'], { encoding: 'utf8' });
+    const url = pathToFileURL(htmlFile).href;
+    allowed.add(url);
+    const thinPage = await context.newPage();
+    thinPage.on('pageerror', (e) => consoleErrors.push(e.message));
+    thinPage.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await thinPage.goto(url);
+    await thinPage.waitForFunction(() => (window as any).zerodropReport?.ready === true);
+    const labels: string[][] = [];
+    for (let run = 0; run < 3; run++) {
+      await thinPage.evaluate((r) => (window as any).zerodropReport.select(r), run);
+      labels.push(await thinPage.evaluate((r) => (window as any).zerodropReport.charts[r].lanes.zerodropRows.map((row: { label: string }) => row.label), run));
+    }
+    expect(labels).toEqual([[], ['a'], ['(no pod known)']]);
+    await thinPage.close();
+  });
+
   it('made no network request and logged no console error', () => {
     expect(foreignRequests).toEqual([]);
     expect(consoleErrors).toEqual([]);

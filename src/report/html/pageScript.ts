@@ -146,7 +146,8 @@ export const PAGE_SCRIPT = String.raw`
       { label: 'p99', stroke: '#e8590c', width: 1.5, value: fmt, points: { show: false } },
       { label: 'max', stroke: '#adb5bd', width: 1, dash: [4, 3], value: fmt, points: { show: false } }
     ];
-    opts.scales.y = { distr: 3, log: 10 };
+    // Without any successful request there is nothing to range on; keep a sane empty axis so the plot still lines up.
+    opts.scales.y = { distr: 3, log: 10, range: function (u, min, max) { return min == null || max == null ? [1, 1000] : uPlot.rangeLog(min, max, 10, true); } };
     opts.axes[1].label = 'latency';
     opts.axes[1].values = function (u, splits) { return splits.map(function (v) { return v == null ? '' : fmtMs(v); }); };
     return new uPlot(opts, data, el);
@@ -165,7 +166,7 @@ export const PAGE_SCRIPT = String.raw`
     var n = Math.max(1, rows.length);
     var colours = consumerColours(run);
     var r = xRange(run);
-    var opts = baseOpts(run, index, width, n * ROW + 38);
+    var opts = baseOpts(run, index, width, n * ROW + 64); // + the x axis (50 px) and padding
     opts.series = [{ label: 'time' }, { label: 'lanes', paths: function () { return null; }, points: { show: false } }];
     opts.legend = { show: false };
     opts.cursor.points = { show: false };
@@ -174,6 +175,7 @@ export const PAGE_SCRIPT = String.raw`
     opts.axes[1].values = function (u, splits) { return splits.map(function (v) { var row = rows[Math.round(n - v - 0.5)]; return row ? shorten(row.label, 26) : ''; }); };
     opts.axes[1].grid = { show: false };
     opts.axes[1].ticks = { show: false };
+    opts.axes[1].space = 8; // one label per lane, however few lanes
     opts.axes[1].font = '11px ' + cssVar('--mono');
     opts.axes[1].label = 'pods';
     opts.hooks.draw.unshift(function (u) { drawLanes(u, run, rows, colours); });

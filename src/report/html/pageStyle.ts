@@ -46,6 +46,10 @@ body.printing nav.tabs { display: none; }
 .verdict .desc { color: var(--muted); }
 .verdict .reasons { margin: 6px 0 0; padding-left: 18px; }
 .verdict p.reasons { padding-left: 0; }
+.verdict .why { margin-top: 8px; }
+.verdict .why-title { font-size: 12px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: .5px; }
+.verdict .why ul { margin: 4px 0 0; padding-left: 18px; }
+.verdict .why li { margin: 2px 0; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 10px; margin-bottom: 10px; }
 .kpi { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; }
 .kpi-label { font-size: 12px; color: var(--muted); }

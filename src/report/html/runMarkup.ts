@@ -1,6 +1,6 @@
 import { ERROR_CLASSES, type ReportModel, type RunReport } from '../model.js';
 import { escapeHtml as h } from './escape.js';
-import { formatCount, formatMs, formatPercent, formatSeconds } from './format.js';
+import { formatCount, formatMs, formatPercent, formatSeconds } from '../format.js';
 
 /** How many individual failures the table lists; the charts always plot all of them. */
 const FAILURE_ROWS = 200;
@@ -93,12 +93,16 @@ function kpi(label: string, value: string, extra = ''): string {
 export function runMarkup(r: RunReport, index: number): string {
   const s = r.summary;
   const reasons = s.reasons.length > 0 ? `<ul class="reasons">${s.reasons.map((x) => `<li>${h(x)}</li>`).join('')}</ul>` : '<p class="reasons">Every request succeeded while the rollout ran.</p>';
+  const why =
+    r.explanations.length === 0
+      ? ''
+      : `<div class="why"><div class="why-title">What the timeline shows</div><ul>${r.explanations.map((x) => `<li class="cause-${x.cause}">${h(x.message)}</li>`).join('')}</ul></div>`;
   const lag = s.maxLoadLagMs === null ? '' : `generator lag ≤ ${formatMs(s.maxLoadLagMs)}`;
   const notes = r.notes.length === 0 ? '' : `<ul class="notes">${r.notes.map((n) => `<li class="${n.level}">${formatSeconds(n.t)} ${h(n.message)}</li>`).join('')}</ul>`;
   return `<section class="run" id="run-${index}" data-run="${index}">
 <div class="verdict ${s.verdict}">
   ${verdictBadge(s.verdict)}
-  <div><h2>${h(r.run)}</h2>${r.description ? `<div class="desc">${h(r.description)}</div>` : ''}${reasons}</div>
+  <div><h2>${h(r.run)}</h2>${r.description ? `<div class="desc">${h(r.description)}</div>` : ''}${reasons}${why}</div>
 </div>
 <div class="kpis">
   ${kpi('Requests', formatCount(s.requests), `${s.meanRps.toFixed(0)} req/s offered${lag ? `, ${lag}` : ''}`)}
@@ -110,15 +114,15 @@ export function runMarkup(r: RunReport, index: number): string {
 </div>
 <div class="charts">
   <h3>Requests per second <span class="muted small">by intended send time, ${r.series.bucketMs} ms buckets; failures stacked on top by class</span></h3>
-  <div class="chart" data-chart="rps"></div>
+  <div class="chart" data-chart="rps" role="img" aria-label="Requests per second over time, succeeded and failed by class; the numbers are in the tables below"></div>
   <h3>Latency of successful requests <span class="muted small">from intended send time, log scale</span></h3>
-  <div class="chart" data-chart="latency"></div>
+  <div class="chart" data-chart="latency" role="img" aria-label="Latency percentiles of successful requests over time"></div>
   <h3>Pods <span class="muted small">hover a lane, marker or failure for details; drag on any chart to zoom, double-click to reset</span></h3>
   <div class="legend lanes-legend">
     <span class="st pending"><i></i>pending</span><span class="st ready"><i></i>ready</span><span class="st unready"><i></i>not ready</span><span class="st terminating"><i></i>terminating (preStop)</span><span class="st signalled"><i></i>signalled</span><span class="st killed"><i></i>killed</span><span class="st exited"><i></i>exited</span>
     <span class="mk signal">▼ stop signal</span><span class="mk kill">✕ SIGKILL</span><span class="mk endpoint">┃ endpoint removed (per consumer)</span><span class="mk failure">● failed request</span>
   </div>
-  <div class="chart" data-chart="lanes"></div>
+  <div class="chart" data-chart="lanes" role="img" aria-label="One lane per pod: lifecycle states, stop signal, SIGKILL, endpoint removals and failed requests over time; the failures are listed below"></div>
 </div>
 <div class="details">
   <div><h3>Failures</h3>${failuresMarkup(r)}</div>

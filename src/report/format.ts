@@ -1,4 +1,4 @@
-/** Number formatting shared by the static HTML; the page script has its own tiny copies. */
+/** Number formatting for the static HTML and the sentences the report writes; the page script has its own tiny copies. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   if (Math.abs(ms) >= 10_000) return `${(ms / 1000).toFixed(1)} s`;

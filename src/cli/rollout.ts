@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { EventStream, NdjsonSink } from '../events/stream.js';
 import type { ZerodropEvent } from '../events/schema.js';
-import { createLiveView, renderHtmlReport, type LiveView } from '../report/index.js';
+import { createLiveView, type LiveView } from '../report/index.js';
+import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 import { runClusterRollout, type ClusterRolloutResult } from '../cluster/rolloutRun.js';
 import { parseImageFlag, type RolloutAction } from '../cluster/rolloutTrigger.js';
 
@@ -104,6 +105,8 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       const warmupMs = parseDurationFlag(flags.warmup, '--warmup');
       const timeoutMs = parseDurationFlag(flags.timeout, '--timeout');
       if (timeoutMs <= 0) throw usageError('rollout-bad-duration', '--timeout must be positive');
+      // Refuse before the rollout, not after it: the run cannot be repeated for free.
+      if (flags.report && !flags.dryRun && existsSync(flags.report)) throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);
       const maxLagP99Ms = parseDurationFlag(flags.maxLagP99, '--max-lag-p99');
 
       const events = new EventStream('rollout');
@@ -152,8 +155,9 @@ It changes only the one Deployment named, once, and never rolls anything back. R
         process.off('SIGTERM', onSignal);
         await sink?.close();
       }
-      if (flags.report && !result.dryRun) writeFileSync(flags.report, renderHtmlReport(recorded, { title: `rollout deployment/${deployment}` }));
-      if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`);
+      if (flags.report && !result.dryRun) writeHtmlReport(flags.report, recorded, { title: `zerodrop rollout deployment/${deployment}` });
+      // The lab's JSON shape: { runs: [...] }; a dry run has no run, only the plan.
+      if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result.dryRun ? result : { runs: [result] }, null, 2)}\n`);
       if (result.dryRun) {
         process.stdout.write(`dry run: nothing was changed. zerodrop rollout would:\n${result.plan.map((l) => `  ${l}`).join('\n')}\n`);
         process.exitCode = ExitCode.ok;

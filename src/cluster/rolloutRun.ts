@@ -32,7 +32,12 @@ export interface ClusterRolloutOptions extends PreflightOptions {
   watchTimeoutSeconds?: number;
 }
 
+/**
+ * The result, in the lab's run shape (`LabRunResult`: name, verdict, reasons, counts, rollout,
+ * wallMs, latency) plus what only a cluster run has (target, plan, evidence, watch statistics).
+ */
 export interface ClusterRolloutResult {
+  name: string;
   dryRun: boolean;
   /** What was (or, with --dry-run, would be) done, one line each. */
   plan: string[];
@@ -45,12 +50,17 @@ export interface ClusterRolloutResult {
   failureRateUpperBound95?: number;
   rollout?: {
     completed: boolean;
+    deadlineExceeded: boolean;
     state: 'complete' | 'deadline-exceeded' | 'timeout' | 'interrupted' | 'watch-lost';
     durationMs: number;
     triggeredAtMs: number | null;
     finishedAtMs: number | null;
     evidence: ReplacementEvidence;
   };
+  /** Whole run, from the first event to the verdict. */
+  wallMs?: number;
+  /** Latency from intended send to end, ms. */
+  latency?: { p50: number; p99: number; max: number };
   load?: { url: string; rate: number; startMs: number; endMs: number; latency: LatencySummary; health: GeneratorHealth };
   watches?: Record<string, ListWatchStats>;
   interrupted?: boolean;
@@ -113,7 +123,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     services: plan.services,
     action: describeAction(o),
   };
-  if (o.dryRun) return { dryRun: true, plan: lines, target };
+  if (o.dryRun) return { name: 'rollout', dryRun: true, plan: lines, target };
   for (const line of lines) log(line);
 
   const events = o.events;
@@ -251,6 +261,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
   });
 
   return {
+    name: 'rollout',
     dryRun: false,
     plan: lines,
     target,
@@ -260,7 +271,9 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     failures: verdict.failures,
     failuresByClass: verdict.failuresByClass,
     ...(verdict.failureRateUpperBound95 === undefined ? {} : { failureRateUpperBound95: verdict.failureRateUpperBound95 }),
-    rollout: { completed, state, durationMs, triggeredAtMs: triggeredAt, finishedAtMs: finishedAt, evidence },
+    rollout: { completed, deadlineExceeded: state === 'deadline-exceeded', state, durationMs, triggeredAtMs: triggeredAt, finishedAtMs: finishedAt, evidence },
+    wallMs: Math.round(events.now()),
+    latency: { p50: loaded.latency.p50, p99: loaded.latency.p99, max: loaded.latency.max },
     load: { url: o.url, rate: loaded.rate, startMs: loaded.startMs, endMs: loaded.endMs, latency: loaded.latency, health: loaded.health },
     watches: observer.stats(),
     ...(interrupted ? { interrupted: true } : {}),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
@@ -51,7 +51,7 @@ const readEvents = (dir: string) =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, any>);
-const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Record<string, any>;
+const readResult = (dir: string) => (JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { runs: Array<Record<string, any>> }).runs[0]!;
 
 /**
  * A PASS needs the load held in every second. The 2-core machine these tests share runs other
@@ -104,7 +104,8 @@ describe('zerodrop rollout: verdicts end to end', () => {
     for (const p of [...phases('created'), ...phases('terminating')]) expect(servedBy).toContain(p);
 
     const result = readResult(dir);
-    expect(result).toMatchObject({ verdict: 'pass', failures: 0, rollout: { completed: true, state: 'complete', evidence: { oldPodsTerminated: 2, newPodsReady: 2 } } });
+    expect(result).toMatchObject({ name: 'rollout', verdict: 'pass', failures: 0, rollout: { completed: true, deadlineExceeded: false, state: 'complete', evidence: { oldPodsTerminated: 2, newPodsReady: 2 } } });
+    expect(result.latency.p99).toBeGreaterThan(0);
     expect(result.requests).toBeGreaterThan(100);
     expect(result.watches.pods.bookmarks).toBeGreaterThan(0);
   });
@@ -139,7 +140,7 @@ describe('zerodrop rollout: verdicts end to end', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('INCONCLUSIVE');
     const result = readResult(dir);
-    expect(result.rollout).toMatchObject({ completed: false, state: 'deadline-exceeded' });
+    expect(result.rollout).toMatchObject({ completed: false, deadlineExceeded: true, state: 'deadline-exceeded' });
     expect(result.reasons.join(' ')).toContain('progress deadline');
     expect(byType(readEvents(dir), 'rollout').map((e) => e.action)).toContain('deadline-exceeded');
   });
@@ -264,6 +265,16 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     expect(r.stderr).toContain('does not answer (ECONNREFUSED)');
     expect(r.stderr).toContain('nothing was changed');
     expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('an existing --report file is refused before anything starts', async () => {
+    const { fake, dir, kubeconfig } = await cluster();
+    writeFileSync(join(dir, 'old.html'), 'keep me');
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart', '--report', join(dir, 'old.html')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('already exists');
+    expect(fake.requests).toHaveLength(0);
+    expect(readFileSync(join(dir, 'old.html'), 'utf8')).toBe('keep me');
   });
 
   it('wrong credentials: exit 4 (401)', async () => {

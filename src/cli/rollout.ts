@@ -72,7 +72,7 @@ export function registerRolloutCommand(program: Command): void {
     .option('-n, --namespace <ns>', "namespace (default: the context's, else default)")
     .option('--context <ctx>', 'kubeconfig context to use')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
-    .option('--url <url>', 'URL that reaches the Deployment through its Service or ingress (e.g. via kubectl port-forward)')
+    .option('--url <url>', 'the address users hit: ingress, LoadBalancer or NodePort (not kubectl port-forward, which pins one pod)')
     .option('--rate <n>', 'requests per second (open model)', '50')
     .option('--restart', 'start the rollout as kubectl rollout restart does')
     .option('--image <container=image>', 'start the rollout by changing one container image')
@@ -97,7 +97,7 @@ It changes only the one Deployment named, once, and never rolls anything back. R
     .action(async (target: string, flags: RolloutFlags) => {
       const deployment = parseRolloutTarget(target);
       const action = actionOf(flags);
-      if (!flags.url) throw usageError('rollout-no-url', '--url is required: the address the load hits (e.g. http://127.0.0.1:8080/ via kubectl port-forward svc/NAME 8080:80)');
+      if (!flags.url) throw usageError('rollout-no-url', '--url is required: the address users hit (ingress, LoadBalancer or NodePort), e.g. --url http://127.0.0.1:8080/');
       const rate = Number(flags.rate);
       if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('rollout-bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
       if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh') throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
@@ -147,7 +147,6 @@ It changes only the one Deployment named, once, and never rolls anything back. R
             view = createLiveView(events, { mode: flags.progress === false ? 'plain' : 'auto' });
           },
           signal: abort.signal,
-          ...(process.env.ZERODROP_WATCH_TIMEOUT_SECONDS ? { watchTimeoutSeconds: Number(process.env.ZERODROP_WATCH_TIMEOUT_SECONDS) } : {}),
         });
       } finally {
         view?.stop();

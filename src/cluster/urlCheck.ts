@@ -39,7 +39,7 @@ export async function checkUrlAnswers(url: string, timeoutMs = 3000): Promise<Ur
     const failure = classifyError(err);
     throw new ZerodropError(
       'url-not-answering',
-      `--url ${url} does not answer (${failure.code ?? failure.error}); reach the Service first (e.g. kubectl port-forward) - nothing was changed`,
+      `--url ${url} does not answer (${failure.code ?? failure.error}); check the address (ingress, LoadBalancer or NodePort); nothing was changed`,
       { exitCode: ExitCode.environment, cause: err },
     );
   }

@@ -226,8 +226,13 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     }
     if (!interrupted && (await abortable(o.settleMs, o.signal)) === 'aborted') interrupted = true;
   } catch (err) {
-    await load.stop();
+    // The change itself failed (e.g. 422 from an admission webhook): close the run so the
+    // events file stays renderable, then report the error.
+    const partial = await load.stop();
     await observer.stop();
+    const v = decideVerdict({ requests: partial.records, rollout: { completed: false }, generator: partial.health, load: partial });
+    const why = `the run stopped: ${err instanceof Error ? err.message : String(err)}`;
+    events.emit({ type: 'run-end', verdict: v.failures > 0 ? 'fail' : 'inconclusive', reasons: [...v.reasons, why], requests: v.requests, failures: v.failures, failuresByClass: v.failuresByClass, rollout: { completed: false, durationMs: 0 } });
     throw err;
   }
   if (interrupted) state = 'interrupted';

@@ -56,6 +56,8 @@ export interface FakeOptions {
   stepMs?: number;
   /** Serve these extra objects (audit --cluster): fixture file names under live/. */
   live?: boolean;
+  /** Answer the Deployment PATCH with this Status code (e.g. 422 from an admission webhook) instead of applying it. */
+  rejectPatch?: number;
   /** How a watch from a compacted resourceVersion is refused: a 200 stream with one ERROR event (default) or an HTTP 410 Status. */
   goneAs?: 'event' | 'http';
 }
@@ -110,6 +112,7 @@ export class FakeKubeApi {
       stepMs: options.stepMs ?? 250,
       live: options.live ?? false,
       goneAs: options.goneAs ?? 'event',
+      rejectPatch: options.rejectPatch ?? 0,
     };
     for (const r of Object.keys(RESOURCES)) this.store.set(r, new Map());
   }
@@ -202,6 +205,9 @@ export class FakeKubeApi {
       if (req.method === 'PATCH') {
         if (contentType !== 'application/strategic-merge-patch+json') {
           return sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+        }
+        if (this.options.rejectPatch) {
+          return sendStatus(res, this.options.rejectPatch, 'Invalid', `admission webhook "policy.example.com" denied the request: ${qualified(route.resource)} "${route.name}" must not change on Fridays`);
         }
         return sendJson(res, 200, this.patchDeployment(key, JSON.parse(body) as Obj));
       }

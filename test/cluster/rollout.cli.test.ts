@@ -160,8 +160,10 @@ describe('zerodrop rollout: verdicts end to end', () => {
 
   it('changes one container image with the patch kubectl set image sends', PASS_RETRY, async () => {
     const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful' });
-    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--image', 'app=ghcr.io/example/web:1.1.0']);
+    // Also the fresh-connection client mode (one TCP connection per request).
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--image', 'app=ghcr.io/example/web:1.1.0', '--connection', 'fresh', '-n', 'shop']);
     expect(r.code).toBe(0);
+    expect(readEvents(dir)[0]!.config).toMatchObject({ connection: 'fresh', namespace: 'shop', action: 'image app=ghcr.io/example/web:1.1.0' });
     expect(fake.patches().map((p) => p.body)).toEqual([{ spec: { template: { spec: { containers: [{ name: 'app', image: 'ghcr.io/example/web:1.1.0' }] } } } }]);
   });
 });
@@ -265,6 +267,17 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     expect(r.stderr).toContain('does not answer (ECONNREFUSED)');
     expect(r.stderr).toContain('nothing was changed');
     expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('a PATCH the API rejects (422 from a webhook): exit 4 with the API message, and the events file is closed', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ rejectPatch: 422 });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('the API server answered 422 to patch deployments.apps "web"');
+    expect(r.stderr).toContain('denied the request');
+    const events = readEvents(dir);
+    expect(byType(events, 'rollout')).toHaveLength(0);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', verdict: 'inconclusive', rollout: { completed: false } });
   });
 
   it('an existing --report file is refused before anything starts', async () => {

@@ -1,6 +1,6 @@
 import type { RolloutEvent } from '../events/schema.js';
 import type { KubeObject } from '../k8s/objects.js';
-import { deploymentRolloutStatus, PROGRESS_DEADLINE_EXCEEDED, type DeploymentLike } from '../k8s/rolloutStatus.js';
+import { deploymentRolloutStatus, generationOf, PROGRESS_DEADLINE_EXCEEDED, type DeploymentLike } from '../k8s/rolloutStatus.js';
 
 type RolloutBody = Omit<RolloutEvent, 't' | 'run'>;
 
@@ -25,8 +25,8 @@ export function deploymentTransitions(previous: KubeObject | undefined, next: Ku
   if (!prev || counters(prev) !== counters(cur)) {
     out.push({ type: 'rollout', action: 'progress', ...rev, replicas: cur.status?.updatedReplicas ?? 0, detail: counters(cur) });
   }
-  if (sinceGeneration !== undefined && (cur.metadata?.generation ?? 0) >= sinceGeneration) {
-    const before = prev && (prev.metadata?.generation ?? 0) >= sinceGeneration ? deploymentRolloutStatus(prev).state : undefined;
+  if (sinceGeneration !== undefined && generationOf(next) >= sinceGeneration) {
+    const before = previous && generationOf(previous) >= sinceGeneration ? deploymentRolloutStatus(prev!).state : undefined;
     const now = deploymentRolloutStatus(cur);
     if (now.state === 'complete' && before !== 'complete') out.push({ type: 'rollout', action: 'complete', ...rev, replicas: cur.status?.updatedReplicas ?? 0, detail: now.message });
     if (now.state === 'deadline-exceeded' && before !== 'deadline-exceeded') {

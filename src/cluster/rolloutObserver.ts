@@ -1,7 +1,7 @@
 import type { EventStream } from '../events/stream.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { SERVICE_NAME_LABEL } from '../k8s/endpointSlice.js';
-import { deploymentRolloutStatus, type DeploymentLike, type RolloutStatus } from '../k8s/rolloutStatus.js';
+import { deploymentRolloutStatus, generationOf, type DeploymentLike, type RolloutStatus } from '../k8s/rolloutStatus.js';
 import type { KubeApiClient } from './apiClient.js';
 import { deploymentTransitions } from './deploymentTransitions.js';
 import { endpointsOfService, endpointTransitions, type ServiceEndpoints } from './endpointTransitions.js';
@@ -50,6 +50,8 @@ export class RolloutObserver {
   readonly outcome: Promise<RolloutOutcome>;
   /** Latest Deployment object seen. */
   latest: KubeObject | undefined;
+  /** --watch-only: when the rollout someone else started was first seen (run time axis). */
+  startedAt: number | undefined;
 
   constructor(private readonly target: ObserverTarget) {
     const { client, namespace } = target;
@@ -86,7 +88,7 @@ export class RolloutObserver {
       throw err;
     }
     this.latest = this.deploymentWatch.objects()[0];
-    this.initialGeneration = this.latest?.metadata && typeof (this.latest.metadata as { generation?: unknown }).generation === 'number' ? ((this.latest.metadata as { generation: number }).generation) : 0;
+    this.initialGeneration = this.latest ? generationOf(this.latest) : 0;
     for (const pod of this.podWatch.objects()) {
       const rev = podRevision(pod);
       if (rev !== undefined) this.initialRevisions.add(rev);
@@ -109,7 +111,8 @@ export class RolloutObserver {
     const latest = this.latest as DeploymentLike | undefined;
     const status = latest ? deploymentRolloutStatus(latest) : undefined;
     if (status && !status.done && status.state !== 'deadline-exceeded') {
-      this.sinceGeneration = latest?.metadata?.generation ?? 0;
+      this.sinceGeneration = latest ? generationOf(latest) : 0;
+      this.startedAt = this.target.events.now();
       this.target.events.emit({ type: 'rollout', action: 'start', detail: `a rollout was already in progress: ${status.message}` });
     } else {
       this.watchOnlyArmed = true;
@@ -147,10 +150,11 @@ export class RolloutObserver {
     }
     const next = change.object;
     this.latest = next;
-    const generation = (next.metadata as { generation?: number } | undefined)?.generation ?? 0;
+    const generation = generationOf(next);
     if (this.watchOnlyArmed && generation > this.initialGeneration) {
       this.watchOnlyArmed = false;
       this.sinceGeneration = generation;
+      this.startedAt = this.target.events.now();
       this.target.events.emit({ type: 'rollout', action: 'start', detail: `spec changed by someone else (generation ${generation})` });
     }
     for (const body of deploymentTransitions(change.previous, next, this.sinceGeneration)) this.target.events.emit(body);
@@ -159,7 +163,7 @@ export class RolloutObserver {
 
   private checkOutcome(): void {
     const latest = this.latest as DeploymentLike | undefined;
-    if (this.sinceGeneration === undefined || !latest || (latest.metadata?.generation ?? 0) < this.sinceGeneration) return;
+    if (this.sinceGeneration === undefined || !latest || generationOf(latest) < this.sinceGeneration) return;
     const status = deploymentRolloutStatus(latest);
     if (status.state === 'complete' || status.state === 'deadline-exceeded') this.outcomeResolve?.({ state: status.state, at: this.target.events.now(), status });
   }

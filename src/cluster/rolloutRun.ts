@@ -3,6 +3,7 @@ import type { ErrorClass } from '../events/schema.js';
 import { decideVerdict, startLoad, type LatencySummary, type GeneratorHealth } from '../load/index.js';
 import { PatchStrategy } from '@kubernetes/client-node';
 import type { KubeObject } from '../k8s/objects.js';
+import { generationOf } from '../k8s/rolloutStatus.js';
 import { preflight, type PreflightOptions, type RolloutPlan } from './preflight.js';
 import { RolloutObserver, type ReplacementEvidence } from './rolloutObserver.js';
 import { RESOURCES, resourcePath } from './resources.js';
@@ -192,13 +193,12 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
       );
       triggeredAt = events.now();
       events.emit({ type: 'rollout', action: 'start', detail: plan.trigger.describe });
-      if (((patched.metadata as { generation?: number } | undefined)?.generation ?? 0) <= ((plan.deployment.metadata as { generation?: number } | undefined)?.generation ?? 0)) {
+      if (generationOf(patched) <= generationOf(plan.deployment)) {
         events.emit({ type: 'note', level: 'warn', message: 'the patch did not change the Deployment spec (generation unchanged): nothing will roll out' });
       }
-      observer.expectGeneration((patched.metadata as { generation?: number } | undefined)?.generation ?? 0);
+      observer.expectGeneration(generationOf(patched));
     } else if (!interrupted) {
       observer.armWatchOnly();
-      triggeredAt = events.now();
     }
     if (!interrupted) {
       const deadline = performance.now() + o.timeoutMs;
@@ -236,6 +236,8 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     throw err;
   }
   if (interrupted) state = 'interrupted';
+  // --watch-only: the rollout began when the observer first saw it.
+  triggeredAt ??= observer.startedAt ?? null;
   const loaded = await load.stop();
   await observer.stop();
 

@@ -48,6 +48,12 @@ export interface RolloutStatus {
 /** Reason the controller sets on Progressing=False when progressDeadlineSeconds passed without progress (§3.2). */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
 
+/** metadata.generation, 0 when absent (objects from user YAML have none). */
+export function generationOf(object: { metadata?: unknown }): number {
+  const g = (object.metadata as { generation?: unknown } | undefined)?.generation;
+  return typeof g === 'number' ? g : 0;
+}
+
 export function deploymentRolloutStatus(deployment: DeploymentLike): RolloutStatus {
   const name = deployment.metadata?.name ?? '';
   const generation = deployment.metadata?.generation ?? 0;

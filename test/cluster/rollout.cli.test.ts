@@ -194,7 +194,11 @@ describe('zerodrop rollout: watching and interrupting', () => {
     expect(fake.patches()).toHaveLength(1); // only ours from the test
     const result = readResult(dir);
     expect(result).toMatchObject({ verdict: 'pass', rollout: { completed: true, evidence: { oldPodsTerminated: 2, newPodsReady: 2 } } });
-    expect(byType(readEvents(dir), 'rollout')[0]).toMatchObject({ action: 'start', detail: expect.stringContaining('someone else') });
+    const start = byType(readEvents(dir), 'rollout')[0]!;
+    expect(start).toMatchObject({ action: 'start', detail: expect.stringContaining('someone else') });
+    // Duration counts from when the rollout was seen, not from when zerodrop began waiting.
+    expect(Math.abs(result.rollout.triggeredAtMs - start.t)).toBeLessThan(5);
+    expect(result.rollout.durationMs).toBe(Math.round(result.rollout.finishedAtMs - result.rollout.triggeredAtMs));
   });
 
   it('Ctrl-C mid-rollout stops load and watches, exits 130, and changes nothing back', async () => {

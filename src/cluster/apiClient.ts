@@ -69,28 +69,47 @@ export class KubeApiClient {
   /**
    * Opens a watch. Resolves once the server accepted it (200) so callers know the watch is live
    * before they change anything; a non-200 answer rejects with KubeApiError (403, 410, ...).
+   * A watch that goes silent for `idleMs` (no event, not even a bookmark: a dead connection the
+   * kernel has not noticed) is ended with an error so the caller re-watches.
    */
-  async watch(call: ApiCall, path: string, query: Query, onEvent: (event: RawWatchEvent) => void): Promise<WatchHandle> {
+  async watch(call: ApiCall, path: string, query: Query, onEvent: (event: RawWatchEvent) => void, idleMs = 360_000): Promise<WatchHandle> {
     const controller = new AbortController();
-    const res = await this.open(path, { query: { ...query, watch: 'true' } }, controller.signal);
+    const headersTimer = setTimeout(() => controller.abort(Object.assign(new Error('no answer to the watch request within 30 s'), { code: 'ETIMEDOUT' })), 30_000);
+    let res: http.IncomingMessage;
+    try {
+      res = await this.open(path, { query: { ...query, watch: 'true' } }, controller.signal);
+    } finally {
+      clearTimeout(headersTimer);
+    }
     if (res.statusCode !== 200) {
       const text = await readAll(res);
       const parsed = safeJson(text);
       throw new KubeApiError(call, res.statusCode ?? 0, isStatus(parsed) ? parsed : undefined);
     }
+    let stalled = false;
+    let idle: NodeJS.Timeout | undefined;
+    const arm = () => {
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(() => {
+        stalled = true;
+        res.destroy(new Error(`the watch was silent for ${Math.round(idleMs / 1000)} s`));
+      }, idleMs);
+    };
+    arm();
     const closed = new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Infinity });
       lines.on('line', (line) => {
+        arm();
         if (line.trim() === '') return;
         const parsed = safeJson(line) as RawWatchEvent | undefined;
         if (parsed && typeof parsed.type === 'string' && parsed.object && typeof parsed.object === 'object') onEvent(parsed);
       });
-      const onError = (err: Error) => (controller.signal.aborted ? resolve() : reject(err));
+      const onError = (err: Error) => (controller.signal.aborted && !stalled ? resolve() : reject(err));
       // readline re-emits the stream's error; both must be handled or an abort crashes the process.
       res.on('error', onError);
       lines.on('error', onError);
       lines.on('close', () => resolve());
-    });
+    }).finally(() => clearTimeout(idle));
     return { closed, abort: () => controller.abort() };
   }
 

@@ -12,6 +12,8 @@ export interface ListWatchOptions {
   timeoutSeconds?: number;
   /** Reconnect attempts after a transport error before giving up. */
   maxRetries?: number;
+  /** Silence after which a watch counts as dead; default timeoutSeconds + 60 s. */
+  idleMs?: number;
 }
 
 export interface ObjectChange {
@@ -143,6 +145,9 @@ export class ListWatch {
         timeoutSeconds: this.options.timeoutSeconds ?? 300,
       },
       (event) => this.onEvent(event),
+      // The server ends the watch after timeoutSeconds and sends bookmarks meanwhile; a minute of
+      // silence beyond that means the connection is dead.
+      this.options.idleMs ?? ((this.options.timeoutSeconds ?? 300) + 60) * 1000,
     );
     this.stats.watches++;
   }

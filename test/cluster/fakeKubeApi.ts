@@ -228,7 +228,11 @@ export class FakeKubeApi {
   private openWatch(resource: string, namespace: string | undefined, matches: (o: Obj) => boolean, query: Record<string, string>, res: http.ServerResponse): void {
     const from = Number(query.resourceVersion ?? '0');
     const compacted = this.compactedBelow.get(resource) ?? 0;
-    if (!(from < compacted && this.options.goneAs === 'http')) res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    if (!(from < compacted && this.options.goneAs === 'http')) {
+      // The API server answers a watch at once and streams events later.
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      res.flushHeaders();
+    }
     if (from < compacted && this.options.goneAs === 'http') {
       return sendJson(res, 410, { ...fixture('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` });
     }

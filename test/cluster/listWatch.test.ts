@@ -15,13 +15,13 @@ afterEach(async () => {
   watch = undefined;
 });
 
-async function podWatch(options: FakeOptions = {}) {
+async function podWatch(options: FakeOptions = {}, idleMs?: number) {
   fake = new FakeKubeApi({ bookmarkIntervalMs: 100, ...options });
   await fake.start();
   const client = new KubeApiClient(loadKubeconfig({ kubeconfig: writeKubeconfig(tempDir(), fake.url) }));
   const changes: ObjectChange[] = [];
   // timeoutSeconds 1: the server ends each watch after a second, as real servers do after minutes.
-  watch = new ListWatch(client, { resource: RESOURCES.pods, namespace: 'shop', labelSelector: 'app=web', timeoutSeconds: 1 }, (c) => changes.push(c));
+  watch = new ListWatch(client, { resource: RESOURCES.pods, namespace: 'shop', labelSelector: 'app=web', timeoutSeconds: idleMs === undefined ? 1 : 3600, ...(idleMs === undefined ? {} : { idleMs }) }, (c) => changes.push(c));
   const initial = await watch.start();
   return { fake, watch, changes, initial };
 }
@@ -56,5 +56,12 @@ describe('ListWatch', () => {
     expect(watch.objects().map((p) => p.metadata?.name)).toEqual(['web-6d4cf56db6-p2']);
     expect(watch.stats.lists).toBeGreaterThanOrEqual(2);
     expect(watch.failure).toBeUndefined();
+  });
+
+  it('a watch that goes silent (dead connection, no bookmarks) is ended and reopened', async () => {
+    const { fake, watch } = await podWatch({ bookmarkIntervalMs: 3_600_000 }, 400);
+    await waitFor(() => podWatchRequests(fake).length >= 2, 8000);
+    expect(watch.failure).toBeUndefined();
+    expect(fake.count('GET', '/api/v1/namespaces/shop/pods', false)).toBe(1);
   });
 });

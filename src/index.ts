@@ -1,1 +1,2 @@
 export { version } from './version.js';
+export * as audit from './audit/index.js';

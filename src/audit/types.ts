@@ -89,6 +89,8 @@ export interface WorkloadView {
   pdbs: ObjectView[];
   /** HorizontalPodAutoscalers targeting this workload. */
   hpas: ObjectView[];
+  /** Ingresses in the same namespace whose backends name one of `services`. */
+  ingresses: ObjectView[];
   /** zerodrop.dev/drain-seconds annotation, else settings.drainSeconds. */
   drainSeconds: number;
   /** zerodrop.dev/in-app-drain: "true": the app delays its own shutdown, so no preStop sleep is needed. */
@@ -109,7 +111,10 @@ export interface DockerfileView {
   file: string;
   /** Base image of the final stage (FROM ... [AS name]), resolved through stage aliases. */
   finalBaseImage: string | undefined;
-  /** Final-stage instructions in order. */
+  /**
+   * Final-stage instructions in order, preceded by those of earlier stages the final stage is
+   * built FROM (`FROM build AS final` inherits CMD, STOPSIGNAL, ... from `build`).
+   */
   instructions: DockerfileInstruction[];
 }
 
@@ -154,6 +159,12 @@ export interface DockerfileRule extends RuleBase {
   check(dockerfile: DockerfileView, settings: AuditSettings): DockerfileResult[];
 }
 
+/**
+ * A rule file (`src/audit/rules/<id>.ts`) default-exports one Rule, or an array of Rules sharing
+ * one meta when the same id checks several targets (e.g. a Dockerfile and the workload running
+ * the image). `src/audit/rules/index.ts` imports each file once. Tests use `src/audit/testing.ts`.
+ * For fixable results, build `patch` with `patchAt(w.object, path, value)` from `src/audit/patch.ts`.
+ */
 export type Rule = WorkloadRule | ObjectRule | DockerfileRule;
 
 /** The stable JSON output shape (issue 2): one finding. */

@@ -1,11 +1,201 @@
-import type { Command } from 'commander';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import pc from 'picocolors';
+import { ExitCode, usageError } from '../errors.js';
+import { auditExitCode, auditPaths } from '../audit/audit.js';
+import { findConfigFile, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
+import { defaultSettings, DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS } from '../audit/settings.js';
+import { ruleMetas } from '../audit/rules/index.js';
+import { formatText } from '../audit/format/text.js';
+import { formatJson } from '../audit/format/json.js';
+import { formatSarif } from '../audit/format/sarif.js';
+import { collectFixes, formatFixPatches } from '../audit/fix/patches.js';
+import { applyFixesInPlace } from '../audit/fix/inPlace.js';
+import { readRuleDocs } from '../audit/docs.js';
+import { didYouMean } from '../audit/didYouMean.js';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersionError, parseKubernetesVersion } from '../k8s/features.js';
+import type { AuditRun } from '../audit/runner.js';
+import type { AuditSettings } from '../audit/types.js';
+
+interface AuditFlags {
+  format?: OutputFormat;
+  output?: string;
+  kubernetesVersion?: string;
+  propagationSeconds?: string;
+  drainSeconds?: string;
+  failOn?: FailOn;
+  config?: string;
+  fix?: boolean;
+  fixInPlace?: boolean;
+}
+
+function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
+  if (raw === undefined) return fromConfig ?? dflt;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw usageError('bad-flag', `${flag} must be a number of seconds ≥ 0, got "${raw}"`);
+  return n;
+}
+
+function resolveSettings(flags: AuditFlags, config: AuditConfig | undefined): AuditSettings {
+  const versionText = flags.kubernetesVersion ?? config?.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  let kubernetesVersion;
+  try {
+    kubernetesVersion = parseKubernetesVersion(versionText);
+  } catch (err) {
+    if (err instanceof KubernetesVersionError) throw usageError('bad-flag', `--kubernetes-version: ${err.message}`);
+    throw err;
+  }
+  return defaultSettings({
+    kubernetesVersion,
+    propagationSeconds: seconds('--propagation-seconds', flags.propagationSeconds, config?.propagationSeconds, DEFAULT_PROPAGATION_SECONDS),
+    drainSeconds: seconds('--drain-seconds', flags.drainSeconds, config?.drainSeconds, DEFAULT_DRAIN_SECONDS),
+  });
+}
+
+function render(run: AuditRun, format: OutputFormat, color: boolean): string {
+  if (format === 'json') return formatJson(run);
+  if (format === 'sarif') return formatSarif(run, ruleMetas());
+  return formatText(run, { color });
+}
+
+async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
+  if (flags.fix && flags.fixInPlace) throw usageError('bad-flag', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
+  if (paths.length === 0) {
+    if (process.stdin.isTTY) throw usageError('no-input', "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -");
+    paths = ['-'];
+  }
+  if (flags.fixInPlace && paths.includes('-')) throw usageError('bad-flag', '--fix-in-place cannot edit stdin; use --fix to print a patch instead');
+  const cwd = process.cwd();
+  const configFile = findConfigFile(flags.config, cwd);
+  const knownIds = new Set(ruleMetas().map((m) => m.id));
+  const config = configFile ? loadConfig(configFile, knownIds) : undefined;
+  const settings = resolveSettings(flags, config);
+  const format: OutputFormat = flags.format ?? config?.format ?? 'text';
+  const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
+  const options = { settings, severities: config?.rules ?? {}, debug, cwd };
+
+  let run = await auditPaths(paths, options);
+  // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
+  const reportToStderr = !!flags.fix && !flags.output;
+  const notes: string[] = [];
+
+  if (flags.fix) {
+    process.stdout.write(formatFixPatches(collectFixes(run.details)));
+  } else if (flags.fixInPlace) {
+    if (run.parseFailed) {
+      notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
+    } else {
+      const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
+      for (const w of outcome.written) notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
+      for (const s of outcome.skipped) notes.push(`${pc.yellow('not edited')} ${s.file}: ${s.reason}`);
+      if (outcome.written.length === 0 && outcome.skipped.length === 0) notes.push('--fix-in-place: no fixable findings');
+      // Report what is left after the edit, which is what the exit code should reflect.
+      if (outcome.written.length > 0) run = await auditPaths(paths, options);
+    }
+  }
+
+  const toFile = !!flags.output;
+  const stream = reportToStderr ? process.stderr : process.stdout;
+  const report = render(run, format, !toFile && !!stream.isTTY && !process.env.NO_COLOR);
+  if (toFile) {
+    try {
+      writeFileSync(flags.output!, report);
+    } catch (err) {
+      throw usageError('output-unwritable', `cannot write --output ${flags.output}: ${(err as Error).message}`);
+    }
+  } else stream.write(report);
+  if (run.objectCount === 0 && run.dockerfiles.length === 0 && run.errors.length === 0)
+    notes.push(pc.yellow('nothing to audit: no Kubernetes objects (apiVersion + kind) or Dockerfiles in the input'));
+  for (const n of notes) process.stderr.write(`${n}\n`);
+  return auditExitCode(run, failOn);
+}
+
+const AUDIT_HELP = `
+Reads Kubernetes manifests (YAML/JSON, multi-document, kind: List) and Dockerfiles, and checks
+them against the talk's seven Rules of Uptime: signals reach the app, the right stop signal,
+separate readiness/liveness probes, a preStop delay to drain, apps/v1, staying warm during a
+RollingUpdate, and sidecars that outlive the app.
+
+PATH may be a file, a directory (searched recursively for *.yaml, *.yml, *.json, Dockerfile,
+*.Dockerfile, Containerfile), or '-' for stdin. A directory holding a kustomization.yaml is
+rendered with 'kubectl kustomize' first.
+
+Examples:
+  zerodrop audit k8s/                                  a directory (or a kustomize overlay)
+  zerodrop audit deploy.yaml Dockerfile                a manifest and the image it runs
+  helm template my-chart | zerodrop audit -            a Helm chart, rendered and piped
+  kustomize build overlays/prod | zerodrop audit -     kustomize without kubectl
+  zerodrop audit k8s/ --format sarif --output zerodrop.sarif   for GitHub code scanning
+  zerodrop audit k8s/ --fix > zerodrop-patch.yaml      a kustomize patch that fixes what it can
+  zerodrop audit k8s/ --fail-on warning                stricter CI gate
+
+Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
+  --propagation-seconds  how long endpoint removal takes to reach every proxy (default 5)
+  --drain-seconds        how long the app needs after its stop signal (default 5);
+                         per workload: zerodrop.dev/drain-seconds: "N"
+  zerodrop.dev/in-app-drain: "true"   the app delays its own shutdown, so no preStop sleep is needed
+  zerodrop.dev/ignore: "rule-a, rule-b"   suppress rules on one object (or its pod template)
+
+.zerodrop.yaml:
+  kubernetesVersion: "1.33"
+  propagationSeconds: 5
+  drainSeconds: 5
+  failOn: error
+  rules:
+    min-ready-seconds-unset: off
+    single-replica: error
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors (findings from
+the inputs that could be read are still reported).`;
 
 export function registerAuditCommands(program: Command): void {
   program
     .command('audit [paths...]')
     .description('check manifests and Dockerfiles against the Rules of Uptime')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']))
+    .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--kubernetes-version <X.Y>', `target Kubernetes version (default ${DEFAULT_KUBERNETES_VERSION})`)
+    .option('--propagation-seconds <n>', `assumed endpoint-propagation time (default ${DEFAULT_PROPAGATION_SECONDS})`)
+    .option('--drain-seconds <n>', `assumed time the app needs after its stop signal (default ${DEFAULT_DRAIN_SECONDS})`)
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (default error)').choices(['error', 'warning', 'info', 'never']))
+    .option('--config <file>', 'config file (default: .zerodrop.yaml in the working directory)')
+    .option('--fix', 'print a kustomize strategic-merge patch per workload that resolves the fixable findings')
+    .option('--fix-in-place', 'edit plain manifest files in place (comments kept); never stdin or rendered kustomize output')
+    .addHelpText('after', AUDIT_HELP)
+    .action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
+      const debug = !!cmd.optsWithGlobals().debug || process.env.ZERODROP_DEBUG === '1';
+      process.exitCode = await runAuditCommand(paths, flags, debug);
+    });
+
+  program
+    .command('rules')
+    .description('list the audit rules with their Rule of Uptime and default severity')
     .action(() => {
-      throw new ZerodropError('not-implemented', 'audit is not implemented yet (issue 2)', { exitCode: ExitCode.environment });
+      const metas = ruleMetas();
+      const width = Math.max(...metas.map((m) => m.id.length));
+      process.stdout.write(`${'RULE'.padEnd(width)}  UPTIME  SEVERITY  FIX  SUMMARY\n`);
+      for (const m of metas) {
+        process.stdout.write(`${m.id.padEnd(width)}  ${(m.ruleOfUptime ? `#${m.ruleOfUptime}` : '-').padEnd(6)}  ${m.severity.padEnd(8)}  ${m.fixable ? 'yes' : '   '}  ${m.summary}\n`);
+      }
+      process.stdout.write(`\n${metas.length} rules. 'zerodrop explain RULE' prints one rule's page; set severities in .zerodrop.yaml.\n`);
+    });
+
+  program
+    .command('explain <rule>')
+    .description("print a rule's page: what it checks, why, bad and good examples, the fix, how to suppress it")
+    .action((id: string) => {
+      const ids = ruleMetas().map((m) => m.id);
+      if (!ids.includes(id)) {
+        const hint = didYouMean(id, ids, (w) => Math.max(3, Math.floor(w.length / 2)));
+        throw usageError('unknown-rule', `unknown rule "${id}"${hint ? `; did you mean "${hint}"?` : ''} ('zerodrop rules' lists them)`);
+      }
+      const page = readRuleDocs(id);
+      if (!page) {
+        const m = ruleMetas().find((x) => x.id === id)!;
+        process.stdout.write(`${id}: ${m.summary}\n(no docs page shipped for this rule)\n`);
+        return;
+      }
+      process.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
+      process.exitCode = ExitCode.ok;
     });
 }

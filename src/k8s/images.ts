@@ -151,3 +151,12 @@ export function sidecarProxyFor(image: string, containerName?: string): SidecarP
   if (/vault(?!.*operator)/.test(ref.repository) && /agent|vault/.test(hay)) return SIDECAR_PROXIES[4];
   return undefined;
 }
+
+/**
+ * The server an image runs, judged by its name and, for language images, its tag variant:
+ * `nginx:1.27` → nginx, `php:8.3-fpm` → php-fpm (official php images name the variant in the tag).
+ */
+export function serverForImage(ref: ImageRef): ServerKnowledge | undefined {
+  if (ref.name === 'php' && /(^|-)fpm(-|$)/.test(ref.tag ?? '')) return SERVERS['php-fpm'];
+  return serverFor(ref.name);
+}

@@ -1,0 +1,137 @@
+/**
+ * `.zerodrop.yaml` (or --config FILE): the audit's flags as settings plus per-rule severities.
+ * Every mistake is a usage error naming file:line:col, because a config typo that is silently
+ * ignored is exactly the failure mode this tool exists to catch.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument, isMap, isScalar, type Node, type Pair } from 'yaml';
+import { usageError } from '../errors.js';
+import type { SeveritySetting } from './types.js';
+import { didYouMean } from './didYouMean.js';
+
+export const CONFIG_FILE_NAMES = ['.zerodrop.yaml', '.zerodrop.yml'];
+
+export type FailOn = 'error' | 'warning' | 'info' | 'never';
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface AuditConfig {
+  file?: string;
+  kubernetesVersion?: string;
+  propagationSeconds?: number;
+  drainSeconds?: number;
+  failOn?: FailOn;
+  format?: OutputFormat;
+  rules: Record<string, SeveritySetting>;
+}
+
+const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+
+/** The config in effect: --config FILE, else `.zerodrop.yaml` in the working directory, else none. */
+export function findConfigFile(explicit: string | undefined, cwd: string): string | undefined {
+  if (explicit) return explicit;
+  for (const name of CONFIG_FILE_NAMES) {
+    const p = join(cwd, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export function loadConfig(file: string, knownRuleIds: ReadonlySet<string>): AuditConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usageError('config-unreadable', `cannot read config file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { file });
+  }
+  return parseConfig(text, file, knownRuleIds);
+}
+
+export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySet<string>): AuditConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (node: Node | Pair | null | undefined) => {
+    const range = node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
+    const p = lineCounter.linePos(range?.[0] ?? 0);
+    return { file, line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const p = lineCounter.linePos(e.pos[0]);
+    throw usageError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]}`, { file, line: p.line, column: p.col });
+  }
+  const config: AuditConfig = { file, rules: {} };
+  if (doc.contents === null) return config;
+  if (!isMap(doc.contents)) throw usageError('config-invalid', 'the config must be a mapping of settings', at(doc.contents));
+
+  const numberSetting = (pair: Pair, name: string): number => {
+    const v = pair.value;
+    if (!isScalar(v) || typeof v.value !== 'number' || !Number.isFinite(v.value) || v.value < 0) throw usageError('config-invalid', `${name} must be a number of seconds ≥ 0`, at((v as Node) ?? pair));
+    return v.value;
+  };
+  const oneOf = <T extends string>(pair: Pair, name: string, allowed: readonly T[]): T => {
+    const v = pair.value;
+    const s = isScalar(v) ? String(v.value) : undefined;
+    if (s === undefined || !(allowed as readonly string[]).includes(s)) throw usageError('config-invalid', `${name} must be one of ${allowed.join(', ')}`, at((v as Node) ?? pair));
+    return s as T;
+  };
+
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    switch (key) {
+      case 'kubernetesVersion':
+      case 'kubernetes-version': {
+        const v = pair.value;
+        // Unquoted 1.30 is the number 1.3 to YAML; the source text keeps what the user wrote.
+        const written = isScalar(v) ? (typeof v.value === 'number' && typeof v.source === 'string' ? v.source : String(v.value)) : '';
+        if (!/^v?\d+\.\d+(\.\d+)?$/.test(written)) throw usageError('config-invalid', 'kubernetesVersion must look like "1.33"', at((v as Node) ?? pair));
+        config.kubernetesVersion = written;
+        break;
+      }
+      case 'propagationSeconds':
+      case 'propagation-seconds':
+        config.propagationSeconds = numberSetting(pair, key);
+        break;
+      case 'drainSeconds':
+      case 'drain-seconds':
+        config.drainSeconds = numberSetting(pair, key);
+        break;
+      case 'failOn':
+      case 'fail-on':
+        config.failOn = oneOf(pair, key, FAIL_ON);
+        break;
+      case 'format':
+        config.format = oneOf(pair, key, FORMATS);
+        break;
+      case 'rules': {
+        const v = pair.value;
+        if (v === null) break;
+        if (!isMap(v)) throw usageError('config-invalid', 'rules must map rule ids to off, info, warning or error', at(v as Node));
+        for (const rp of v.items) {
+          const id = isScalar(rp.key) ? String(rp.key.value) : '';
+          if (!knownRuleIds.has(id)) {
+            const hint = closest(id, [...knownRuleIds]);
+            throw usageError('config-unknown-rule', `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; 'zerodrop rules' lists them`, at(rp.key as Node));
+          }
+          // YAML 1.2 reads `off` as a string; YAML 1.1 users may write `false` for off.
+          const raw = isScalar(rp.value) ? (rp.value.value === false ? 'off' : String(rp.value.value)) : '';
+          if (!(SEVERITY_SETTINGS as readonly string[]).includes(raw)) throw usageError('config-invalid', `rule ${id} must be off, info, warning or error`, at((rp.value as Node) ?? rp));
+          config.rules[id] = raw as SeveritySetting;
+        }
+        break;
+      }
+      default: {
+        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'format', 'rules']);
+        throw usageError('config-unknown-setting', `unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, at(pair.key as Node));
+      }
+    }
+  }
+  return config;
+}
+
+/** Rule ids and setting names are long: allow a third of the word in edits. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  return didYouMean(word, candidates, (w) => Math.max(2, Math.floor(w.length / 3)));
+}

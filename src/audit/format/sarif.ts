@@ -1,0 +1,100 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one run, every rule with help text and a helpUri to its
+ * page, every result with a physical location (uri relative to the repository root, line and
+ * column). Input errors become tool execution notifications.
+ */
+import { createHash } from 'node:crypto';
+import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AuditResult, RuleMeta, Severity } from '../types.js';
+import { readRuleDocs, ruleDocsUrl } from '../docs.js';
+import { version } from '../../version.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+function fingerprint(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
+}
+
+function artifactUri(file: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split('\\').join('/').replace(/^\.\//, ''), uriBaseId: '%SRCROOT%' };
+}
+
+/** Rendered streams have no file of their own: point at the kustomization (or `stdin`) and keep the stream position in the message. */
+function locationFile(file: string, rendered: boolean): string {
+  if (!rendered || file === '-') return file === '-' ? 'stdin' : file;
+  return join(file, 'kustomization.yaml');
+}
+
+export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object {
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'zerodrop',
+            version,
+            semanticVersion: version,
+            informationUri: ruleDocsUrl('README'),
+            rules: rules.map((r) => {
+              const page = readRuleDocs(r.id);
+              return {
+                id: r.id,
+                name: r.id.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
+                shortDescription: { text: r.summary },
+                fullDescription: { text: r.summary },
+                help: { text: page ?? `${r.summary}\nSee ${ruleDocsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
+                helpUri: ruleDocsUrl(r.id),
+                defaultConfiguration: { level: LEVEL[r.severity] },
+                properties: { tags: ['kubernetes', 'zero-downtime', ...(r.ruleOfUptime ? [`rule-of-uptime-${r.ruleOfUptime}`] : [])], ruleOfUptime: r.ruleOfUptime },
+              };
+            }),
+          },
+        },
+        results: result.findings.map((f) => {
+          const rendered = f.rendered === true;
+          const renderedNote = rendered ? ` (at ${f.line}:${f.column} of the ${f.file === '-' ? 'stdin stream' : 'kustomize output'})` : '';
+          const where = f.object ? ` [${f.object.kind} ${f.object.namespace}/${f.object.name}${f.container ? `, container ${f.container}` : ''}]` : '';
+          const res: Record<string, unknown> = {
+            ruleId: f.rule,
+            level: LEVEL[f.severity],
+            message: { text: `${f.message}${where}${renderedNote}${f.fix ? `\nFix: ${f.fix}` : ''}` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: artifactUri(locationFile(f.file, rendered)),
+                  region: rendered ? { startLine: 1 } : { startLine: f.line, startColumn: f.column },
+                },
+              },
+            ],
+            // Stable across line moves, so code scanning keeps an alert's history when lines shift.
+            partialFingerprints: { 'zerodrop/v1': fingerprint([f.rule, f.file, f.object ? `${f.object.kind}/${f.object.namespace}/${f.object.name}` : '', f.container ?? '', f.message]) },
+          };
+          const idx = ruleIndex.get(f.rule);
+          if (idx !== undefined) res.ruleIndex = idx;
+          return res;
+        }),
+        invocations: [
+          {
+            executionSuccessful: result.errors.length === 0,
+            toolExecutionNotifications: result.errors.map((e) => ({
+              level: 'error',
+              message: { text: e.message },
+              locations: [{ physicalLocation: { artifactLocation: artifactUri(e.file === '-' ? 'stdin' : e.file), ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}) } }],
+            })),
+          },
+        ],
+        // Columns come from JavaScript string offsets (yaml's LineCounter, dockerfile-ast ranges).
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+}
+
+export function formatSarif(result: AuditResult, rules: readonly RuleMeta[]): string {
+  return `${JSON.stringify(toSarif(result, rules), null, 2)}\n`;
+}

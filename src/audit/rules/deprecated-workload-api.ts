@@ -1,0 +1,43 @@
+/**
+ * Rule of Uptime 5: use apps/v1. extensions/v1beta1, apps/v1beta1 and apps/v1beta2 workloads are
+ * no longer served (removed in 1.16), and migrating changes defaults: extensions/v1beta1
+ * Deployments defaulted maxUnavailable 1 / maxSurge 1 and had no progress deadline
+ * (kubernetes-semantics §3.3, kubernetes/kubernetes PR 39683).
+ */
+import type { ObjectRule } from '../types.js';
+import { DEPRECATED_WORKLOAD_APIS, defaultChangesOnMigration } from '../../k8s/apiDefaults.js';
+
+const rule: ObjectRule = {
+  meta: {
+    id: 'deprecated-workload-api',
+    ruleOfUptime: 5,
+    severity: 'error',
+    summary: 'workload uses extensions/v1beta1, apps/v1beta1 or apps/v1beta2 (removed in 1.16; defaults change on migration)',
+  },
+  target: 'object',
+  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet'],
+  check(view) {
+    const dep = DEPRECATED_WORKLOAD_APIS[view.apiVersion];
+    if (!dep) return [];
+    const changes = view.kind === 'Deployment' ? defaultChangesOnMigration(view.apiVersion) : [];
+    const spec = (view.object.spec ?? {}) as Record<string, unknown>;
+    const strategy = (spec.strategy ?? {}) as Record<string, unknown>;
+    const ru = (strategy.rollingUpdate ?? {}) as Record<string, unknown>;
+    const relied = changes.filter((c) => {
+      if (c.startsWith('maxUnavailable')) return ru.maxUnavailable === undefined;
+      if (c.startsWith('maxSurge')) return ru.maxSurge === undefined;
+      if (c.startsWith('revisionHistoryLimit')) return spec.revisionHistoryLimit === undefined;
+      if (c.startsWith('progressDeadlineSeconds')) return spec.progressDeadlineSeconds === undefined;
+      return true;
+    });
+    const changeText = relied.length > 0 ? `; moving to ${dep.replacement} changes defaults you rely on: ${relied.join(', ')}` : '';
+    return [
+      {
+        path: ['apiVersion'],
+        message: `${view.kind} uses ${view.apiVersion}, which Kubernetes stopped serving in ${dep.removedIn}${changeText}`,
+        fix: `set apiVersion: ${dep.replacement}${view.kind !== 'Pod' && spec.selector === undefined ? ' and add spec.selector (required in apps/v1)' : ''}${relied.length > 0 ? `, and set explicitly what you want: ${relied.map((c) => c.split(' ')[0]).join(', ')}` : ''}`,
+      },
+    ];
+  },
+};
+export default rule;

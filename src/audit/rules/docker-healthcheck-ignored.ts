@@ -1,0 +1,26 @@
+/**
+ * Wiring: Kubernetes does not run a Dockerfile HEALTHCHECK; only readiness/liveness/startup
+ * probes in the pod spec count (kubernetes-semantics §2). A HEALTHCHECK gives a false sense that
+ * the app is checked.
+ */
+import type { DockerfileRule } from '../types.js';
+
+const rule: DockerfileRule = {
+  meta: {
+    id: 'docker-healthcheck-ignored',
+    ruleOfUptime: null,
+    severity: 'info',
+    summary: 'Kubernetes ignores Dockerfile HEALTHCHECK; only pod probes gate traffic',
+  },
+  target: 'dockerfile',
+  check(view) {
+    return view.instructions
+      .filter((i) => i.keyword === 'HEALTHCHECK' && !/^\s*NONE\s*$/i.test(i.raw))
+      .map((instruction) => ({
+        instruction,
+        message: 'HEALTHCHECK is ignored by Kubernetes: the kubelet runs only the probes in the pod spec, so this check never takes a pod out of its Service',
+        fix: 'express the same check as a readinessProbe (and, if restarts help, a slower livenessProbe) on the container',
+      }));
+  },
+};
+export default rule;

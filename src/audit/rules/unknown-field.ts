@@ -1,0 +1,111 @@
+/**
+ * Wiring: a misspelt field (`readynessProbe`, `prestop`, `maxUnavaliable`) is dropped by the API
+ * server when the client does not ask for strict field validation (Helm, controllers, older
+ * kubectl, --validate=false), so the safety it was meant to add silently disappears. We check
+ * the fields that carry zero-downtime safety: pod spec, containers, probes, lifecycle and the
+ * rollout strategy (kubernetes-semantics §2, §3, §5 name the fields).
+ */
+import type { RuleResult, WorkloadRule, YamlPath } from '../types.js';
+import { patchAt } from '../patch.js';
+import { didYouMean } from '../didYouMean.js';
+
+const HTTP_GET = ['host', 'httpHeaders', 'path', 'port', 'scheme'];
+const HANDLER = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const PROBE = [...HANDLER, 'failureThreshold', 'initialDelaySeconds', 'periodSeconds', 'successThreshold', 'terminationGracePeriodSeconds', 'timeoutSeconds'];
+const LIFECYCLE_HANDLER = ['exec', 'httpGet', 'sleep', 'tcpSocket'];
+const CONTAINER = [
+  'args', 'command', 'env', 'envFrom', 'image', 'imagePullPolicy', 'lifecycle', 'livenessProbe', 'name', 'ports', 'readinessProbe',
+  'resizePolicy', 'resources', 'restartPolicy', 'restartPolicyRules', 'securityContext', 'startupProbe', 'stdin', 'stdinOnce',
+  'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
+];
+const POD_SPEC = [
+  'activeDeadlineSeconds', 'affinity', 'automountServiceAccountToken', 'containers', 'dnsConfig', 'dnsPolicy', 'enableServiceLinks',
+  'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID', 'hostUsers', 'hostname', 'hostnameOverride', 'imagePullSecrets',
+  'initContainers', 'nodeName', 'nodeSelector', 'os', 'overhead', 'preemptionPolicy', 'priority', 'priorityClassName', 'readinessGates',
+  'resourceClaims', 'resources', 'restartPolicy', 'runtimeClassName', 'schedulerName', 'schedulingGates', 'securityContext',
+  'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN', 'shareProcessNamespace', 'subdomain', 'terminationGracePeriodSeconds',
+  'tolerations', 'topologySpreadConstraints', 'volumes',
+];
+const WORKLOAD_SPEC: Readonly<Record<string, string[]>> = {
+  Deployment: ['minReadySeconds', 'paused', 'progressDeadlineSeconds', 'replicas', 'revisionHistoryLimit', 'rollbackTo', 'selector', 'strategy', 'template'],
+  StatefulSet: ['minReadySeconds', 'ordinals', 'persistentVolumeClaimRetentionPolicy', 'podManagementPolicy', 'replicas', 'revisionHistoryLimit', 'selector', 'serviceName', 'template', 'updateStrategy', 'volumeClaimTemplates'],
+  DaemonSet: ['minReadySeconds', 'revisionHistoryLimit', 'selector', 'template', 'templateGeneration', 'updateStrategy'],
+};
+const STRATEGY = ['type', 'rollingUpdate'];
+const ROLLING_UPDATE: Readonly<Record<string, string[]>> = {
+  Deployment: ['maxSurge', 'maxUnavailable'],
+  StatefulSet: ['maxUnavailable', 'partition'],
+  DaemonSet: ['maxSurge', 'maxUnavailable'],
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+const rule: WorkloadRule = {
+  meta: {
+    id: 'unknown-field',
+    ruleOfUptime: null,
+    severity: 'error',
+    summary: 'misspelt field in pod spec, container, probe, lifecycle or strategy (the API server drops it silently)',
+    fixable: true,
+  },
+  target: 'workload',
+  check(w) {
+    const out: RuleResult[] = [];
+    const check = (value: unknown, path: YamlPath, known: readonly string[], what: string, container?: string) => {
+      if (!isRecord(value)) return;
+      for (const key of Object.keys(value)) {
+        if (known.includes(key)) continue;
+        const suggestion = didYouMean(key, known);
+        const r: RuleResult = {
+          path: [...path, key],
+          message: `unknown field "${key}" in ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: the API server drops unknown fields unless the client validates strictly, so this setting silently has no effect`,
+          fix: suggestion ? `rename "${key}" to "${suggestion}"` : `remove "${key}" or move it where it belongs`,
+        };
+        if (container !== undefined) r.container = container;
+        if (suggestion && value[suggestion] === undefined) {
+          try {
+            r.patch = patchAt(w.object, path, { [suggestion]: value[key], [key]: null });
+          } catch {
+            // a list item without a name cannot be patched by key; the text fix still applies
+          }
+        }
+        out.push(r);
+      }
+    };
+    const spec = w.object.spec;
+    const specKeys = WORKLOAD_SPEC[w.kind];
+    if (specKeys && isRecord(spec)) {
+      check(spec, ['spec'], specKeys, `${w.kind} spec`);
+      const strategyKey = w.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+      const strategy = spec[strategyKey];
+      check(strategy, ['spec', strategyKey], STRATEGY, strategyKey);
+      if (isRecord(strategy)) check(strategy.rollingUpdate, ['spec', strategyKey, 'rollingUpdate'], ROLLING_UPDATE[w.kind] ?? [], 'rollingUpdate');
+    }
+    check(w.podSpec, w.podSpecPath, POD_SPEC, 'pod spec');
+    for (const c of w.containers) {
+      const cv = c.container;
+      check(cv, c.path, CONTAINER, `container ${c.name}`, c.name);
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+        const p = cv[probe];
+        check(p, [...c.path, probe], PROBE, `${probe} of ${c.name}`, c.name);
+        if (isRecord(p)) check(p.httpGet, [...c.path, probe, 'httpGet'], HTTP_GET, `${probe}.httpGet of ${c.name}`, c.name);
+      }
+      const lc = cv.lifecycle;
+      check(lc, [...c.path, 'lifecycle'], ['postStart', 'preStop', 'stopSignal'], `lifecycle of ${c.name}`, c.name);
+      if (isRecord(lc))
+        for (const hook of ['preStop', 'postStart'] as const) {
+          check(lc[hook], [...c.path, 'lifecycle', hook], LIFECYCLE_HANDLER, `lifecycle.${hook} of ${c.name}`, c.name);
+          const h = lc[hook];
+          if (isRecord(h)) {
+            check(h.httpGet, [...c.path, 'lifecycle', hook, 'httpGet'], HTTP_GET, `lifecycle.${hook}.httpGet of ${c.name}`, c.name);
+            check(h.sleep, [...c.path, 'lifecycle', hook, 'sleep'], ['seconds'], `lifecycle.${hook}.sleep of ${c.name}`, c.name);
+            check(h.exec, [...c.path, 'lifecycle', hook, 'exec'], ['command'], `lifecycle.${hook}.exec of ${c.name}`, c.name);
+          }
+        }
+    }
+    return out;
+  },
+};
+export default rule;

@@ -1,0 +1,219 @@
+/**
+ * The audit runner: parsed sources → views → rules → findings with positions. It owns what rules
+ * must not: severities from config, suppression annotations and Dockerfile pragmas, positions,
+ * and turning a rule that throws into an error entry instead of a crash.
+ */
+import type { KubeObject } from '../k8s/objects.js';
+import type { AuditResult, AuditSettings, DockerfileView, Finding, InputError, ObjectView, Rule, RuleMeta, Severity, SeveritySetting, StrategicPatch, WorkloadView, YamlPath } from './types.js';
+import type { Source } from './sources.js';
+import { parseYamlSource, positionOf, type LocatedObject, type ParsedYamlSource } from './yamlSource.js';
+import { parseDockerfileSource } from './dockerfileSource.js';
+import { buildViews, ignoredRules, objectViewOf } from './views.js';
+
+export interface RunOptions {
+  settings: AuditSettings;
+  rules: readonly Rule[];
+  /** Per-rule severity from config; `off` disables the rule. */
+  severities?: Readonly<Record<string, SeveritySetting>>;
+  /** Rethrow rule exceptions (--debug). */
+  debug?: boolean;
+}
+
+/** A finding plus what --fix needs; `finding` is the stable JSON shape. */
+export interface DetailedFinding {
+  finding: Finding;
+  patch?: StrategicPatch;
+  located?: LocatedObject;
+  workload?: WorkloadView;
+}
+
+export interface AuditRun extends AuditResult {
+  details: DetailedFinding[];
+  yamlSources: ParsedYamlSource[];
+  dockerfiles: DockerfileView[];
+  /** Some input failed to parse (then --fix-in-place writes nothing). */
+  parseFailed: boolean;
+  objectCount: number;
+}
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 1, warning: 2, error: 3 };
+
+export function effectiveSeverity(meta: RuleMeta, severities: RunOptions['severities']): SeveritySetting {
+  return severities?.[meta.id] ?? meta.severity;
+}
+
+/** `# zerodrop ignore=rule-a,rule-b` on the line(s) right above an instruction; `# zerodrop global ignore=…` for the whole file. */
+function dockerfilePragmas(text: string): { global: Set<string>; byLine: Map<number, Set<string>> } {
+  const global = new Set<string>();
+  const byLine = new Map<number, Set<string>>();
+  const lines = text.split('\n');
+  let pending = new Set<string>();
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    const m = /^#\s*zerodrop\s+(global\s+)?ignore\s*=\s*(.+)$/.exec(line);
+    if (m) {
+      const ids = m[2]!.split(/[\s,]+/).filter(Boolean);
+      if (m[1]) ids.forEach((id) => global.add(id));
+      else ids.forEach((id) => pending.add(id));
+      return;
+    }
+    if (line === '' || line.startsWith('#')) return;
+    if (pending.size > 0) {
+      byLine.set(i + 1, pending);
+      pending = new Set();
+    }
+  });
+  return { global, byLine };
+}
+
+export function runAudit(sources: readonly Source[], options: RunOptions): AuditRun {
+  const errors: InputError[] = [];
+  const yamlSources: ParsedYamlSource[] = [];
+  const dockerfiles: DockerfileView[] = [];
+  const dockerfileText = new Map<DockerfileView, string>();
+  let parseFailed = false;
+
+  for (const source of sources) {
+    if (source.kind === 'dockerfile') {
+      const { view, errors: e } = parseDockerfileSource(source);
+      errors.push(...e);
+      if (view) {
+        dockerfiles.push(view);
+        dockerfileText.set(view, source.text);
+      } else parseFailed = true;
+    } else {
+      const { parsed, errors: e } = parseYamlSource(source);
+      errors.push(...e);
+      if (parsed.failed) parseFailed = true;
+      yamlSources.push(parsed);
+    }
+  }
+
+  const located = new Map<KubeObject, LocatedObject>();
+  const objects: KubeObject[] = [];
+  for (const ys of yamlSources) {
+    for (const lo of ys.objects) {
+      located.set(lo.object, lo);
+      objects.push(lo.object);
+    }
+  }
+
+  const views = buildViews(objects, dockerfiles, options.settings);
+  for (const p of views.annotationProblems) {
+    const lo = located.get(p.object);
+    if (!lo) continue;
+    const pos = positionOf(lo, p.path);
+    errors.push({ file: lo.source.file, line: pos.line, column: pos.column, message: p.message });
+  }
+
+  const details: DetailedFinding[] = [];
+  const ignoreCache = new Map<KubeObject, Set<string>>();
+  const ignored = (o: KubeObject, id: string) => {
+    let s = ignoreCache.get(o);
+    if (!s) ignoreCache.set(o, (s = ignoredRules(o)));
+    return s.has(id);
+  };
+
+  const active = options.rules
+    .map((rule) => ({ rule, severity: effectiveSeverity(rule.meta, options.severities) }))
+    .filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off');
+
+  const crash = (rule: Rule, where: string, err: unknown) => {
+    if (options.debug) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    errors.push({ file: where, message: `rule ${rule.meta.id} failed (a bug in zerodrop, please report it; --debug shows the stack): ${msg}` });
+  };
+
+  const objectFinding = (rule: Rule, severity: Severity, view: ObjectView, r: { path: YamlPath; message: string; container?: string; fix?: string; patch?: StrategicPatch }, workload?: WorkloadView) => {
+    const lo = located.get(view.object);
+    if (!lo) return;
+    const pos = positionOf(lo, r.path);
+    const finding: Finding = {
+      rule: rule.meta.id,
+      severity,
+      message: r.message,
+      file: lo.source.file,
+      line: pos.line,
+      column: pos.column,
+      object: { apiVersion: view.apiVersion, kind: view.kind, namespace: view.namespace, name: view.name },
+      ruleOfUptime: rule.meta.ruleOfUptime,
+    };
+    if (r.container !== undefined) finding.container = r.container;
+    if (r.fix !== undefined) finding.fix = r.fix;
+    if (lo.source.origin !== 'file') finding.rendered = true;
+    const d: DetailedFinding = { finding, located: lo };
+    if (r.patch) d.patch = r.patch;
+    if (workload) d.workload = workload;
+    details.push(d);
+  };
+
+  const all = { objects: views.objects, workloads: views.workloads };
+  const workloadOf = new Map(views.workloads.map((w) => [w.object, w]));
+  for (const { rule, severity } of active) {
+    if (rule.target === 'workload') {
+      for (const w of views.workloads) {
+        if (ignored(w.object, rule.meta.id)) continue;
+        let results;
+        try {
+          results = rule.check(w, options.settings);
+        } catch (err) {
+          crash(rule, located.get(w.object)?.source.file ?? '?', err);
+          continue;
+        }
+        for (const r of results) objectFinding(rule, severity, objectViewOf(w.object), r, w);
+      }
+    } else if (rule.target === 'object') {
+      for (const ov of views.objects) {
+        if (!rule.kinds.includes(ov.kind) || ignored(ov.object, rule.meta.id)) continue;
+        let results;
+        try {
+          results = rule.check(ov, options.settings, all);
+        } catch (err) {
+          crash(rule, located.get(ov.object)?.source.file ?? '?', err);
+          continue;
+        }
+        const w = workloadOf.get(ov.object);
+        for (const r of results) objectFinding(rule, severity, ov, r, w);
+      }
+    } else {
+      for (const df of dockerfiles) {
+        const pragmas = dockerfilePragmas(dockerfileText.get(df) ?? '');
+        if (pragmas.global.has(rule.meta.id)) continue;
+        let results;
+        try {
+          results = rule.check(df, options.settings);
+        } catch (err) {
+          crash(rule, df.file, err);
+          continue;
+        }
+        const finalFrom = [...df.instructions].reverse().find((i) => i.keyword === 'FROM');
+        for (const r of results) {
+          const at = r.instruction ?? finalFrom;
+          if (at && pragmas.byLine.get(at.line)?.has(rule.meta.id)) continue;
+          const finding: Finding = { rule: rule.meta.id, severity, message: r.message, file: df.file, line: at?.line ?? 1, column: at?.column ?? 1, ruleOfUptime: rule.meta.ruleOfUptime };
+          if (r.fix !== undefined) finding.fix = r.fix;
+          if (df.file === '-') finding.rendered = true;
+          details.push({ finding });
+        }
+      }
+    }
+  }
+
+  const fileOrder = new Map<string, number>();
+  sources.forEach((s, i) => fileOrder.set(s.file, i));
+  details.sort((a, b) => {
+    const fa = fileOrder.get(a.finding.file) ?? 0;
+    const fb = fileOrder.get(b.finding.file) ?? 0;
+    return fa - fb || a.finding.line - b.finding.line || a.finding.column - b.finding.column || a.finding.rule.localeCompare(b.finding.rule);
+  });
+
+  return {
+    findings: details.map((d) => d.finding),
+    errors,
+    details,
+    yamlSources,
+    dockerfiles,
+    parseFailed,
+    objectCount: objects.length,
+  };
+}

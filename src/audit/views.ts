@@ -1,0 +1,252 @@
+/**
+ * Objects of one run to the views rules read, with cross-object context computed once:
+ * Service → pods by selector in the same namespace, PDB → pods, HPA → workload, and whether a
+ * workload is serving. Selectors are evaluated for real (matchLabels and matchExpressions), across
+ * every input of the run, not per directory (linter-landscape §3.3–3.4, §6).
+ */
+import { basename, dirname } from 'node:path';
+import { isBatchKind, isNativeSidecar, isWorkloadKind, podTemplateOf, podTemplatePath, replicasOf, selectorMatches, type Container, type KubeObject, type LabelSelector } from '../k8s/objects.js';
+import { parseImageRef } from '../k8s/images.js';
+import type { AuditSettings, ContainerView, DockerfileView, ObjectView, WorkloadView } from './types.js';
+
+export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
+export const ANNOTATION_DRAIN_SECONDS = 'zerodrop.dev/drain-seconds';
+export const ANNOTATION_IN_APP_DRAIN = 'zerodrop.dev/in-app-drain';
+
+export function objectViewOf(object: KubeObject): ObjectView {
+  return {
+    object,
+    kind: String(object.kind ?? ''),
+    apiVersion: String(object.apiVersion ?? ''),
+    name: String(object.metadata?.name ?? ''),
+    namespace: String(object.metadata?.namespace ?? 'default'),
+  };
+}
+
+export interface BuiltViews {
+  objects: ObjectView[];
+  workloads: WorkloadView[];
+  /** Annotation values that are not what they should be, reported as input problems by the runner. */
+  annotationProblems: Array<{ object: KubeObject; path: Array<string | number>; message: string }>;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function annotations(o: { metadata?: { annotations?: unknown } } | undefined): Record<string, unknown> {
+  const a = o?.metadata?.annotations;
+  return isRecord(a) ? a : {};
+}
+
+/** An annotation read from the object first, then its pod template. */
+export function workloadAnnotation(object: KubeObject, key: string): { value: string; path: Array<string | number> } | undefined {
+  const own = annotations(object)[key];
+  if (own !== undefined) return { value: String(own), path: ['metadata', 'annotations', key] };
+  if (!isWorkloadKind(object.kind) || object.kind === 'Pod') return undefined;
+  const tpl = podTemplateOf(object);
+  const t = annotations(tpl)[key];
+  if (t !== undefined) return { value: String(t), path: [...podTemplatePath(object.kind), 'metadata', 'annotations', key] };
+  return undefined;
+}
+
+/** Rule ids listed in `zerodrop.dev/ignore` on the object or its pod template. */
+export function ignoredRules(object: KubeObject): Set<string> {
+  const ids = new Set<string>();
+  const sources = [annotations(object)[ANNOTATION_IGNORE]];
+  if (isWorkloadKind(object.kind) && object.kind !== 'Pod') sources.push(annotations(podTemplateOf(object))[ANNOTATION_IGNORE]);
+  for (const s of sources) {
+    if (s === undefined) continue;
+    for (const id of String(s).split(/[\s,]+/)) if (id !== '') ids.add(id);
+  }
+  return ids;
+}
+
+/**
+ * The Dockerfile that builds an image, guessed from names we can see: the Dockerfile's
+ * directory (`app/Dockerfile` builds `…/app:tag`), its prefix (`app.Dockerfile`), or an OCI
+ * `org.opencontainers.image.title` label.
+ */
+export function dockerfileImageNames(view: DockerfileView): string[] {
+  const names = new Set<string>();
+  const file = view.file;
+  const base = basename(file);
+  const m = /^(.+)\.(Dockerfile|Containerfile)$/i.exec(base) ?? /^(?:Dockerfile|Containerfile)\.(.+)$/i.exec(base);
+  if (m) names.add(m[1]!.toLowerCase());
+  const dir = basename(dirname(file));
+  if (dir && dir !== '.' && dir !== '/' && dir !== '-') names.add(dir.toLowerCase());
+  for (const i of view.instructions) {
+    if (i.keyword !== 'LABEL') continue;
+    const t = /org\.opencontainers\.image\.(?:title|ref\.name)\s*=\s*"?([^"\s]+)"?/.exec(i.raw);
+    if (t) names.add(t[1]!.toLowerCase());
+  }
+  return [...names];
+}
+
+/**
+ * Service names an Ingress routes to: `defaultBackend` and every rule path, in networking.k8s.io/v1
+ * shape (`backend.service.name`) and the older extensions/v1beta1 shape (`backend.serviceName`).
+ */
+export function ingressServiceNames(ingress: KubeObject): Set<string> {
+  const names = new Set<string>();
+  const add = (backend: unknown) => {
+    if (!isRecord(backend)) return;
+    const svc = backend.service;
+    if (isRecord(svc) && typeof svc.name === 'string') names.add(svc.name);
+    if (typeof backend.serviceName === 'string') names.add(backend.serviceName);
+  };
+  const spec = ingress.spec;
+  if (!isRecord(spec)) return names;
+  add(spec.defaultBackend);
+  add(spec.backend);
+  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+    const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+    for (const path of paths) if (isRecord(path)) add(path.backend);
+  }
+  return names;
+}
+
+function containerViews(object: KubeObject, podSpecPath: Array<string | number>, spec: Record<string, unknown>, dockerfiles: DockerfileView[]): ContainerView[] {
+  const out: ContainerView[] = [];
+  const match = (c: Container): DockerfileView[] => {
+    if (typeof c.image !== 'string' || dockerfiles.length === 0) return [];
+    const name = parseImageRef(c.image).name.toLowerCase();
+    return dockerfiles.filter((d) => dockerfileImageNames(d).includes(name));
+  };
+  const inits = Array.isArray(spec.initContainers) ? spec.initContainers : [];
+  inits.forEach((c, i) => {
+    if (!isRecord(c)) return;
+    const container = c as Container;
+    out.push({ container, name: String(container.name ?? `initContainers[${i}]`), role: isNativeSidecar(container) ? 'native-sidecar' : 'init', path: [...podSpecPath, 'initContainers', i], dockerfiles: match(container) });
+  });
+  const mains = Array.isArray(spec.containers) ? spec.containers : [];
+  mains.forEach((c, i) => {
+    if (!isRecord(c)) return;
+    const container = c as Container;
+    out.push({ container, name: String(container.name ?? `containers[${i}]`), role: 'main', path: [...podSpecPath, 'containers', i], dockerfiles: match(container) });
+  });
+  void object;
+  return out;
+}
+
+function declaresContainerPorts(spec: Record<string, unknown>): boolean {
+  const cs = Array.isArray(spec.containers) ? spec.containers : [];
+  return cs.some((c) => isRecord(c) && Array.isArray(c.ports) && c.ports.length > 0);
+}
+
+/**
+ * Objects with label selectors, indexed by namespace and one required label pair, so matching
+ * 10,000 workloads against 10,000 Services is not 10^8 selector evaluations. Selectors with no
+ * required pair (matchExpressions only) are candidates for every pod in their namespace.
+ */
+class SelectorIndex {
+  private readonly byPair = new Map<string, ObjectView[]>();
+  private readonly unkeyed = new Map<string, ObjectView[]>();
+  constructor(views: ObjectView[], requiredLabels: (v: ObjectView) => Record<string, string>) {
+    for (const v of views) {
+      const first = Object.entries(requiredLabels(v))[0];
+      const map = first ? this.byPair : this.unkeyed;
+      const key = first ? `${v.namespace}\0${first[0]}\0${String(first[1])}` : v.namespace;
+      map.set(key, [...(map.get(key) ?? []), v]);
+    }
+  }
+  /** Objects that may select pods with these labels (callers still evaluate the selector). */
+  candidates(namespace: string, labels: Record<string, string>): ObjectView[] {
+    const out: ObjectView[] = [...(this.unkeyed.get(namespace) ?? [])];
+    for (const [k, v] of Object.entries(labels)) {
+      const hit = this.byPair.get(`${namespace}\0${k}\0${String(v)}`);
+      if (hit) out.push(...hit);
+    }
+    return out;
+  }
+}
+
+export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[], settings: AuditSettings): BuiltViews {
+  const objectViews = objects.map(objectViewOf);
+  const services = objectViews.filter((o) => o.kind === 'Service');
+  const pdbs = objectViews.filter((o) => o.kind === 'PodDisruptionBudget');
+  const hpas = objectViews.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+  const annotationProblems: BuiltViews['annotationProblems'] = [];
+  const workloads: WorkloadView[] = [];
+  // A Service without a selector has manually managed endpoints; it selects no pods.
+  const serviceIndex = new SelectorIndex(services.filter((s) => isRecord(s.object.spec?.selector) && Object.keys(s.object.spec!.selector as object).length > 0), (s) => s.object.spec!.selector as Record<string, string>);
+  const pdbIndex = new SelectorIndex(pdbs.filter((p) => isRecord(p.object.spec?.selector)), (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>);
+  const ingressesByService = new Map<string, ObjectView[]>();
+  for (const ing of objectViews.filter((o) => o.kind === 'Ingress')) {
+    for (const name of ingressServiceNames(ing.object)) {
+      const key = `${ing.namespace}\0${name}`;
+      ingressesByService.set(key, [...(ingressesByService.get(key) ?? []), ing]);
+    }
+  }
+  const hpaIndex = new Map<string, ObjectView[]>();
+  for (const h of hpas) {
+    const ref = h.object.spec?.scaleTargetRef;
+    if (!isRecord(ref)) continue;
+    const key = `${h.namespace}\0${String(ref.kind)}\0${String(ref.name)}`;
+    hpaIndex.set(key, [...(hpaIndex.get(key) ?? []), h]);
+  }
+
+  for (const ov of objectViews) {
+    const object = ov.object;
+    if (!isWorkloadKind(object.kind)) continue;
+    const kind = object.kind;
+    const template = podTemplateOf(object);
+    if (!template || !isRecord(template.spec)) continue;
+    const podSpec = template.spec;
+    const podSpecPath = [...podTemplatePath(kind), 'spec'];
+    const labels = isRecord(template.metadata?.labels) ? (template.metadata!.labels as Record<string, string>) : {};
+
+    const selectingServices = serviceIndex.candidates(ov.namespace, labels).filter((s) => selectorMatches(s.object.spec!.selector as Record<string, string>, labels));
+    const selectingPdbs = pdbIndex.candidates(ov.namespace, labels).filter((p) => selectorMatches(p.object.spec!.selector as LabelSelector, labels));
+    const targetingHpas = hpaIndex.get(`${ov.namespace}\0${kind}\0${ov.name}`) ?? [];
+
+    let serving: boolean;
+    let servingReason: string;
+    if (isBatchKind(kind)) {
+      serving = false;
+      servingReason = `${kind}s run to completion and are never serving`;
+    } else if (selectingServices.length > 0) {
+      serving = true;
+      servingReason = `selected by Service ${selectingServices.map((s) => s.name).join(', ')}`;
+    } else if (services.length === 0 && declaresContainerPorts(podSpec)) {
+      serving = true;
+      servingReason = 'assumed serving: it declares container ports and the input has no Service';
+    } else {
+      serving = false;
+      servingReason = services.length === 0 ? 'no Service in the input and no container ports' : 'no Service in the input selects its pods';
+    }
+
+    let drainSeconds = settings.drainSeconds;
+    const drain = workloadAnnotation(object, ANNOTATION_DRAIN_SECONDS);
+    if (drain) {
+      const n = Number(drain.value);
+      if (drain.value.trim() !== '' && Number.isFinite(n) && n >= 0) drainSeconds = n;
+      else annotationProblems.push({ object, path: drain.path, message: `${ANNOTATION_DRAIN_SECONDS} must be a number of seconds, got "${drain.value}"` });
+    }
+    const inApp = workloadAnnotation(object, ANNOTATION_IN_APP_DRAIN);
+    const inAppDrain = inApp ? inApp.value.trim().toLowerCase() === 'true' : false;
+    if (inApp && !/^(true|false)$/i.test(inApp.value.trim())) annotationProblems.push({ object, path: inApp.path, message: `${ANNOTATION_IN_APP_DRAIN} must be "true" or "false", got "${inApp.value}"` });
+
+    workloads.push({
+      object,
+      kind,
+      apiVersion: ov.apiVersion,
+      name: ov.name,
+      namespace: ov.namespace,
+      template,
+      podSpec,
+      podSpecPath,
+      containers: containerViews(object, podSpecPath, podSpec, dockerfiles),
+      replicas: replicasOf(object),
+      serving,
+      servingReason,
+      services: selectingServices,
+      pdbs: selectingPdbs,
+      hpas: targetingHpas,
+      ingresses: [...new Set(selectingServices.flatMap((svc) => ingressesByService.get(`${svc.namespace}\0${svc.name}`) ?? []))],
+      drainSeconds,
+      inAppDrain,
+    });
+  }
+  return { objects: objectViews, workloads, annotationProblems };
+}

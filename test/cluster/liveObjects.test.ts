@@ -24,6 +24,7 @@ describe('listLiveObjects (audit --cluster input)', () => {
     expect(live.namespace).toBe('shop');
     expect(live.objects.map((o) => o.ref)).toEqual([
       'deployment/shop/web',
+      'deployment/shop/worker',
       'statefulset/shop/db',
       'service/shop/web',
       'service/shop/admin',
@@ -32,6 +33,7 @@ describe('listLiveObjects (audit --cluster input)', () => {
       'ingress/shop/web',
     ]);
     const web = live.objects[0]!.object;
+    expect(live.objects[1]!.object.metadata).not.toHaveProperty('managedFields');
     // List items lack apiVersion/kind on the wire; server bookkeeping is gone, annotations the audit reads stay.
     expect(web).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', annotations: { 'deployment.kubernetes.io/revision': '1' } } });
     expect(web.status).toBeUndefined();

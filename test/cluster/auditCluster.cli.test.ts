@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
-import { runCli, tempDir, writeKubeconfig } from './cli.js';
+import { describe, expect, it } from 'vitest';
+import { fakeClusters, runCli } from './cli.js';
 
-let fake: FakeKubeApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function kubeconfig(options: FakeOptions = {}): Promise<string> {
-  fake = new FakeKubeApi({ live: true, ...options });
-  await fake.start();
-  return writeKubeconfig(tempDir(), fake.url);
-}
+const cluster = fakeClusters({ live: true });
+const kubeconfig = cluster.kubeconfig;
 
 describe('zerodrop audit --cluster (live objects from the fake API)', () => {
   it('reports findings on live objects by kind/namespace/name and a location inside the object', async () => {
@@ -30,7 +20,7 @@ describe('zerodrop audit --cluster (live objects from the fake API)', () => {
     expect(report.findings.every((f) => /^[a-z]+\/shop\/[a-z-]+$/.test(f.file))).toBe(true);
     expect(r.stderr).toContain('audited 8 live objects in namespace shop (context fake)');
     // Read-only: only LIST calls reached the API.
-    expect(fake!.requests.every((q) => q.method === 'GET' && q.query.watch === undefined)).toBe(true);
+    expect(cluster.current().requests.every((q) => q.method === 'GET' && q.query.watch === undefined)).toBe(true);
   });
 
   it('text output names the object and the location, not line numbers', async () => {
@@ -45,14 +35,13 @@ describe('zerodrop audit --cluster (live objects from the fake API)', () => {
     const kc = await kubeconfig();
     const r = await runCli(['audit', '--cluster', '--kubeconfig', kc, '-A', '--format', 'json']);
     expect(r.stderr).toContain('in all namespaces');
-    expect(fake!.requests.some((q) => q.path === '/apis/apps/v1/daemonsets')).toBe(true);
+    expect(cluster.current().requests.some((q) => q.path === '/apis/apps/v1/daemonsets')).toBe(true);
   });
 
   it('a forbidden related kind is skipped and named; a forbidden workload kind is exit 4', async () => {
     let kc = await kubeconfig({ forbid: [{ verb: 'list', resource: 'ingresses' }] });
     let r = await runCli(['audit', '--cluster', '--kubeconfig', kc]);
     expect(r.stderr).toContain('not audited: ingresses.networking.k8s.io (forbidden: grant list)');
-    await fake!.close();
     kc = await kubeconfig({ forbid: [{ verb: 'list', resource: 'statefulsets' }] });
     r = await runCli(['audit', '--cluster', '--kubeconfig', kc]);
     expect(r.code).toBe(4);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { kubeconfigYaml } from './fakeKubeApi.js';
+import { afterEach } from 'vitest';
+import { FakeKubeApi, kubeconfigYaml, type FakeOptions } from './fakeKubeApi.js';
 
 const MAIN = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
@@ -64,4 +65,45 @@ export async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface FakeCluster {
+  fake: FakeKubeApi;
+  dir: string;
+  kubeconfig: string;
+}
+
+/**
+ * Registers cleanup for this test file and returns a starter: each call brings up a fresh fake
+ * API server (closing the previous one) with a kubeconfig pointing at it.
+ */
+export interface FakeClusterStarter {
+  (options?: FakeOptions): Promise<FakeCluster>;
+  /** The fake started last in this test. */
+  current(): FakeKubeApi;
+  /** Starts a fake and returns only its kubeconfig path. */
+  kubeconfig(options?: FakeOptions): Promise<string>;
+}
+
+export function fakeClusters(defaults: FakeOptions = {}): FakeClusterStarter {
+  let current: FakeKubeApi | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const start = async (options: FakeOptions = {}): Promise<FakeCluster> => {
+    await current?.close();
+    const fake = new FakeKubeApi({ ...defaults, ...options });
+    current = fake;
+    await fake.start();
+    const dir = tempDir();
+    return { fake, dir, kubeconfig: writeKubeconfig(dir, fake.url) };
+  };
+  return Object.assign(start, {
+    current: () => {
+      if (!current) throw new Error('no fake API server started in this test');
+      return current;
+    },
+    kubeconfig: async (options?: FakeOptions) => (await start(options)).kubeconfig,
+  });
 }

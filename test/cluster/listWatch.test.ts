@@ -1,24 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
-import { tempDir, waitFor, writeKubeconfig } from './cli.js';
+import type { FakeKubeApi, FakeOptions } from './fakeKubeApi.js';
+import { fakeClusters, waitFor } from './cli.js';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.js';
 import { KubeApiClient } from '../../src/cluster/apiClient.js';
 import { ListWatch, type ObjectChange } from '../../src/cluster/listWatch.js';
 import { RESOURCES } from '../../src/cluster/resources.js';
 
-let fake: FakeKubeApi | undefined;
+const cluster = fakeClusters({ bookmarkIntervalMs: 100 });
+// afterEach hooks run in reverse order of registration (vitest's default 'stack'): the watch
+// stops before its server closes, so it never sees the server vanish.
 let watch: ListWatch | undefined;
 afterEach(async () => {
   await watch?.stop();
-  await fake?.close();
-  fake = undefined;
   watch = undefined;
 });
 
 async function podWatch(options: FakeOptions = {}, idleMs?: number) {
-  fake = new FakeKubeApi({ bookmarkIntervalMs: 100, ...options });
-  await fake.start();
-  const client = new KubeApiClient(loadKubeconfig({ kubeconfig: writeKubeconfig(tempDir(), fake.url) }));
+  const { fake, kubeconfig } = await cluster(options);
+  const client = new KubeApiClient(loadKubeconfig({ kubeconfig }));
   const changes: ObjectChange[] = [];
   // timeoutSeconds 1: the server ends each watch after a second, as real servers do after minutes.
   watch = new ListWatch(client, { resource: RESOURCES.pods, namespace: 'shop', labelSelector: 'app=web', timeoutSeconds: idleMs === undefined ? 1 : 3600, ...(idleMs === undefined ? {} : { idleMs }) }, (c) => changes.push(c));

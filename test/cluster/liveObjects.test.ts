@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
-import { tempDir, writeKubeconfig } from './cli.js';
+import { fakeClusters } from './cli.js';
 import { listLiveObjects } from '../../src/cluster/liveObjects.js';
 import { liveObjectYaml, locationAt } from '../../src/cluster/liveLocation.js';
 import { ZerodropError } from '../../src/errors.js';
 
-let fake: FakeKubeApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function kubeconfig(options: FakeOptions = {}): Promise<string> {
-  fake = new FakeKubeApi({ live: true, ...options });
-  await fake.start();
-  return writeKubeconfig(tempDir(), fake.url);
-}
+const cluster = fakeClusters({ live: true });
+const kubeconfig = cluster.kubeconfig;
 
 describe('listLiveObjects (audit --cluster input)', () => {
   it("reads the context's namespace as plain manifests named kind/namespace/name", async () => {
@@ -40,14 +30,14 @@ describe('listLiveObjects (audit --cluster input)', () => {
     expect(web.metadata).not.toHaveProperty('uid');
     const ingress = live.objects.find((o) => o.ref === 'ingress/shop/web')!.object;
     expect(ingress.metadata?.annotations).toBeUndefined();
-    expect(fake!.requests.every((r) => r.method === 'GET' && !r.query.watch)).toBe(true);
+    expect(cluster.current().requests.every((r) => r.method === 'GET' && !r.query.watch)).toBe(true);
   });
 
   it('--all-namespaces lists cluster-wide', async () => {
     const live = await listLiveObjects({ kubeconfig: await kubeconfig(), allNamespaces: true });
     expect(live.namespace).toBeUndefined();
     expect(live.objects.map((o) => o.ref)).toContain('daemonset/kube-system/log-agent');
-    expect(fake!.requests.some((r) => r.path === '/apis/apps/v1/deployments')).toBe(true);
+    expect(cluster.current().requests.some((r) => r.path === '/apis/apps/v1/deployments')).toBe(true);
   });
 
   it('skips a related kind it may not list, and says so', async () => {

@@ -1,23 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeKubeApi, type FakeOptions } from './fakeKubeApi.js';
 import http from 'node:http';
-import { runCli, startCli, tempDir, waitFor, writeKubeconfig } from './cli.js';
+import { describe, expect, it } from 'vitest';
 import { FAKE_TOKEN } from './fakeKubeApi.js';
+import { fakeClusters, runCli, startCli, tempDir, waitFor, writeKubeconfig } from './cli.js';
 
-let fake: FakeKubeApi | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function cluster(options: FakeOptions = {}) {
-  fake = new FakeKubeApi(options);
-  await fake.start();
-  const dir = tempDir();
-  return { fake, dir, kubeconfig: writeKubeconfig(dir, fake.url) };
-}
+const cluster = fakeClusters();
 
 function baseArgs(kubeconfig: string, url: string, dir: string, extra: string[] = []): string[] {
   return [

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
 import type { InputError } from './types.js';
 
 export type SourceKind = 'yaml' | 'dockerfile';
@@ -81,16 +82,20 @@ export async function collectSources(paths: readonly string[], options: CollectO
       out.errors.push({ file: arg, message: `cannot read: ${describeFsError(err)}` });
       continue;
     }
-    if (st.isDirectory()) walkDirectory(abs, arg, out, options, display, true);
+    if (st.isDirectory()) {
+      const kustomizations: Array<{ dir: string; shown: string }> = [];
+      walkDirectory(abs, arg, out, display, true, kustomizations);
+      for (const k of outermostKustomizations(kustomizations)) renderKustomization(k.dir, k.shown, out, options);
+    }
     else addFile(abs, arg, out, sourceKindOf(abs));
   }
   return out;
 }
 
-function walkDirectory(abs: string, shown: string, out: CollectedSources, options: CollectOptions, display: (p: string) => string, top: boolean): void {
-  const kustomization = kustomizationIn(abs);
-  if (kustomization) {
-    renderKustomization(abs, top ? shown : display(abs), out, options);
+function walkDirectory(abs: string, shown: string, out: CollectedSources, display: (p: string) => string, top: boolean, kustomizations: Array<{ dir: string; shown: string }>): void {
+  // A kustomization is rendered as a whole (later), never read file by file.
+  if (kustomizationIn(abs)) {
+    kustomizations.push({ dir: abs, shown: top ? shown : display(abs) });
     return;
   }
   let entries;
@@ -105,7 +110,7 @@ function walkDirectory(abs: string, shown: string, out: CollectedSources, option
     const child = join(abs, e.name);
     if (e.isDirectory()) {
       if (SKIPPED_DIRECTORIES.has(e.name) || e.name.startsWith('.')) continue;
-      walkDirectory(child, display(child), out, options, display, false);
+      walkDirectory(child, display(child), out, display, false, kustomizations);
     } else if (e.isFile()) {
       const kind = sourceKindOf(e.name);
       // The audit's own config is YAML but never a manifest.
@@ -161,6 +166,33 @@ export function isBinary(bytes: Uint8Array): boolean {
 function looksLikeDockerfile(text: string): boolean {
   const first = text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   return first !== undefined && /^\s*(FROM|ARG)\s/i.test(first) && !/^\s*\w+:\s/.test(first);
+}
+
+/**
+ * Kustomizations that no other one in the walk includes: rendering `overlays/prod` already renders
+ * the `base` it lists, so rendering `base` too would audit every object twice.
+ */
+export function outermostKustomizations<T extends { dir: string }>(found: readonly T[]): T[] {
+  if (found.length < 2) return [...found];
+  const included = new Set<string>();
+  for (const k of found) {
+    const file = kustomizationIn(k.dir);
+    if (!file) continue;
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(file, 'utf8'));
+    } catch {
+      continue; // kubectl will report it when rendering
+    }
+    if (!doc || typeof doc !== 'object') continue;
+    const d = doc as Record<string, unknown>;
+    for (const key of ['resources', 'bases', 'components']) {
+      const list = d[key];
+      if (!Array.isArray(list)) continue;
+      for (const entry of list) if (typeof entry === 'string') included.add(resolve(k.dir, entry));
+    }
+  }
+  return found.filter((k) => !included.has(resolve(k.dir)));
 }
 
 function renderKustomization(dir: string, shown: string, out: CollectedSources, options: CollectOptions): void {

@@ -250,3 +250,12 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   }
   return { objects: objectViews, workloads, annotationProblems };
 }
+
+/**
+ * Containers that receive the stop signal (regular containers and native sidecars) and whose
+ * image no Dockerfile of the run builds: rules that check both Dockerfiles and images look at the
+ * image only for these, so one problem is reported once.
+ */
+export function runningContainersWithoutDockerfile(w: WorkloadView): ContainerView[] {
+  return w.containers.filter((c) => c.role !== 'init' && c.dockerfiles.length === 0);
+}

@@ -14,6 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -185,6 +186,7 @@ export async function run(): Promise<void> {
       p50: median(open.direct!.map((r) => r.p50)),
       sat: median(closed.direct!),
     };
+    console.log(`Machine load average (1 min) at the end of the proxy rounds: ${f(loadavg()[0]!, 1)} on ${availableParallelism()} cores.\n`);
     console.log(`Open model at ${OPEN_RATE} rps for ${OPEN_MS / 1000} s, closed loop with ${CLOSED_CONNECTIONS} connections for ${CLOSED_MS / 1000} s; medians of ${ROUNDS} rounds.\n`);
     const baseCpu = median(cpu.direct!);
     console.log('`cpu µs/req` is the CPU time of the hop itself at 2,000 rps: the backend for `direct`, the proxy process(es) otherwise.\n');

@@ -9,3 +9,5 @@ export * from './features.js';
 export * from './images.js';
 export * from './signals.js';
 export * from './objects.js';
+export * from './preStop.js';
+export * from './disruptionBudget.js';

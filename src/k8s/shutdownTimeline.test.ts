@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveGraceSeconds, shutdownTimeline } from './shutdownTimeline.js';
+import { effectiveGraceSeconds, graceSecondsNeeded, shutdownTimeline } from './shutdownTimeline.js';
 
 // kubernetes-semantics §1.2 "Worked examples (G = 30)".
 describe('shutdownTimeline (kubelet killContainer arithmetic)', () => {
@@ -23,5 +23,20 @@ describe('shutdownTimeline (kubelet killContainer arithmetic)', () => {
     expect(effectiveGraceSeconds(undefined)).toBe(30);
     expect(effectiveGraceSeconds(-5)).toBe(1);
     expect(effectiveGraceSeconds(0)).toBe(1);
+  });
+});
+
+describe('graceSecondsNeeded (§1.2 step 4)', () => {
+  it.each([
+    [0, 5, 5],
+    [5, 5, 10],
+    [20, 5, 25],
+    [29.5, 5, 34],
+  ] as const)('preStop %s s and drain %s s need a grace period of %s s', (preStop, drain, grace) => {
+    expect(graceSecondsNeeded(preStop, drain)).toBe(grace);
+    // The result really leaves the drain window, and one second less does not.
+    expect(shutdownTimeline(grace, preStop).appWindow).toBeGreaterThanOrEqual(drain);
+    expect(shutdownTimeline(grace, preStop).preStopAbandoned).toBe(false);
+    if (grace - 1 > 2) expect(shutdownTimeline(grace - 1, preStop).appWindow < drain || shutdownTimeline(grace - 1, preStop).preStopAbandoned).toBe(true);
   });
 });

@@ -52,3 +52,13 @@ export function effectiveGraceSeconds(graceSeconds: number | undefined): number 
   if (graceSeconds < 0) return 1;
   return Math.max(graceSeconds, 1);
 }
+
+/**
+ * The smallest terminationGracePeriodSeconds that lets a preStop of `preStopSeconds` finish and
+ * still leaves the app `drainSeconds` before SIGKILL: G ≥ P (or the kubelet abandons the hook)
+ * and G − floor(P) ≥ D (§1.2 step 4, elapsed time truncated to whole seconds).
+ */
+export function graceSecondsNeeded(preStopSeconds: number, drainSeconds: number): number {
+  const preStop = Math.max(0, preStopSeconds);
+  return Math.max(Math.ceil(preStop), Math.floor(preStop) + Math.ceil(Math.max(0, drainSeconds)), 1);
+}

@@ -18,7 +18,10 @@ export interface LoadOptions {
   /** Schedule length. The run is bounded by this AND by `maxRequests`. */
   durationMs: number;
   maxRequests?: number;
-  /** Per-request timeout, from the moment the request is handed to the connection pool. Default 2000. */
+  /**
+   * Per-request timeout: response headers within this many ms of the hand-off to the pool, and no
+   * gap longer than this in the body. Default 2000.
+   */
   timeoutMs?: number;
   /**
    * `keep-alive` (default): a pool of long-lived connections, like an ingress or load balancer.
@@ -98,9 +101,10 @@ export function startLoad(options: LoadOptions): LoadRun {
     connections: options.connections ?? 128,
     pipelining: 1,
     connect: { timeout: timeoutMs },
-    // Our own timer (from hand-off) is the per-request timeout; undici's only back it up.
+    // Our own timer (from hand-off to response headers) is the per-request timeout; undici's
+    // headers timeout only backs it up, its body timeout bounds a stalled body.
     headersTimeout: timeoutMs + 1000,
-    bodyTimeout: timeoutMs + 1000,
+    bodyTimeout: timeoutMs,
   });
 
   const origin = performance.now();
@@ -145,9 +149,16 @@ export function startLoad(options: LoadOptions): LoadRun {
     inFlight++;
     const abort = new AbortController();
     let timedOut = false;
+    let settled = false;
+    // Timers run before I/O callbacks in the event loop: after a stall of our own process, a
+    // response already sitting in the socket would lose the race against its timer. Checking again
+    // after the poll phase (setImmediate) lets such a response count as what it is.
     const timer = setTimeout(() => {
-      timedOut = true;
-      abort.abort(new RequestTimeout(`no response within ${timeoutMs} ms`));
+      setImmediate(() => {
+        if (settled) return;
+        timedOut = true;
+        abort.abort(new RequestTimeout(`no response within ${timeoutMs} ms`));
+      });
     }, timeoutMs);
     const finish = (fields: Pick<RequestRecord, 'status' | 'error' | 'code' | 'pod'>): void => {
       clearTimeout(timer);
@@ -175,6 +186,7 @@ export function startLoad(options: LoadOptions): LoadRun {
         reset: fresh,
       })
       .then(async (res) => {
+        settled = true; // headers arrived in time; the body is bounded by undici's bodyTimeout
         status = res.statusCode;
         const header = res.headers[podHeader];
         pod = Array.isArray(header) ? header[0] : header;
@@ -189,6 +201,14 @@ export function startLoad(options: LoadOptions): LoadRun {
       });
   };
 
+  const fireDue = (now: number): void => {
+    const due = dueCount(now - origin, rate, planned);
+    while (seq < due) {
+      fire(origin + intendedOffsetMs(seq, rate));
+      seq++;
+    }
+  };
+
   const pump = (): void => {
     scheduleTimer = undefined;
     if (stopped) return;
@@ -197,11 +217,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       emitTick(nextTickAt);
       nextTickAt += 1000;
     }
-    const due = dueCount(now - origin, rate, planned);
-    while (seq < due) {
-      fire(origin + intendedOffsetMs(seq, rate));
-      seq++;
-    }
+    fireDue(now);
     if (seq >= planned) {
       endSchedule(false);
       return;
@@ -212,9 +228,12 @@ export function startLoad(options: LoadOptions): LoadRun {
 
   const endSchedule = (early: boolean): void => {
     if (stopped) return;
+    const now = performance.now();
+    // Requests already due when the caller stops are still sent (late ones count as lag), so a
+    // stop between two timer ticks never leaves planned requests unsent.
+    if (early) fireDue(now);
     stopped = true;
     if (scheduleTimer) clearTimeout(scheduleTimer);
-    const now = performance.now();
     if (early) {
       stoppedEarly = seq < planned;
       plannedAtStop = seq;

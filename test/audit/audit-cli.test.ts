@@ -305,6 +305,18 @@ describe('rules and explain', () => {
 });
 
 describe('directories', () => {
+  it.skipIf(!kubectlPresent)('renders only the outermost kustomizations of a tree (an overlay already includes its base)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'base'));
+    mkdirSync(join(dir, 'overlays', 'prod'), { recursive: true });
+    cpSync(fx('typos.yaml'), join(dir, 'base', 'app.yaml'));
+    writeFileSync(join(dir, 'base', 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    writeFileSync(join(dir, 'overlays', 'prod', 'kustomization.yaml'), 'resources: [../../base]\nnamePrefix: prod-\n');
+    const { report } = json(['audit', dir]);
+    expect(new Set(report.findings.map((f: { object: { name: string } }) => f.object.name))).toEqual(new Set(['prod-api']));
+    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set([join(dir, 'overlays', 'prod')]));
+  });
+
   it('walks directories for manifests and Dockerfiles, skipping node_modules', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'web'));

@@ -4,12 +4,38 @@
  * that runs the image). Adding a rule = one import and one entry below.
  */
 import type { Rule, RuleMeta } from '../types.js';
+import daemonsetUpdateUnavailable from './daemonset-update-unavailable.js';
 import deprecatedWorkloadApi from './deprecated-workload-api.js';
 import dockerHealthcheckIgnored from './docker-healthcheck-ignored.js';
 import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
+import featureUnavailable from './feature-unavailable.js';
+import gracePeriodExhausted from './grace-period-exhausted.js';
+import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
+import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
+import minReadySecondsUnset from './min-ready-seconds-unset.js';
+import pdbBlocksEviction from './pdb-blocks-eviction.js';
+import pdbMissing from './pdb-missing.js';
 import podShellCommand from './pod-shell-command.js';
+import prestopBinaryMissing from './prestop-binary-missing.js';
+import prestopDoesNotWait from './prestop-does-not-wait.js';
+import prestopMissing from './prestop-missing.js';
+import prestopPreferSleepAction from './prestop-prefer-sleep-action.js';
+import prestopShorterThanPropagation from './prestop-shorter-than-propagation.js';
+import probePortUndeclared from './probe-port-undeclared.js';
+import probeTimeoutExceedsPeriod from './probe-timeout-exceeds-period.js';
+import progressDeadlineTooShort from './progress-deadline-too-short.js';
+import publishNotReadyAddresses from './publish-not-ready-addresses.js';
+import readinessProbeMissing from './readiness-probe-missing.js';
+import recreateStrategy from './recreate-strategy.js';
+import rolloutUnavailable from './rollout-unavailable.js';
+import servicePortUnresolved from './service-port-unresolved.js';
+import sidecarExitsFirst from './sidecar-exits-first.js';
+import singleReplica from './single-replica.js';
+import startupGuardedByInitialDelay from './startup-guarded-by-initial-delay.js';
 import stopSignalMismatch from './stop-signal-mismatch.js';
+import surgeBlockedByHostPort from './surge-blocked-by-host-port.js';
+import surgeBlockedByRwoVolume from './surge-blocked-by-rwo-volume.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 
@@ -23,8 +49,38 @@ const registered: Array<Rule | Rule[]> = [
   uwsgiSigtermReload,
   // Rule of Uptime 5: apps/v1
   deprecatedWorkloadApi,
+  // Rule of Uptime 3: probes
+  livenessMirrorsReadiness,
+  livenessOutpacesReadiness,
+  probePortUndeclared,
+  probeTimeoutExceedsPeriod,
+  readinessProbeMissing,
+  startupGuardedByInitialDelay,
+  // Rule of Uptime 4: drain
+  gracePeriodExhausted,
+  prestopBinaryMissing,
+  prestopDoesNotWait,
+  prestopMissing,
+  prestopPreferSleepAction,
+  prestopShorterThanPropagation,
+  // Rule of Uptime 6: keep warm
+  daemonsetUpdateUnavailable,
+  minReadySecondsUnset,
+  pdbBlocksEviction,
+  pdbMissing,
+  progressDeadlineTooShort,
+  recreateStrategy,
+  rolloutUnavailable,
+  singleReplica,
+  surgeBlockedByHostPort,
+  surgeBlockedByRwoVolume,
+  // Rule of Uptime 7: sidecars
+  sidecarExitsFirst,
   // Wiring and version
   dockerHealthcheckIgnored,
+  featureUnavailable,
+  publishNotReadyAddresses,
+  servicePortUnresolved,
   unknownField,
 ];
 

@@ -7,6 +7,7 @@
  * Two views of one rule: the Dockerfile that builds the image, and a container whose image we
  * know (official images) when no Dockerfile of the run builds it.
  */
+import { runningContainersWithoutDockerfile } from '../views.js';
 import type { DockerfileInstruction, DockerfileRule, DockerfileView, Rule, RuleMeta, RuleResult, WorkloadRule } from '../types.js';
 import { officialImageStopSignal, parseImageRef, serverFor, serverForImage, type ServerKnowledge } from '../../k8s/images.js';
 import { normaliseSignal } from '../../k8s/signals.js';
@@ -91,8 +92,8 @@ const workloadSide: WorkloadRule = {
   target: 'workload',
   check(w) {
     const out: RuleResult[] = [];
-    for (const c of w.containers) {
-      if (c.role === 'init' || c.dockerfiles.length > 0 || typeof c.container.image !== 'string') continue;
+    for (const c of runningContainersWithoutDockerfile(w)) {
+      if (typeof c.container.image !== 'string') continue;
       const ref = parseImageRef(c.container.image);
       const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
       const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverForImage(ref);

@@ -4,6 +4,7 @@
  * `hook-master-start = unix_signal:15 gracefully_kill_them_all` (kubernetes-semantics §6.2,
  * unbit/uwsgi#849; the talk's uWSGI slide).
  */
+import { runningContainersWithoutDockerfile } from '../views.js';
 import type { DockerfileRule, Rule, RuleMeta, RuleResult, WorkloadRule } from '../types.js';
 import { effectiveCommand } from '../dockerfileCommand.js';
 
@@ -40,8 +41,7 @@ const workloadSide: WorkloadRule = {
   target: 'workload',
   check(w) {
     const out: RuleResult[] = [];
-    for (const c of w.containers) {
-      if (c.role === 'init' || c.dockerfiles.length > 0) continue;
+    for (const c of runningContainersWithoutDockerfile(w)) {
       const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
       const args = Array.isArray(c.container.args) ? c.container.args.map(String) : [];
       const text = [...command, ...args].join(' ');

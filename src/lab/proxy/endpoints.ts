@@ -66,3 +66,28 @@ export class RoundRobin {
     return undefined;
   }
 }
+
+/**
+ * One consumer's current view of the endpoints: validates a new list, works out what changed,
+ * records it as events. Each proxy acts on the returned diff (open pools, retire them).
+ */
+export class EndpointView {
+  private list: Endpoint[] = [];
+
+  constructor(
+    private readonly consumer: string,
+    private readonly events?: EventStream,
+  ) {}
+
+  get current(): readonly Endpoint[] {
+    return this.list;
+  }
+
+  replace(next: readonly Endpoint[]): EndpointDiff {
+    validateEndpoints(next);
+    const diff = diffEndpoints(this.list, next);
+    this.list = [...next];
+    emitEndpointChanges(this.events, this.consumer, diff);
+    return diff;
+  }
+}

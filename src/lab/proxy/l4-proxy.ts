@@ -1,6 +1,6 @@
 import { createServer, connect, type Socket } from 'node:net';
-import { once } from 'node:events';
-import { diffEndpoints, emitEndpointChanges, RoundRobin, validateEndpoints, type Endpoint } from './endpoints.js';
+import { EndpointView, RoundRobin } from './endpoints.js';
+import { listen } from './listen.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 
 export interface L4Proxy extends TrafficProxy {
@@ -20,21 +20,13 @@ export interface L4Proxy extends TrafficProxy {
 export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy> {
   const host = options.host ?? '127.0.0.1';
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-  const consumer = options.consumer ?? 'l4';
-  const events = options.events;
+  // Nothing to do on a change beyond the view: established connections are never touched.
+  const view = new EndpointView(options.consumer ?? 'l4', options.events);
   const rr = new RoundRobin();
-  let current: Endpoint[] = [];
   const open = new Map<Socket, string>();
 
-  const apply = (next: readonly Endpoint[]): void => {
-    validateEndpoints(next);
-    const diff = diffEndpoints(current, next);
-    current = [...next];
-    emitEndpointChanges(events, consumer, diff);
-  };
-
   const server = createServer({ allowHalfOpen: true }, (client) => {
-    const target = rr.pick(current);
+    const target = rr.pick(view.current);
     if (!target) {
       client.resetAndDestroy();
       return;
@@ -58,19 +50,16 @@ export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy>
       if (!upstream.destroyed) upstream.end();
     });
   });
-  apply(options.endpoints ?? []);
-  server.listen(options.port ?? 0, host);
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  view.replace(options.endpoints ?? []);
+  const port = await listen(server, host, options.port);
 
   return {
     mode: 'l4',
     host,
     port,
     url: `http://${host}:${port}/`,
-    setEndpoints: async (next) => apply(next),
-    endpoints: () => [...current],
+    setEndpoints: async (next) => void view.replace(next),
+    endpoints: () => [...view.current],
     connectionsByPod: () => {
       const counts: Record<string, number> = {};
       for (const pod of open.values()) counts[pod] = (counts[pod] ?? 0) + 1;

@@ -113,6 +113,27 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     expect(a.connections).toBe(1);
   });
 
+  it.each([
+    [0, 200, undefined],
+    [1000, 502, 'UND_ERR_SOCKET'],
+  ])('keep-alive race (§7.3): app closes an idle pooled connection, close noticed %i ms late → %i', async (delayMs, status, proxyError) => {
+    const { createServer } = await import('node:http');
+    // The app closes every connection 100 ms after its response, whatever it announced.
+    const app = createServer((req, res) => {
+      res.end('x');
+      res.on('finish', () => setTimeout(() => req.socket.destroy(), 100));
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+    cleanup.push({ close: () => new Promise<void>((r) => app.close(() => r())) });
+    const endpoint = { name: 'app', host: '127.0.0.1', port: (app.address() as { port: number }).port };
+    const p = await proxy({ endpoints: [endpoint], upstreamKeepAliveMs: 60_000, upstreamCloseNoticeDelayMs: delayMs });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    expect((await get(pool)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400)); // the app closed at 100 ms; the proxy notices at 100 + delay
+    expect(await get(pool)).toMatchObject({ status, proxyError });
+    await pool.close();
+  });
+
   it('does not retry by default, and retries idempotent requests elsewhere with retries: 1', async () => {
     const port = await refusedPort();
     const good = await backend('good');
@@ -123,6 +144,25 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     const withRetry = await proxy({ endpoints, retries: 1 });
     const r1 = await startLoad({ url: withRetry.url, rate: 100, durationMs: 200 }).done;
     expect(r1.records.every((x) => x.status === 200 && x.pod === 'good')).toBe(true);
+  });
+
+  it('streams request bodies through, and never retries a POST', async () => {
+    const { createServer } = await import('node:http');
+    const echo = createServer((req, res) => req.pipe(res));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    cleanup.push({ close: () => new Promise<void>((r) => echo.close(() => r())) });
+    const port = (echo.address() as { port: number }).port;
+    const gone = await refusedPort();
+    const p = await proxy({ endpoints: [{ name: 'echo', host: '127.0.0.1', port }, { name: 'gone', host: '127.0.0.1', port: gone }], retries: 3 });
+    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+    const post = async (): Promise<{ status: number; body: string }> => {
+      const res = await pool.request({ path: '/', method: 'POST', body: 'hello through the proxy' });
+      return { status: res.statusCode, body: await res.body.text() };
+    };
+    const results = [await post(), await post()];
+    await pool.close();
+    expect(results).toContainEqual({ status: 200, body: 'hello through the proxy' });
+    expect(results.map((r) => r.status).sort()).toEqual([200, 502]); // the POST to `gone` is not retried
   });
 
   it('emits endpoint events when its view changes', async () => {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import { once } from 'node:events';
 import type { Dispatcher, Pool } from 'undici';
-import { diffEndpoints, emitEndpointChanges, endpointKey, RoundRobin, validateEndpoints, type Endpoint } from './endpoints.js';
+import { endpointKey, EndpointView, RoundRobin, type Endpoint } from './endpoints.js';
+import { listen } from './listen.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 import { upstreamPool } from './upstream-pool.js';
 
@@ -32,25 +32,20 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
   const idleMs = options.upstreamKeepAliveMs ?? 4000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
   const podHeader = (options.podHeader ?? 'x-zerodrop-pod').toLowerCase();
-  const consumer = options.consumer ?? 'proxy';
-  const events = options.events;
+  const view = new EndpointView(options.consumer ?? 'proxy', options.events);
   const rr = new RoundRobin();
-  let current: Endpoint[] = [];
   const upstreams = new Map<string, Upstream>();
   const clientSockets = new Set<Socket>();
 
   const apply = (next: readonly Endpoint[]): void => {
-    validateEndpoints(next);
-    const diff = diffEndpoints(current, next);
-    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, idleMs, connectTimeoutMs) });
+    const diff = view.replace(next);
+    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, { idleMs, connectTimeoutMs, closeNoticeDelayMs: options.upstreamCloseNoticeDelayMs ?? 0 }) });
     for (const e of diff.removed) {
       const key = endpointKey(e);
       // In-flight requests finish; idle sockets close now; busy ones once their response ends.
       upstreams.get(key)?.pool.close().catch(() => {});
       upstreams.delete(key);
     }
-    current = [...next];
-    emitEndpointChanges(events, consumer, diff);
   };
 
   const reply = (res: ServerResponse, status: number, message: string, pod: string | undefined, code: string): void => {
@@ -60,72 +55,28 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     res.end(`${message}\n`);
   };
 
+  const core: ExchangeCore = {
+    retries,
+    podHeader,
+    pick: (tried) => {
+      const target = rr.pick(view.current, tried);
+      const upstream = target && upstreams.get(endpointKey(target));
+      return upstream ? { target: target!, pool: upstream.pool } : undefined;
+    },
+    endpointCount: () => view.current.length,
+    reply,
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? 'GET';
     const bodyless = method === 'GET' || method === 'HEAD';
-    const retryable = retries > 0 && bodyless && IDEMPOTENT.has(method);
     const raw = req.rawHeaders;
     const headers: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
     }
     if (bodyless) req.resume();
-    let tried: Set<string> | undefined;
-    let controller: Dispatcher.DispatchController | undefined;
-    let clientGone = false;
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      clientGone = true;
-      controller?.abort(new Error('client closed the connection'));
-    });
-
-    const attempt = (): void => {
-      const target = rr.pick(current, tried);
-      const upstream = target && upstreams.get(endpointKey(target));
-      if (!target || !upstream) return reply(res, 503, 'no endpoints', undefined, 'NO_ENDPOINTS');
-      (tried ??= new Set()).add(endpointKey(target));
-      let started = false;
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c;
-          if (clientGone) c.abort(new Error('client closed the connection'));
-        },
-        onResponseStart(c, statusCode, upstreamHeaders) {
-          if (statusCode < 200) return; // 1xx: wait for the final response
-          started = true;
-          const out = upstreamHeaders as OutgoingHttpHeaders;
-          delete out.connection;
-          delete out['keep-alive'];
-          delete out['transfer-encoding'];
-          out[podHeader] = target.name;
-          res.writeHead(statusCode, out);
-        },
-        onResponseData(c, chunk) {
-          if (!res.write(chunk)) {
-            c.pause();
-            res.once('drain', () => c.resume());
-          }
-        },
-        onResponseEnd() {
-          res.end();
-        },
-        onResponseError(_c, err) {
-          // A reset after the status line cannot become a 502 any more: cut the client
-          // connection, as nginx does.
-          if (started || res.headersSent) return void res.destroy();
-          if (clientGone) return;
-          const code = (err as NodeJS.ErrnoException).code ?? 'UPSTREAM_ERROR';
-          if (retryable && tried!.size <= retries && current.length > tried!.size) return attempt();
-          reply(res, 502, `upstream ${target.name}: ${code}`, target.name, code);
-        },
-      };
-      try {
-        upstream.pool.dispatch({ path: req.url ?? '/', method: method as Dispatcher.HttpMethod, headers, body: bodyless ? null : req }, handler);
-      } catch (err) {
-        handler.onResponseError!(undefined as unknown as Dispatcher.DispatchController, err as Error);
-      }
-    };
-    attempt();
+    new Exchange(core, req, res, method, headers, retries > 0 && bodyless && IDEMPOTENT.has(method)).attempt();
   };
 
   const server = createServer({ noDelay: true }, handle);
@@ -134,10 +85,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     s.once('close', () => clientSockets.delete(s));
   });
   apply(options.endpoints ?? []);
-  server.listen(options.port ?? 0, host);
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server, host, options.port);
 
   return {
     mode: 'l7',
@@ -145,7 +93,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     port,
     url: `http://${host}:${port}/`,
     setEndpoints: async (next) => apply(next),
-    endpoints: () => [...current],
+    endpoints: () => [...view.current],
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of clientSockets) s.destroy();
@@ -154,4 +102,108 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
       await closed;
     },
   };
+}
+
+interface ExchangeCore {
+  retries: number;
+  podHeader: string;
+  /** Next endpoint (not in `tried`) and its pool, or undefined when none is left. */
+  pick(tried: ReadonlySet<string> | undefined): { target: Endpoint; pool: Pool } | undefined;
+  endpointCount(): number;
+  reply(res: ServerResponse, status: number, message: string, pod: string | undefined, code: string): void;
+}
+
+const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * One proxied request: the client's response and the current upstream attempt, as an undici
+ * dispatch handler. A class rather than closures because it runs for every request.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private tried: Set<string> | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
+  private target: Endpoint | undefined;
+  private started = false;
+  private answered = false;
+  private clientGone = false;
+
+  constructor(
+    private readonly core: ExchangeCore,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly method: string,
+    private readonly headers: string[],
+    private readonly retryable: boolean,
+  ) {
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      this.clientGone = true;
+      this.controller?.abort(new Error('client closed the connection'));
+    });
+  }
+
+  attempt(): void {
+    const picked = this.core.pick(this.tried);
+    if (!picked) return this.core.reply(this.res, 503, 'no endpoints', undefined, 'NO_ENDPOINTS');
+    this.target = picked.target;
+    (this.tried ??= new Set()).add(endpointKey(picked.target));
+    this.started = false;
+    const bodyless = this.method === 'GET' || this.method === 'HEAD';
+    try {
+      picked.pool.dispatch({ path: this.req.url ?? '/', method: this.method as Dispatcher.HttpMethod, headers: this.headers, body: bodyless ? null : this.req }, this);
+    } catch (err) {
+      this.onResponseError(undefined, err as Error);
+    }
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.clientGone) c.abort(new Error('client closed the connection'));
+  }
+
+  onResponseStart(c: Dispatcher.DispatchController, statusCode: number, upstreamHeaders: Record<string, string | string[]>): void {
+    if (statusCode < 200) return; // 1xx: wait for the final response
+    this.started = true;
+    const out: string[] = [];
+    for (const name in upstreamHeaders) {
+      if (RESPONSE_HOP_BY_HOP.has(name)) continue;
+      const value = upstreamHeaders[name]!;
+      if (typeof value === 'string') out.push(name, value);
+      else for (const v of value) out.push(name, v);
+    }
+    out.push(this.core.podHeader, this.target!.name);
+    try {
+      this.res.writeHead(statusCode, out);
+    } catch (err) {
+      // A header Node refuses to forward (invalid characters): the upstream broke HTTP.
+      this.answered = true;
+      this.core.reply(this.res, 502, `upstream ${this.target!.name}: invalid response headers`, this.target!.name, 'BAD_UPSTREAM_HEADERS');
+      c.abort(err as Error);
+    }
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.res.write(chunk)) {
+      c.pause();
+      this.res.once('drain', () => c.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.answered) return;
+    const res = this.res;
+    // A reset after the status line cannot become a 502 any more: cut the client connection, as
+    // nginx does.
+    if (this.started || res.headersSent) return void res.destroy();
+    if (this.clientGone) return;
+    const code = (err as NodeJS.ErrnoException).code ?? 'UPSTREAM_ERROR';
+    const tried = this.tried?.size ?? 0;
+    if (this.retryable && tried <= this.core.retries && this.core.endpointCount() > tried) return this.attempt();
+    const pod = this.target?.name;
+    this.core.reply(res, 502, `upstream ${pod}: ${code}`, pod, code);
+  }
 }

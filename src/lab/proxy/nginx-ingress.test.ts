@@ -1,4 +1,8 @@
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventStream } from '../../events/stream.js';
 import type { ZerodropEvent } from '../../events/schema.js';
@@ -73,5 +77,23 @@ describe.skipIf(!hasNginx)('real nginx as the ingress', () => {
     const a = await startBackend('a');
     cleanup.push(a);
     await expect(startNginxIngress({ port: a.port, readyTimeoutMs: 2000 })).rejects.toThrow(/nginx did not start/);
+  });
+
+  it('leaves no nginx behind when the process that started it is SIGKILLed', async () => {
+    // Child processes run compiled JS (npm test builds first).
+    const dist = fileURLToPath(new URL('../../../dist/lab/proxy/index.js', import.meta.url));
+    expect(existsSync(dist), `${dist} missing: run npm run build`).toBe(true);
+    const owner = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(dist)}); const n = await m.startNginxIngress({}); console.log(n.pid); setInterval(() => {}, 1000);`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];
+    const pid = Number(line);
+    expect(alive(pid)).toBe(true);
+    owner.kill('SIGKILL'); // no handler, no exit hook: only the watchdog can act
+    const deadline = Date.now() + 5000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(pid)).toBe(false);
   });
 });

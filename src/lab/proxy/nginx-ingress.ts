@@ -4,7 +4,8 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZerodropError, ExitCode } from '../../errors.js';
-import { diffEndpoints, emitEndpointChanges, validateEndpoints, type Endpoint } from './endpoints.js';
+import { EndpointView, validateEndpoints, type Endpoint } from './endpoints.js';
+import { listen } from './listen.js';
 import { renderNginxConfig } from './nginx-config.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 
@@ -48,16 +49,29 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Covers the exits no handler sees (SIGKILL of the lab, a crash in native code): a tiny shell
+ * blocked reading a pipe from us. When our process dies, the pipe closes, `read` returns and the
+ * shell SIGKILLs nginx's process group. It is unref'd so it never keeps the lab alive.
+ */
+function startWatchdog(pgid: number): ChildProcess | undefined {
+  try {
+    const dog = spawn('/bin/sh', ['-c', `read _ignored; kill -KILL -${pgid} 2>/dev/null; exit 0`], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    dog.on('error', () => {});
+    dog.stdin?.on('error', () => {});
+    dog.unref();
+    (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return dog;
+  } catch {
+    return undefined;
+  }
+}
+
 async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+  const s = createServer();
+  const port = await listen(s, host);
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {
@@ -89,15 +103,14 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
   const host = options.host ?? '127.0.0.1';
   const port = options.port && options.port > 0 ? options.port : await freePort(host);
   const timeoutMs = options.readyTimeoutMs ?? 5000;
-  const consumer = options.consumer ?? 'nginx';
-  const events = options.events;
+  const view = new EndpointView(options.consumer ?? 'nginx', options.events);
   const prefix = mkdtempSync(join(tmpdir(), 'zerodrop-nginx-'));
   // Workers drop to `nobody` when the master runs as root; they must be able to enter the prefix.
   chmodSync(prefix, 0o755);
   const confPath = join(prefix, 'nginx.conf');
   const errorLog = join(prefix, 'error.log');
-  let current: Endpoint[] = [...(options.endpoints ?? [])];
-  validateEndpoints(current);
+  const initial = [...(options.endpoints ?? [])];
+  validateEndpoints(initial);
   const write = (endpoints: readonly Endpoint[]): void =>
     writeFileSync(
       confPath,
@@ -111,7 +124,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
         podHeader: (options.podHeader ?? 'x-zerodrop-pod').toLowerCase(),
       }),
     );
-  write(current);
+  write(initial);
   writeFileSync(errorLog, '');
 
   installExitHook();
@@ -122,6 +135,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));
+  const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid);
 
   const cleanup = async (): Promise<void> => {
     killGroup(child, 'SIGTERM');
@@ -133,6 +147,8 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     // Workers are in the same group; SIGKILL the group once more in case the master left any.
     killGroup(child, 'SIGKILL');
     live.delete(child);
+    // Closing its stdin lets the watchdog fire at a group that is already gone, and exit.
+    watchdog?.stdin?.end();
     rmSync(prefix, { recursive: true, force: true });
   };
 
@@ -150,7 +166,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     }
     await sleep(25);
   }
-  emitEndpointChanges(events, consumer, diffEndpoints([], current));
+  view.replace(initial);
 
   let reloading: Promise<void> = Promise.resolve();
 
@@ -161,7 +177,11 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     const started = workerStarts();
     const retired = workersRetired();
     write(next);
-    process.kill(child.pid!, 'SIGHUP');
+    try {
+      process.kill(child.pid!, 'SIGHUP');
+    } catch {
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+    }
     // The reload has taken effect when the new worker runs and the old one stopped accepting
     // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;
@@ -170,9 +190,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
       await sleep(10);
     }
     await sleep(20);
-    const diff = diffEndpoints(current, next);
-    current = next;
-    emitEndpointChanges(events, consumer, diff);
+    view.replace(next);
   };
 
   return {
@@ -189,7 +207,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
       reloading = reloading.catch(() => {}).then(() => reload(copy));
       return reloading;
     },
-    endpoints: () => [...current],
+    endpoints: () => [...view.current],
     close: cleanup,
   };
 }

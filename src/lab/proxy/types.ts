@@ -39,6 +39,13 @@ export interface ProxyOptions {
    * race only happens when a scenario asks for it. ingress-nginx uses 60 s (§1.5).
    */
   upstreamKeepAliveMs?: number;
+  /**
+   * L7 only: how late the proxy learns that the app closed a pooled upstream connection, emulating
+   * a network link's latency. Default 0. On loopback the close is seen at once and the keep-alive
+   * race of kubernetes-semantics §7.3 almost never fires; a few ms makes it as likely as across a
+   * real network (see upstream-pool.ts).
+   */
+  upstreamCloseNoticeDelayMs?: number;
   /** L7/L4: upstream connect timeout. Default 2000 ms. */
   connectTimeoutMs?: number;
   /** Receives an `endpoint` event per change of this proxy's view. */

@@ -1,0 +1,59 @@
+import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptionBudget.js';
+import type { ObjectRule } from '../types.js';
+import { lowestReplicas } from './support/containers.js';
+import { intOrPercent } from './support/rollout.js';
+import { workloadsSelectedByPdb } from './support/crossObjects.js';
+
+/**
+ * A budget that allows zero disruptions even when every pod is healthy blocks kubectl drain and
+ * node upgrades for good (§4.2 auditor hints). Percentages round UP (§4.1): minAvailable 50% of 1
+ * pod is 1. HPA-managed workloads are judged at minReplicas (kube-linter#637).
+ */
+export const pdbBlocksEviction: ObjectRule = {
+  target: 'object',
+  kinds: ['PodDisruptionBudget'],
+  meta: {
+    id: 'pdb-blocks-eviction',
+    ruleOfUptime: 6,
+    severity: 'warning',
+    summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
+  },
+  check(object, _settings, all) {
+    const spec = (object.object.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };
+    const budgetSpec: DisruptionBudgetSpec = {};
+    const minAvailable = intOrPercent(spec.minAvailable);
+    const maxUnavailable = intOrPercent(spec.maxUnavailable);
+    if (minAvailable !== undefined) budgetSpec.minAvailable = minAvailable;
+    else if (maxUnavailable !== undefined) budgetSpec.maxUnavailable = maxUnavailable;
+    else return [];
+    const field = minAvailable !== undefined ? 'minAvailable' : 'maxUnavailable';
+    const value = minAvailable ?? maxUnavailable;
+    const selected = workloadsSelectedByPdb(all.workloads, object);
+    if (selected.length === 0) return [];
+    const counts = selected.map((w) => lowestReplicas(w));
+    const known = counts.every((n): n is number => typeof n === 'number');
+    // Pod counts of DaemonSets and bare Pods are unknown statically: use 1 per workload only to
+    // recognise budgets that block at any size (maxUnavailable 0, minAvailable 100%).
+    const pods = known ? counts.reduce((a, b) => a + b, 0) : selected.length;
+    let budget;
+    try {
+      budget = disruptionBudget(budgetSpec, pods);
+    } catch {
+      return []; // invalid int-or-percent: the API server rejects it before it matters
+    }
+    const blocksAtAnySize = (field === 'maxUnavailable' && disruptionBudget(budgetSpec, 100).disruptionsAllowed === 0) || (field === 'minAvailable' && value === '100%');
+    if (budget.disruptionsAllowed > 0 || (!known && !blocksAtAnySize)) return [];
+    const who = selected.map((w) => `${w.kind}/${w.name}${w.hpas.length ? ` at HPA minReplicas ${lowestReplicas(w)}` : w.replicas !== undefined ? ` with ${w.replicas} replica(s)` : ''}`).join(', ');
+    return [
+      {
+        path: ['spec', field],
+        message:
+          `${field} ${value} over ${known ? `${pods} pod(s)` : 'its pods'} (${who}) requires ${known ? budget.desiredHealthy : 'all'} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ` +
+          'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+        fix: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',
+      },
+    ];
+  },
+};
+
+export default pdbBlocksEviction;

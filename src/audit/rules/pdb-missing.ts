@@ -1,0 +1,37 @@
+import type { WorkloadRule } from '../types.js';
+import { lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
+
+/**
+ * Only the Eviction API honours PodDisruptionBudgets (§4.2): without one, kubectl drain, the
+ * cluster autoscaler or a node upgrade may evict every replica at once.
+ */
+export const pdbMissing: WorkloadRule = {
+  target: 'workload',
+  meta: {
+    id: 'pdb-missing',
+    ruleOfUptime: 6,
+    severity: 'warning',
+    summary: 'a multi-replica serving workload has no PodDisruptionBudget',
+  },
+  check(w) {
+    if (!w.serving || !REPLICATED_KINDS.has(w.kind) || w.pdbs.length > 0) return [];
+    const replicas = Math.max(lowestReplicas(w) ?? 0, w.replicas ?? 0);
+    if (replicas < 2) return [];
+    // The workload's own selector, not the template labels: those often carry a version label
+    // that changes on every release, and a PDB selecting it would stop covering the new pods.
+    const selectorSpec = w.object.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
+    const labels = selectorSpec?.matchLabels ?? w.template.metadata?.labels ?? {};
+    const selector = Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ');
+    return [
+      {
+        path: ['metadata', 'name'],
+        message:
+          `${replicas} replicas and no PodDisruptionBudget selects them: kubectl drain, the cluster autoscaler or a node upgrade may evict all of them at once ` +
+          '(only the Eviction API honours budgets, §4.2)',
+        fix: `add a PodDisruptionBudget with maxUnavailable: 1${selector ? ` and selector matchLabels {${selector}}` : ''}`,
+      },
+    ];
+  },
+};
+
+export default pdbMissing;

@@ -1,0 +1,46 @@
+import { deploymentDefaults } from '../../../k8s/apiDefaults.js';
+import { resolveFenceposts, type Fenceposts } from '../../../k8s/fenceposts.js';
+import type { IntOrPercent } from '../../../k8s/intOrPercent.js';
+import type { KubeObject } from '../../../k8s/objects.js';
+
+export interface DeploymentRollout {
+  type: string;
+  maxSurge: IntOrPercent;
+  maxUnavailable: IntOrPercent;
+  surgeSet: boolean;
+  unavailableSet: boolean;
+  /** undefined for Recreate, or when a value is not a valid int-or-percent (validation's job). */
+  fenceposts: Fenceposts | undefined;
+}
+
+/** An int-or-percent field as written, or undefined when it has another type (validation's job). */
+export function intOrPercent(v: unknown): IntOrPercent | undefined {
+  return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+}
+
+/** A Deployment's strategy with per-apiVersion defaults for unset fields (§3.1, §3.3). */
+export function deploymentRollout(obj: KubeObject, apiVersion: string, replicas: number): DeploymentRollout {
+  const defaults = deploymentDefaults(apiVersion);
+  const strategy = (obj.spec?.strategy ?? {}) as { type?: unknown; rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } };
+  const type = typeof strategy.type === 'string' ? strategy.type : defaults.strategyType;
+  const surge = intOrPercent(strategy.rollingUpdate?.maxSurge);
+  const unavailable = intOrPercent(strategy.rollingUpdate?.maxUnavailable);
+  const maxSurge = surge ?? defaults.maxSurge;
+  const maxUnavailable = unavailable ?? defaults.maxUnavailable;
+  let fenceposts: Fenceposts | undefined;
+  if (type === 'RollingUpdate') {
+    try {
+      fenceposts = resolveFenceposts(replicas, maxSurge, maxUnavailable);
+    } catch {
+      fenceposts = undefined;
+    }
+  }
+  return { type, maxSurge, maxUnavailable, surgeSet: surge !== undefined, unavailableSet: unavailable !== undefined, fenceposts };
+}
+
+/** DaemonSet updateStrategy (§3.5): RollingUpdate by default, maxSurge 0, maxUnavailable 1. */
+export function daemonSetRollout(obj: KubeObject): { type: string; maxSurge: IntOrPercent; surgeSet: boolean } {
+  const strategy = (obj.spec?.updateStrategy ?? {}) as { type?: unknown; rollingUpdate?: { maxSurge?: unknown } };
+  const surge = intOrPercent(strategy.rollingUpdate?.maxSurge);
+  return { type: typeof strategy.type === 'string' ? strategy.type : 'RollingUpdate', maxSurge: surge ?? 0, surgeSet: surge !== undefined };
+}

@@ -1,0 +1,66 @@
+/**
+ * What a preStop hook does to the shutdown timeline, and which delay form a target version supports
+ * (kubernetes-semantics §1.2, §5.1, §5.2). Shared by the auditor (findings and fixes) and the lab.
+ */
+import { featureAvailable, type KubernetesVersion } from './features.js';
+import { isShellless, parseImageRef } from './images.js';
+import { preStopDelaySeconds, type LifecycleHandler } from './objects.js';
+
+export type PreStopShape =
+  /** `lifecycle.preStop.sleep`: run by the kubelet, no binary needed (§5.1). */
+  | { kind: 'sleep-action'; seconds: number }
+  /** `exec` running `sleep N` (directly or inside a shell): needs a `sleep` binary in the image. */
+  | { kind: 'exec-sleep'; seconds: number; command: string[] }
+  /**
+   * `exec` that only sends a signal or a control command and returns at once (`nginx -s quit`,
+   * `kill -QUIT 1`, `apachectl -k graceful-stop`): the kubelet sends the stop signal as soon as the
+   * hook returns (§1.2 step 4), so nothing waits for endpoint removal (kubernetes/website#1414).
+   */
+  | { kind: 'signal-and-return'; command: string[]; what: string }
+  /** Anything else we cannot time (an HTTP call, a script): assumed to be deliberate. */
+  | { kind: 'opaque' };
+
+/** Shell constructs that make a preStop wait for something (a loop, `wait`, `sleep`, polling). */
+const WAITS = /\b(sleep|wait|while|until|timeout|tail\s+--pid|inotifywait)\b/;
+
+const RETURNS_AT_ONCE: ReadonlyArray<{ pattern: RegExp; what: string }> = [
+  { pattern: /\bnginx\b.*\s-s\s+(quit|stop)\b/, what: 'nginx -s only sends a signal to the master process and returns' },
+  { pattern: /\bopenresty\b.*\s-s\s+(quit|stop)\b/, what: 'openresty -s only sends a signal to the master process and returns' },
+  { pattern: /\b(apachectl|apache2ctl|httpd)\b.*\s-k\s+(graceful-stop|stop)\b/, what: 'apachectl -k only signals httpd and returns' },
+  { pattern: /(^|[\s;&|])(kill|pkill|killall)\s/, what: 'kill only sends a signal and returns' },
+  { pattern: /\bnginx\b.*\s-s\s+(reload|reopen)\b/, what: 'nginx -s only sends a signal to the master process and returns' },
+];
+
+export function classifyPreStop(handler: LifecycleHandler): PreStopShape {
+  if (handler.sleep && typeof handler.sleep.seconds === 'number') return { kind: 'sleep-action', seconds: handler.sleep.seconds };
+  const command = handler.exec?.command;
+  if (Array.isArray(command)) {
+    const cmd = command.map(String);
+    const seconds = preStopDelaySeconds(handler);
+    if (seconds !== undefined) return { kind: 'exec-sleep', seconds, command: cmd };
+    const joined = cmd.join(' ');
+    if (!WAITS.test(joined)) {
+      for (const r of RETURNS_AT_ONCE) if (r.pattern.test(joined)) return { kind: 'signal-and-return', command: cmd, what: r.what };
+    }
+  }
+  return { kind: 'opaque' };
+}
+
+/** The executable an exec hook runs first (`/bin/sleep` → `/bin/sleep`, `sh -c ...` → `sh`). */
+export function execBinary(handler: LifecycleHandler): string | undefined {
+  const command = handler.exec?.command;
+  const first = Array.isArray(command) ? command[0] : undefined;
+  return typeof first === 'string' ? first : undefined;
+}
+
+/**
+ * A preStop handler that delays shutdown by `seconds` in the form the target version supports:
+ * the kubelet-run `sleep` action from 1.30 (§5.1), else `exec sleep N`, which needs a `sleep`
+ * binary, so undefined for shell-less images (distroless, scratch) on older versions.
+ */
+export function preStopDelayHandler(seconds: number, version: KubernetesVersion, image: string | undefined): LifecycleHandler | undefined {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (featureAvailable('sleepAction', version)) return { sleep: { seconds: whole } };
+  if (image !== undefined && isShellless(parseImageRef(image))) return undefined;
+  return { exec: { command: ['sleep', String(whole)] } };
+}

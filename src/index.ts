@@ -1,2 +1,3 @@
 export { version } from './version.js';
 export * as audit from './audit/index.js';
+export * as cluster from './cluster/index.js';

@@ -1,3 +1,2 @@
 export { version } from './version.js';
 export * as audit from './audit/index.js';
-export * as cluster from './cluster/index.js';

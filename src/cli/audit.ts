@@ -16,7 +16,6 @@ import { didYouMean } from '../audit/didYouMean.js';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersionError, parseKubernetesVersion } from '../k8s/features.js';
 import type { AuditRun } from '../audit/runner.js';
 import type { AuditPathsOptions } from '../audit/audit.js';
-import { auditLiveObjects } from '../cluster/liveAudit.js';
 import type { AuditSettings } from '../audit/types.js';
 
 interface AuditFlags {
@@ -132,6 +131,8 @@ function checkClusterFlags(paths: string[], flags: AuditFlags): void {
 
 /** audit --cluster: the rules on the objects the API server lists (src/cluster/liveAudit.ts). */
 async function auditClusterRun(flags: AuditFlags, options: Pick<AuditPathsOptions, 'settings' | 'severities' | 'debug'>, notes: string[]): Promise<AuditRun> {
+  // Loaded on use: @kubernetes/client-node is slow to import and only --cluster needs it.
+  const { auditLiveObjects } = await import('../cluster/liveAudit.js');
   const live = await auditLiveObjects({
     ...options,
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),

@@ -6,7 +6,7 @@ import { EventStream, NdjsonSink } from '../events/stream.js';
 import type { ZerodropEvent } from '../events/schema.js';
 import { createLiveView, type LiveView } from '../report/index.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
-import { runClusterRollout, type ClusterRolloutResult } from '../cluster/rolloutRun.js';
+import type { ClusterRolloutResult } from '../cluster/rolloutRun.js';
 import { parseImageFlag, type RolloutAction } from '../cluster/rolloutTrigger.js';
 
 interface RolloutFlags {
@@ -126,6 +126,9 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       const log = (line: string) => process.stderr.write(`${pc.dim('rollout')} ${line}\n`);
       let result: ClusterRolloutResult;
       try {
+        // Loaded on use: @kubernetes/client-node takes about 2 s to import, which every other
+        // subcommand would otherwise pay at startup.
+        const { runClusterRollout } = await import('../cluster/rolloutRun.js');
         result = await runClusterRollout({
           deployment,
           ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),

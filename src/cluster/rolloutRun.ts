@@ -1,7 +1,6 @@
 import type { EventStream } from '../events/stream.js';
 import type { ErrorClass } from '../events/schema.js';
 import { decideVerdict, startLoad, type LatencySummary, type GeneratorHealth } from '../load/index.js';
-import { PatchStrategy } from '@kubernetes/client-node';
 import type { KubeObject } from '../k8s/objects.js';
 import { generationOf } from '../k8s/rolloutStatus.js';
 import { preflight, type PreflightOptions, type RolloutPlan } from './preflight.js';
@@ -87,6 +86,9 @@ export function planLines(plan: RolloutPlan, o: ClusterRolloutOptions): string[]
   ];
   return lines;
 }
+
+/** The content type kubectl rollout restart and kubectl set image send their patches with. */
+const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 
 function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
@@ -189,7 +191,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
       const patched = await plan.client.json<KubeObject>(
         { verb: 'patch', resource: RESOURCES.deployments, namespace: plan.namespace, name },
         resourcePath(RESOURCES.deployments, plan.namespace, name),
-        { method: 'PATCH', body: plan.trigger.patch, contentType: PatchStrategy.StrategicMergePatch, timeoutMs: 15_000 },
+        { method: 'PATCH', body: plan.trigger.patch, contentType: STRATEGIC_MERGE_PATCH, timeoutMs: 15_000 },
       );
       triggeredAt = events.now();
       events.emit({ type: 'rollout', action: 'start', detail: plan.trigger.describe });

@@ -1,4 +1,4 @@
-import type { EventStream } from '../events/stream.js';
+import { EventStream } from '../events/stream.js';
 import type { ErrorClass } from '../events/schema.js';
 import { decideVerdict, startLoad, type LatencySummary, type GeneratorHealth } from '../load/index.js';
 import type { KubeObject } from '../k8s/objects.js';
@@ -126,19 +126,29 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     services: plan.services,
     action: describeAction(o),
   };
-  if (o.dryRun) return { name: 'rollout', dryRun: true, plan: lines, target };
+  const observerFor = (events: EventStream) =>
+    new RolloutObserver({
+      client: plan.client,
+      namespace: plan.namespace,
+      deployment: o.deployment,
+      podSelector: plan.podSelector,
+      services: plan.services,
+      events,
+      ...(o.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: o.watchTimeoutSeconds }),
+    });
+  if (o.dryRun) {
+    // Open and close the watches too, so a dry run finds every missing permission; their
+    // initial state goes to a throwaway stream, not the run's.
+    const probe = observerFor(new EventStream('dry-run'));
+    await probe.start();
+    await probe.stop();
+    const watched = `deployment, pods${plan.services.length > 0 ? ', endpointslices' : ''}`;
+    return { name: 'rollout', dryRun: true, plan: [...lines, `watches on ${watched} opened and closed: permissions are in place`], target };
+  }
   for (const line of lines) log(line);
 
   const events = o.events;
-  const observer = new RolloutObserver({
-    client: plan.client,
-    namespace: plan.namespace,
-    deployment: o.deployment,
-    podSelector: plan.podSelector,
-    services: plan.services,
-    events,
-    ...(o.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: o.watchTimeoutSeconds }),
-  });
+  const observer = observerFor(events);
   await observer.start();
 
   o.beforeRun?.();

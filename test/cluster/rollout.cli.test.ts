@@ -213,6 +213,7 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     expect(r.stdout).toContain('dry run: nothing was changed');
     expect(r.stdout).toContain('kubectl.kubernetes.io/restartedAt');
     expect(r.stdout).toContain('Services web');
+    expect(r.stdout).toContain('permissions are in place');
     expect(fake.patches()).toHaveLength(0);
     expect(fake.requests.every((q) => q.method === 'GET' || q.path.endsWith('/selfsubjectaccessreviews'))).toBe(true);
   });
@@ -223,6 +224,14 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('cannot patch deployments.apps "web" in namespace "shop"');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fake.patches()).toHaveLength(0);
+  });
+
+  it('--dry-run finds a missing watch permission', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ forbid: [{ verb: 'watch', resource: 'endpointslices' }] });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart', '--dry-run']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('cannot watch endpointslices.discovery.k8s.io in namespace "shop"');
     expect(fake.patches()).toHaveLength(0);
   });
 

@@ -11,3 +11,5 @@ export * from './signals.js';
 export * from './objects.js';
 export * from './preStop.js';
 export * from './disruptionBudget.js';
+export * from './rolloutStatus.js';
+export * from './endpointSlice.js';

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { FakeKubeApi, kubeconfigYaml, type FakeOptions } from './fakeKubeApi.js';
 
 const MAIN = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -48,8 +48,16 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; tim
   return { child, done };
 }
 
+const tempDirs: string[] = [];
+// Registered on the importing test file's root suite: its temp dirs go when the file is done.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'zerodrop-rollout-'));
+  const dir = mkdtempSync(join(tmpdir(), 'zerodrop-rollout-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export function writeKubeconfig(dir: string, server: string, options: Parameters<typeof kubeconfigYaml>[1] = {}): string {

@@ -1,4 +1,5 @@
 import type { EventStream } from '../events/stream.js';
+import type { EventBody } from '../events/schema.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { SERVICE_NAME_LABEL } from '../k8s/endpointSlice.js';
 import { deploymentRolloutStatus, generationOf, type DeploymentLike, type RolloutStatus } from '../k8s/rolloutStatus.js';
@@ -74,14 +75,37 @@ export class RolloutObserver {
           );
   }
 
+  /**
+   * Until `begin()`, events wait here: the watches open before the run's first event
+   * (run-start), and nothing they see may come before it in the stream.
+   */
+  private pending: EventBody[] | undefined = [];
+
+  private emit(body: EventBody): void {
+    if (this.pending) this.pending.push(body);
+    else this.target.events.emit(body);
+  }
+
+  /** Starts emitting: the pods' state when watching began, then whatever changed since. */
+  begin(): void {
+    const queued = this.pending ?? [];
+    this.pending = undefined;
+    for (const body of queued) this.target.events.emit(body);
+  }
+
   /** Lists and opens every watch; rejects (403, unreachable, ...) before anything changes. */
   async start(): Promise<void> {
     const started: ListWatch[] = [];
     try {
       for (const w of [this.deploymentWatch, this.podWatch, this.sliceWatch]) {
         if (!w) continue;
-        await w.start();
+        const listed = await w.start();
         started.push(w);
+        // Old pods are the ones listed before anything changed; record them before any pod event is classified.
+        if (w === this.podWatch) for (const pod of listed) {
+          const rev = podRevision(pod);
+          if (rev !== undefined) this.initialRevisions.add(rev);
+        }
       }
     } catch (err) {
       await Promise.all(started.map((w) => w.stop()));
@@ -89,11 +113,8 @@ export class RolloutObserver {
     }
     this.latest = this.deploymentWatch.objects()[0];
     this.initialGeneration = this.latest ? generationOf(this.latest) : 0;
-    for (const pod of this.podWatch.objects()) {
-      const rev = podRevision(pod);
-      if (rev !== undefined) this.initialRevisions.add(rev);
-    }
-    for (const pod of this.podWatch.objects()) for (const body of podTransitions(undefined, pod, { initial: true })) this.target.events.emit(body);
+    const initial = this.podWatch.objects().flatMap((pod) => podTransitions(undefined, pod, { initial: true }));
+    this.pending = [...initial, ...(this.pending ?? [])];
     if (this.sliceWatch) for (const s of this.target.services) this.endpointViews.set(s, endpointsOfService(this.sliceWatch.objects(), s));
   }
 
@@ -113,7 +134,7 @@ export class RolloutObserver {
     if (status && !status.done && status.state !== 'deadline-exceeded') {
       this.sinceGeneration = latest ? generationOf(latest) : 0;
       this.startedAt = this.target.events.now();
-      this.target.events.emit({ type: 'rollout', action: 'start', detail: `a rollout was already in progress: ${status.message}` });
+      this.emit({ type: 'rollout', action: 'start', detail: `a rollout was already in progress: ${status.message}` });
     } else {
       this.watchOnlyArmed = true;
     }
@@ -145,7 +166,7 @@ export class RolloutObserver {
 
   private onDeployment(change: ObjectChange): void {
     if (change.type === 'DELETED') {
-      this.target.events.emit({ type: 'note', level: 'warn', message: `deployment/${this.target.deployment} was deleted during the run` });
+      this.emit({ type: 'note', level: 'warn', message: `deployment/${this.target.deployment} was deleted during the run` });
       return;
     }
     const next = change.object;
@@ -155,9 +176,9 @@ export class RolloutObserver {
       this.watchOnlyArmed = false;
       this.sinceGeneration = generation;
       this.startedAt = this.target.events.now();
-      this.target.events.emit({ type: 'rollout', action: 'start', detail: `spec changed by someone else (generation ${generation})` });
+      this.emit({ type: 'rollout', action: 'start', detail: `spec changed by someone else (generation ${generation})` });
     }
-    for (const body of deploymentTransitions(change.previous, next, this.sinceGeneration)) this.target.events.emit(body);
+    for (const body of deploymentTransitions(change.previous, next, this.sinceGeneration)) this.emit(body);
     this.checkOutcome();
   }
 
@@ -170,7 +191,7 @@ export class RolloutObserver {
 
   private onPod(change: ObjectChange): void {
     const next = change.type === 'DELETED' ? undefined : change.object;
-    for (const body of podTransitions(change.previous, next)) this.target.events.emit(body);
+    for (const body of podTransitions(change.previous, next)) this.emit(body);
     const pod = change.object;
     const name = pod.metadata?.name ?? '?';
     const rev = podRevision(pod);
@@ -185,7 +206,7 @@ export class RolloutObserver {
     for (const service of this.target.services) {
       const before = this.endpointViews.get(service) ?? new Map();
       const after = endpointsOfService(slices, service);
-      for (const body of endpointTransitions(before, after, this.consumers.get(service) ?? 'endpointslice')) this.target.events.emit(body);
+      for (const body of endpointTransitions(before, after, this.consumers.get(service) ?? 'endpointslice')) this.emit(body);
       this.endpointViews.set(service, after);
     }
   }

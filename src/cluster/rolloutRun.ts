@@ -180,6 +180,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     }),
   });
   for (const note of plan.notes) events.emit({ type: 'note', level: 'warn', message: note });
+  observer.begin();
 
   const load = startLoad({
     url: o.url,

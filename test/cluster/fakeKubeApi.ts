@@ -58,6 +58,8 @@ export interface FakeOptions {
   live?: boolean;
   /** Answer the Deployment PATCH with this Status code (e.g. 422 from an admission webhook) instead of applying it. */
   rejectPatch?: number;
+  /** Start with the last pod not ready (and so out of rotation). */
+  initialNotReady?: boolean;
   /** How a watch from a compacted resourceVersion is refused: a 200 stream with one ERROR event (default) or an HTTP 410 Status. */
   goneAs?: 'event' | 'http';
 }
@@ -113,6 +115,7 @@ export class FakeKubeApi {
       live: options.live ?? false,
       goneAs: options.goneAs ?? 'event',
       rejectPatch: options.rejectPatch ?? 0,
+      initialNotReady: options.initialNotReady ?? false,
     };
     for (const r of Object.keys(RESOURCES)) this.store.set(r, new Map());
   }
@@ -132,10 +135,11 @@ export class FakeKubeApi {
     this.put('services', fixture('service-admin.json'));
     const hash = deployment.metadata.labels?.['pod-template-hash'] ?? '6d4cf56db6';
     for (let i = 0; i < deployment.spec.replicas; i++) {
+      const notReady = this.options.initialNotReady && i === deployment.spec.replicas - 1;
       const pod = this.newPod(hash, 'ready');
       await this.startBackend(pod.metadata.name);
-      this.put('pods', pod);
-      this.rotation.push(pod.metadata.name);
+      this.put('pods', notReady ? podState(podState(pod, 'running'), 'not-ready') : pod);
+      if (!notReady) this.rotation.push(pod.metadata.name);
     }
     this.put('endpointslices', this.sliceFromPods());
     if (this.options.live) {
@@ -511,7 +515,7 @@ export class FakeKubeApi {
 
 // ------------------------------------------------------------------ helpers
 
-function podState(pod: Obj, state: 'pending' | 'running' | 'ready' | 'terminating' | 'exited', exitCode = 0): Obj {
+function podState(pod: Obj, state: 'pending' | 'running' | 'ready' | 'not-ready' | 'terminating' | 'exited', exitCode = 0): Obj {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const setReady = (v: 'True' | 'False') => {
     for (const c of pod.status.conditions) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = v;
@@ -539,6 +543,10 @@ function podState(pod: Obj, state: 'pending' | 'running' | 'ready' | 'terminatin
     case 'ready':
       setReady('True');
       cs.ready = true;
+      break;
+    case 'not-ready':
+      setReady('False');
+      cs.ready = false;
       break;
     case 'terminating':
       pod.metadata.deletionTimestamp = now;

@@ -189,6 +189,17 @@ describe('zerodrop rollout: watching and interrupting', () => {
     expect(result.rollout.durationMs).toBe(Math.round(result.rollout.finishedAtMs - result.rollout.triggeredAtMs));
   });
 
+  it('--watch-only with no rollout is inconclusive; the state when watching began follows run-start', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ initialNotReady: true });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir).map((a) => (a === '20s' ? '1s' : a)), '--watch-only']);
+    expect(r.code).toBe(3);
+    const events = readEvents(dir);
+    expect(events[0]!.type).toBe('run-start');
+    expect(byType(events, 'pod')[0]).toMatchObject({ pod: 'web-6d4cf56db6-p2', phase: 'not-ready', detail: 'not ready when watching began' });
+    expect(readResult(dir).rollout.state).toBe('timeout');
+    expect(fake.patches()).toHaveLength(0);
+  });
+
   it('Ctrl-C mid-rollout stops load and watches, exits 130, and changes nothing back', async () => {
     const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful', stepMs: 1000 });
     const run = startCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);

@@ -184,6 +184,12 @@ export interface Finding {
   ruleOfUptime?: number | null;
   /** Set when positions refer to a rendered stream (kustomize, stdin), not the user's source file. */
   rendered?: boolean;
+  /**
+   * audit --cluster: where in the live object `file` (kind/namespace/name) the finding is, as a
+   * JSON-path-like location (`spec.template.spec.containers[0]`); line/column then refer to the
+   * object printed as YAML.
+   */
+  location?: string;
 }
 
 export interface InputError {

@@ -15,6 +15,7 @@ import { readRuleDocs } from '../audit/docs.js';
 import { didYouMean } from '../audit/didYouMean.js';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersionError, parseKubernetesVersion } from '../k8s/features.js';
 import type { AuditRun } from '../audit/runner.js';
+import type { AuditPathsOptions } from '../audit/audit.js';
 import type { AuditSettings } from '../audit/types.js';
 
 interface AuditFlags {
@@ -27,6 +28,12 @@ interface AuditFlags {
   config?: string;
   fix?: boolean;
   fixInPlace?: boolean;
+  /** audit --cluster (issue 6): live objects instead of PATHs. */
+  cluster?: boolean;
+  namespace?: string;
+  allNamespaces?: boolean;
+  context?: string;
+  kubeconfig?: string;
 }
 
 function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
@@ -60,7 +67,8 @@ function render(run: AuditRun, format: OutputFormat, color: boolean): string {
 
 async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
   if (flags.fix && flags.fixInPlace) throw usageError('bad-flag', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
-  if (paths.length === 0) {
+  checkClusterFlags(paths, flags);
+  if (paths.length === 0 && !flags.cluster) {
     if (process.stdin.isTTY) throw usageError('no-input', "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -");
     paths = ['-'];
   }
@@ -74,10 +82,10 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
   const options = { settings, severities: config?.rules ?? {}, debug, cwd };
 
-  let run = await auditPaths(paths, options);
+  const notes: string[] = [];
+  let run = flags.cluster ? await auditClusterRun(flags, options, notes) : await auditPaths(paths, options);
   // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
   const reportToStderr = !!flags.fix && !flags.output;
-  const notes: string[] = [];
 
   if (flags.fix) {
     process.stdout.write(formatFixPatches(collectFixes(run.details)));
@@ -108,6 +116,33 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
     notes.push(pc.yellow('nothing to audit: no Kubernetes objects (apiVersion + kind) or Dockerfiles in the input'));
   for (const n of notes) process.stderr.write(`${n}\n`);
   return auditExitCode(run, failOn);
+}
+
+function checkClusterFlags(paths: string[], flags: AuditFlags): void {
+  const clusterOnly = [flags.namespace !== undefined && '-n', flags.allNamespaces && '--all-namespaces', flags.context !== undefined && '--context', flags.kubeconfig !== undefined && '--kubeconfig'].filter(Boolean);
+  if (!flags.cluster) {
+    if (clusterOnly.length > 0) throw usageError('bad-flag', `${clusterOnly.join(', ')} only apply with --cluster`);
+    return;
+  }
+  if (paths.length > 0) throw usageError('bad-flag', '--cluster audits live objects; give no PATH with it');
+  if (flags.namespace !== undefined && flags.allNamespaces) throw usageError('bad-flag', 'choose one of -n NAMESPACE and --all-namespaces');
+  if (flags.fixInPlace) throw usageError('bad-flag', '--fix-in-place edits files; with --cluster use --fix to print patches');
+}
+
+/** audit --cluster: the rules on the objects the API server lists (src/cluster/liveAudit.ts). */
+async function auditClusterRun(flags: AuditFlags, options: Pick<AuditPathsOptions, 'settings' | 'severities' | 'debug'>, notes: string[]): Promise<AuditRun> {
+  // Loaded on use: @kubernetes/client-node is slow to import and only --cluster needs it.
+  const { auditLiveObjects } = await import('../cluster/liveAudit.js');
+  const live = await auditLiveObjects({
+    ...options,
+    ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+    ...(flags.allNamespaces ? { allNamespaces: true } : {}),
+    ...(flags.context === undefined ? {} : { context: flags.context }),
+    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+  });
+  notes.push(pc.dim(`audited ${live.run.objectCount} live objects in ${live.namespace === undefined ? 'all namespaces' : `namespace ${live.namespace}`} (context ${live.context})`));
+  for (const s of live.skipped) notes.push(pc.yellow(`not audited: ${s}; rules that relate workloads to them stayed silent`));
+  return live.run;
 }
 
 const AUDIT_HELP = `
@@ -161,6 +196,11 @@ export function registerAuditCommands(program: Command): void {
     .option('--config <file>', 'config file (default: .zerodrop.yaml in the working directory)')
     .option('--fix', 'print a kustomize strategic-merge patch per workload that resolves the fixable findings')
     .option('--fix-in-place', 'edit plain manifest files in place (comments kept); never stdin or rendered kustomize output')
+    .option('--cluster', 'audit the live objects of a cluster instead of files (docs/rollout.md)')
+    .option('-n, --namespace <ns>', "with --cluster: the namespace (default: the context's)")
+    .option('-A, --all-namespaces', 'with --cluster: every namespace')
+    .option('--context <ctx>', 'with --cluster: kubeconfig context')
+    .option('--kubeconfig <file>', 'with --cluster: kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
     .addHelpText('after', AUDIT_HELP)
     .action(async (paths: string[], flags: AuditFlags, cmd: Command) => {
       const debug = !!cmd.optsWithGlobals().debug || process.env.ZERODROP_DEBUG === '1';

@@ -12,3 +12,5 @@ export * from './objects.js';
 export * from './rollingUpdate.js';
 export * from './preStop.js';
 export * from './disruptionBudget.js';
+export * from './rolloutStatus.js';
+export * from './endpointSlice.js';

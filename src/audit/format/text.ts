@@ -25,7 +25,7 @@ export function formatText(result: AuditResult, options: TextOptions): string {
     const rendered = findings.some((f) => f.rendered);
     lines.push(c.underline(c.bold(file)) + (rendered ? c.dim(file === '-' ? '  (stdin: positions refer to the input stream)' : '  (rendered by kubectl kustomize: positions refer to the rendered stream)') : ''));
     for (const f of findings) {
-      const where = `${f.line}:${f.column}`.padEnd(7);
+      const where = (f.location ?? `${f.line}:${f.column}`).padEnd(7);
       const obj = f.object ? `${f.object.kind} ${f.object.namespace}/${f.object.name}` : '';
       const ctr = f.container ? ` container ${f.container}` : '';
       lines.push(`  ${c.dim(where)} ${sev[f.severity](f.severity.padEnd(8))}${c.bold(f.rule)}${obj ? `  ${obj}${ctr}` : ''}`);

@@ -68,3 +68,13 @@ describe('renderHtmlReport', () => {
     expect(renderHtmlReport([])).toContain('no runs in this event stream');
   });
 });
+
+describe('renderHtmlReport configuration table', () => {
+  it('shows undefined config values (from spread optional settings) as none instead of crashing', () => {
+    const html = renderHtmlReport([
+      e(0, 'r', { type: 'run-start', schema: 1, startedAt: '2026-01-01T00:00:00.000Z', command: 'zerodrop rollout deployment/x', source: 'cluster', config: { image: undefined, rate: 200 } }),
+    ]);
+    expect(html).toMatch(/<th>image<\/th><td><span class="muted">none<\/span>/);
+    expect(html).toMatch(/<th>rate<\/th><td><code>200<\/code>/);
+  });
+});

@@ -43,7 +43,8 @@ export function overviewMarkup(model: ReportModel): string {
 function configRows(config: Record<string, unknown>): string {
   const entries = Object.entries(config);
   if (entries.length === 0) return '<p class="muted">The run did not record its configuration.</p>';
-  const value = (v: unknown) => (typeof v === 'string' ? h(v) : v === null ? '<span class="muted">none</span>' : `<code>${h(JSON.stringify(v))}</code>`);
+  // A config value may be undefined when a producer spreads optional settings; show it like null.
+  const value = (v: unknown) => (typeof v === 'string' ? h(v) : v === null || v === undefined ? '<span class="muted">none</span>' : `<code>${h(JSON.stringify(v))}</code>`);
   return `<table class="kv">${entries.map(([k, v]) => `<tr><th>${h(k)}</th><td>${value(v)}</td></tr>`).join('')}</table>`;
 }
 

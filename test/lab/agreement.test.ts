@@ -14,9 +14,7 @@ import { SCENARIOS, labFilePath, runName } from '../../src/lab/scenarios/catalog
  * Where the audit and the lab disagree today, and why. The test fails when this list is wrong in
  * either direction, so fixing a rule forces the entry out.
  */
-const KNOWN_DISAGREEMENTS: Record<string, string> = {
-  'sidecar-race/classic-sidecar': 'the lab drops requests, but the audit rule sidecar-exits-first is only a warning (it cannot tell whether the app still uses the proxy while draining)',
-};
+const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
 describe('audit ⇔ lab agreement on the bundled scenarios', () => {
   const visible = SCENARIOS.filter((s) => s.causeVisibleInManifests).flatMap((s) => s.runs.map((r) => ({ scenario: s.name, run: r })));

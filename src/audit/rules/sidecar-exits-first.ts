@@ -18,7 +18,10 @@ export const sidecarExitsFirst: WorkloadRule = {
   meta: {
     id: 'sidecar-exits-first',
     ruleOfUptime: 7,
-    severity: 'warning',
+    // An error, not a warning: the rule only fires for a known proxy with no drain setting and a
+    // preStop shorter than the app's drain, and the lab's sidecar-race scenario drops requests in
+    // exactly that configuration (test/lab/agreement.test.ts).
+    severity: 'error',
     summary: 'a proxy sidecar runs as a regular container and exits before the app has drained',
   },
   check(w, settings) {

@@ -11,7 +11,8 @@ const haveDist = existsSync(cli);
 if (!haveDist) console.warn('!! dist/ missing (run npm run build): SKIPPING the report CLI tests');
 
 const dir = mkdtempSync(join(tmpdir(), 'zerodrop-report-cli-'));
-const zerodrop = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+// NO_COLOR: picocolors colours output when CI is set, and these assertions compare exact text.
+const zerodrop = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
 
 describe.skipIf(!haveDist)('zerodrop report', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

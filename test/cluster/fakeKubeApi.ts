@@ -238,11 +238,11 @@ export class FakeKubeApi {
       res.flushHeaders();
     }
     if (from < compacted && this.options.goneAs === 'http') {
-      return sendJson(res, 410, { ...fixture('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` });
+      return sendJson(res, 410, { ...fixture<Obj>('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` });
     }
     if (from < compacted) {
       // API concepts, "410 Gone responses": the watch starts, then ends with an ERROR event carrying a 410 Status.
-      res.end(`${JSON.stringify({ type: 'ERROR', object: { ...fixture('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` } })}\n`);
+      res.end(`${JSON.stringify({ type: 'ERROR', object: { ...fixture<Obj>('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` } })}\n`);
       return;
     }
     for (const h of this.history) if (h.resource === resource && h.rv > from && matches(h.object)) res.write(`${JSON.stringify({ type: h.type, object: h.object })}\n`);
@@ -287,7 +287,7 @@ export class FakeKubeApi {
 
   private put(resource: string, object: Obj, type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'ADDED'): Obj {
     const info = RESOURCES[resource]!;
-    const full = { kind: info.kind, apiVersion: apiVersion(info), ...structuredClone(object) };
+    const full: Obj = { kind: info.kind, apiVersion: apiVersion(info), ...structuredClone(object) };
     this.rv++;
     full.metadata.resourceVersion = String(this.rv);
     const key = `${full.metadata.namespace}/${full.metadata.name}`;

@@ -173,7 +173,8 @@ export interface Client {
 /** node:http(s) Agent whose new sockets connect to the current endpoint. */
 export function nodeClient(endpoints: Endpoints, secure: boolean, maxSockets: number): Client {
   const base = secure ? https.Agent : http.Agent;
-  const agent = new base({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, rejectUnauthorized: false });
+  // https.Agent takes TLS options; the tests' self-signed certificate needs rejectUnauthorized: false.
+  const agent = new base({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, rejectUnauthorized: false } as https.AgentOptions);
   (agent as unknown as { createConnection: unknown }).createConnection = (options: net.NetConnectOpts & tls.ConnectionOptions) =>
     secure
       ? tls.connect({ ...options, host: '127.0.0.1', port: endpoints.current, rejectUnauthorized: false, servername: 'localhost' })

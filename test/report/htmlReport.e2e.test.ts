@@ -167,7 +167,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
       const set = (window as any).zerodropReport.charts[1];
       return ['rps', 'latency', 'lanes'].map((k) => [set[k].scales.x.min, set[k].scales.x.max]);
     });
-    const [rps, latency, lanes] = scales as Array<[number, number]>;
+    const [rps, latency, lanes] = scales as [[number, number], [number, number], [number, number]];
     const full = model.runs[1]!.timeRange.end / 1000;
     expect(rps[1] - rps[0]).toBeLessThan(full * 0.3);
     expect(latency).toEqual(rps);

@@ -18,6 +18,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { seededRandom } from '../lab/endpoints/delay.js';
 import { startL4Proxy } from '../lab/proxy/index.js';
 
 const RATE_PER_SECOND = 400;
@@ -93,18 +94,6 @@ async function startBackend(variant: string, name: string): Promise<Backend> {
   return { port, child, exited };
 }
 
-/** Deterministic per seed, so every variant sees the same request sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Outcome {
   ok: boolean;
   kind: string;
@@ -168,7 +157,8 @@ async function dropRun(variant: string, clientKind: ClientKind, seed: number, b:
   // stay pinned (kubernetes-semantics §1.4).
   const proxy = await startL4Proxy({ endpoints: [{ name: 'A', host: '127.0.0.1', port: a.port }] });
   const client = makeClient(clientKind, proxy.port);
-  const random = mulberry32(seed);
+  // Deterministic per seed, so every variant sees the same request sequence.
+  const random = seededRandom(seed);
   const inFlight: Promise<Outcome>[] = [];
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
   void a.exited.then((e) => (exitInfo = e));

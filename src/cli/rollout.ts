@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { EventStream, NdjsonSink } from '../events/stream.js';
+import { parseDurationMs } from './durations.js';
 import type { ZerodropEvent } from '../events/schema.js';
 import { createLiveView, type LiveView } from '../report/index.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
@@ -35,14 +36,6 @@ export function parseRolloutTarget(target: string): string {
   const m = /^(deployment|deployments|deploy|deployment\.apps|deployments\.apps)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(target);
   if (!m) throw usageError('rollout-bad-target', `expected deployment/NAME, got "${target}" (only Deployments can be rolled out)`);
   return m[2]!;
-}
-
-export function parseDurationFlag(text: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  if (!m) throw usageError('rollout-bad-duration', `${flag}: "${text}" is not a duration (use e.g. 500ms, 10s, 5m)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return unit === 'ms' ? n : unit === 'm' ? n * 60_000 : n * 1000;
 }
 
 function actionOf(flags: RolloutFlags): RolloutAction {
@@ -101,13 +94,13 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       const rate = Number(flags.rate);
       if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('rollout-bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
       if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh') throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
-      const settleMs = parseDurationFlag(flags.settle, '--settle');
-      const warmupMs = parseDurationFlag(flags.warmup, '--warmup');
-      const timeoutMs = parseDurationFlag(flags.timeout, '--timeout');
+      const settleMs = parseDurationMs(flags.settle, '--settle', 'rollout-bad-duration');
+      const warmupMs = parseDurationMs(flags.warmup, '--warmup', 'rollout-bad-duration');
+      const timeoutMs = parseDurationMs(flags.timeout, '--timeout', 'rollout-bad-duration');
       if (timeoutMs <= 0) throw usageError('rollout-bad-duration', '--timeout must be positive');
       // Refuse before the rollout, not after it: the run cannot be repeated for free.
       if (flags.report && !flags.dryRun && existsSync(flags.report)) throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);
-      const maxLagP99Ms = parseDurationFlag(flags.maxLagP99, '--max-lag-p99');
+      const maxLagP99Ms = parseDurationMs(flags.maxLagP99, '--max-lag-p99', 'rollout-bad-duration');
 
       const events = new EventStream('rollout');
       const sink = flags.events ? new NdjsonSink(flags.events) : undefined;

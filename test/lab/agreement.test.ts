@@ -7,7 +7,7 @@ import { SCENARIOS, labFilePath, runName } from '../../src/lab/scenarios/catalog
 
 // Issue 4: "A test asserts they agree (audit errors ⇔ drops) for every bundled scenario whose
 // cause is visible in the manifests." Each run's `expect` is what the lab shows (checked by
-// default-run.test.ts and scenarios.test.ts); here the audit, with the lab's own propagation
+// end-to-end.test.ts and scenarios-slow.test.ts); here the audit, with the lab's own propagation
 // assumption, must predict the same thing.
 
 /**

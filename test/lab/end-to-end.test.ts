@@ -62,7 +62,7 @@ describe('zerodrop lab --quick: the talk replayed', () => {
 
 // Bundled scenarios show what their descriptions say: runs expected to fail drop requests, runs
 // expected to pass drop none (the generator may still call them inconclusive on a busy machine).
-// The slower scenarios (nginx, keep-alive races) run by hand: `zerodrop lab --scenario NAME`.
+// The slower scenarios (nginx-stopsignal, keepalive-l4, keepalive-race) are in scenarios-slow.test.ts.
 describe.each(['max-unavailable-single-replica', 'sidecar-race'])('zerodrop lab --scenario %s --quick', (name) => {
   it('each run drops requests exactly when it is expected to', () => {
     const json = path.join(mkdtempSync(path.join(tmpdir(), 'zerodrop-scenario-')), 'runs.json');

@@ -20,13 +20,19 @@ import type { ImageMap, RolloutChange } from './workload.js';
  * rollout: restart            # or { image: demo:v2, container: app }
  * ```
  */
-export interface LabFile {
+export interface LabFile extends LabSettings {
   file: string;
   dir: string;
   name?: string;
   description?: string;
   manifests: string[];
   images: ImageMap;
+  /** Per-request timeout of the load generator, e.g. 5s (default 2s). */
+  timeout?: string;
+}
+
+/** How a run is driven: set in a lab file, each one overridable from the command line. */
+export interface LabSettings {
   rate?: number;
   propagation?: string;
   kubeletDelay?: string;
@@ -36,8 +42,6 @@ export interface LabFile {
   connection?: 'keep-alive' | 'fresh';
   path?: string;
   rollout?: RolloutChange;
-  /** Per-request timeout of the load generator, e.g. 5s (default 2s). */
-  timeout?: string;
 }
 
 const KEYS = new Set(['apiVersion', 'kind', 'name', 'description', 'manifests', 'images', 'rate', 'propagation', 'kubeletDelay', 'proxy', 'proxyRetries', 'upstreamKeepAlive', 'connection', 'path', 'rollout', 'timeout']);

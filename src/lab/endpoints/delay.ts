@@ -1,3 +1,4 @@
+import { parseDurationMs as parseDuration } from '../../cli/durations.js';
 import { usageError } from '../../errors.js';
 
 /** A delay in milliseconds, fixed or drawn uniformly from a range, per change. */
@@ -20,12 +21,9 @@ export function parseDelayRange(text: string, flag = '--propagation'): DelayRang
   return { minMs, maxMs };
 }
 
+/** A single duration (`500ms`, `1.5s`, `5m`, bare seconds) in lab flags and lab files. */
 export function parseDurationMs(text: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  if (!m) throw usageError('lab-bad-duration', `${flag}: "${text}" is not a duration (use e.g. 500ms, 1s, 1.5s)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return unit === 'ms' ? n : unit === 'm' ? n * 60_000 : n * 1000;
+  return parseDuration(text, flag, 'lab-bad-duration');
 }
 
 export function formatDelayRange(r: DelayRange): string {

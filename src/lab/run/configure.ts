@@ -1,23 +1,14 @@
 import path from 'node:path';
 import { usageError } from '../../errors.js';
 import { loadManifests } from '../config/manifests.js';
-import { buildWorkload, type ImageMap, type RolloutChange } from '../config/workload.js';
-import type { LabFile } from '../config/labFile.js';
+import { buildWorkload, type ImageMap } from '../config/workload.js';
+import type { LabFile, LabSettings } from '../config/labFile.js';
 import { parseDelayRange, parseDurationMs, type DelayRange } from '../endpoints/delay.js';
 import type { LabRunConfig, LabTiming } from './runLab.js';
 
 /** Options from the command line; each one overrides the lab file. */
-export interface LabOverrides {
+export interface LabOverrides extends LabSettings {
   images?: ImageMap;
-  rate?: number;
-  propagation?: string;
-  kubeletDelay?: string;
-  proxy?: 'l7' | 'l4' | 'nginx';
-  proxyRetries?: number;
-  upstreamKeepAlive?: string;
-  connection?: 'keep-alive' | 'fresh';
-  rollout?: RolloutChange;
-  path?: string;
   quick?: boolean;
   seed?: number;
   pidNamespace?: boolean;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZerodropError } from '../../src/errors.js';
-import { endpointsForConsumer, podToEndpoint, type PodView, type SliceEndpoint } from '../../src/lab/endpoints/slice.js';
+import { endpointsForConsumer, podToEndpoint, type EndpointSourcePod, type ResolvedEndpoint } from '../../src/k8s/endpointSlice.js';
 import { parseDelayRange, seededRandom } from '../../src/lab/endpoints/delay.js';
 import { splitCommand } from '../../src/lab/pods/command.js';
 import { expandEnvReferences } from '../../src/lab/pods/pod.js';
@@ -8,7 +8,7 @@ import { parseManifestText } from '../../src/lab/config/manifests.js';
 import { buildWorkload, lookupImage } from '../../src/lab/config/workload.js';
 import { parseRolloutFlag } from '../../src/lab/config/labFile.js';
 
-const view = (over: Partial<PodView>): PodView => ({ name: 'p', host: '127.0.0.1', port: 1, ready: true, deleting: false, terminal: false, hasAddress: true, ...over });
+const view = (over: Partial<EndpointSourcePod>): EndpointSourcePod => ({ name: 'p', host: '127.0.0.1', port: 1, ready: true, deleting: false, terminal: false, hasAddress: true, ...over });
 
 describe('EndpointSlice conditions (§1.3 podToEndpoint)', () => {
   it('a ready pod is ready and serving', () => {
@@ -27,7 +27,7 @@ describe('EndpointSlice conditions (§1.3 podToEndpoint)', () => {
 });
 
 describe('which endpoints a consumer uses (§1.4, §1.5)', () => {
-  const ep = (pod: string, ready: boolean, serving: boolean, terminating: boolean): SliceEndpoint => ({ pod, host: 'h', port: 1, conditions: { ready, serving, terminating } });
+  const ep = (pod: string, ready: boolean, serving: boolean, terminating: boolean): ResolvedEndpoint => ({ pod, host: 'h', port: 1, conditions: { ready, serving, terminating } });
   const slice = [ep('old', false, true, true), ep('new', true, true, false)];
   it('ingress-nginx skips every not-ready endpoint', () => {
     expect(endpointsForConsumer('ingress', slice).map((e) => e.pod)).toEqual(['new']);

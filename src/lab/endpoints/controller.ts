@@ -1,7 +1,7 @@
 import type { EventStream } from '../../events/stream.js';
 import type { Endpoint } from '../proxy/endpoints.js';
 import { sampleDelay, type DelayRange } from './delay.js';
-import { endpointsForConsumer, podToEndpoint, type ConsumerKind, type PodView, type SliceEndpoint } from './slice.js';
+import { endpointsForConsumer, podToEndpoint, type ConsumerKind, type EndpointSourcePod, type ResolvedEndpoint } from '../../k8s/endpointSlice.js';
 
 /** A traffic consumer (the proxy) and how late it learns about slice changes. */
 export interface EndpointConsumer {
@@ -18,7 +18,7 @@ export interface EndpointConsumer {
  * snapshots in order, each after its own sampled delay, never overtaking an earlier one.
  */
 export class EndpointsController {
-  private slice: SliceEndpoint[] = [];
+  private slice: ResolvedEndpoint[] = [];
   private readonly lastDelivery = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly chains = new Map<string, Promise<void>>();
@@ -33,16 +33,16 @@ export class EndpointsController {
   ) {}
 
   /** Recomputes the slice from every pod; publishes it when it changed. */
-  update(pods: readonly PodView[]): void {
+  update(pods: readonly EndpointSourcePod[]): void {
     if (this.closed) return;
-    const next = pods.map((p) => podToEndpoint(p)).filter((e): e is SliceEndpoint => e !== undefined);
+    const next = pods.map((p) => podToEndpoint(p)).filter((e): e is ResolvedEndpoint => e !== undefined);
     if (sameSlice(this.slice, next)) return;
     this.emitSliceChanges(this.slice, next);
     this.slice = next;
     for (const consumer of this.consumers) this.schedule(consumer, next);
   }
 
-  current(): SliceEndpoint[] {
+  current(): ResolvedEndpoint[] {
     return this.slice.map((e) => ({ ...e, conditions: { ...e.conditions } }));
   }
 
@@ -57,7 +57,7 @@ export class EndpointsController {
    * for its own delay and for the previous delivery (an ingress applies its syncs in order), so a
    * later snapshot never overtakes an earlier one.
    */
-  private schedule(consumer: EndpointConsumer, slice: SliceEndpoint[]): void {
+  private schedule(consumer: EndpointConsumer, slice: ResolvedEndpoint[]): void {
     const now = performance.now();
     const delay = this.converged ? 0 : sampleDelay(consumer.propagation, this.random);
     const at = Math.max(now + delay, this.lastDelivery.get(consumer.name) ?? 0);
@@ -83,7 +83,7 @@ export class EndpointsController {
   }
 
   /** `endpoint` events for the control plane's view (consumer `endpointslice`). */
-  private emitSliceChanges(before: SliceEndpoint[], after: SliceEndpoint[]): void {
+  private emitSliceChanges(before: ResolvedEndpoint[], after: ResolvedEndpoint[]): void {
     const prev = new Map(before.map((e) => [e.pod, e]));
     const next = new Map(after.map((e) => [e.pod, e]));
     for (const [pod, e] of next) {
@@ -96,11 +96,11 @@ export class EndpointsController {
   }
 }
 
-function sameConditions(a: SliceEndpoint, b: SliceEndpoint): boolean {
+function sameConditions(a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
   return a.host === b.host && a.port === b.port && a.conditions.ready === b.conditions.ready && a.conditions.serving === b.conditions.serving && a.conditions.terminating === b.conditions.terminating;
 }
 
-function sameSlice(a: SliceEndpoint[], b: SliceEndpoint[]): boolean {
+function sameSlice(a: ResolvedEndpoint[], b: ResolvedEndpoint[]): boolean {
   if (a.length !== b.length) return false;
   const m = new Map(a.map((e) => [e.pod, e]));
   return b.every((e) => {

@@ -6,7 +6,7 @@ import { startProxy, startNginxIngress, type TrafficProxy } from '../proxy/index
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '../endpoints/delay.js';
-import type { PodView } from '../endpoints/slice.js';
+import type { EndpointSourcePod } from '../../k8s/endpointSlice.js';
 import { LabPod } from '../pods/pod.js';
 import type { LabWorkload } from '../config/workload.js';
 
@@ -257,7 +257,7 @@ function proxyConverged(proxy: TrafficProxy, pods: readonly LabPod[]): boolean {
   return have.length === want.size && have.every((n) => want.has(n));
 }
 
-function podView(p: LabPod): PodView {
+function podView(p: LabPod): EndpointSourcePod {
   return { name: p.name, host: p.host, port: p.servicePort, ready: p.ready, deleting: p.deleting, terminal: p.phase === 'terminated', hasAddress: p.servicePort > 0 };
 }
 

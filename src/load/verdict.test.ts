@@ -26,6 +26,13 @@ describe('decideVerdict (issue 4: pass only with zero failures, load in every se
       'fail',
       /lagged/,
     ],
+    [
+      'only timeouts while the generator fell behind: the machine was too busy to tell',
+      { requests: steady(100, 3, ['timeout', 'timeout']), rollout: { completed: true }, generator: { healthy: false, reasons: ['lagged'] }, load },
+      'inconclusive',
+      /every failure is a timeout while the load generator itself fell behind/,
+    ],
+    ['timeouts with a healthy generator are failures', { requests: steady(100, 3, ['timeout']), rollout: { completed: true }, generator: healthy, load }, 'fail', /1 timeout/],
     ['rollout not completed', { requests: steady(100, 3), rollout: { completed: false }, generator: healthy, load }, 'inconclusive', /rollout did not complete/],
     [
       'generator unhealthy',

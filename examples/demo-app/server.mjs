@@ -64,7 +64,13 @@ if (process.env.DEMO_KEEPALIVE_TIMEOUT_MS) server.keepAliveTimeout = Number(proc
 let lifecycle;
 
 async function installStopHandler() {
-  const signals = ['SIGTERM', ...(process.env.DEMO_STOP_SIGNALS ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
+  const signals = [
+    'SIGTERM',
+    ...(process.env.DEMO_STOP_SIGNALS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
   switch (onSigterm) {
     case 'exit':
       // Like most servers without a handler: the process is gone at once.

@@ -4,6 +4,6 @@
 // SIGTERM (kubernetes-semantics §6.2).
 import http from 'node:http';
 
-const server = http.createServer((req, res) => res.end('db ok\n'));
+const server = http.createServer((_req, res) => res.end('db ok\n'));
 process.on('SIGTERM', () => process.exit(143));
 server.listen(Number(process.env.PORT ?? 5432), '127.0.0.1');

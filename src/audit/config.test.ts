@@ -16,7 +16,13 @@ function errorOf(text: string): string {
 
 describe('.zerodrop.yaml', () => {
   it('reads settings and per-rule severities', () => {
-    expect(parseConfig('kubernetesVersion: "1.29"\npropagationSeconds: 8\ndrainSeconds: 3\nfailOn: warning\nformat: sarif\nrules:\n  prestop-missing: warning\n  unknown-field: off\n', 'c', ids)).toEqual({
+    expect(
+      parseConfig(
+        'kubernetesVersion: "1.29"\npropagationSeconds: 8\ndrainSeconds: 3\nfailOn: warning\nformat: sarif\nrules:\n  prestop-missing: warning\n  unknown-field: off\n',
+        'c',
+        ids,
+      ),
+    ).toEqual({
       file: 'c',
       kubernetesVersion: '1.29',
       propagationSeconds: 8,
@@ -32,7 +38,11 @@ describe('.zerodrop.yaml', () => {
   });
 
   it.each([
-    ['unknown setting with a suggestion', 'propagationSecond: 5\n', '2 .zerodrop.yaml:1:1: unknown setting "propagationSecond" (did you mean "propagationSeconds"?)'],
+    [
+      'unknown setting with a suggestion',
+      'propagationSecond: 5\n',
+      '2 .zerodrop.yaml:1:1: unknown setting "propagationSecond" (did you mean "propagationSeconds"?)',
+    ],
     ['negative seconds', 'drainSeconds: -1\n', '2 .zerodrop.yaml:1:15: drainSeconds must be a number of seconds ≥ 0'],
     ['bad severity', 'rules:\n  prestop-missing: loud\n', '2 .zerodrop.yaml:2:20: rule prestop-missing must be off, info, warning or error'],
     ['bad failOn', 'failOn: sometimes\n', '2 .zerodrop.yaml:1:9: failOn must be one of error, warning, info, never'],

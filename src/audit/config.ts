@@ -44,7 +44,11 @@ export function loadConfig(file: string, knownRuleIds: ReadonlySet<string>): Aud
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw usageError('config-unreadable', `cannot read config file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { file });
+    throw usageError(
+      'config-unreadable',
+      `cannot read config file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      { file },
+    );
   }
   return parseConfig(text, file, knownRuleIds);
 }
@@ -68,13 +72,15 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
 
   const numberSetting = (pair: Pair, name: string): number => {
     const v = pair.value;
-    if (!isScalar(v) || typeof v.value !== 'number' || !Number.isFinite(v.value) || v.value < 0) throw usageError('config-invalid', `${name} must be a number of seconds ≥ 0`, at((v as Node) ?? pair));
+    if (!isScalar(v) || typeof v.value !== 'number' || !Number.isFinite(v.value) || v.value < 0)
+      throw usageError('config-invalid', `${name} must be a number of seconds ≥ 0`, at((v as Node) ?? pair));
     return v.value;
   };
   const oneOf = <T extends string>(pair: Pair, name: string, allowed: readonly T[]): T => {
     const v = pair.value;
     const s = isScalar(v) ? String(v.value) : undefined;
-    if (s === undefined || !(allowed as readonly string[]).includes(s)) throw usageError('config-invalid', `${name} must be one of ${allowed.join(', ')}`, at((v as Node) ?? pair));
+    if (s === undefined || !(allowed as readonly string[]).includes(s))
+      throw usageError('config-invalid', `${name} must be one of ${allowed.join(', ')}`, at((v as Node) ?? pair));
     return s as T;
   };
 
@@ -113,11 +119,16 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
           const id = isScalar(rp.key) ? String(rp.key.value) : '';
           if (!knownRuleIds.has(id)) {
             const hint = closest(id, [...knownRuleIds]);
-            throw usageError('config-unknown-rule', `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; 'zerodrop rules' lists them`, at(rp.key as Node));
+            throw usageError(
+              'config-unknown-rule',
+              `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; 'zerodrop rules' lists them`,
+              at(rp.key as Node),
+            );
           }
           // YAML 1.2 reads `off` as a string; YAML 1.1 users may write `false` for off.
           const raw = isScalar(rp.value) ? (rp.value.value === false ? 'off' : String(rp.value.value)) : '';
-          if (!(SEVERITY_SETTINGS as readonly string[]).includes(raw)) throw usageError('config-invalid', `rule ${id} must be off, info, warning or error`, at((rp.value as Node) ?? rp));
+          if (!(SEVERITY_SETTINGS as readonly string[]).includes(raw))
+            throw usageError('config-invalid', `rule ${id} must be off, info, warning or error`, at((rp.value as Node) ?? rp));
           config.rules[id] = raw as SeveritySetting;
         }
         break;

@@ -20,7 +20,11 @@ export function editDistance(a: string, b: string): number {
  * The candidate a typo most likely meant: a case-insensitive equal first, else the nearest by edit
  * distance when within `maxDistance(word)` (default: a quarter of the word, 1 to 3 edits).
  */
-export function didYouMean(word: string, candidates: readonly string[], maxDistance = (w: string) => Math.max(1, Math.min(3, Math.floor(w.length / 4)))): string | undefined {
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+  maxDistance = (w: string) => Math.max(1, Math.min(3, Math.floor(w.length / 4))),
+): string | undefined {
   const lower = word.toLowerCase();
   const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
   if (sameLetters) return sameLetters;

@@ -127,4 +127,3 @@ export function shellWords(raw: string): string[] {
   while ((m = re.exec(raw)) !== null) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!));
   return words;
 }
-

@@ -8,8 +8,24 @@ import type { DockerfileInstruction, DockerfileView, InputError } from './types.
 import type { Source } from './sources.js';
 
 const KNOWN_INSTRUCTIONS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
-  'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ]);
 
 /** JSON array of strings, as Docker decides exec form; anything else (single quotes too) is shell form (§6.1). */
@@ -42,7 +58,7 @@ export function parseDockerfileSource(source: Source): { view: DockerfileView | 
     }
   }
   const firstNonArg = all.find((i) => i.getKeyword().toUpperCase() !== 'ARG');
-  if (!firstNonArg || firstNonArg.getKeyword().toUpperCase() !== 'FROM') {
+  if (firstNonArg?.getKeyword().toUpperCase() !== 'FROM') {
     const s = firstNonArg?.getRange().start ?? { line: 0, character: 0 };
     errors.push({ file: source.file, line: s.line + 1, column: s.character + 1, message: 'Dockerfile must start with FROM (after optional ARG lines)' });
   }

@@ -5,7 +5,16 @@ const deployment = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web' },
-  spec: { template: { spec: { containers: [{ name: 'app', image: 'x' }, { name: 'proxy', image: 'y', env: [{ name: 'A', value: '1' }] }] } } },
+  spec: {
+    template: {
+      spec: {
+        containers: [
+          { name: 'app', image: 'x' },
+          { name: 'proxy', image: 'y', env: [{ name: 'A', value: '1' }] },
+        ],
+      },
+    },
+  },
 };
 
 describe('strategic-merge patches for --fix', () => {
@@ -15,7 +24,7 @@ describe('strategic-merge patches for --fix', () => {
     });
   });
 
-  it('mergePatches merges containers by name and keeps both rules\' changes', () => {
+  it("mergePatches merges containers by name and keeps both rules' changes", () => {
     const a = patchAt(deployment, ['spec', 'template', 'spec', 'containers', 0, 'readinessProbe'], { tcpSocket: { port: 80 } });
     const b = patchAt(deployment, ['spec', 'template', 'spec', 'containers', 0, 'lifecycle'], { preStop: { sleep: { seconds: 5 } } });
     const c = patchAt(deployment, ['spec', 'template', 'spec', 'containers', 1, 'lifecycle'], { preStop: { sleep: { seconds: 5 } } });
@@ -30,7 +39,14 @@ describe('strategic-merge patches for --fix', () => {
     const patched = applyPatch(deployment, {
       spec: { template: { spec: { containers: [{ name: 'proxy', args: ['--drain'], env: [{ name: 'B', value: '2' }], image: null }] } } },
     });
-    expect(patched.spec.template.spec.containers[1]).toEqual({ name: 'proxy', args: ['--drain'], env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] });
+    expect(patched.spec.template.spec.containers[1]).toEqual({
+      name: 'proxy',
+      args: ['--drain'],
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    });
     expect(patched.spec.template.spec.containers[0]).toEqual({ name: 'app', image: 'x' });
     expect(deployment.spec.template.spec.containers[1]!.image, 'the input is not mutated').toBe('y');
   });

@@ -51,7 +51,10 @@ describe('positions', () => {
   });
 
   it('points at the value of an existing scalar', () => {
-    const findings = auditText('apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n', { rules: ['deprecated-workload-api'] });
+    const findings = auditText(
+      'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n',
+      { rules: ['deprecated-workload-api'] },
+    );
     expect(findings.map((f) => [f.line, f.column])).toEqual([[1, 13]]);
   });
 
@@ -93,7 +96,10 @@ describe('serving (issue 2)', () => {
 
   it('never treats Jobs as serving', () => {
     const { rule, seen } = spy();
-    auditText(`apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {containers: [{name: j, image: x, ports: [{containerPort: 80}]}]}}}\n`, { rules: [rule] });
+    auditText(
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {containers: [{name: j, image: x, ports: [{containerPort: 80}]}]}}}\n`,
+      { rules: [rule] },
+    );
     expect(seen[0]!.serving).toBe(false);
   });
 
@@ -143,21 +149,26 @@ spec: {defaultBackend: {service: {name: elsewhere, port: {number: 80}}}}
 
   it('reads drain-seconds and in-app-drain annotations from the pod template', () => {
     const { rule, seen } = spy();
-    auditText(deployment('web').replace('    metadata:\n', '    metadata:\n      annotations: {zerodrop.dev/drain-seconds: "12", zerodrop.dev/in-app-drain: "true"}\n'), { rules: [rule] });
+    auditText(
+      deployment('web').replace('    metadata:\n', '    metadata:\n      annotations: {zerodrop.dev/drain-seconds: "12", zerodrop.dev/in-app-drain: "true"}\n'),
+      { rules: [rule] },
+    );
     expect(seen[0]!.drainSeconds).toBe(12);
     expect(seen[0]!.inAppDrain).toBe(true);
   });
 });
 
 describe('suppression and severities', () => {
-  const bad = 'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata:\n  name: a\n  annotations: {zerodrop.dev/ignore: "unknown-field, deprecated-workload-api"}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n';
+  const bad =
+    'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata:\n  name: a\n  annotations: {zerodrop.dev/ignore: "unknown-field, deprecated-workload-api"}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n';
   it('drops findings of rules listed in zerodrop.dev/ignore on the object', () => {
     expect(auditText(bad, { rules: ['deprecated-workload-api'] })).toEqual([]);
     expect(auditText(bad.replace('deprecated-workload-api', 'other'), { rules: ['deprecated-workload-api'] })).toHaveLength(1);
   });
 
   it('also honours zerodrop.dev/ignore on the pod template', () => {
-    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    metadata:\n      annotations: {zerodrop.dev/ignore: unknown-field}\n    spec: {containers: [{name: a, image: x, readynessProbe: {}}]}\n';
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    metadata:\n      annotations: {zerodrop.dev/ignore: unknown-field}\n    spec: {containers: [{name: a, image: x, readynessProbe: {}}]}\n';
     expect(auditText(text, { rules: ['unknown-field'] })).toEqual([]);
     expect(auditText(text.replace('zerodrop.dev/ignore: unknown-field', 'other: x'), { rules: ['unknown-field'] })).toHaveLength(1);
   });
@@ -179,7 +190,10 @@ describe('bad input', () => {
     const run = auditTextsRun(
       [
         { file: 'broken.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' },
-        { file: 'ok.yaml', text: 'apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n' },
+        {
+          file: 'ok.yaml',
+          text: 'apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: a}\nspec: {template: {spec: {containers: [{name: a, image: x}]}}}\n',
+        },
       ],
       { rules: ['deprecated-workload-api'] },
     );
@@ -191,7 +205,12 @@ describe('bad input', () => {
 
   it('refuses an alias bomb quickly instead of expanding it', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     const started = Date.now();
     const run = auditTextsRun([{ file: 'bomb.yaml', text: `apiVersion: v1\nkind: ConfigMap\n${levels.join('\n')}\n` }]);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -224,7 +243,13 @@ describe('bad input', () => {
 describe('Dockerfiles and containers', () => {
   it('matches a Dockerfile to containers whose image name is the Dockerfile directory', () => {
     const { rule, seen } = spy();
-    auditTextsRun([{ file: 'web/Dockerfile', text: 'FROM node:20\nCMD ["node","a.js"]\n' }, { file: 'k8s.yaml', text: deployment('web') }], { rules: [rule] });
+    auditTextsRun(
+      [
+        { file: 'web/Dockerfile', text: 'FROM node:20\nCMD ["node","a.js"]\n' },
+        { file: 'k8s.yaml', text: deployment('web') },
+      ],
+      { rules: [rule] },
+    );
     expect(seen[0]!.containers[0]!.dockerfiles.map((d) => d.file)).toEqual(['web/Dockerfile']);
   });
 });

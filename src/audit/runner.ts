@@ -4,7 +4,21 @@
  * and turning a rule that throws into an error entry instead of a crash.
  */
 import type { KubeObject } from '../k8s/objects.js';
-import type { AuditResult, AuditSettings, DockerfileView, Finding, InputError, ObjectView, Rule, RuleMeta, Severity, SeveritySetting, StrategicPatch, WorkloadView, YamlPath } from './types.js';
+import type {
+  AuditResult,
+  AuditSettings,
+  DockerfileView,
+  Finding,
+  InputError,
+  ObjectView,
+  Rule,
+  RuleMeta,
+  Severity,
+  SeveritySetting,
+  StrategicPatch,
+  WorkloadView,
+  YamlPath,
+} from './types.js';
 import type { Source } from './sources.js';
 import { parseYamlSource, positionOf, type LocatedObject, type ParsedYamlSource } from './yamlSource.js';
 import { parseDockerfileSource } from './dockerfileSource.js';
@@ -124,7 +138,13 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
     errors.push({ file: where, message: `rule ${rule.meta.id} failed (a bug in zerodrop, please report it; --debug shows the stack): ${msg}` });
   };
 
-  const objectFinding = (rule: Rule, severity: Severity, view: ObjectView, r: { path: YamlPath; message: string; container?: string; fix?: string; patch?: StrategicPatch }, workload?: WorkloadView) => {
+  const objectFinding = (
+    rule: Rule,
+    severity: Severity,
+    view: ObjectView,
+    r: { path: YamlPath; message: string; container?: string; fix?: string; patch?: StrategicPatch },
+    workload?: WorkloadView,
+  ) => {
     const lo = located.get(view.object);
     if (!lo) return;
     const pos = positionOf(lo, r.path);
@@ -190,7 +210,15 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
         for (const r of results) {
           const at = r.instruction ?? finalFrom;
           if (at && pragmas.byLine.get(at.line)?.has(rule.meta.id)) continue;
-          const finding: Finding = { rule: rule.meta.id, severity, message: r.message, file: df.file, line: at?.line ?? 1, column: at?.column ?? 1, ruleOfUptime: rule.meta.ruleOfUptime };
+          const finding: Finding = {
+            rule: rule.meta.id,
+            severity,
+            message: r.message,
+            file: df.file,
+            line: at?.line ?? 1,
+            column: at?.column ?? 1,
+            ruleOfUptime: rule.meta.ruleOfUptime,
+          };
           if (r.fix !== undefined) finding.fix = r.fix;
           if (df.file === '-') finding.rendered = true;
           details.push({ finding });

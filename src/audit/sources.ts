@@ -33,7 +33,8 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'vendor']);
 export function sourceKindOf(fileName: string): SourceKind | undefined {
   const name = basename(fileName);
   if (/\.(ya?ml|json)$/i.test(name)) return 'yaml';
-  if (name === 'Dockerfile' || name === 'Containerfile' || /\.(Dockerfile|Containerfile)$/i.test(name) || /^(Dockerfile|Containerfile)\./.test(name)) return 'dockerfile';
+  if (name === 'Dockerfile' || name === 'Containerfile' || /\.(Dockerfile|Containerfile)$/i.test(name) || /^(Dockerfile|Containerfile)\./.test(name))
+    return 'dockerfile';
   return undefined;
 }
 
@@ -86,13 +87,19 @@ export async function collectSources(paths: readonly string[], options: CollectO
       const kustomizations: Array<{ dir: string; shown: string }> = [];
       walkDirectory(abs, arg, out, display, true, kustomizations);
       for (const k of outermostKustomizations(kustomizations)) renderKustomization(k.dir, k.shown, out, options);
-    }
-    else addFile(abs, arg, out, sourceKindOf(abs));
+    } else addFile(abs, arg, out, sourceKindOf(abs));
   }
   return out;
 }
 
-function walkDirectory(abs: string, shown: string, out: CollectedSources, display: (p: string) => string, top: boolean, kustomizations: Array<{ dir: string; shown: string }>): void {
+function walkDirectory(
+  abs: string,
+  shown: string,
+  out: CollectedSources,
+  display: (p: string) => string,
+  top: boolean,
+  kustomizations: Array<{ dir: string; shown: string }>,
+): void {
   // A kustomization is rendered as a whole (later), never read file by file.
   if (kustomizationIn(abs)) {
     kustomizations.push({ dir: abs, shown: top ? shown : display(abs) });
@@ -209,7 +216,11 @@ function renderKustomization(dir: string, shown: string, out: CollectedSources, 
     return;
   }
   if (res.status !== 0) {
-    const why = (res.stderr ?? '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('# Warning')).join(' ').trim();
+    const why = (res.stderr ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('# Warning'))
+      .join(' ')
+      .trim();
     out.errors.push({ file: shown, message: `kubectl kustomize failed: ${why || `exit ${res.status}`}` });
     return;
   }

@@ -37,7 +37,8 @@ function resolveRules(rules: AuditTextOptions['rules']): Rule[] {
 function resolveSettings(s: AuditTextOptions['settings']): AuditSettings {
   const { kubernetesVersion, ...rest } = s ?? {};
   const base = defaultSettings(rest);
-  if (kubernetesVersion !== undefined) base.kubernetesVersion = typeof kubernetesVersion === 'string' ? parseKubernetesVersion(kubernetesVersion) : kubernetesVersion;
+  if (kubernetesVersion !== undefined)
+    base.kubernetesVersion = typeof kubernetesVersion === 'string' ? parseKubernetesVersion(kubernetesVersion) : kubernetesVersion;
   return base;
 }
 
@@ -48,7 +49,12 @@ function isDockerfileText(text: string): boolean {
 
 /** Audits several texts as one run (e.g. a Dockerfile plus the manifest that uses its image). */
 export function auditTextsRun(texts: ReadonlyArray<{ file: string; text: string }>, options: AuditTextOptions = {}): AuditRun {
-  const sources: Source[] = texts.map(({ file, text }) => ({ file, text, origin: 'file', kind: sourceKindOf(file) ?? (isDockerfileText(text) ? 'dockerfile' : 'yaml') }));
+  const sources: Source[] = texts.map(({ file, text }) => ({
+    file,
+    text,
+    origin: 'file',
+    kind: sourceKindOf(file) ?? (isDockerfileText(text) ? 'dockerfile' : 'yaml'),
+  }));
   const run: Parameters<typeof runAudit>[1] = { settings: resolveSettings(options.settings), rules: resolveRules(options.rules), debug: true };
   if (options.severities) run.severities = options.severities;
   return runAudit(sources, run);
@@ -65,7 +71,10 @@ export function auditText(text: string, options: AuditTextOptions = {}): Finding
 /** Findings for fixture files (one path or several audited together). */
 export function auditFixture(paths: string | readonly string[], options: Omit<AuditTextOptions, 'file'> = {}): Finding[] {
   const list = typeof paths === 'string' ? [paths] : paths;
-  const run = auditTextsRun(list.map((p) => ({ file: p, text: readFileSync(p, 'utf8') })), options);
+  const run = auditTextsRun(
+    list.map((p) => ({ file: p, text: readFileSync(p, 'utf8') })),
+    options,
+  );
   if (run.errors.length > 0) throw new Error(`input errors: ${run.errors.map((e) => `${e.file}:${e.line ?? ''}:${e.column ?? ''} ${e.message}`).join('; ')}`);
   return run.findings;
 }

@@ -5,7 +5,18 @@
  * every input of the run, not per directory (linter-landscape §3.3–3.4, §6).
  */
 import { basename, dirname } from 'node:path';
-import { isBatchKind, isNativeSidecar, isWorkloadKind, podTemplateOf, podTemplatePath, replicasOf, selectorMatches, type Container, type KubeObject, type LabelSelector } from '../k8s/objects.js';
+import {
+  isBatchKind,
+  isNativeSidecar,
+  isWorkloadKind,
+  podTemplateOf,
+  podTemplatePath,
+  replicasOf,
+  selectorMatches,
+  type Container,
+  type KubeObject,
+  type LabelSelector,
+} from '../k8s/objects.js';
 import { parseImageRef } from '../k8s/images.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, WorkloadView } from './types.js';
 
@@ -106,7 +117,12 @@ export function ingressServiceNames(ingress: KubeObject): Set<string> {
   return names;
 }
 
-function containerViews(object: KubeObject, podSpecPath: Array<string | number>, spec: Record<string, unknown>, dockerfiles: DockerfileView[]): ContainerView[] {
+function containerViews(
+  object: KubeObject,
+  podSpecPath: Array<string | number>,
+  spec: Record<string, unknown>,
+  dockerfiles: DockerfileView[],
+): ContainerView[] {
   const out: ContainerView[] = [];
   const match = (c: Container): DockerfileView[] => {
     if (typeof c.image !== 'string' || dockerfiles.length === 0) return [];
@@ -117,13 +133,25 @@ function containerViews(object: KubeObject, podSpecPath: Array<string | number>,
   inits.forEach((c, i) => {
     if (!isRecord(c)) return;
     const container = c as Container;
-    out.push({ container, name: String(container.name ?? `initContainers[${i}]`), role: isNativeSidecar(container) ? 'native-sidecar' : 'init', path: [...podSpecPath, 'initContainers', i], dockerfiles: match(container) });
+    out.push({
+      container,
+      name: String(container.name ?? `initContainers[${i}]`),
+      role: isNativeSidecar(container) ? 'native-sidecar' : 'init',
+      path: [...podSpecPath, 'initContainers', i],
+      dockerfiles: match(container),
+    });
   });
   const mains = Array.isArray(spec.containers) ? spec.containers : [];
   mains.forEach((c, i) => {
     if (!isRecord(c)) return;
     const container = c as Container;
-    out.push({ container, name: String(container.name ?? `containers[${i}]`), role: 'main', path: [...podSpecPath, 'containers', i], dockerfiles: match(container) });
+    out.push({
+      container,
+      name: String(container.name ?? `containers[${i}]`),
+      role: 'main',
+      path: [...podSpecPath, 'containers', i],
+      dockerfiles: match(container),
+    });
   });
   void object;
   return out;
@@ -169,8 +197,14 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   const annotationProblems: BuiltViews['annotationProblems'] = [];
   const workloads: WorkloadView[] = [];
   // A Service without a selector has manually managed endpoints; it selects no pods.
-  const serviceIndex = new SelectorIndex(services.filter((s) => isRecord(s.object.spec?.selector) && Object.keys(s.object.spec!.selector as object).length > 0), (s) => s.object.spec!.selector as Record<string, string>);
-  const pdbIndex = new SelectorIndex(pdbs.filter((p) => isRecord(p.object.spec?.selector)), (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>);
+  const serviceIndex = new SelectorIndex(
+    services.filter((s) => isRecord(s.object.spec?.selector) && Object.keys(s.object.spec!.selector as object).length > 0),
+    (s) => s.object.spec!.selector as Record<string, string>,
+  );
+  const pdbIndex = new SelectorIndex(
+    pdbs.filter((p) => isRecord(p.object.spec?.selector)),
+    (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>,
+  );
   const ingressesByService = new Map<string, ObjectView[]>();
   for (const ing of objectViews.filter((o) => o.kind === 'Ingress')) {
     for (const name of ingressServiceNames(ing.object)) {
@@ -196,7 +230,9 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     const podSpecPath = [...podTemplatePath(kind), 'spec'];
     const labels = isRecord(template.metadata?.labels) ? (template.metadata!.labels as Record<string, string>) : {};
 
-    const selectingServices = serviceIndex.candidates(ov.namespace, labels).filter((s) => selectorMatches(s.object.spec!.selector as Record<string, string>, labels));
+    const selectingServices = serviceIndex
+      .candidates(ov.namespace, labels)
+      .filter((s) => selectorMatches(s.object.spec!.selector as Record<string, string>, labels));
     const selectingPdbs = pdbIndex.candidates(ov.namespace, labels).filter((p) => selectorMatches(p.object.spec!.selector as LabelSelector, labels));
     const targetingHpas = hpaIndex.get(`${ov.namespace}\0${kind}\0${ov.name}`) ?? [];
 
@@ -225,7 +261,8 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     }
     const inApp = workloadAnnotation(object, ANNOTATION_IN_APP_DRAIN);
     const inAppDrain = inApp ? inApp.value.trim().toLowerCase() === 'true' : false;
-    if (inApp && !/^(true|false)$/i.test(inApp.value.trim())) annotationProblems.push({ object, path: inApp.path, message: `${ANNOTATION_IN_APP_DRAIN} must be "true" or "false", got "${inApp.value}"` });
+    if (inApp && !/^(true|false)$/i.test(inApp.value.trim()))
+      annotationProblems.push({ object, path: inApp.path, message: `${ANNOTATION_IN_APP_DRAIN} must be "true" or "false", got "${inApp.value}"` });
 
     workloads.push({
       object,

@@ -66,7 +66,9 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
         file: source.file,
         line: pos.line,
         column: pos.col,
-        message: /alias/i.test(msg) ? `document expands too many aliases (limit ${MAX_ALIAS_COUNT}); refusing to expand it` : `cannot read document: ${firstLine(msg)}`,
+        message: /alias/i.test(msg)
+          ? `document expands too many aliases (limit ${MAX_ALIAS_COUNT}); refusing to expand it`
+          : `cannot read document: ${firstLine(msg)}`,
       });
       continue;
     }
@@ -168,7 +170,10 @@ function itemAnchor(document: Document.Parsed, item: unknown): number | undefine
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return s
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }
 
 /** Path of a finding relative to the document root (for kind: List items). */

@@ -18,7 +18,10 @@ export function fleetStream(pairs: number): string {
   const docs: string[] = [];
   for (let i = 0; i < pairs; i++) {
     const name = `app-${i}`;
-    const preStop = i % 3 === 0 ? '' : `
+    const preStop =
+      i % 3 === 0
+        ? ''
+        : `
         lifecycle:
           preStop:
             sleep:
@@ -119,7 +122,9 @@ export async function run(): Promise<void> {
   const mb = (Buffer.byteLength(text) / 1048576).toFixed(1);
   const bm = median(baseline);
   const am = median(audit);
-  process.stdout.write(`stream: ${PAIRS} Deployment+Service pairs, ${mb} MiB; ${ruleMetas().length} rules; ${findings} findings; JSON report ${(outputBytes / 1048576).toFixed(1)} MiB\n`);
+  process.stdout.write(
+    `stream: ${PAIRS} Deployment+Service pairs, ${mb} MiB; ${ruleMetas().length} rules; ${findings} findings; JSON report ${(outputBytes / 1048576).toFixed(1)} MiB\n`,
+  );
   process.stdout.write(`| what | median of ${ROUNDS} (ms) |\n|---|---|\n`);
   process.stdout.write(`| yaml parseAllDocuments + toJS (baseline) | ${bm.toFixed(0)} |\n`);
   process.stdout.write(`| zerodrop audit (parse, views, rules, positions, JSON) | ${am.toFixed(0)} |\n`);

@@ -38,7 +38,16 @@ const MIX: [probability: number, ms: number][] = [
 ];
 const LONGEST_MS = Math.max(...MIX.map(([, ms]) => ms));
 
-const VARIANTS = ['zerodrop', 'lightship+http-terminator', 'lightship+close', 'terminus', 'http-terminator', 'stoppable', 'close-with-grace+fastify', 'node-close'] as const;
+const VARIANTS = [
+  'zerodrop',
+  'lightship+http-terminator',
+  'lightship+close',
+  'terminus',
+  'http-terminator',
+  'stoppable',
+  'close-with-grace+fastify',
+  'node-close',
+] as const;
 type ClientKind = 'node:http' | 'undici';
 const CLIENTS: ClientKind[] = ['node:http', 'undici'];
 
@@ -113,7 +122,9 @@ function makeClient(kind: ClientKind, port: number): { send: Send; close: () => 
             let body = '';
             res.setEncoding('utf8');
             res.on('data', (c: string) => (body += c));
-            res.on('end', () => resolve({ ok: res.statusCode === 200, kind: res.statusCode === 200 ? 'ok' : String(res.statusCode), backend: body, endedAt: performance.now() }));
+            res.on('end', () =>
+              resolve({ ok: res.statusCode === 200, kind: res.statusCode === 200 ? 'ok' : String(res.statusCode), backend: body, endedAt: performance.now() }),
+            );
             res.on('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, kind: e.code ?? e.message, endedAt: performance.now() }));
           });
           req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -291,7 +302,9 @@ export async function run(): Promise<void> {
     `### Dropped requests through an endpoint switch (${RATE_PER_SECOND} req/s, ${POOL_SOCKETS} keep-alive sockets, ` +
       `propagation ${PROPAGATION_MS} ms, drain delay ${DRAIN_DELAY_MS} ms, SIGKILL at +${KILL_AFTER_MS} ms, longest request ${LONGEST_MS} ms)\n\n`,
   );
-  process.stdout.write('| variant | client | failed per seed | failure kinds | exit | shutdown ms | exit − (delay ⊔ last A response) ms |\n|---|---|---|---|---|---|---|\n');
+  process.stdout.write(
+    '| variant | client | failed per seed | failure kinds | exit | shutdown ms | exit − (delay ⊔ last A response) ms |\n|---|---|---|---|---|---|---|\n',
+  );
   for (const variant of new Set(rows.map((r) => r.variant))) {
     for (const clientKind of CLIENTS) {
       const rs = rows.filter((r) => r.variant === variant && r.client === clientKind);
@@ -299,8 +312,11 @@ export async function run(): Promise<void> {
       const kinds: Record<string, number> = {};
       for (const r of rs) for (const [k, n] of Object.entries(r.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
       process.stdout.write(
-        `| ${variant} | ${clientKind} | ${rs.map((r) => `${r.failed}/${r.requests}`).join(', ')} | ${Object.entries(kinds).map(([k, n]) => `${k}×${n}`).join(' ') || '–'} | ` +
-          `${rs.map((r) => r.exit).join(', ')} | ${rs.map((r) => r.shutdownMs).join(', ')} | ${rs.map((r) => r.overshootMs).join(', ')} |\n`,
+        `| ${variant} | ${clientKind} | ${rs.map((r) => `${r.failed}/${r.requests}`).join(', ')} | ${
+          Object.entries(kinds)
+            .map(([k, n]) => `${k}×${n}`)
+            .join(' ') || '–'
+        } | ` + `${rs.map((r) => r.exit).join(', ')} | ${rs.map((r) => r.shutdownMs).join(', ')} | ${rs.map((r) => r.overshootMs).join(', ')} |\n`,
       );
     }
   }

@@ -187,10 +187,14 @@ export async function run(): Promise<void> {
       sat: median(closed.direct!),
     };
     console.log(`Machine load average (1 min) at the end of the proxy rounds: ${f(loadavg()[0]!, 1)} on ${availableParallelism()} cores.\n`);
-    console.log(`Open model at ${OPEN_RATE} rps for ${OPEN_MS / 1000} s, closed loop with ${CLOSED_CONNECTIONS} connections for ${CLOSED_MS / 1000} s; medians of ${ROUNDS} rounds.\n`);
+    console.log(
+      `Open model at ${OPEN_RATE} rps for ${OPEN_MS / 1000} s, closed loop with ${CLOSED_CONNECTIONS} connections for ${CLOSED_MS / 1000} s; medians of ${ROUNDS} rounds.\n`,
+    );
     const baseCpu = median(cpu.direct!);
     console.log('`cpu µs/req` is the CPU time of the hop itself at 2,000 rps: the backend for `direct`, the proxy process(es) otherwise.\n');
-    console.log('| target | achieved rps @2000 | ratio vs direct | latency p50 ms | p99 ms | failures | cpu µs/req | ÷ backend cpu | saturation rps | ratio vs direct |');
+    console.log(
+      '| target | achieved rps @2000 | ratio vs direct | latency p50 ms | p99 ms | failures | cpu µs/req | ÷ backend cpu | saturation rps | ratio vs direct |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const name of Object.keys(targets)) {
       const o = open[name]!;

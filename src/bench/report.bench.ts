@@ -14,7 +14,16 @@ function syntheticRun(requests: number, rate: number): ZerodropEvent[] {
   for (let i = 0; i < requests; i++) {
     const t = (i * 1000) / rate;
     const failed = i % 40 === 0;
-    events.push({ t: t + 3, run: 'bench', type: 'request', intended: t, start: t + 0.2, end: t + 3, pod: pods[i % 4]!, ...(failed ? { error: 'refused', code: 'ECONNREFUSED' } : { status: 200 }) });
+    events.push({
+      t: t + 3,
+      run: 'bench',
+      type: 'request',
+      intended: t,
+      start: t + 0.2,
+      end: t + 3,
+      pod: pods[i % 4]!,
+      ...(failed ? { error: 'refused', code: 'ECONNREFUSED' } : { status: 200 }),
+    });
   }
   return events;
 }
@@ -46,6 +55,8 @@ export async function run(): Promise<void> {
     const render = time(() => {
       size = renderHtmlReport(events).length;
     }, repeat);
-    process.stdout.write(`| ${requests.toLocaleString('en-US')} | ${parse.toFixed(0)} ms | ${render.toFixed(0)} ms | ${(render / parse).toFixed(2)}× | ${(size / 1024).toFixed(0)} KiB |\n`);
+    process.stdout.write(
+      `| ${requests.toLocaleString('en-US')} | ${parse.toFixed(0)} ms | ${render.toFixed(0)} ms | ${(render / parse).toFixed(2)}× | ${(size / 1024).toFixed(0)} KiB |\n`,
+    );
   }
 }

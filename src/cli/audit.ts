@@ -69,7 +69,8 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   if (flags.fix && flags.fixInPlace) throw usageError('bad-flag', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
   checkClusterFlags(paths, flags);
   if (paths.length === 0 && !flags.cluster) {
-    if (process.stdin.isTTY) throw usageError('no-input', "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -");
+    if (process.stdin.isTTY)
+      throw usageError('no-input', "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -");
     paths = ['-'];
   }
   if (flags.fixInPlace && paths.includes('-')) throw usageError('bad-flag', '--fix-in-place cannot edit stdin; use --fix to print a patch instead');
@@ -94,7 +95,8 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
       notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
     } else {
       const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
-      for (const w of outcome.written) notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
+      for (const w of outcome.written)
+        notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
       for (const s of outcome.skipped) notes.push(`${pc.yellow('not edited')} ${s.file}: ${s.reason}`);
       if (outcome.written.length === 0 && outcome.skipped.length === 0) notes.push('--fix-in-place: no fixable findings');
       // Report what is left after the edit, which is what the exit code should reflect.
@@ -119,7 +121,12 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
 }
 
 function checkClusterFlags(paths: string[], flags: AuditFlags): void {
-  const clusterOnly = [flags.namespace !== undefined && '-n', flags.allNamespaces && '--all-namespaces', flags.context !== undefined && '--context', flags.kubeconfig !== undefined && '--kubeconfig'].filter(Boolean);
+  const clusterOnly = [
+    flags.namespace !== undefined && '-n',
+    flags.allNamespaces && '--all-namespaces',
+    flags.context !== undefined && '--context',
+    flags.kubeconfig !== undefined && '--kubeconfig',
+  ].filter(Boolean);
   if (!flags.cluster) {
     if (clusterOnly.length > 0) throw usageError('bad-flag', `${clusterOnly.join(', ')} only apply with --cluster`);
     return;
@@ -140,7 +147,11 @@ async function auditClusterRun(flags: AuditFlags, options: Pick<AuditPathsOption
     ...(flags.context === undefined ? {} : { context: flags.context }),
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
   });
-  notes.push(pc.dim(`audited ${live.run.objectCount} live objects in ${live.namespace === undefined ? 'all namespaces' : `namespace ${live.namespace}`} (context ${live.context})`));
+  notes.push(
+    pc.dim(
+      `audited ${live.run.objectCount} live objects in ${live.namespace === undefined ? 'all namespaces' : `namespace ${live.namespace}`} (context ${live.context})`,
+    ),
+  );
   for (const s of live.skipped) notes.push(pc.yellow(`not audited: ${s}; rules that relate workloads to them stayed silent`));
   return live.run;
 }
@@ -215,7 +226,9 @@ export function registerAuditCommands(program: Command): void {
       const width = Math.max(...metas.map((m) => m.id.length));
       process.stdout.write(`${'RULE'.padEnd(width)}  UPTIME  SEVERITY  FIX  SUMMARY\n`);
       for (const m of metas) {
-        process.stdout.write(`${m.id.padEnd(width)}  ${(m.ruleOfUptime ? `#${m.ruleOfUptime}` : '-').padEnd(6)}  ${m.severity.padEnd(8)}  ${m.fixable ? 'yes' : '   '}  ${m.summary}\n`);
+        process.stdout.write(
+          `${m.id.padEnd(width)}  ${(m.ruleOfUptime ? `#${m.ruleOfUptime}` : '-').padEnd(6)}  ${m.severity.padEnd(8)}  ${m.fixable ? 'yes' : '   '}  ${m.summary}\n`,
+        );
       }
       process.stdout.write(`\n${metas.length} rules. 'zerodrop explain RULE' prints one rule's page; set severities in .zerodrop.yaml.\n`);
     });

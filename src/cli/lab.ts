@@ -63,7 +63,9 @@ export function registerLabCommand(program: Command): void {
     .option('--rate <rps>', 'requests per second, open model (default 200)')
     .option('--propagation <delay>', 'endpoint propagation delay of the proxy, e.g. 1s or 0.5s..3s (default 0.5s..3s for l7/nginx, 0.2s..2s for l4)')
     .option('--kubelet-delay <delay>', 'API delete to kubelet termination start (default 0s..1s)')
-    .addOption(new Option('--proxy <mode>', 'traffic consumer: l7 ingress-like (default), l4 kube-proxy-like, nginx (real nginx)').choices(['l7', 'l4', 'nginx']))
+    .addOption(
+      new Option('--proxy <mode>', 'traffic consumer: l7 ingress-like (default), l4 kube-proxy-like, nginx (real nginx)').choices(['l7', 'l4', 'nginx']),
+    )
     .option('--proxy-retries <n>', 'L7 proxy retries of idempotent requests on another pod (ingress-nginx proxy_next_upstream; default 0)')
     .option('--upstream-keepalive <duration>', 'how long the proxy keeps idle upstream connections (default 4s; ingress-nginx uses 60s)')
     .addOption(new Option('--connection <mode>', 'client connections: keep-alive pool (default) or fresh per request').choices(['keep-alive', 'fresh']))
@@ -92,13 +94,15 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
   const command = `zerodrop lab ${process.argv.slice(3).join(' ')}`.trim();
   const planned = planRuns(inputs, opts, overrides, command);
   const runnable = planned.filter((p) => p.config);
-  if (runnable.length === 0) throw usageError('lab-nothing-to-run', 'no run can start here: ' + planned.map((p) => `${p.name}: ${p.unavailable}`).join('; '));
+  if (runnable.length === 0) throw usageError('lab-nothing-to-run', `no run can start here: ${planned.map((p) => `${p.name}: ${p.unavailable}`).join('; ')}`);
 
   if (opts.report && existsSync(opts.report)) throw usageError('output-exists', `${opts.report} already exists; remove it or choose another --report file`);
   const out = process.stdout;
   if (inputs.length === 0 && !opts.scenario) {
     out.write(`${pc.bold('zerodrop lab')}: the talk replayed on the bundled demo app (examples/talk), 4 replicas behind an ingress-like proxy.\n`);
-    out.write(`Timings are scaled down from the talk so the whole run takes ${opts.quick ? 'well under a minute' : 'about a minute'}: probe periods 3 s → 1 s, preStop sleep 20 s → 5 s,\n`);
+    out.write(
+      `Timings are scaled down from the talk so the whole run takes ${opts.quick ? 'well under a minute' : 'about a minute'}: probe periods 3 s → 1 s, preStop sleep 20 s → 5 s,\n`,
+    );
     out.write(`endpoint propagation ${runnable[0]!.config!.propagation.minMs / 1000}–${runnable[0]!.config!.propagation.maxMs / 1000} s.\n\n`);
   }
 
@@ -145,8 +149,16 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
         return () => view.stop();
       };
       const result = await runLab(p.config, { listeners, signal: abort.signal, attach });
-      if (audit) result.audit = { errors: audit.errors, warnings: audit.warnings, predictsDrops: audit.predictsDrops, rules: [...new Set(audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule))] };
-      out.write(`  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`);
+      if (audit)
+        result.audit = {
+          errors: audit.errors,
+          warnings: audit.warnings,
+          predictsDrops: audit.predictsDrops,
+          rules: [...new Set(audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule))],
+        };
+      out.write(
+        `  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`,
+      );
       for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(r)}\n`);
       out.write('\n');
       results.push(result);
@@ -181,13 +193,18 @@ function planRuns(inputs: string[], opts: LabCliOptions, o: LabOverrides, comman
       const name = runName(r);
       const missing = missingRequirement(r, nginx);
       if (missing) return { name, unavailable: missing, expect: r.expect };
-      return { name, config: configureFromLabFile(readLabFile(labFilePath(r)), o, `zerodrop lab ${path.relative(process.cwd(), labFilePath(r))}`, name), expect: r.expect };
+      return {
+        name,
+        config: configureFromLabFile(readLabFile(labFilePath(r)), o, `zerodrop lab ${path.relative(process.cwd(), labFilePath(r))}`, name),
+        expect: r.expect,
+      };
     });
   }
   const labFiles = inputs.filter((i) => looksLikeLabFile(i));
   const manifests = inputs.filter((i) => !labFiles.includes(i));
   if (labFiles.length > 0 && manifests.length > 0) throw usageError('lab-usage', 'pass either lab files or manifests, not both');
-  if (labFiles.length > 0) return labFiles.map((f) => ({ name: '', config: configureFromLabFile(readLabFile(f), o, command) })).map((p) => ({ ...p, name: p.config.name }));
+  if (labFiles.length > 0)
+    return labFiles.map((f) => ({ name: '', config: configureFromLabFile(readLabFile(f), o, command) })).map((p) => ({ ...p, name: p.config.name }));
   const config = configureRun({ name: 'lab', manifests, images: {}, cwd: process.cwd(), command }, o);
   return [{ name: config.name, config }];
 }
@@ -225,7 +242,8 @@ function parseOverrides(opts: LabCliOptions): LabOverrides {
 
 function positiveNumber(text: string, flag: string, allowZero = false): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw usageError('lab-bad-number', `${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw usageError('lab-bad-number', `${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`);
   return n;
 }
 

@@ -39,7 +39,11 @@ export function parseRolloutTarget(target: string): string {
 }
 
 function actionOf(flags: RolloutFlags): RolloutAction {
-  const chosen = [flags.restart ? '--restart' : undefined, flags.image !== undefined ? '--image' : undefined, flags.watchOnly ? '--watch-only' : undefined].filter(Boolean);
+  const chosen = [
+    flags.restart ? '--restart' : undefined,
+    flags.image !== undefined ? '--image' : undefined,
+    flags.watchOnly ? '--watch-only' : undefined,
+  ].filter(Boolean);
   if (chosen.length === 0) throw usageError('rollout-no-action', 'say what starts the rollout: --restart, --image CONTAINER=IMAGE, or --watch-only');
   if (chosen.length > 1) throw usageError('rollout-many-actions', `choose one of ${chosen.join(', ')}`);
   if (flags.restart) return { kind: 'restart' };
@@ -49,11 +53,19 @@ function actionOf(flags: RolloutFlags): RolloutAction {
 
 function summary(result: ClusterRolloutResult): string {
   const colour = result.verdict === 'pass' ? pc.green : result.verdict === 'fail' ? pc.red : pc.yellow;
-  const lines = [`${colour(String(result.verdict).toUpperCase())}  ${result.failures} of ${result.requests} requests failed during ${result.target.action} of deployment/${result.target.deployment}`];
+  const lines = [
+    `${colour(String(result.verdict).toUpperCase())}  ${result.failures} of ${result.requests} requests failed during ${result.target.action} of deployment/${result.target.deployment}`,
+  ];
   const byClass = Object.entries(result.failuresByClass ?? {});
   if (byClass.length > 0) lines.push(`  failures: ${byClass.map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  if (result.rollout) lines.push(`  rollout: ${result.rollout.state}${result.rollout.completed ? ` in ${(result.rollout.durationMs / 1000).toFixed(1)} s` : ''}; ${result.rollout.evidence.oldPodsTerminated} old pods terminated, ${result.rollout.evidence.newPodsReady} new pods ready`);
-  if (result.failureRateUpperBound95 !== undefined) lines.push(`  0 failures in ${result.requests} requests: failure rate below ${(result.failureRateUpperBound95 * 100).toPrecision(2)}% (95% upper bound, 3/N)`);
+  if (result.rollout)
+    lines.push(
+      `  rollout: ${result.rollout.state}${result.rollout.completed ? ` in ${(result.rollout.durationMs / 1000).toFixed(1)} s` : ''}; ${result.rollout.evidence.oldPodsTerminated} old pods terminated, ${result.rollout.evidence.newPodsReady} new pods ready`,
+    );
+  if (result.failureRateUpperBound95 !== undefined)
+    lines.push(
+      `  0 failures in ${result.requests} requests: failure rate below ${(result.failureRateUpperBound95 * 100).toPrecision(2)}% (95% upper bound, 3/N)`,
+    );
   for (const reason of result.reasons ?? []) lines.push(`  - ${reason}`);
   return `${lines.join('\n')}\n`;
 }
@@ -90,16 +102,19 @@ It changes only the one Deployment named, once, and never rolls anything back. R
     .action(async (target: string, flags: RolloutFlags) => {
       const deployment = parseRolloutTarget(target);
       const action = actionOf(flags);
-      if (!flags.url) throw usageError('rollout-no-url', '--url is required: the address users hit (ingress, LoadBalancer or NodePort), e.g. --url http://127.0.0.1:8080/');
+      if (!flags.url)
+        throw usageError('rollout-no-url', '--url is required: the address users hit (ingress, LoadBalancer or NodePort), e.g. --url http://127.0.0.1:8080/');
       const rate = Number(flags.rate);
       if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('rollout-bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
-      if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh') throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
+      if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh')
+        throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
       const settleMs = parseDurationMs(flags.settle, '--settle', 'rollout-bad-duration');
       const warmupMs = parseDurationMs(flags.warmup, '--warmup', 'rollout-bad-duration');
       const timeoutMs = parseDurationMs(flags.timeout, '--timeout', 'rollout-bad-duration');
       if (timeoutMs <= 0) throw usageError('rollout-bad-duration', '--timeout must be positive');
       // Refuse before the rollout, not after it: the run cannot be repeated for free.
-      if (flags.report && !flags.dryRun && existsSync(flags.report)) throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);
+      if (flags.report && !flags.dryRun && existsSync(flags.report))
+        throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);
       const maxLagP99Ms = parseDurationMs(flags.maxLagP99, '--max-lag-p99', 'rollout-bad-duration');
 
       const events = new EventStream('rollout');
@@ -163,4 +178,3 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       else process.exitCode = result.verdict === 'pass' ? ExitCode.ok : result.verdict === 'fail' ? ExitCode.findings : ExitCode.inconclusive;
     });
 }
-

@@ -74,7 +74,10 @@ export class KubeApiClient {
    */
   async watch(call: ApiCall, path: string, query: Query, onEvent: (event: RawWatchEvent) => void, idleMs = 360_000): Promise<WatchHandle> {
     const controller = new AbortController();
-    const headersTimer = setTimeout(() => controller.abort(Object.assign(new Error('no answer to the watch request within 30 s'), { code: 'ETIMEDOUT' })), 30_000);
+    const headersTimer = setTimeout(
+      () => controller.abort(Object.assign(new Error('no answer to the watch request within 30 s'), { code: 'ETIMEDOUT' })),
+      30_000,
+    );
     let res: http.IncomingMessage;
     try {
       res = await this.open(path, { query: { ...query, watch: 'true' } }, controller.signal);
@@ -133,7 +136,13 @@ export class KubeApiClient {
     return new Promise((resolve, reject) => {
       const req = transport.request(
         url,
-        { ...opts, method: options.method ?? 'GET', headers, ...(signal ? { signal } : {}), ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }) },
+        {
+          ...opts,
+          method: options.method ?? 'GET',
+          headers,
+          ...(signal ? { signal } : {}),
+          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+        },
         resolve,
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));

@@ -53,10 +53,14 @@ export function toUserError(err: unknown, call: ApiCall, cluster: { server: stri
     const apiSays = err.status?.message ? ` (API server: ${err.status.message})` : '';
     switch (err.statusCode) {
       case 401:
-        return new ZerodropError('cluster-unauthorized', `the API server at ${cluster.server} rejected our credentials (401) for context "${cluster.context}"; refresh them (e.g. kubectl get ns) and retry`, {
-          exitCode: ExitCode.environment,
-          cause: err,
-        });
+        return new ZerodropError(
+          'cluster-unauthorized',
+          `the API server at ${cluster.server} rejected our credentials (401) for context "${cluster.context}"; refresh them (e.g. kubectl get ns) and retry`,
+          {
+            exitCode: ExitCode.environment,
+            cause: err,
+          },
+        );
       case 403:
         return new ZerodropError(
           'cluster-forbidden',
@@ -64,12 +68,19 @@ export function toUserError(err: unknown, call: ApiCall, cluster: { server: stri
           { exitCode: ExitCode.environment, cause: err },
         );
       case 404:
-        return new ZerodropError('cluster-not-found', `${call.resource.kind.toLowerCase()}${call.name !== undefined ? `/${call.name}` : ''} not found${call.namespace !== undefined ? ` in namespace "${call.namespace}"` : ''} (context "${cluster.context}")`, {
-          exitCode: ExitCode.usage,
+        return new ZerodropError(
+          'cluster-not-found',
+          `${call.resource.kind.toLowerCase()}${call.name !== undefined ? `/${call.name}` : ''} not found${call.namespace !== undefined ? ` in namespace "${call.namespace}"` : ''} (context "${cluster.context}")`,
+          {
+            exitCode: ExitCode.usage,
+            cause: err,
+          },
+        );
+      default:
+        return new ZerodropError('cluster-api-error', `the API server answered ${err.statusCode} to ${describeCall(call)}${apiSays}`, {
+          exitCode: ExitCode.environment,
           cause: err,
         });
-      default:
-        return new ZerodropError('cluster-api-error', `the API server answered ${err.statusCode} to ${describeCall(call)}${apiSays}`, { exitCode: ExitCode.environment, cause: err });
     }
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

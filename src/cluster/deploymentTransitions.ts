@@ -28,7 +28,8 @@ export function deploymentTransitions(previous: KubeObject | undefined, next: Ku
   if (sinceGeneration !== undefined && generationOf(next) >= sinceGeneration) {
     const before = previous && generationOf(previous) >= sinceGeneration ? deploymentRolloutStatus(prev!).state : undefined;
     const now = deploymentRolloutStatus(cur);
-    if (now.state === 'complete' && before !== 'complete') out.push({ type: 'rollout', action: 'complete', ...rev, replicas: cur.status?.updatedReplicas ?? 0, detail: now.message });
+    if (now.state === 'complete' && before !== 'complete')
+      out.push({ type: 'rollout', action: 'complete', ...rev, replicas: cur.status?.updatedReplicas ?? 0, detail: now.message });
     if (now.state === 'deadline-exceeded' && before !== 'deadline-exceeded') {
       out.push({ type: 'rollout', action: 'deadline-exceeded', ...rev, detail: `Progressing=False ${PROGRESS_DEADLINE_EXCEEDED}: ${now.message}` });
     }

@@ -15,7 +15,7 @@ export function endpointsOfService(slices: readonly KubeObject[], service: strin
   const out: ServiceEndpoints = new Map();
   for (const slice of slices) {
     if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== service) continue;
-    for (const ep of ((slice as { endpoints?: SliceEndpoint[] }).endpoints ?? [])) {
+    for (const ep of (slice as { endpoints?: SliceEndpoint[] }).endpoints ?? []) {
       const key = ep.targetRef?.name ?? ep.addresses?.[0];
       if (!key) continue;
       const c = effectiveConditions(ep.conditions);

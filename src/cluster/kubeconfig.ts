@@ -31,7 +31,8 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
   const env = options.env ?? process.env;
   const home = env.HOME ?? homedir();
   const defaultFile = join(home, '.kube', 'config');
-  const listed = options.kubeconfig !== undefined ? [options.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter((p) => p !== '') : [defaultFile];
+  const listed =
+    options.kubeconfig !== undefined ? [options.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter((p) => p !== '') : [defaultFile];
   const source = options.kubeconfig ?? (env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : defaultFile);
   let config: KubeConfig;
   if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
@@ -44,7 +45,9 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
     config = new KubeConfig();
     config.loadFromCluster();
   } else {
-    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`, { exitCode: ExitCode.environment });
+    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`, {
+      exitCode: ExitCode.environment,
+    });
   }
   if (options.context !== undefined) {
     if (!config.getContextObject(options.context)) {
@@ -58,7 +61,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
     config.setCurrentContext(options.context);
   }
   const cluster = config.getCurrentCluster();
-  if (!cluster || !cluster.server) {
+  if (!cluster?.server) {
     throw new ZerodropError('kubeconfig-no-cluster', `the kubeconfig (${source}) has no current context with a cluster; pass --context`, {
       exitCode: ExitCode.environment,
     });

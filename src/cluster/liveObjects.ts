@@ -60,7 +60,9 @@ export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise
     } catch (err) {
       const status = err instanceof KubeApiError ? err.statusCode : undefined;
       if (!WORKLOADS.has(resource) && (status === 403 || status === 404)) {
-        skipped.push(`${resource.resource}.${resource.group || 'core'} (${status === 403 ? 'forbidden: grant list' : `${apiVersionOf(resource)} not served by this cluster`})`);
+        skipped.push(
+          `${resource.resource}.${resource.group || 'core'} (${status === 403 ? 'forbidden: grant list' : `${apiVersionOf(resource)} not served by this cluster`})`,
+        );
         continue;
       }
       throw client.userError(err, call);
@@ -71,9 +73,13 @@ export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise
     }
   }
   if (objects.length === 0 && namespace !== undefined) {
-    throw new ZerodropError('cluster-empty', `no Deployments, StatefulSets, DaemonSets or Services in namespace "${namespace}" (context "${loaded.context}"); pass -n or --all-namespaces`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError(
+      'cluster-empty',
+      `no Deployments, StatefulSets, DaemonSets or Services in namespace "${namespace}" (context "${loaded.context}"); pass -n or --all-namespaces`,
+      {
+        exitCode: ExitCode.usage,
+      },
+    );
   }
   return { objects, context: loaded.context, namespace, skipped };
 }

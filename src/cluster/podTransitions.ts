@@ -94,7 +94,8 @@ function containerTransitions(pod: string, previous: KubeObject | undefined, nex
   for (const s of (next as PodShape).status?.containerStatuses ?? []) {
     if (!s.name) continue;
     const p = prevByName.get(s.name);
-    if ((s.restartCount ?? 0) > (p?.restartCount ?? 0)) out.push({ type: 'container', pod, container: s.name, action: 'restart', detail: `restart count ${s.restartCount}` });
+    if ((s.restartCount ?? 0) > (p?.restartCount ?? 0))
+      out.push({ type: 'container', pod, container: s.name, action: 'restart', detail: `restart count ${s.restartCount}` });
     if (s.state?.running !== undefined && p?.state?.running === undefined) out.push({ type: 'container', pod, container: s.name, action: 'start' });
     const term = s.state?.terminated;
     if (term && p?.state?.terminated === undefined) {

@@ -53,7 +53,9 @@ export async function preflight(options: PreflightOptions): Promise<RolloutPlan>
 
   const podSelector = labelSelectorString(deployment.spec?.selector as Parameters<typeof labelSelectorString>[0]);
   if (podSelector === '') {
-    throw new ZerodropError('deployment-no-selector', `deployment/${options.deployment} has an empty selector; zerodrop cannot tell its pods apart`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('deployment-no-selector', `deployment/${options.deployment} has an empty selector; zerodrop cannot tell its pods apart`, {
+      exitCode: ExitCode.usage,
+    });
   }
 
   const serviceList = await client.json<{ items?: KubeObject[] }>(
@@ -74,7 +76,8 @@ export async function preflight(options: PreflightOptions): Promise<RolloutPlan>
         { exitCode: ExitCode.environment },
       );
     }
-    if (patchAllowed === undefined) notes.push('could not ask the API whether we may patch the Deployment (SelfSubjectAccessReview unavailable); trying anyway');
+    if (patchAllowed === undefined)
+      notes.push('could not ask the API whether we may patch the Deployment (SelfSubjectAccessReview unavailable); trying anyway');
   }
 
   const url = await checkUrlAnswers(options.url);

@@ -102,10 +102,11 @@ export class RolloutObserver {
         const listed = await w.start();
         started.push(w);
         // Old pods are the ones listed before anything changed; record them before any pod event is classified.
-        if (w === this.podWatch) for (const pod of listed) {
-          const rev = podRevision(pod);
-          if (rev !== undefined) this.initialRevisions.add(rev);
-        }
+        if (w === this.podWatch)
+          for (const pod of listed) {
+            const rev = podRevision(pod);
+            if (rev !== undefined) this.initialRevisions.add(rev);
+          }
       }
     } catch (err) {
       await Promise.all(started.map((w) => w.stop()));
@@ -146,7 +147,11 @@ export class RolloutObserver {
 
   /** A watch that could not be kept alive, if any: the run then cannot prove anything. */
   watchFailure(): string | undefined {
-    for (const [name, w] of [['deployment', this.deploymentWatch], ['pods', this.podWatch], ['endpointslices', this.sliceWatch]] as const) {
+    for (const [name, w] of [
+      ['deployment', this.deploymentWatch],
+      ['pods', this.podWatch],
+      ['endpointslices', this.sliceWatch],
+    ] as const) {
       if (w?.failure) return `lost the watch on ${name}: ${w.failure.message}`;
     }
     return undefined;
@@ -186,7 +191,8 @@ export class RolloutObserver {
     const latest = this.latest as DeploymentLike | undefined;
     if (this.sinceGeneration === undefined || !latest || generationOf(latest) < this.sinceGeneration) return;
     const status = deploymentRolloutStatus(latest);
-    if (status.state === 'complete' || status.state === 'deadline-exceeded') this.outcomeResolve?.({ state: status.state, at: this.target.events.now(), status });
+    if (status.state === 'complete' || status.state === 'deadline-exceeded')
+      this.outcomeResolve?.({ state: status.state, at: this.target.events.now(), status });
   }
 
   private onPod(change: ObjectChange): void {

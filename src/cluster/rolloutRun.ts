@@ -235,7 +235,8 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
           break;
         }
       }
-      if (state === 'timeout' && !interrupted) events.emit({ type: 'note', level: 'warn', message: `the rollout did not finish within ${o.timeoutMs / 1000} s` });
+      if (state === 'timeout' && !interrupted)
+        events.emit({ type: 'note', level: 'warn', message: `the rollout did not finish within ${o.timeoutMs / 1000} s` });
     }
     if (!interrupted && (await abortable(o.settleMs, o.signal)) === 'aborted') interrupted = true;
   } catch (err) {
@@ -245,7 +246,15 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     await observer.stop();
     const v = decideVerdict({ requests: partial.records, rollout: { completed: false }, generator: partial.health, load: partial });
     const why = `the run stopped: ${err instanceof Error ? err.message : String(err)}`;
-    events.emit({ type: 'run-end', verdict: v.failures > 0 ? 'fail' : 'inconclusive', reasons: [...v.reasons, why], requests: v.requests, failures: v.failures, failuresByClass: v.failuresByClass, rollout: { completed: false, durationMs: 0 } });
+    events.emit({
+      type: 'run-end',
+      verdict: v.failures > 0 ? 'fail' : 'inconclusive',
+      reasons: [...v.reasons, why],
+      requests: v.requests,
+      failures: v.failures,
+      failuresByClass: v.failuresByClass,
+      rollout: { completed: false, durationMs: 0 },
+    });
     throw err;
   }
   if (interrupted) state = 'interrupted';

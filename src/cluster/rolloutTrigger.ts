@@ -30,9 +30,13 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
   const name = deployment.metadata?.name ?? '?';
   if (action.kind === 'watch-only') return undefined;
   if (deployment.spec?.paused === true) {
-    throw new ZerodropError('deployment-paused', `deployment/${name} is paused, so it would not roll out; run kubectl rollout resume deployment/${name} first`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError(
+      'deployment-paused',
+      `deployment/${name} is paused, so it would not roll out; run kubectl rollout resume deployment/${name} first`,
+      {
+        exitCode: ExitCode.usage,
+      },
+    );
   }
   if (action.kind === 'restart') {
     const at = formatRfc3339(now);
@@ -47,14 +51,22 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
   const target = inMain ?? inInit;
   if (!target) {
     const names = [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])].map((c) => c.name).filter(Boolean);
-    throw new ZerodropError('image-unknown-container', `--image ${action.container}=${action.image}: deployment/${name} has no container "${action.container}" (has: ${names.join(', ') || 'none'})`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError(
+      'image-unknown-container',
+      `--image ${action.container}=${action.image}: deployment/${name} has no container "${action.container}" (has: ${names.join(', ') || 'none'})`,
+      {
+        exitCode: ExitCode.usage,
+      },
+    );
   }
   if (target.image === action.image) {
-    throw new ZerodropError('image-unchanged', `container "${action.container}" of deployment/${name} already runs ${action.image}, so nothing would roll out; use --restart`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError(
+      'image-unchanged',
+      `container "${action.container}" of deployment/${name} already runs ${action.image}, so nothing would roll out; use --restart`,
+      {
+        exitCode: ExitCode.usage,
+      },
+    );
   }
   const list = inMain ? 'containers' : 'initContainers';
   return {

@@ -17,7 +17,9 @@ export function servicesSelecting(deployment: KubeObject, services: readonly Kub
 }
 
 /** The label selector string (`a=b,c in (d)`) for a Deployment's spec.selector, for LIST/WATCH of its pods. */
-export function labelSelectorString(selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined): string {
+export function labelSelectorString(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined,
+): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) parts.push(`${k}=${v}`);
   for (const e of selector?.matchExpressions ?? []) {

@@ -29,9 +29,13 @@ export async function checkUrlAnswers(url: string, timeoutMs = 3000): Promise<Ur
     const ms = Math.round(performance.now() - started);
     // The load counts anything outside 200-399 as a dropped request, so such a URL cannot pass.
     if (classifyStatus(res.statusCode) !== undefined) {
-      throw new ZerodropError('url-unhealthy', `--url ${url} answers ${res.statusCode} before the rollout; point it at a path that answers 2xx/3xx (nothing was changed)`, {
-        exitCode: ExitCode.environment,
-      });
+      throw new ZerodropError(
+        'url-unhealthy',
+        `--url ${url} answers ${res.statusCode} before the rollout; point it at a path that answers 2xx/3xx (nothing was changed)`,
+        {
+          exitCode: ExitCode.environment,
+        },
+      );
     }
     return { status: res.statusCode, ms };
   } catch (err) {

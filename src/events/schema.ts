@@ -148,16 +148,7 @@ export interface NoteEvent extends Base {
   message: string;
 }
 
-export type ZerodropEvent =
-  | RunStartEvent
-  | RunEndEvent
-  | PodEvent
-  | ContainerEvent
-  | EndpointEvent
-  | RolloutEvent
-  | RequestEvent
-  | LoadTickEvent
-  | NoteEvent;
+export type ZerodropEvent = RunStartEvent | RunEndEvent | PodEvent | ContainerEvent | EndpointEvent | RolloutEvent | RequestEvent | LoadTickEvent | NoteEvent;
 
 export type ZerodropEventType = ZerodropEvent['type'];
 

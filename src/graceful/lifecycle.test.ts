@@ -173,7 +173,9 @@ describe('probes', () => {
   });
 
   it('answer HEAD without a body, leave other methods and paths to the app, and honour custom paths', async () => {
-    const { port } = await start({ ready: true, probes: { readinessPath: '/health/ready', livenessPath: '/health/live' } }, (req, res) => res.end(`app:${req.method}:${req.url}`));
+    const { port } = await start({ ready: true, probes: { readinessPath: '/health/ready', livenessPath: '/health/live' } }, (req, res) =>
+      res.end(`app:${req.method}:${req.url}`),
+    );
     const head = await new Promise<http.IncomingMessage>((r) => http.request({ port, host: '127.0.0.1', method: 'HEAD', path: '/health/ready' }, r).end());
     expect(head.statusCode).toBe(200);
     const conn = new RawConnection(port);
@@ -234,7 +236,10 @@ describe('attach-time errors', () => {
     ['undefined', () => undefined],
   ])('refuses %s that is not an HTTP server', (_name, make) => {
     expect(() => graceful(make() as unknown as net.Server, { exit: false, signals: [] })).toThrow(
-      expect.objectContaining({ code: 'GRACEFUL_NOT_HTTP_SERVER', message: expect.stringMatching(/server must be a node:http, node:https or node:http2 server/) }),
+      expect.objectContaining({
+        code: 'GRACEFUL_NOT_HTTP_SERVER',
+        message: expect.stringMatching(/server must be a node:http, node:https or node:http2 server/),
+      }),
     );
   });
 });

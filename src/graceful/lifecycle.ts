@@ -68,6 +68,7 @@ export interface Lifecycle {
   off(event: 'phase', listener: (event: PhaseEvent) => void): this;
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: types the EventEmitter's 'phase' event; the class declares no members of the same names
 export class Lifecycle extends EventEmitter {
   private currentPhase: Phase;
   private readonly options: ResolvedOptions;
@@ -100,7 +101,10 @@ export class Lifecycle extends EventEmitter {
     this.kind = serverKind(server);
     this.options = resolveOptions(options);
     if (attached.has(server)) {
-      throw new ZerodropError('GRACEFUL_ALREADY_ATTACHED', 'zerodrop/graceful: graceful() was already attached to this server; keep the first lifecycle and reuse it.');
+      throw new ZerodropError(
+        'GRACEFUL_ALREADY_ATTACHED',
+        'zerodrop/graceful: graceful() was already attached to this server; keep the first lifecycle and reuse it.',
+      );
     }
     attached.add(server);
     this.logger = options.logger === false ? silentLogger : (options.logger ?? stderrLogger);
@@ -143,8 +147,10 @@ export class Lifecycle extends EventEmitter {
 
   /** Adds a check that readiness runs on every probe; its result appears in the probe body. */
   addReadinessCheck(name: string, check: ReadinessCheck): void {
-    if (typeof name !== 'string' || name === '') throw new ZerodropError('GRACEFUL_INVALID_OPTION', 'zerodrop/graceful: addReadinessCheck(name, check) needs a non-empty name');
-    if (typeof check !== 'function') throw new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: addReadinessCheck("${name}", check): check must be a function`);
+    if (typeof name !== 'string' || name === '')
+      throw new ZerodropError('GRACEFUL_INVALID_OPTION', 'zerodrop/graceful: addReadinessCheck(name, check) needs a non-empty name');
+    if (typeof check !== 'function')
+      throw new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: addReadinessCheck("${name}", check): check must be a function`);
     this.readinessChecks.set(name, check);
   }
 
@@ -153,7 +159,8 @@ export class Lifecycle extends EventEmitter {
    * signal). Hooks run last-registered first, each bounded by the time left to the deadline.
    */
   addCleanup(name: string, hook: CleanupHook): void {
-    if (typeof hook !== 'function') throw new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: addCleanup("${name}", hook): hook must be a function`);
+    if (typeof hook !== 'function')
+      throw new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: addCleanup("${name}", hook): hook must be a function`);
     this.cleanups.push({ name, hook });
   }
 
@@ -169,7 +176,11 @@ export class Lifecycle extends EventEmitter {
 
   private async runSequence(reason: string): Promise<void> {
     const { drainDelayMs, timeoutMs } = this.options;
-    this.enter('propagating', reason, `${reason}: readiness now fails; serving normally for ${drainDelayMs} ms while endpoint removal propagates (deadline ${timeoutMs} ms, from ${this.options.timeoutSource})`);
+    this.enter(
+      'propagating',
+      reason,
+      `${reason}: readiness now fails; serving normally for ${drainDelayMs} ms while endpoint removal propagates (deadline ${timeoutMs} ms, from ${this.options.timeoutSource})`,
+    );
     await this.sleepUnlessForced(drainDelayMs);
     if (this.finished) return;
 
@@ -225,10 +236,14 @@ export class Lifecycle extends EventEmitter {
   private sleepUnlessForced(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.deadlineAbort.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      this.deadlineAbort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 
@@ -295,14 +310,14 @@ export class Lifecycle extends EventEmitter {
       if (event === 'request') {
         const req = first as http.IncomingMessage;
         const res = second as http.ServerResponse;
-        if (probes !== undefined && probes.tryAnswer(req, res)) return true;
+        if (probes?.tryAnswer(req, res)) return true;
         if (req.httpVersionMajor !== 2) http1.onRequest(req, res);
       } else if (event === 'upgrade' || event === 'connect') {
         const socket = second as Socket;
         http1.forget(socket);
         upgraded.track(socket as Duplex);
       }
-      // eslint-disable-next-line prefer-rest-params
+      // biome-ignore lint/complexity/noArguments: the hot path forwards every argument without allocating a rest array
       return Reflect.apply(originalEmit, this, arguments) as boolean;
     };
     server.emit = intercepted as typeof server.emit;

@@ -17,7 +17,11 @@ describe('resolveOptions rejects bad configuration at attach time, naming the op
     ['negative drain delay', { drainDelayMs: -1 }, /drainDelayMs must be a non-negative number of milliseconds, got -1/],
     ['non-numeric drain delay', { drainDelayMs: '5s' as unknown as number }, /drainDelayMs .* got "5s"/],
     ['NaN deadline', { timeoutMs: Number.NaN }, /timeoutMs must be a non-negative number/],
-    ['deadline shorter than the drain delay', { drainDelayMs: 5_000, timeoutMs: 4_000 }, /timeoutMs \(4000 ms, from timeoutMs\) must be longer than drainDelayMs \(5000 ms\)/],
+    [
+      'deadline shorter than the drain delay',
+      { drainDelayMs: 5_000, timeoutMs: 4_000 },
+      /timeoutMs \(4000 ms, from timeoutMs\) must be longer than drainDelayMs \(5000 ms\)/,
+    ],
     ['deadline equal to the drain delay', { drainDelayMs: 1_000, timeoutMs: 1_000 }, /timeoutMs .* must be longer than drainDelayMs/],
     ['infinite idle grace', { idleGraceMs: Infinity }, /idleGraceMs must be/],
     ['signals not an array', { signals: 'SIGTERM' as unknown as NodeJS.Signals[] }, /signals must be an array of signal names/],
@@ -36,7 +40,9 @@ describe('resolveOptions rejects bad configuration at attach time, naming the op
   });
 
   it('names a bad environment variable', () => {
-    expect(() => resolveOptions({ env: { ZERODROP_DRAIN_DELAY_MS: 'soon' } })).toThrow(/environment variable ZERODROP_DRAIN_DELAY_MS must be a non-negative number, got "soon"/);
+    expect(() => resolveOptions({ env: { ZERODROP_DRAIN_DELAY_MS: 'soon' } })).toThrow(
+      /environment variable ZERODROP_DRAIN_DELAY_MS must be a non-negative number, got "soon"/,
+    );
   });
 
   it('explains a deadline derived from a grace period too short for the drain delay', () => {
@@ -49,7 +55,15 @@ describe('resolveOptions rejects bad configuration at attach time, naming the op
 describe('resolveOptions defaults', () => {
   it('suit Kubernetes defaults: 5 s drain delay, deadline 3 s before a 30 s grace period ends', () => {
     const r = resolveOptions({ env: {} });
-    expect(r).toMatchObject({ drainDelayMs: 5_000, timeoutMs: 27_000, idleGraceMs: 100, signals: ['SIGTERM', 'SIGINT'], ready: false, exit: true, forcedExitCode: 1 });
+    expect(r).toMatchObject({
+      drainDelayMs: 5_000,
+      timeoutMs: 27_000,
+      idleGraceMs: 100,
+      signals: ['SIGTERM', 'SIGINT'],
+      ready: false,
+      exit: true,
+      forcedExitCode: 1,
+    });
     expect(r.probes).toEqual({ readinessPath: '/readyz', livenessPath: '/livez', port: undefined, host: '0.0.0.0', checkTimeoutMs: 1_000 });
   });
 

@@ -184,9 +184,7 @@ export function resolveOptions(options: GracefulOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', `must be an object, got ${describe(options)}`);
   const env = options.env ?? process.env;
   const drainDelayMs =
-    options.drainDelayMs !== undefined
-      ? milliseconds('drainDelayMs', options.drainDelayMs, 0)
-      : (fromEnv(env, ENV.drainDelayMs) ?? DEFAULT_DRAIN_DELAY_MS);
+    options.drainDelayMs !== undefined ? milliseconds('drainDelayMs', options.drainDelayMs, 0) : (fromEnv(env, ENV.drainDelayMs) ?? DEFAULT_DRAIN_DELAY_MS);
   const { timeoutMs, source } = resolveTimeout(options, env);
   if (timeoutMs <= drainDelayMs) {
     throw invalid(

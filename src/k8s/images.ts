@@ -48,18 +48,28 @@ export interface ServerKnowledge {
 /** Servers by the executable or image name that identifies them. */
 export const SERVERS: Readonly<Record<string, ServerKnowledge>> = {
   nginx: { server: 'nginx', gracefulSignal: 'SIGQUIT', onSigterm: 'fast shutdown: in-flight requests are cut', source: '§6.2 nginx signals' },
-  openresty: { server: 'openresty', gracefulSignal: 'SIGQUIT', onSigterm: 'fast shutdown (nginx core): in-flight requests are cut', source: '§6.2 nginx signals' },
+  openresty: {
+    server: 'openresty',
+    gracefulSignal: 'SIGQUIT',
+    onSigterm: 'fast shutdown (nginx core): in-flight requests are cut',
+    source: '§6.2 nginx signals',
+  },
   httpd: { server: 'httpd', gracefulSignal: 'SIGWINCH', onSigterm: 'stop now: children killed, in-flight requests aborted', source: '§6.2 Apache httpd' },
   apache2: { server: 'httpd', gracefulSignal: 'SIGWINCH', onSigterm: 'stop now: children killed, in-flight requests aborted', source: '§6.2 Apache httpd' },
   haproxy: { server: 'haproxy', gracefulSignal: 'SIGUSR1', onSigterm: 'hard stop', source: '§6.2 HAProxy' },
-  'php-fpm': { server: 'php-fpm', gracefulSignal: 'SIGQUIT', onSigterm: 'immediate termination of workers', source: '§6.2 common consequence; php-fpm docs (QUIT = graceful)' },
+  'php-fpm': {
+    server: 'php-fpm',
+    gracefulSignal: 'SIGQUIT',
+    onSigterm: 'immediate termination of workers',
+    source: '§6.2 common consequence; php-fpm docs (QUIT = graceful)',
+  },
 };
 
 /** Looks a server up by image name or executable basename (`/usr/sbin/nginx` → nginx, `php-fpm8.2` → php-fpm). */
 export function serverFor(nameOrExecutable: string): ServerKnowledge | undefined {
   const base = nameOrExecutable.slice(nameOrExecutable.lastIndexOf('/') + 1).toLowerCase();
   if (SERVERS[base]) return SERVERS[base];
-  if (/^php-?fpm/.test(base) || base.startsWith('php') && base.includes('fpm')) return SERVERS['php-fpm'];
+  if (/^php-?fpm/.test(base) || (base.startsWith('php') && base.includes('fpm'))) return SERVERS['php-fpm'];
   if (base.startsWith('nginx')) return SERVERS.nginx;
   if (base.startsWith('httpd')) return SERVERS.httpd;
   if (base.startsWith('haproxy')) return SERVERS.haproxy;
@@ -137,7 +147,11 @@ export const SIDECAR_PROXIES: readonly SidecarProxyKnowledge[] = [
     configuredBy: [/EXIT_ON_ZERO_ACTIVE_CONNECTIONS/, /terminationDrainDuration/, /TERMINATION_DRAIN_DURATION/],
   },
   { proxy: 'envoy', drainSetting: '--drain-time-s with a preStop that waits for the app', configuredBy: [/--drain-time-s/, /--drain-strategy/] },
-  { proxy: 'linkerd-proxy', drainSetting: 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds', configuredBy: [/proxy-wait-before-exit/, /LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD/] },
+  {
+    proxy: 'linkerd-proxy',
+    drainSetting: 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds',
+    configuredBy: [/proxy-wait-before-exit/, /LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD/],
+  },
   { proxy: 'vault-agent', drainSetting: 'a preStop sleep that outlasts the app', configuredBy: [] },
 ];
 

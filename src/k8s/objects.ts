@@ -57,7 +57,16 @@ export interface PodTemplate {
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Pod' | 'Job' | 'CronJob';
 
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod', 'Job', 'CronJob'];
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Pod',
+  'Job',
+  'CronJob',
+];
 
 export function isWorkloadKind(kind: unknown): kind is WorkloadKind {
   return typeof kind === 'string' && (WORKLOAD_KINDS as readonly string[]).includes(kind);
@@ -119,7 +128,7 @@ export function selectorMatches(selector: LabelSelector | Record<string, string>
   for (const [k, v] of Object.entries(matchLabels)) if (l[k] !== v) return false;
   const exprs = isLabelSelector ? ((selector as LabelSelector).matchExpressions ?? []) : [];
   for (const e of exprs) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    const has = Object.hasOwn(l, e.key);
     const val = l[e.key];
     switch (e.operator) {
       case 'In':

@@ -12,7 +12,16 @@ const base = (status: DeploymentLike['status'], generation = 2, replicas = 3): D
 describe('deploymentRolloutStatus (kubectl rollout status semantics)', () => {
   it.each([
     ['spec not observed yet', base({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3 }), 'waiting-for-observation'],
-    ['progress deadline exceeded (§3.2)', base({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }), 'deadline-exceeded'],
+    [
+      'progress deadline exceeded (§3.2)',
+      base({
+        observedGeneration: 2,
+        replicas: 4,
+        updatedReplicas: 1,
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+      }),
+      'deadline-exceeded',
+    ],
     ['new replicas still being created', base({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3 }), 'updating'],
     ['old replicas pending termination', base({ observedGeneration: 2, replicas: 4, updatedReplicas: 3, availableReplicas: 3 }), 'terminating-old'],
     ['updated replicas not available yet', base({ observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 2 }), 'waiting-for-available'],

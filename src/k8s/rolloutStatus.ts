@@ -69,13 +69,25 @@ export function deploymentRolloutStatus(deployment: DeploymentLike): RolloutStat
   const available = status.availableReplicas ?? 0;
   const wanted = deployment.spec?.replicas ?? 1;
   if (updated < wanted) {
-    return { state: 'updating', done: false, message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${wanted} new replicas have been updated...` };
+    return {
+      state: 'updating',
+      done: false,
+      message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${wanted} new replicas have been updated...`,
+    };
   }
   if (replicas > updated) {
-    return { state: 'terminating-old', done: false, message: `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...` };
+    return {
+      state: 'terminating-old',
+      done: false,
+      message: `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`,
+    };
   }
   if (available < updated) {
-    return { state: 'waiting-for-available', done: false, message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...` };
+    return {
+      state: 'waiting-for-available',
+      done: false,
+      message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`,
+    };
   }
   return { state: 'complete', done: true, message: `deployment "${name}" successfully rolled out` };
 }

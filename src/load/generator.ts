@@ -80,8 +80,10 @@ class RequestTimeout extends Error {
 export function startLoad(options: LoadOptions): LoadRun {
   const rate = options.rate ?? 200;
   const timeoutMs = options.timeoutMs ?? 2000;
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new ZerodropError('load-bad-rate', `load rate must be a positive number, got ${rate}`, { exitCode: ExitCode.usage });
-  if (!(options.durationMs > 0)) throw new ZerodropError('load-bad-duration', `load duration must be positive, got ${options.durationMs}`, { exitCode: ExitCode.usage });
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new ZerodropError('load-bad-rate', `load rate must be a positive number, got ${rate}`, { exitCode: ExitCode.usage });
+  if (!(options.durationMs > 0))
+    throw new ZerodropError('load-bad-duration', `load duration must be positive, got ${options.durationMs}`, { exitCode: ExitCode.usage });
   let target: URL;
   try {
     target = new URL(options.url);

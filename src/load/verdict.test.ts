@@ -19,7 +19,12 @@ const load = { rate: 100, startMs: 0, endMs: 3000 };
 describe('decideVerdict (issue 4: pass only with zero failures, load in every second, rollout done, healthy generator)', () => {
   const table: Array<[string, VerdictInput, 'pass' | 'fail' | 'inconclusive', RegExp | undefined]> = [
     ['all proofs, zero failures', { requests: steady(100, 3), rollout: { completed: true }, generator: healthy, load }, 'pass', undefined],
-    ['one failed request', { requests: steady(100, 3, ['reset']), rollout: { completed: true }, generator: healthy, load }, 'fail', /1 of 300 requests failed \(1 reset\)/],
+    [
+      'one failed request',
+      { requests: steady(100, 3, ['reset']), rollout: { completed: true }, generator: healthy, load },
+      'fail',
+      /1 of 300 requests failed \(1 reset\)/,
+    ],
     [
       'failures win over missing proofs',
       { requests: steady(100, 3, ['refused']), rollout: { completed: false }, generator: { healthy: false, reasons: ['lagged'] }, load },
@@ -32,8 +37,18 @@ describe('decideVerdict (issue 4: pass only with zero failures, load in every se
       'inconclusive',
       /every failure is a timeout while the load generator itself fell behind/,
     ],
-    ['timeouts with a healthy generator are failures', { requests: steady(100, 3, ['timeout']), rollout: { completed: true }, generator: healthy, load }, 'fail', /1 timeout/],
-    ['rollout not completed', { requests: steady(100, 3), rollout: { completed: false }, generator: healthy, load }, 'inconclusive', /rollout did not complete/],
+    [
+      'timeouts with a healthy generator are failures',
+      { requests: steady(100, 3, ['timeout']), rollout: { completed: true }, generator: healthy, load },
+      'fail',
+      /1 timeout/,
+    ],
+    [
+      'rollout not completed',
+      { requests: steady(100, 3), rollout: { completed: false }, generator: healthy, load },
+      'inconclusive',
+      /rollout did not complete/,
+    ],
     [
       'generator unhealthy',
       { requests: steady(100, 3), rollout: { completed: true }, generator: { healthy: false, reasons: ['lag p99 80 ms'] }, load },
@@ -56,13 +71,20 @@ describe('decideVerdict (issue 4: pass only with zero failures, load in every se
   });
 
   it('counts failures by class', () => {
-    const v = decideVerdict({ requests: steady(100, 3, ['reset', 'reset', 'http-5xx', 'socket-closed']), rollout: { completed: true }, generator: healthy, load });
+    const v = decideVerdict({
+      requests: steady(100, 3, ['reset', 'reset', 'http-5xx', 'socket-closed']),
+      rollout: { completed: true },
+      generator: healthy,
+      load,
+    });
     expect(v).toMatchObject({ requests: 300, failures: 4, failuresByClass: { reset: 2, 'http-5xx': 1, 'socket-closed': 1 } });
   });
 
   it('reports the rule-of-three bound only for zero failures', () => {
     expect(decideVerdict({ requests: steady(100, 3), rollout: { completed: true }, generator: healthy, load }).failureRateUpperBound95).toBeCloseTo(0.01);
-    expect(decideVerdict({ requests: steady(100, 3, ['reset']), rollout: { completed: true }, generator: healthy, load }).failureRateUpperBound95).toBeUndefined();
+    expect(
+      decideVerdict({ requests: steady(100, 3, ['reset']), rollout: { completed: true }, generator: healthy, load }).failureRateUpperBound95,
+    ).toBeUndefined();
   });
 });
 

@@ -50,16 +50,21 @@ export function decideVerdict(input: VerdictInput): Verdict {
   if (input.requests.length === 0) reasons.push('no requests were sent');
   if (thinSeconds.length > 0) {
     const ratio = input.load.minRateRatio ?? DEFAULT_MIN_RATE_RATIO;
-    reasons.push(`load was not applied in ${thinSeconds.length} second(s) of the run (below ${Math.round(ratio * 100)}% of ${input.load.rate} rps; first at ${thinSeconds[0]} s)`);
+    reasons.push(
+      `load was not applied in ${thinSeconds.length} second(s) of the run (below ${Math.round(ratio * 100)}% of ${input.load.rate} rps; first at ${thinSeconds[0]} s)`,
+    );
   }
   if (!input.rollout.completed) reasons.push('the rollout did not complete within the run');
-  if (!input.generator.healthy) reasons.push(...(input.generator.reasons.length > 0 ? input.generator.reasons : ['the load generator reported itself unhealthy']));
+  if (!input.generator.healthy)
+    reasons.push(...(input.generator.reasons.length > 0 ? input.generator.reasons : ['the load generator reported itself unhealthy']));
 
   // A starved machine turns slow answers into timeouts. When the generator itself could not keep
   // its schedule and every failure is a timeout, the run proves nothing either way.
   const starvedTimeoutsOnly = failures > 0 && !input.generator.healthy && Object.keys(failuresByClass).every((k) => k === 'timeout');
   if (starvedTimeoutsOnly) {
-    reasons.push('every failure is a timeout while the load generator itself fell behind: this machine was too busy to tell (rerun when it is idle, or lower --rate)');
+    reasons.push(
+      'every failure is a timeout while the load generator itself fell behind: this machine was too busy to tell (rerun when it is idle, or lower --rate)',
+    );
   }
   const verdict: VerdictKind = failures > 0 && !starvedTimeoutsOnly ? 'fail' : reasons.length > 0 ? 'inconclusive' : 'pass';
   const out: Verdict = { verdict, reasons, requests: input.requests.length, failures, failuresByClass, thinSeconds };

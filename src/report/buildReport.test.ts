@@ -12,7 +12,11 @@ function request(t: number, extra: Partial<Extract<ZerodropEvent, { type: 'reque
 
 describe('buildReport', () => {
   it('keeps runs in the order they first appear, so one file holds the lab’s four runs side by side', () => {
-    const events = [at('b')(0, { type: 'note', level: 'info', message: 'x' }), at('a')(0, { type: 'note', level: 'info', message: 'y' }), at('b')(1, { type: 'note', level: 'info', message: 'z' })];
+    const events = [
+      at('b')(0, { type: 'note', level: 'info', message: 'x' }),
+      at('a')(0, { type: 'note', level: 'info', message: 'y' }),
+      at('b')(1, { type: 'note', level: 'info', message: 'z' }),
+    ];
     const model = buildReport(events);
     expect(model.runs.map((r) => r.run)).toEqual(['b', 'a']);
     expect(model.generatedFrom).toEqual({ events: 3, runs: 2 });
@@ -21,16 +25,40 @@ describe('buildReport', () => {
   it('takes verdict and counts from run-end, config, audit and command from run-start', () => {
     const e = at('baseline');
     const model = buildReport([
-      e(0, { type: 'run-start', schema: 1, startedAt: '2026-01-01T00:00:00.000Z', command: 'zerodrop lab --scenario baseline', source: 'lab', config: { replicas: 4 }, audit: [{ rule: 'prestop-sleep', severity: 'error', message: 'no preStop' }] }),
+      e(0, {
+        type: 'run-start',
+        schema: 1,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        command: 'zerodrop lab --scenario baseline',
+        source: 'lab',
+        config: { replicas: 4 },
+        audit: [{ rule: 'prestop-sleep', severity: 'error', message: 'no preStop' }],
+      }),
       e(100, request(100)),
       e(200, request(200, { error: 'refused', status: undefined, code: 'ECONNREFUSED', pod: 'web-1' })),
-      e(300, { type: 'run-end', verdict: 'fail', reasons: ['1 of 2 failed'], requests: 2, failures: 1, failuresByClass: { refused: 1 }, rollout: { completed: true, durationMs: 150 } }),
+      e(300, {
+        type: 'run-end',
+        verdict: 'fail',
+        reasons: ['1 of 2 failed'],
+        requests: 2,
+        failures: 1,
+        failuresByClass: { refused: 1 },
+        rollout: { completed: true, durationMs: 150 },
+      }),
     ]);
     const run = model.runs[0]!;
     expect(run.command).toBe('zerodrop lab --scenario baseline');
     expect(run.config).toEqual({ replicas: 4 });
     expect(run.audit).toHaveLength(1);
-    expect(run.summary).toMatchObject({ verdict: 'fail', finished: true, requests: 2, failures: 1, failuresByClass: { refused: 1 }, successPercent: 50, rollout: { completed: true, durationMs: 150 } });
+    expect(run.summary).toMatchObject({
+      verdict: 'fail',
+      finished: true,
+      requests: 2,
+      failures: 1,
+      failuresByClass: { refused: 1 },
+      successPercent: 50,
+      rollout: { completed: true, durationMs: 150 },
+    });
     expect(run.failures).toEqual([{ t: 200, start: 200, end: 205, latencyMs: 5, error: 'refused', code: 'ECONNREFUSED', pod: 'web-1' }]);
   });
 

@@ -113,7 +113,10 @@ function summarise(
   maxLoadLagMs: number | null,
   pods: number,
 ): RunSummary {
-  const okLatencies = requests.filter((r) => !isFailure(r)).map(latencyMs).sort((a, b) => a - b);
+  const okLatencies = requests
+    .filter((r) => !isFailure(r))
+    .map(latencyMs)
+    .sort((a, b) => a - b);
   const latency =
     okLatencies.length === 0
       ? null

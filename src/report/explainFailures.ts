@@ -39,7 +39,12 @@ function causeOf(failure: FailureRecord, lane: PodLane): FailureCause {
   const atStart = conditionAt(lane, failure.start);
   // A connection torn down under a request that left while the pod still served: the app did not
   // drain. Judged at the moment it broke, not when it left.
-  if ((failure.error === 'reset' || failure.error === 'socket-closed') && atStart !== 'exited' && atStart !== 'gone' && STOPPING.has(conditionAt(lane, failure.end))) {
+  if (
+    (failure.error === 'reset' || failure.error === 'socket-closed') &&
+    atStart !== 'exited' &&
+    atStart !== 'gone' &&
+    STOPPING.has(conditionAt(lane, failure.end))
+  ) {
     return 'cut-in-flight';
   }
   switch (atStart) {

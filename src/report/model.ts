@@ -36,7 +36,16 @@ export interface RunReport {
   explanations: FailureExplanation[];
 }
 
-export type FailureCause = 'not-listening-yet' | 'before-ready' | 'while-ready' | 'terminating-before-signal' | 'after-signal' | 'cut-in-flight' | 'killed' | 'pod-gone' | 'no-pod';
+export type FailureCause =
+  | 'not-listening-yet'
+  | 'before-ready'
+  | 'while-ready'
+  | 'terminating-before-signal'
+  | 'after-signal'
+  | 'cut-in-flight'
+  | 'killed'
+  | 'pod-gone'
+  | 'no-pod';
 
 export interface FailureExplanation {
   cause: FailureCause;
@@ -91,7 +100,17 @@ export interface LaneInterval {
   cause: string;
 }
 
-export type LaneMarkKind = 'listening' | 'signal' | 'kill' | 'endpoint-removed' | 'endpoint-added' | 'prestop-start' | 'prestop-end' | 'restart' | 'probe-fail' | 'exit';
+export type LaneMarkKind =
+  | 'listening'
+  | 'signal'
+  | 'kill'
+  | 'endpoint-removed'
+  | 'endpoint-added'
+  | 'prestop-start'
+  | 'prestop-end'
+  | 'restart'
+  | 'probe-fail'
+  | 'exit';
 
 export interface LaneMark {
   t: number;

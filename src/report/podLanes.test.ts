@@ -3,9 +3,31 @@ import type { ContainerEvent, EndpointEvent, PodEvent } from '../events/schema.j
 import { buildPodLanes } from './podLanes.js';
 
 type LaneEvent = PodEvent | ContainerEvent | EndpointEvent;
-const pod = (t: number, name: string, phase: PodEvent['phase'], extra: Partial<PodEvent> = {}): LaneEvent => ({ type: 'pod', t, run: 'r', pod: name, phase, ...extra });
-const container = (t: number, name: string, action: ContainerEvent['action'], extra: Partial<ContainerEvent> = {}): LaneEvent => ({ type: 'container', t, run: 'r', pod: name, container: 'app', action, ...extra });
-const endpoint = (t: number, name: string, consumer: string, change: EndpointEvent['change']): LaneEvent => ({ type: 'endpoint', t, run: 'r', pod: name, consumer, change });
+const pod = (t: number, name: string, phase: PodEvent['phase'], extra: Partial<PodEvent> = {}): LaneEvent => ({
+  type: 'pod',
+  t,
+  run: 'r',
+  pod: name,
+  phase,
+  ...extra,
+});
+const container = (t: number, name: string, action: ContainerEvent['action'], extra: Partial<ContainerEvent> = {}): LaneEvent => ({
+  type: 'container',
+  t,
+  run: 'r',
+  pod: name,
+  container: 'app',
+  action,
+  ...extra,
+});
+const endpoint = (t: number, name: string, consumer: string, change: EndpointEvent['change']): LaneEvent => ({
+  type: 'endpoint',
+  t,
+  run: 'r',
+  pod: name,
+  consumer,
+  change,
+});
 const states = (lane: { intervals: Array<{ state: string; start: number; end: number }> }) => lane.intervals.map((i) => [i.state, i.start, i.end]);
 
 describe('buildPodLanes', () => {
@@ -61,7 +83,14 @@ describe('buildPodLanes', () => {
 
   it('shows a readiness failure while running as not ready, and does not reopen a terminating pod on a late readiness report', () => {
     const [lane] = buildPodLanes(
-      [pod(0, 'p', 'created'), pod(100, 'p', 'ready'), pod(500, 'p', 'not-ready'), pod(800, 'p', 'ready'), pod(1000, 'p', 'terminating'), pod(1200, 'p', 'ready')],
+      [
+        pod(0, 'p', 'created'),
+        pod(100, 'p', 'ready'),
+        pod(500, 'p', 'not-ready'),
+        pod(800, 'p', 'ready'),
+        pod(1000, 'p', 'terminating'),
+        pod(1200, 'p', 'ready'),
+      ],
       { start: 0, end: 2000 },
     );
     expect(states(lane!)).toEqual([
@@ -93,7 +122,14 @@ describe('buildPodLanes', () => {
 
   it('keeps a consumer’s endpoint removal that comes after the pod was deleted: the late consumer is the story', () => {
     const [lane] = buildPodLanes(
-      [pod(0, 'p', 'created'), pod(100, 'p', 'ready'), pod(500, 'p', 'terminating'), pod(700, 'p', 'deleted'), container(800, 'p', 'exit'), endpoint(1500, 'p', 'nginx', 'removed')],
+      [
+        pod(0, 'p', 'created'),
+        pod(100, 'p', 'ready'),
+        pod(500, 'p', 'terminating'),
+        pod(700, 'p', 'deleted'),
+        container(800, 'p', 'exit'),
+        endpoint(1500, 'p', 'nginx', 'removed'),
+      ],
       { start: 0, end: 2000 },
     );
     expect(lane!.intervals.at(-1)!.end).toBe(700);
@@ -107,7 +143,12 @@ describe('buildPodLanes', () => {
 
   it('keeps restarts, probe failures and endpoint additions as marks without changing the state', () => {
     const [lane] = buildPodLanes(
-      [pod(0, 'p', 'created'), container(50, 'p', 'probe-fail', { probe: 'liveness' }), container(60, 'p', 'restart', { detail: 'liveness' }), endpoint(70, 'p', 'l4', 'added')],
+      [
+        pod(0, 'p', 'created'),
+        container(50, 'p', 'probe-fail', { probe: 'liveness' }),
+        container(60, 'p', 'restart', { detail: 'liveness' }),
+        endpoint(70, 'p', 'l4', 'added'),
+      ],
       { start: 0, end: 100 },
     );
     expect(states(lane!)).toEqual([['pending', 0, 100]]);

@@ -112,7 +112,12 @@ function buildLane(pod: string, events: LaneEvent[], timeRange: { start: number;
           marks.push({ t: event.t, kind: 'restart', container: who, label: `${who} restarted${event.detail ? `: ${event.detail}` : ''}` });
           break;
         case 'probe-fail':
-          marks.push({ t: event.t, kind: 'probe-fail', container: who, label: `${event.probe ?? 'probe'} probe failed in ${who}${event.detail ? `: ${event.detail}` : ''}` });
+          marks.push({
+            t: event.t,
+            kind: 'probe-fail',
+            container: who,
+            label: `${event.probe ?? 'probe'} probe failed in ${who}${event.detail ? `: ${event.detail}` : ''}`,
+          });
           break;
         case 'listening':
           marks.push({ t: event.t, kind: 'listening', container: who, label: `${who} accepts connections` });

@@ -54,8 +54,7 @@ export function buildRequestSeries(requests: readonly RequestEvent[], timeRange:
     }
   }
 
-  const percentile = (p: number) =>
-    latencies.map((sample) => (sample.length === 0 ? null : roundMs(percentileOfSorted(sample, p))));
+  const percentile = (p: number) => latencies.map((sample) => (sample.length === 0 ? null : roundMs(percentileOfSorted(sample, p))));
   for (const sample of latencies) sample.sort((a, b) => a - b);
 
   return {

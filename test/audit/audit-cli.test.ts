@@ -43,7 +43,9 @@ describe('JSON output (issue 2 shape)', () => {
   });
   it('reports Dockerfile findings without an object (object: null)', () => {
     const { report: r } = json(['audit', fx('info.Dockerfile')]);
-    expect(r.findings).toEqual([expect.objectContaining({ rule: 'docker-healthcheck-ignored', object: null, container: null, line: 2, column: 1, ruleOfUptime: null })]);
+    expect(r.findings).toEqual([
+      expect.objectContaining({ rule: 'docker-healthcheck-ignored', object: null, container: null, line: 2, column: 1, ruleOfUptime: null }),
+    ]);
   });
 });
 
@@ -125,7 +127,12 @@ describe('bad input', () => {
   });
   it('an alias bomb is refused quickly', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     const started = Date.now();
     const { code, report } = json(['audit', '-'], { input: `apiVersion: v1\nkind: ConfigMap\n${levels.join('\n')}\n` });
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -150,7 +157,14 @@ describe('bad input', () => {
   });
   it('reads JSON manifests', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'pod.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x', readynessProbe: {} }] } }, null, 2));
+    writeFileSync(
+      join(dir, 'pod.json'),
+      JSON.stringify(
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x', readynessProbe: {} }] } },
+        null,
+        2,
+      ),
+    );
     const { report } = json(['audit', dir]);
     expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([['unknown-field', 12]]);
   });
@@ -325,6 +339,8 @@ describe('directories', () => {
     writeFileSync(join(dir, 'node_modules', 'x', 'Dockerfile'), 'FROM node:20\nCMD node server.js\n');
     writeFileSync(join(dir, 'README.md'), '# not audited\n');
     const { report } = json(['audit', dir]);
-    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file.endsWith(join('web', 'Dockerfile'))])).toEqual([['dockerfile-shell-form', true]]);
+    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file.endsWith(join('web', 'Dockerfile'))])).toEqual([
+      ['dockerfile-shell-form', true],
+    ]);
   });
 });

@@ -17,7 +17,10 @@ const rulesBranchMerged = FROM_RULES_BRANCH.every((id) => registered.has(id));
 if (!rulesBranchMerged) console.warn(`SKIPPING demo-stage assertions: rules ${FROM_RULES_BRANCH.join(', ')} (audit-rules branch) are not registered yet`);
 
 function errorsOf(report: { findings: Array<{ rule: string; severity: string }> }): string[] {
-  return report.findings.filter((f) => f.severity === 'error').map((f) => f.rule).sort();
+  return report.findings
+    .filter((f) => f.severity === 'error')
+    .map((f) => f.rule)
+    .sort();
 }
 
 function stages(dirs: [string, string, string]) {
@@ -50,7 +53,10 @@ function stages(dirs: [string, string, string]) {
   };
 }
 
-describe('demo stages written for this test (test/fixtures/demo)', stages([join(fixturesDir, 'demo', 'base'), join(fixturesDir, 'demo', 'probes'), join(fixturesDir, 'demo', 'prestop')]));
+describe(
+  'demo stages written for this test (test/fixtures/demo)',
+  stages([join(fixturesDir, 'demo', 'base'), join(fixturesDir, 'demo', 'probes'), join(fixturesDir, 'demo', 'prestop')]),
+);
 
 if (!seedPresent) console.warn(`SKIPPING seed demo tests: ${seedDemoDir} not found (expected ../shared next to the repository)`);
 describe.skipIf(!seedPresent)('seed demo repo (kustomize overlays rendered by kubectl)', () => {

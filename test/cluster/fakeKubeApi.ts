@@ -125,7 +125,8 @@ export class FakeKubeApi {
   }
 
   count(method: string, pathPrefix: string, watch?: boolean): number {
-    return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix) && (watch === undefined || (r.query.watch === 'true') === watch)).length;
+    return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix) && (watch === undefined || (r.query.watch === 'true') === watch))
+      .length;
   }
 
   async start(): Promise<void> {
@@ -165,7 +166,16 @@ export class FakeKubeApi {
       for (const s of b.sockets) s.destroy();
       b.server.close();
     }
-    await Promise.all([this.api, this.front].map((s) => (s ? new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }) : undefined)));
+    await Promise.all(
+      [this.api, this.front].map((s) =>
+        s
+          ? new Promise<void>((r) => {
+              s.closeAllConnections();
+              s.close(() => r());
+            })
+          : undefined,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- HTTP API
@@ -198,7 +208,12 @@ export class FakeKubeApi {
     if (this.forbidden(verb, route.resource)) {
       const what = route.name !== undefined ? `${qualified(route.resource)} "${route.name}"` : qualified(route.resource);
       const where = route.namespace !== undefined ? ` in the namespace "${route.namespace}"` : ' at the cluster scope';
-      return sendStatus(res, 403, 'Forbidden', `${what} is forbidden: User "${USER}" cannot ${verb} resource "${route.resource}" in API group "${info.group}"${where}`);
+      return sendStatus(
+        res,
+        403,
+        'Forbidden',
+        `${what} is forbidden: User "${USER}" cannot ${verb} resource "${route.resource}" in API group "${info.group}"${where}`,
+      );
     }
     const objects = this.store.get(route.resource)!;
     if (route.name !== undefined) {
@@ -208,10 +223,20 @@ export class FakeKubeApi {
       if (req.method === 'GET') return sendJson(res, 200, current);
       if (req.method === 'PATCH') {
         if (contentType !== 'application/strategic-merge-patch+json') {
-          return sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+          return sendStatus(
+            res,
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+          );
         }
         if (this.options.rejectPatch) {
-          return sendStatus(res, this.options.rejectPatch, 'Invalid', `admission webhook "policy.example.com" denied the request: ${qualified(route.resource)} "${route.name}" must not change on Fridays`);
+          return sendStatus(
+            res,
+            this.options.rejectPatch,
+            'Invalid',
+            `admission webhook "policy.example.com" denied the request: ${qualified(route.resource)} "${route.name}" must not change on Fridays`,
+          );
         }
         return sendJson(res, 200, this.patchDeployment(key, JSON.parse(body) as Obj));
       }
@@ -229,7 +254,13 @@ export class FakeKubeApi {
     return (this.options.forbid ?? []).some((f) => f.verb === verb && f.resource === resource);
   }
 
-  private openWatch(resource: string, namespace: string | undefined, matches: (o: Obj) => boolean, query: Record<string, string>, res: http.ServerResponse): void {
+  private openWatch(
+    resource: string,
+    namespace: string | undefined,
+    matches: (o: Obj) => boolean,
+    query: Record<string, string>,
+    res: http.ServerResponse,
+  ): void {
     const from = Number(query.resourceVersion ?? '0');
     const compacted = this.compactedBelow.get(resource) ?? 0;
     if (!(from < compacted && this.options.goneAs === 'http')) {
@@ -242,16 +273,25 @@ export class FakeKubeApi {
     }
     if (from < compacted) {
       // API concepts, "410 Gone responses": the watch starts, then ends with an ERROR event carrying a 410 Status.
-      res.end(`${JSON.stringify({ type: 'ERROR', object: { ...fixture<Obj>('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` } })}\n`);
+      res.end(
+        `${JSON.stringify({ type: 'ERROR', object: { ...fixture<Obj>('status-410-expired.json'), message: `too old resource version: ${from} (${compacted})` } })}\n`,
+      );
       return;
     }
-    for (const h of this.history) if (h.resource === resource && h.rv > from && matches(h.object)) res.write(`${JSON.stringify({ type: h.type, object: h.object })}\n`);
+    for (const h of this.history)
+      if (h.resource === resource && h.rv > from && matches(h.object)) res.write(`${JSON.stringify({ type: h.type, object: h.object })}\n`);
     const watcher: Watcher = { resource, namespace, matches, res };
     this.watchers.add(watcher);
     const info = RESOURCES[resource]!;
     const bookmarks =
       query.allowWatchBookmarks === 'true'
-        ? setInterval(() => res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: info.kind, apiVersion: apiVersion(info), metadata: { resourceVersion: String(this.rv) } } })}\n`), this.options.bookmarkIntervalMs)
+        ? setInterval(
+            () =>
+              res.write(
+                `${JSON.stringify({ type: 'BOOKMARK', object: { kind: info.kind, apiVersion: apiVersion(info), metadata: { resourceVersion: String(this.rv) } } })}\n`,
+              ),
+            this.options.bookmarkIntervalMs,
+          )
         : undefined;
     const timeout = query.timeoutSeconds ? setTimeout(() => res.end(), Number(query.timeoutSeconds) * 1000) : undefined;
     res.on('close', () => {
@@ -335,8 +375,13 @@ export class FakeKubeApi {
     const newHash = `7f9c8d5e${generation}b`;
     const deploy = () => this.get('deployments', 'web');
     const replicas = deploy().spec.replicas as number;
-    const oldPods = [...this.store.get('pods')!.values()].filter((p) => p.metadata.labels['pod-template-hash'] !== newHash).map((p) => p.metadata.name as string);
-    this.setStatus({ observedGeneration: generation, replicas, updatedReplicas: 0, readyReplicas: replicas, availableReplicas: replicas }, { reason: 'ReplicaSetUpdated', status: 'True' });
+    const oldPods = [...this.store.get('pods')!.values()]
+      .filter((p) => p.metadata.labels['pod-template-hash'] !== newHash)
+      .map((p) => p.metadata.name as string);
+    this.setStatus(
+      { observedGeneration: generation, replicas, updatedReplicas: 0, readyReplicas: replicas, availableReplicas: replicas },
+      { reason: 'ReplicaSetUpdated', status: 'True' },
+    );
     let updated = 0;
     for (const old of oldPods) {
       // Scale up the new ReplicaSet by maxSurge (1): a new pod appears, Pending.
@@ -344,7 +389,13 @@ export class FakeKubeApi {
       const name = pod.metadata.name as string;
       this.put('pods', pod);
       updated++;
-      this.setStatus({ observedGeneration: generation, replicas: replicas + 1, updatedReplicas: updated, readyReplicas: replicas, availableReplicas: replicas });
+      this.setStatus({
+        observedGeneration: generation,
+        replicas: replicas + 1,
+        updatedReplicas: updated,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+      });
       await step();
       if (this.closing) return;
       await this.startBackend(name);
@@ -363,7 +414,13 @@ export class FakeKubeApi {
       this.put('pods', podState(this.get('pods', name), 'ready'), 'MODIFIED');
       this.rotation.push(name);
       this.put('endpointslices', this.sliceFromPods(), 'MODIFIED');
-      this.setStatus({ observedGeneration: generation, replicas: replicas + 1, updatedReplicas: updated, readyReplicas: replicas + 1, availableReplicas: replicas + 1 });
+      this.setStatus({
+        observedGeneration: generation,
+        replicas: replicas + 1,
+        updatedReplicas: updated,
+        readyReplicas: replicas + 1,
+        availableReplicas: replicas + 1,
+      });
       await step();
       if (this.closing) return;
       // Scale down the old ReplicaSet: delete one old pod (deletionTimestamp set, §1.1).
@@ -400,7 +457,11 @@ export class FakeKubeApi {
       updatedReplicas: replicas,
       readyReplicas: replicas,
       availableReplicas: replicas,
-      conditions: conditions(done.status.conditions, { status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "web-${newHash}" has successfully progressed.` }),
+      conditions: conditions(done.status.conditions, {
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "web-${newHash}" has successfully progressed.`,
+      }),
     };
     this.put('deployments', done, 'MODIFIED');
   }
@@ -565,7 +626,17 @@ function podState(pod: Obj, state: 'pending' | 'running' | 'ready' | 'not-ready'
 function conditions(existing: Obj[] | undefined, progressing: { status: string; reason: string; message?: string }): Obj[] {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const others = (existing ?? []).filter((c) => c.type !== 'Progressing');
-  return [...others, { type: 'Progressing', status: progressing.status, reason: progressing.reason, message: progressing.message ?? '', lastUpdateTime: now, lastTransitionTime: now }];
+  return [
+    ...others,
+    {
+      type: 'Progressing',
+      status: progressing.status,
+      reason: progressing.reason,
+      message: progressing.message ?? '',
+      lastUpdateTime: now,
+      lastTransitionTime: now,
+    },
+  ];
 }
 
 /** Strategic merge for the shapes zerodrop sends: maps merge, containers merge by name. */

@@ -20,7 +20,17 @@ async function podWatch(options: FakeOptions = {}, idleMs?: number) {
   const client = new KubeApiClient(loadKubeconfig({ kubeconfig }));
   const changes: ObjectChange[] = [];
   // timeoutSeconds 1: the server ends each watch after a second, as real servers do after minutes.
-  watch = new ListWatch(client, { resource: RESOURCES.pods, namespace: 'shop', labelSelector: 'app=web', timeoutSeconds: idleMs === undefined ? 1 : 3600, ...(idleMs === undefined ? {} : { idleMs }) }, (c) => changes.push(c));
+  watch = new ListWatch(
+    client,
+    {
+      resource: RESOURCES.pods,
+      namespace: 'shop',
+      labelSelector: 'app=web',
+      timeoutSeconds: idleMs === undefined ? 1 : 3600,
+      ...(idleMs === undefined ? {} : { idleMs }),
+    },
+    (c) => changes.push(c),
+  );
   const initial = await watch.start();
   return { fake, watch, changes, initial };
 }
@@ -32,7 +42,12 @@ describe('ListWatch', () => {
     const { fake, initial } = await podWatch();
     expect(initial.map((p) => p.kind)).toEqual(['Pod', 'Pod']);
     const [first] = podWatchRequests(fake);
-    expect(first!.query).toMatchObject({ watch: 'true', allowWatchBookmarks: 'true', labelSelector: 'app=web', resourceVersion: String(fake.currentResourceVersion()) });
+    expect(first!.query).toMatchObject({
+      watch: 'true',
+      allowWatchBookmarks: 'true',
+      labelSelector: 'app=web',
+      resourceVersion: String(fake.currentResourceVersion()),
+    });
   });
 
   it('after the server ends a watch, resumes from the newest bookmark, not the list version', async () => {

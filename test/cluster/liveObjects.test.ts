@@ -25,7 +25,11 @@ describe('listLiveObjects (audit --cluster input)', () => {
     const web = live.objects[0]!.object;
     expect(live.objects[1]!.object.metadata).not.toHaveProperty('managedFields');
     // List items lack apiVersion/kind on the wire; server bookkeeping is gone, annotations the audit reads stay.
-    expect(web).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', annotations: { 'deployment.kubernetes.io/revision': '1' } } });
+    expect(web).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    });
     expect(web.status).toBeUndefined();
     expect(web.metadata).not.toHaveProperty('uid');
     const ingress = live.objects.find((o) => o.ref === 'ingress/shop/web')!.object;
@@ -55,7 +59,12 @@ describe('listLiveObjects (audit --cluster input)', () => {
 });
 
 describe('locationAt: positions in a live object as JSON-path-like locations', () => {
-  const live = { ref: 'deployment/shop/web', object: parse('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x\n          readinessProbe:\n            periodSeconds: 2\n') };
+  const live = {
+    ref: 'deployment/shop/web',
+    object: parse(
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x\n          readinessProbe:\n            periodSeconds: 2\n',
+    ),
+  };
   const text = liveObjectYaml(live);
   const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
   const colOf = (needle: string) => text.split('\n')[lineOf(needle) - 1]!.indexOf(needle) + 1;

@@ -92,7 +92,12 @@ describe('zerodrop rollout: verdicts end to end', () => {
     for (const p of [...phases('created'), ...phases('terminating')]) expect(servedBy).toContain(p);
 
     const result = readResult(dir);
-    expect(result).toMatchObject({ name: 'rollout', verdict: 'pass', failures: 0, rollout: { completed: true, deadlineExceeded: false, state: 'complete', evidence: { oldPodsTerminated: 2, newPodsReady: 2 } } });
+    expect(result).toMatchObject({
+      name: 'rollout',
+      verdict: 'pass',
+      failures: 0,
+      rollout: { completed: true, deadlineExceeded: false, state: 'complete', evidence: { oldPodsTerminated: 2, newPodsReady: 2 } },
+    });
     expect(result.latency.p99).toBeGreaterThan(0);
     expect(result.requests).toBeGreaterThan(100);
     expect(result.watches.pods.bookmarks).toBeGreaterThan(0);
@@ -110,8 +115,16 @@ describe('zerodrop rollout: verdicts end to end', () => {
     // requests may also time out, so only the presence of 5xx is asserted.
     expect(result.failuresByClass['http-5xx']).toBeGreaterThan(0);
     const events = readEvents(dir);
-    const terminated = new Set(byType(events, 'pod').filter((p) => p.phase === 'terminating').map((p) => p.pod));
-    const failedPods = new Set(byType(events, 'request').filter((e) => e.error && e.pod).map((e) => e.pod));
+    const terminated = new Set(
+      byType(events, 'pod')
+        .filter((p) => p.phase === 'terminating')
+        .map((p) => p.pod),
+    );
+    const failedPods = new Set(
+      byType(events, 'request')
+        .filter((e) => e.error && e.pod)
+        .map((e) => e.pod),
+    );
     expect(failedPods.size).toBeGreaterThan(0);
     for (const p of failedPods) expect(terminated).toContain(p);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', verdict: 'fail' });
@@ -152,7 +165,9 @@ describe('zerodrop rollout: verdicts end to end', () => {
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--image', 'app=ghcr.io/example/web:1.1.0', '--connection', 'fresh', '-n', 'shop']);
     expect(r.code).toBe(0);
     expect(readEvents(dir)[0]!.config).toMatchObject({ connection: 'fresh', namespace: 'shop', action: 'image app=ghcr.io/example/web:1.1.0' });
-    expect(fake.patches().map((p) => p.body)).toEqual([{ spec: { template: { spec: { containers: [{ name: 'app', image: 'ghcr.io/example/web:1.1.0' }] } } } }]);
+    expect(fake.patches().map((p) => p.body)).toEqual([
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'ghcr.io/example/web:1.1.0' }] } } } },
+    ]);
   });
 });
 
@@ -160,10 +175,14 @@ describe('zerodrop rollout: verdicts end to end', () => {
 function patchAsSomeoneElse(apiUrl: string): Promise<number> {
   const body = JSON.stringify({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-27T00:00:00Z' } } } } });
   return new Promise((resolve, reject) => {
-    const req = http.request(`${apiUrl}/apis/apps/v1/namespaces/shop/deployments/web`, { method: 'PATCH', headers: { authorization: `Bearer ${FAKE_TOKEN}`, 'content-type': 'application/strategic-merge-patch+json' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = http.request(
+      `${apiUrl}/apis/apps/v1/namespaces/shop/deployments/web`,
+      { method: 'PATCH', headers: { authorization: `Bearer ${FAKE_TOKEN}`, 'content-type': 'application/strategic-merge-patch+json' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

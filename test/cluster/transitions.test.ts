@@ -32,7 +32,9 @@ describe('podTransitions', () => {
     const after = pod();
     after.metadata.deletionTimestamp = '2026-11-20T10:00:00Z';
     after.metadata.deletionGracePeriodSeconds = 30;
-    expect(podTransitions(before as KubeObject, after as KubeObject)).toEqual([{ type: 'pod', pod: 'web-6d4cf56db6-abcde', phase: 'terminating', revision: '6d4cf56db6', detail: 'grace period 30s' }]);
+    expect(podTransitions(before as KubeObject, after as KubeObject)).toEqual([
+      { type: 'pod', pod: 'web-6d4cf56db6-abcde', phase: 'terminating', revision: '6d4cf56db6', detail: 'grace period 30s' },
+    ]);
   });
 
   it('container exit codes, restarts and deletion', () => {
@@ -49,15 +51,24 @@ describe('podTransitions', () => {
 });
 
 describe('endpointTransitions (EndpointSlice conditions, §1.3/§1.4)', () => {
-  const slice = (endpoints: unknown[], service = 'web'): KubeObject => ({ ...fixture('endpointslice-web.json'), metadata: { name: `${service}-1`, labels: { 'kubernetes.io/service-name': service } }, endpoints }) as KubeObject;
-  const ep = (name: string, conditions?: Record<string, boolean>) => ({ addresses: ['10.0.0.1'], targetRef: { kind: 'Pod', name }, ...(conditions ? { conditions } : {}) });
+  const slice = (endpoints: unknown[], service = 'web'): KubeObject =>
+    ({ ...fixture('endpointslice-web.json'), metadata: { name: `${service}-1`, labels: { 'kubernetes.io/service-name': service } }, endpoints }) as KubeObject;
+  const ep = (name: string, conditions?: Record<string, boolean>) => ({
+    addresses: ['10.0.0.1'],
+    targetRef: { kind: 'Pod', name },
+    ...(conditions ? { conditions } : {}),
+  });
 
   it('nil conditions mean ready; becoming ready is "added", terminating is "removed" with conditions', () => {
     const a = endpointsOfService([slice([ep('old')])], 'web');
     const b = endpointsOfService([slice([ep('old'), ep('new', { ready: true, serving: true, terminating: false })])], 'web');
-    expect(endpointTransitions(a, b, 'endpointslice')).toEqual([{ type: 'endpoint', pod: 'new', consumer: 'endpointslice', change: 'added', conditions: { ready: true, serving: true, terminating: false } }]);
+    expect(endpointTransitions(a, b, 'endpointslice')).toEqual([
+      { type: 'endpoint', pod: 'new', consumer: 'endpointslice', change: 'added', conditions: { ready: true, serving: true, terminating: false } },
+    ]);
     const c = endpointsOfService([slice([ep('old', { ready: false, serving: true, terminating: true }), ep('new')])], 'web');
-    expect(endpointTransitions(b, c, 'endpointslice')).toEqual([{ type: 'endpoint', pod: 'old', consumer: 'endpointslice', change: 'removed', conditions: { ready: false, serving: true, terminating: true } }]);
+    expect(endpointTransitions(b, c, 'endpointslice')).toEqual([
+      { type: 'endpoint', pod: 'old', consumer: 'endpointslice', change: 'removed', conditions: { ready: false, serving: true, terminating: true } },
+    ]);
     // Leaving the slice after it already stopped being ready is not a second removal.
     const d = endpointsOfService([slice([ep('new')])], 'web');
     expect(endpointTransitions(c, d, 'endpointslice')).toEqual([]);
@@ -72,7 +83,12 @@ describe('endpointTransitions (EndpointSlice conditions, §1.3/§1.4)', () => {
 });
 
 describe('deploymentTransitions', () => {
-  const d = (generation: number, status: Record<string, unknown>): KubeObject => ({ ...fixture('deployment-web.json'), metadata: { name: 'web', generation, annotations: { 'deployment.kubernetes.io/revision': '2' } }, status }) as KubeObject;
+  const d = (generation: number, status: Record<string, unknown>): KubeObject =>
+    ({
+      ...fixture('deployment-web.json'),
+      metadata: { name: 'web', generation, annotations: { 'deployment.kubernetes.io/revision': '2' } },
+      status,
+    }) as KubeObject;
   it('reports progress on counter changes and completion only for the awaited generation', () => {
     const old = d(1, { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
     expect(deploymentTransitions(undefined, old, 2).map((e) => e.action)).toEqual(['progress']);
@@ -85,7 +101,12 @@ describe('deploymentTransitions', () => {
     expect(deploymentTransitions(done, done, 2)).toEqual([]);
   });
   it('reports the progress deadline once (§3.2)', () => {
-    const stuck = d(2, { observedGeneration: 2, replicas: 3, updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] });
+    const stuck = d(2, {
+      observedGeneration: 2,
+      replicas: 3,
+      updatedReplicas: 1,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+    });
     expect(deploymentTransitions(undefined, stuck, 2).map((e) => e.action)).toEqual(['progress', 'deadline-exceeded']);
     expect(deploymentTransitions(stuck, stuck, 2)).toEqual([]);
   });
@@ -95,7 +116,9 @@ describe('rolloutTrigger', () => {
   const deployment = fixture('deployment-web.json') as KubeObject;
   it('restart: the restartedAt annotation patch kubectl rollout restart sends', () => {
     const t = rolloutTrigger(deployment, { kind: 'restart' }, new Date('2026-11-27T03:00:00Z'))!;
-    expect(t.patch).toEqual({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': formatRfc3339(new Date('2026-11-27T03:00:00Z')) } } } } });
+    expect(t.patch).toEqual({
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': formatRfc3339(new Date('2026-11-27T03:00:00Z')) } } } },
+    });
   });
   it('refuses a paused Deployment like kubectl', () => {
     const paused = { ...deployment, spec: { ...deployment.spec, paused: true } };
@@ -115,10 +138,22 @@ describe('rolloutTrigger', () => {
 
 describe('servicesSelecting / labelSelectorString', () => {
   it('finds Services whose selector matches the pod template labels', () => {
-    const svcs = [fixture('service-web.json'), fixture('service-admin.json'), { kind: 'Service', metadata: { name: 'manual', namespace: 'shop' }, spec: {} }] as KubeObject[];
+    const svcs = [
+      fixture('service-web.json'),
+      fixture('service-admin.json'),
+      { kind: 'Service', metadata: { name: 'manual', namespace: 'shop' }, spec: {} },
+    ] as KubeObject[];
     expect(servicesSelecting(fixture('deployment-web.json') as KubeObject, svcs).map((s) => s.metadata?.name)).toEqual(['web']);
   });
   it('writes matchLabels and matchExpressions in label selector syntax', () => {
-    expect(labelSelectorString({ matchLabels: { app: 'web', tier: 'fe' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['a', 'b'] }, { key: 'canary', operator: 'DoesNotExist' }] })).toBe('app=web,tier=fe,env in (a,b),!canary');
+    expect(
+      labelSelectorString({
+        matchLabels: { app: 'web', tier: 'fe' },
+        matchExpressions: [
+          { key: 'env', operator: 'In', values: ['a', 'b'] },
+          { key: 'canary', operator: 'DoesNotExist' },
+        ],
+      }),
+    ).toBe('app=web,tier=fe,env in (a,b),!canary');
   });
 });

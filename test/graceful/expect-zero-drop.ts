@@ -20,4 +20,3 @@ export function expectZeroDrop(r: ScenarioResult, drainDelayMs = 400): void {
   expect(r.exit.at - lastInFlight).toBeLessThan(400);
   expect(r.exit.at - r.signalAt).toBeLessThan(2_500);
 }
-

@@ -107,7 +107,7 @@ for (const [framework, secure] of [
         const failed = outcomes.filter((o) => o.error !== undefined || o.status !== 200).map((o) => ({ ...o, sinceSignalMs: Math.round(o.at - signalAt) }));
         expect(failed, `${a.stderr()}\nrefused and retried: ${refused}`).toEqual([]);
         console.info(`${framework}: ${outcomes.length} streams, ${refused} refused during the GOAWAY round trip and retried`);
-        expect(stream.body).toBe(Array.from({ length: 8 }, (_, i) => `chunk${i};`).join('') + 'end');
+        expect(stream.body).toBe(`${Array.from({ length: 8 }, (_, i) => `chunk${i};`).join('')}end`);
         expect(client.goaways).toBeGreaterThan(0);
         expect(client.sessions.length).toBeGreaterThan(1);
         expect(exit.code, a.stderr()).toBe(0);

@@ -30,7 +30,7 @@ export interface ScenarioResult {
 
 export const SLOW_MS = 600;
 export const STREAM = { chunks: 6, every: 100 };
-export const expectedStreamBody = Array.from({ length: STREAM.chunks }, (_, i) => `chunk${i};`).join('') + 'end';
+export const expectedStreamBody = `${Array.from({ length: STREAM.chunks }, (_, i) => `chunk${i};`).join('')}end`;
 
 export async function drainScenario(s: ScenarioOptions): Promise<ScenarioResult> {
   const drainDelayMs = s.drainDelayMs ?? 400;

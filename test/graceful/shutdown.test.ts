@@ -131,7 +131,11 @@ describe('upgraded sockets', () => {
 
 describe('probes and signals', () => {
   it('readiness waits for ready(), fails at once on SIGTERM; liveness stays OK on the probe port', async () => {
-    const a = await startServer({ framework: 'http', options: { drainDelayMs: 400, timeoutMs: 5_000, probes: { port: 0, host: '127.0.0.1' } }, env: { READY_AFTER_MS: '300' } });
+    const a = await startServer({
+      framework: 'http',
+      options: { drainDelayMs: 400, timeoutMs: 5_000, probes: { port: 0, host: '127.0.0.1' } },
+      env: { READY_AFTER_MS: '300' },
+    });
     try {
       while (!a.lines.some((l) => l.event === 'probe-listening')) await sleep(10);
       const probePort = a.lines.find((l) => l.event === 'probe-listening')!.port as number;

@@ -21,7 +21,8 @@ describe('audit ⇔ lab agreement on the bundled scenarios', () => {
 
   it('covers every scenario whose cause is visible in the manifests, and says so for the others', () => {
     expect(visible.length).toBeGreaterThanOrEqual(8);
-    for (const s of SCENARIOS.filter((x) => !x.causeVisibleInManifests)) expect(s.description).toMatch(/not (visible )?in the manifests|not the manifests|not visible/);
+    for (const s of SCENARIOS.filter((x) => !x.causeVisibleInManifests))
+      expect(s.description).toMatch(/not (visible )?in the manifests|not the manifests|not visible/);
   });
 
   it('audit errors predict drops exactly where the lab drops requests', async () => {
@@ -33,7 +34,14 @@ describe('audit ⇔ lab agreement on the bundled scenarios', () => {
       expect(audit.inputErrors, `${scenario}/${runName(run)}`).toEqual([]);
       const labDrops = run.expect === 'fail';
       if (audit.predictsDrops !== labDrops) {
-        disagreements[`${scenario}/${runName(run)}`] = `lab ${labDrops ? 'drops' : 'drops none'}, audit ${audit.predictsDrops ? `errors: ${audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule).join(', ')}` : 'has no errors'}`;
+        disagreements[`${scenario}/${runName(run)}`] = `lab ${labDrops ? 'drops' : 'drops none'}, audit ${
+          audit.predictsDrops
+            ? `errors: ${audit.findings
+                .filter((f) => f.severity === 'error')
+                .map((f) => f.rule)
+                .join(', ')}`
+            : 'has no errors'
+        }`;
       }
     }
     expect(Object.keys(disagreements).sort(), JSON.stringify(disagreements, null, 2)).toEqual(Object.keys(KNOWN_DISAGREEMENTS).sort());

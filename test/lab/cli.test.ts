@@ -17,7 +17,6 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [CLI, 'lab', ...args], { encoding: 'utf8', timeout: 30_000 });
 }
 
-
 describe('zerodrop lab: input errors come before anything starts', () => {
   it('lists the bundled scenarios', () => {
     const r = runCli(['--list']);
@@ -28,7 +27,10 @@ describe('zerodrop lab: input errors come before anything starts', () => {
 
   it('an unmapped image is one clear error with exit code 2', () => {
     const manifest = path.join(tmp, 'unmapped.yaml');
-    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/unknown:1\n');
+    writeFileSync(
+      manifest,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/unknown:1\n',
+    );
     const r = runCli([manifest]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unmapped\.yaml:1: .*example\/unknown:1.*--run example\/unknown=COMMAND/);
@@ -54,7 +56,11 @@ describe('zerodrop lab: input errors come before anything starts', () => {
 describe('zerodrop lab: no orphans', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s to the lab mid-run kills every pod it started and exits 130', async (signal) => {
     const marker = `zerodrop-orphan-test-${signal}-${process.pid}`;
-    const child = spawn(process.execPath, [CLI, 'lab', '--runs', 'probes-prestop', '--quick', '--run', `zerodrop/demo-app=${process.execPath} ${DEMO} ${marker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'lab', '--runs', 'probes-prestop', '--quick', '--run', `zerodrop/demo-app=${process.execPath} ${DEMO} ${marker}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -75,10 +81,16 @@ describe('zerodrop lab: a crashing pod', () => {
   it('gives up on a crash loop with the container output, inconclusive, and leaves nothing behind', () => {
     const marker = `zerodrop-crash-test-${process.pid}`;
     const manifest = path.join(tmp, 'crash.yaml');
-    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: crash}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: crasher\n');
+    writeFileSync(
+      manifest,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: crash}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: crasher\n',
+    );
     const script = path.join(tmp, 'crash.mjs');
     writeFileSync(script, 'console.error("boom: no config"); process.exit(3);\n');
-    const r = spawnSync(process.execPath, [CLI, 'lab', manifest, '--no-progress', '--run', `crasher=${process.execPath} ${script} ${marker}`], { encoding: 'utf8', timeout: 40_000 });
+    const r = spawnSync(process.execPath, [CLI, 'lab', manifest, '--no-progress', '--run', `crasher=${process.execPath} ${script} ${marker}`], {
+      encoding: 'utf8',
+      timeout: 40_000,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(3);
     expect(r.stdout).toContain('boom: no config');
     expect(liveProcessesWith(marker)).toEqual([]);

@@ -17,7 +17,6 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const DEMO = path.join(ROOT, 'examples', 'demo-app', 'server.mjs');
 
-
 interface JsonRun {
   name: string;
   verdict: string;
@@ -33,9 +32,13 @@ describe('zerodrop lab --quick: the talk replayed', () => {
     const json = path.join(dir, 'runs.json');
     const marker = `zerodrop-default-run-${process.pid}`;
     const started = Date.now();
-    const child = spawn(process.execPath, [CLI, 'lab', '--quick', '--runs', 'baseline,probes,probes-prestop', '--json', json, '--run', `zerodrop/demo-app=${process.execPath} ${DEMO} ${marker}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'lab', '--quick', '--runs', 'baseline,probes,probes-prestop', '--json', json, '--run', `zerodrop/demo-app=${process.execPath} ${DEMO} ${marker}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -67,14 +70,19 @@ describe.each(['max-unavailable-single-replica', 'sidecar-race'])('zerodrop lab 
   it('each run drops requests exactly when it is expected to', () => {
     const json = path.join(mkdtempSync(path.join(tmpdir(), 'zerodrop-scenario-')), 'runs.json');
     const r = spawnSync(process.execPath, [CLI, 'lab', '--scenario', name, '--quick', '--json', json, '--no-progress'], { encoding: 'utf8', timeout: 110_000 });
-    const runs = (JSON.parse(readFileSync(json, 'utf8')) as { runs: Array<{ name: string; verdict: string; failures: number; failuresByClass: Record<string, number> }> }).runs;
+    const runs = (
+      JSON.parse(readFileSync(json, 'utf8')) as { runs: Array<{ name: string; verdict: string; failures: number; failuresByClass: Record<string, number> }> }
+    ).runs;
     for (const expected of findScenario(name)!.runs) {
       const got = runs.find((x) => x.name === runName(expected))!;
       const output = `${r.stdout}\n${r.stderr.slice(-2000)}`;
       if (expected.expect === 'fail') {
         expect(got.verdict, output).toBe('fail');
         // Not only timeouts: the drop has a cause a busy machine cannot fake.
-        expect(Object.keys(got.failuresByClass).some((k) => k !== 'timeout'), output).toBe(true);
+        expect(
+          Object.keys(got.failuresByClass).some((k) => k !== 'timeout'),
+          output,
+        ).toBe(true);
       } else {
         expect(got.failures, output).toBe(0);
       }
@@ -109,7 +117,10 @@ spec:
           env: [{name: DEMO_START_DELAY_MS, value: "1500"}]
 `,
     );
-    const config = configureRun({ name: 'recreate', manifests: [manifest], images: { demo: { command: `${process.execPath} ${DEMO}` } }, cwd: dir, command: 'test' }, { quick: true, rate: 50, propagation: '0.2s' });
+    const config = configureRun(
+      { name: 'recreate', manifests: [manifest], images: { demo: { command: `${process.execPath} ${DEMO}` } }, cwd: dir, command: 'test' },
+      { quick: true, rate: 50, propagation: '0.2s' },
+    );
     const events: Array<{ type: string; t: number; phase?: string; revision?: string; action?: string }> = [];
     const result = await runLab(config, { listeners: [(e) => events.push(e as never)] });
     const lastOldDeleted = Math.max(...events.filter((e) => e.type === 'pod' && e.phase === 'deleted' && e.revision === 'rev1').map((e) => e.t));

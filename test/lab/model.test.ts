@@ -8,7 +8,16 @@ import { parseManifestText } from '../../src/lab/config/manifests.js';
 import { buildWorkload, lookupImage } from '../../src/lab/config/workload.js';
 import { parseRolloutFlag } from '../../src/lab/config/labFile.js';
 
-const view = (over: Partial<EndpointSourcePod>): EndpointSourcePod => ({ name: 'p', host: '127.0.0.1', port: 1, ready: true, deleting: false, terminal: false, hasAddress: true, ...over });
+const view = (over: Partial<EndpointSourcePod>): EndpointSourcePod => ({
+  name: 'p',
+  host: '127.0.0.1',
+  port: 1,
+  ready: true,
+  deleting: false,
+  terminal: false,
+  hasAddress: true,
+  ...over,
+});
 
 describe('EndpointSlice conditions (§1.3 podToEndpoint)', () => {
   it('a ready pod is ready and serving', () => {
@@ -27,7 +36,12 @@ describe('EndpointSlice conditions (§1.3 podToEndpoint)', () => {
 });
 
 describe('which endpoints a consumer uses (§1.4, §1.5)', () => {
-  const ep = (pod: string, ready: boolean, serving: boolean, terminating: boolean): ResolvedEndpoint => ({ pod, host: 'h', port: 1, conditions: { ready, serving, terminating } });
+  const ep = (pod: string, ready: boolean, serving: boolean, terminating: boolean): ResolvedEndpoint => ({
+    pod,
+    host: 'h',
+    port: 1,
+    conditions: { ready, serving, terminating },
+  });
   const slice = [ep('old', false, true, true), ep('new', true, true, false)];
   it('ingress-nginx skips every not-ready endpoint', () => {
     expect(endpointsForConsumer('ingress', slice).map((e) => e.pod)).toEqual(['new']);
@@ -57,7 +71,9 @@ describe('lab inputs', () => {
     expect(() => splitCommand('sh -c "oops')).toThrow(/unterminated/);
   });
   it('expands $(VAR) like the kubelet, leaving unknown names and $$ escapes', () => {
-    expect(expandEnvReferences('http://127.0.0.1:$(PORT_5432)/$(NOPE)/$$(PORT_5432)', { PORT_5432: '4000' })).toBe('http://127.0.0.1:4000/$(NOPE)/$(PORT_5432)');
+    expect(expandEnvReferences('http://127.0.0.1:$(PORT_5432)/$(NOPE)/$$(PORT_5432)', { PORT_5432: '4000' })).toBe(
+      'http://127.0.0.1:4000/$(NOPE)/$(PORT_5432)',
+    );
   });
   it('parses --rollout', () => {
     expect(parseRolloutFlag('restart')).toEqual({ kind: 'restart' });
@@ -75,7 +91,8 @@ describe('lab inputs', () => {
 describe('buildWorkload validates before anything starts', () => {
   const images = { app: { command: 'node app.mjs' } };
   const build = (yaml: string) => buildWorkload(parseManifestText(yaml, 'm.yaml'), { images, rollout: { kind: 'restart' }, cwd: '/' });
-  const deployment = (spec: string, container = '') => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n${spec}\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n${container}`;
+  const deployment = (spec: string, container = '') =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n${spec}\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n${container}`;
 
   it('resolves fenceposts with src/k8s (§3.1) and the apps/v1 defaults', () => {
     const w = build(deployment('  replicas: 4'));
@@ -85,23 +102,44 @@ describe('buildWorkload validates before anything starts', () => {
     expect(w.initial.containers[0]!.stopSignal).toBe('SIGTERM');
   });
   it('uses extensions/v1beta1 defaults (maxUnavailable 1, no progress deadline, §3.3)', () => {
-    const w = buildWorkload(parseManifestText(deployment('  replicas: 1').replace('apps/v1', 'extensions/v1beta1'), 'm.yaml'), { images, rollout: { kind: 'restart' }, cwd: '/' });
+    const w = buildWorkload(parseManifestText(deployment('  replicas: 1').replace('apps/v1', 'extensions/v1beta1'), 'm.yaml'), {
+      images,
+      rollout: { kind: 'restart' },
+      cwd: '/',
+    });
     expect(w.deployment.fenceposts).toMatchObject({ maxSurge: 1, maxUnavailable: 1 });
     expect(w.deployment.progressDeadlineSeconds).toBeUndefined();
   });
   it.each([
     ['both literally zero (§3.1)', deployment('  replicas: 2\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}'), /may not be 0/],
     ['a quoted integer', deployment('  replicas: 2\n  strategy:\n    rollingUpdate: {maxSurge: "1"}'), /int-or-percent/],
-    ['progressDeadlineSeconds ≤ minReadySeconds (§3.1)', deployment('  replicas: 2\n  minReadySeconds: 10\n  progressDeadlineSeconds: 10'), /greater than minReadySeconds/],
-    ['a preStop sleep longer than the grace period (§1.1)', deployment('  replicas: 2', '          lifecycle: {preStop: {sleep: {seconds: 40}}}\n'), /must not exceed terminationGracePeriodSeconds/],
-    ['successThreshold ≠ 1 on liveness (§2.1)', deployment('  replicas: 2', '          livenessProbe: {tcpSocket: {port: 80}, successThreshold: 2}\n'), /successThreshold must be 1/],
+    [
+      'progressDeadlineSeconds ≤ minReadySeconds (§3.1)',
+      deployment('  replicas: 2\n  minReadySeconds: 10\n  progressDeadlineSeconds: 10'),
+      /greater than minReadySeconds/,
+    ],
+    [
+      'a preStop sleep longer than the grace period (§1.1)',
+      deployment('  replicas: 2', '          lifecycle: {preStop: {sleep: {seconds: 40}}}\n'),
+      /must not exceed terminationGracePeriodSeconds/,
+    ],
+    [
+      'successThreshold ≠ 1 on liveness (§2.1)',
+      deployment('  replicas: 2', '          livenessProbe: {tcpSocket: {port: 80}, successThreshold: 2}\n'),
+      /successThreshold must be 1/,
+    ],
     ['an unmapped image', deployment('  replicas: 2').replace('image: app:1', 'image: other:1'), /--run other=COMMAND/],
   ])('rejects %s', (_name, yaml, message) => {
     expect(() => build(yaml)).toThrow(message);
   });
   it('takes the stop signal from lifecycle.stopSignal, else the official image (nginx ≥ 1.19.5 → SIGQUIT, §6.2)', () => {
     const nginx = { nginx: { command: 'nginx' } };
-    const mk = (image: string, extra = '') => buildWorkload(parseManifestText(deployment('  replicas: 1', extra).replace('image: app:1', `image: ${image}`), 'm.yaml'), { images: nginx, rollout: { kind: 'restart' }, cwd: '/' });
+    const mk = (image: string, extra = '') =>
+      buildWorkload(parseManifestText(deployment('  replicas: 1', extra).replace('image: app:1', `image: ${image}`), 'm.yaml'), {
+        images: nginx,
+        rollout: { kind: 'restart' },
+        cwd: '/',
+      });
     expect(mk('nginx:1.27').initial.containers[0]!.stopSignal).toBe('SIGQUIT');
     expect(mk('nginx:1.19.4').initial.containers[0]!.stopSignal).toBe('SIGTERM');
     expect(mk('nginx:1.19.4', '          lifecycle: {stopSignal: SIGQUIT}\n').initial.containers[0]!.stopSignal).toBe('SIGQUIT');

@@ -26,7 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const target = (): ContainerEndpoint => ({ host: '127.0.0.1', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, resolvePort: (p) => (p === 8080 || p === 'http' ? port : p === 9 ? 9 : undefined) });
+const target = (): ContainerEndpoint => ({
+  host: '127.0.0.1',
+  env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  resolvePort: (p) => (p === 8080 || p === 'http' ? port : p === 9 ? 9 : undefined),
+});
 
 describe('probe attempts (§2.1)', () => {
   it.each([
@@ -81,9 +85,14 @@ describe('Prober thresholds (§2.1, pkg/kubelet/prober/worker.go)', () => {
   it('readiness turns ready after successThreshold successes and unready after failureThreshold failures', async () => {
     const changes: Array<[boolean, number]> = [];
     const t0 = performance.now();
-    const prober = new Prober('readiness', resolveProbe({ httpGet: { path: '/', port: 8080 }, periodSeconds: 0.1 as number, successThreshold: 2, failureThreshold: 2 }), target(), {
-      onReady: (ready) => changes.push([ready, performance.now() - t0]),
-    });
+    const prober = new Prober(
+      'readiness',
+      resolveProbe({ httpGet: { path: '/', port: 8080 }, periodSeconds: 0.1 as number, successThreshold: 2, failureThreshold: 2 }),
+      target(),
+      {
+        onReady: (ready) => changes.push([ready, performance.now() - t0]),
+      },
+    );
     prober.start();
     await new Promise((r) => setTimeout(r, 400));
     status = 500;
@@ -97,7 +106,9 @@ describe('Prober thresholds (§2.1, pkg/kubelet/prober/worker.go)', () => {
 
   it('liveness reports failure after failureThreshold consecutive failures and stops', async () => {
     let failures = 0;
-    const prober = new Prober('liveness', resolveProbe({ tcpSocket: { port: 9 }, periodSeconds: 0.05 as number, failureThreshold: 3 }), target(), { onFailure: () => failures++ });
+    const prober = new Prober('liveness', resolveProbe({ tcpSocket: { port: 9 }, periodSeconds: 0.05 as number, failureThreshold: 3 }), target(), {
+      onFailure: () => failures++,
+    });
     prober.start();
     await new Promise((r) => setTimeout(r, 400));
     prober.stop();

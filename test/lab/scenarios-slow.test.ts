@@ -27,7 +27,10 @@ interface JsonRun {
 
 function lab(scenario: string, extra: string[]): { runs: Map<string, JsonRun>; output: string } {
   const json = path.join(mkdtempSync(path.join(tmpdir(), `zerodrop-${scenario}-`)), 'runs.json');
-  const r = spawnSync(process.execPath, [CLI, 'lab', '--scenario', scenario, '--quick', '--no-progress', '--json', json, ...extra], { encoding: 'utf8', timeout: 80_000 });
+  const r = spawnSync(process.execPath, [CLI, 'lab', '--scenario', scenario, '--quick', '--no-progress', '--json', json, ...extra], {
+    encoding: 'utf8',
+    timeout: 80_000,
+  });
   const output = `exit ${r.status}\n${r.stdout}\n${(r.stderr ?? '').slice(-2000)}`;
   const runs = (JSON.parse(readFileSync(json, 'utf8')) as { runs: JsonRun[] }).runs;
   return { runs: new Map(runs.map((x) => [x.name, x])), output };
@@ -39,24 +42,31 @@ function nonTimeoutFailures(run: JsonRun): number {
 }
 
 const HAVE_NGINX = nginxAvailable();
-if (!HAVE_NGINX) console.warn(`\n*** SKIPPING nginx-stopsignal lab test: ${NGINX_BINARY} is not installed (apt-get install nginx, or node scripts/ensure-system-deps.mjs) ***\n`);
+if (!HAVE_NGINX)
+  console.warn(
+    `\n*** SKIPPING nginx-stopsignal lab test: ${NGINX_BINARY} is not installed (apt-get install nginx, or node scripts/ensure-system-deps.mjs) ***\n`,
+  );
 
 describe('zerodrop lab --scenario nginx-stopsignal (real nginx, §6.2)', () => {
   // The scenario's default propagation (0.5–3 s) and kubelet delay (0–1 s) make the SIGTERM drop
   // a race: with a fast proxy update every 3 s download has finished before the 4 s preStop ends.
   // Pinning propagation to 3 s and the kubelet delay to 0 keeps downloads started up to 3 s after
   // the delete in flight until ~6 s, well past the stop signal at 4 s (§1.7).
-  it.skipIf(!HAVE_NGINX)('SIGTERM (nginx < 1.19.5) cuts slow in-flight downloads; SIGQUIT lets them finish', () => {
-    const { runs, output } = lab('nginx-stopsignal', ['--propagation', '3s', '--kubelet-delay', '0s']);
-    const sigterm = runs.get('sigterm')!;
-    const sigquit = runs.get('sigquit')!;
-    expect(sigterm.verdict, output).toBe('fail');
-    // nginx's fast shutdown closes the connections mid-body: socket-closed, not a timeout.
-    expect(nonTimeoutFailures(sigterm), output).toBeGreaterThanOrEqual(3);
-    expect(sigquit.failures, output).toBe(0);
-    expect(sigquit.requests, output).toBeGreaterThan(50);
-    expect(sigquit.rollout.completed, output).toBe(true);
-  }, 90_000);
+  it.skipIf(!HAVE_NGINX)(
+    'SIGTERM (nginx < 1.19.5) cuts slow in-flight downloads; SIGQUIT lets them finish',
+    () => {
+      const { runs, output } = lab('nginx-stopsignal', ['--propagation', '3s', '--kubelet-delay', '0s']);
+      const sigterm = runs.get('sigterm')!;
+      const sigquit = runs.get('sigquit')!;
+      expect(sigterm.verdict, output).toBe('fail');
+      // nginx's fast shutdown closes the connections mid-body: socket-closed, not a timeout.
+      expect(nonTimeoutFailures(sigterm), output).toBeGreaterThanOrEqual(3);
+      expect(sigquit.failures, output).toBe(0);
+      expect(sigquit.requests, output).toBeGreaterThan(50);
+      expect(sigquit.rollout.completed, output).toBe(true);
+    },
+    90_000,
+  );
 });
 
 describe('zerodrop lab --scenario keepalive-l4 (keep-alive clients through the L4 proxy, §1.4)', () => {

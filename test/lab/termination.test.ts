@@ -68,7 +68,13 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
   }
 }
 
-const plan = (containers: ContainerPlan[], graceSeconds: number, sidecars: ContainerPlan[] = []): PodPlan => ({ revision: 'r1', containers, sidecars, graceSeconds, servicePort: 8080 });
+const plan = (containers: ContainerPlan[], graceSeconds: number, sidecars: ContainerPlan[] = []): PodPlan => ({
+  revision: 'r1',
+  containers,
+  sidecars,
+  graceSeconds,
+  servicePort: 8080,
+});
 
 describe.concurrent('kubelet termination against real processes (§1.7)', () => {
   it('no preStop: stop signal at once, SIGKILL at the grace period; a grandchild in the group dies too', async () => {
@@ -160,7 +166,14 @@ describe('--pid-namespace (§6.1)', () => {
   const support = pidNamespaceSupport();
   if (!support.available) console.warn(`skipping PID-namespace test: ${support.reason}`);
   it.skipIf(!support.available)('a process without a SIGTERM handler ignores SIGTERM as PID 1 and dies only at the SIGKILL deadline', async () => {
-    const c: ContainerPlan = { name: 'pid1', image: 'x', argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], env: {}, stopSignal: 'SIGTERM', ports: [] };
+    const c: ContainerPlan = {
+      name: 'pid1',
+      image: 'x',
+      argv: [process.execPath, '-e', 'setInterval(() => {}, 1000)'],
+      env: {},
+      stopSignal: 'SIGTERM',
+      ports: [],
+    };
     const events = new EventStream('pid1');
     const seen: ContainerEvent[] = [];
     events.subscribe((e) => e.type === 'container' && seen.push(e));

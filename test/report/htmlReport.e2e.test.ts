@@ -47,7 +47,16 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     context = await chromium.launchPersistentContext(userData, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1400, height: 900 },
     });
     // Anything but the report file itself is a failure: the page must work offline.
@@ -100,7 +109,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatch(/^baseline[\s\S]*FAIL/);
     expect(rows[2]).toMatch(/^probes-prestop[\s\S]*PASS/);
-    expect(await page.locator('section.run.active .verdict .badge').innerText()).toBe('FAIL');
+    expect(await page.locator('section.run.active .verdict .badge').textContent()).toBe('FAIL');
   });
 
   it('draws all three charts of every run (canvas not blank)', async () => {
@@ -142,7 +151,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     await page.mouse.move(point.x, point.y, { steps: 4 });
     const tooltip = page.locator('.tooltip');
     await expect.poll(() => tooltip.isVisible()).toBe(true);
-    const text = await tooltip.innerText();
+    const text = await tooltip.textContent();
     const f = model.runs[0]!.failures[failure]!;
     expect(text).toContain('failed: refused');
     expect(text).toContain(f.pod!);
@@ -219,7 +228,8 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
       const data = ctx.getImageData(left, top, width, height).data;
       let failureRed = 0;
       // --cls-refused is #e03131.
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 0xe0) < 8 && Math.abs(data[i + 1]! - 0x31) < 8 && Math.abs(data[i + 2]! - 0x31) < 8) failureRed++;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i]! - 0xe0) < 8 && Math.abs(data[i + 1]! - 0x31) < 8 && Math.abs(data[i + 2]! - 0x31) < 8) failureRed++;
       return { rows: (u.zerodropRows as Array<{ label: string }>).map((r) => r.label), failureRed };
     });
     expect(drawn.rows.filter((l) => !l.startsWith('('))).toEqual(baseline.lanes.map((l) => l.pod));

@@ -11,7 +11,6 @@ import type { ParsedYamlSource } from '../yamlSource.js';
 import type { WorkloadFix } from './patches.js';
 import { MERGE_KEYS } from '../patch.js';
 
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
@@ -49,7 +48,9 @@ function applyRenames(map: YAMLMap, patch: StrategicPatch): Set<string> {
     const pair = map.items.find((p) => scalarKeyIs(p.key, oldKey));
     if (!pair || !isScalar(pair.key)) continue;
     const current = (pair.value as Node | null)?.toJSON?.() ?? null;
-    const newKey = Object.keys(patch).find((k) => patch[k] !== null && !handled.has(k) && !map.items.some((p) => scalarKeyIs(p.key, k)) && sameValue(patch[k], current));
+    const newKey = Object.keys(patch).find(
+      (k) => patch[k] !== null && !handled.has(k) && !map.items.some((p) => scalarKeyIs(p.key, k)) && sameValue(patch[k], current),
+    );
     if (!newKey) continue;
     pair.key.value = newKey;
     handled.add(oldKey).add(newKey);
@@ -73,7 +74,9 @@ export function applyPatchToNode(doc: Document, map: YAMLMap, patch: StrategicPa
     } else if (Array.isArray(value) && MERGE_KEYS[key] && current && isSeq(current)) {
       const mk = MERGE_KEYS[key]!;
       for (const item of value) {
-        const existing = isRecord(item) ? current.items.find((n) => isMap(n) && n.items.some((p) => scalarKeyIs(p.key, mk) && isScalar(p.value) && p.value.value === item[mk])) : undefined;
+        const existing = isRecord(item)
+          ? current.items.find((n) => isMap(n) && n.items.some((p) => scalarKeyIs(p.key, mk) && isScalar(p.value) && p.value.value === item[mk]))
+          : undefined;
         if (existing && isMap(existing) && isRecord(item)) applyPatchToNode(doc, existing, item);
         else current.items.push(doc.createNode(item));
       }
@@ -104,7 +107,13 @@ export function applyFixesInPlace(fixes: readonly WorkloadFix[], sources: readon
     if (!src) continue;
     if (src.source.origin !== 'file') {
       if (!outcome.skipped.some((s) => s.file === src.source.file))
-        outcome.skipped.push({ file: src.source.file, reason: src.source.origin === 'stdin' ? 'stdin cannot be edited; use --fix for a patch' : 'rendered by kubectl kustomize; use --fix and add the printed patch to your overlay' });
+        outcome.skipped.push({
+          file: src.source.file,
+          reason:
+            src.source.origin === 'stdin'
+              ? 'stdin cannot be edited; use --fix for a patch'
+              : 'rendered by kubectl kustomize; use --fix and add the printed patch to your overlay',
+        });
       continue;
     }
     const list = bySource.get(src) ?? [];

@@ -59,7 +59,7 @@ export function formatFixPatches(fixes: readonly WorkloadFix[]): string {
       const header = [
         `# zerodrop --fix: strategic-merge patch for ${f.kind} ${f.namespace ?? 'default'}/${f.name} (${f.located.source.file})`,
         `# resolves: ${f.resolves.join(', ')}`,
-        '# add to kustomization.yaml:  patches: [{path: <this file>}]  (or patchesStrategicMerge, as the talk\'s demo repo does)',
+        "# add to kustomization.yaml:  patches: [{path: <this file>}]  (or patchesStrategicMerge, as the talk's demo repo does)",
       ].join('\n');
       return `${header}\n${stringify(kustomizePatchDocument(f), { indentSeq: true })}`;
     })

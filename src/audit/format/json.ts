@@ -24,7 +24,13 @@ export function toJsonReport(result: AuditResult): JsonReport {
   const count = (s: Finding['severity']) => result.findings.filter((f) => f.severity === s).length;
   return {
     tool: { name: 'zerodrop', version },
-    findings: result.findings.map((f) => ({ ...f, object: f.object ?? null, container: f.container ?? null, fix: f.fix ?? null, ruleOfUptime: f.ruleOfUptime ?? null })),
+    findings: result.findings.map((f) => ({
+      ...f,
+      object: f.object ?? null,
+      container: f.container ?? null,
+      fix: f.fix ?? null,
+      ruleOfUptime: f.ruleOfUptime ?? null,
+    })),
     errors: result.errors.map((e) => ({ file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message })),
     summary: { error: count('error'), warning: count('warning'), info: count('info'), errors: result.errors.length },
   };

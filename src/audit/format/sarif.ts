@@ -50,7 +50,10 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
                 help: { text: page ?? `${r.summary}\nSee ${ruleDocsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
                 helpUri: ruleDocsUrl(r.id),
                 defaultConfiguration: { level: LEVEL[r.severity] },
-                properties: { tags: ['kubernetes', 'zero-downtime', ...(r.ruleOfUptime ? [`rule-of-uptime-${r.ruleOfUptime}`] : [])], ruleOfUptime: r.ruleOfUptime },
+                properties: {
+                  tags: ['kubernetes', 'zero-downtime', ...(r.ruleOfUptime ? [`rule-of-uptime-${r.ruleOfUptime}`] : [])],
+                  ruleOfUptime: r.ruleOfUptime,
+                },
               };
             }),
           },
@@ -72,7 +75,15 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
               },
             ],
             // Stable across line moves, so code scanning keeps an alert's history when lines shift.
-            partialFingerprints: { 'zerodrop/v1': fingerprint([f.rule, f.file, f.object ? `${f.object.kind}/${f.object.namespace}/${f.object.name}` : '', f.container ?? '', f.message]) },
+            partialFingerprints: {
+              'zerodrop/v1': fingerprint([
+                f.rule,
+                f.file,
+                f.object ? `${f.object.kind}/${f.object.namespace}/${f.object.name}` : '',
+                f.container ?? '',
+                f.message,
+              ]),
+            },
           };
           const idx = ruleIndex.get(f.rule);
           if (idx !== undefined) res.ruleIndex = idx;
@@ -84,7 +95,14 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             toolExecutionNotifications: result.errors.map((e) => ({
               level: 'error',
               message: { text: e.message },
-              locations: [{ physicalLocation: { artifactLocation: artifactUri(e.file === '-' ? 'stdin' : e.file), ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}) } }],
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: artifactUri(e.file === '-' ? 'stdin' : e.file),
+                    ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}),
+                  },
+                },
+              ],
             })),
           },
         ],

@@ -4,9 +4,27 @@ import type { AuditResult } from '../types.js';
 
 const result: AuditResult = {
   findings: [
-    { rule: 'prestop-missing', severity: 'error', message: 'no preStop', file: 'k8s/a.yaml', line: 20, column: 9, object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'a' }, container: 'app', fix: 'add a preStop sleep' },
+    {
+      rule: 'prestop-missing',
+      severity: 'error',
+      message: 'no preStop',
+      file: 'k8s/a.yaml',
+      line: 20,
+      column: 9,
+      object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'a' },
+      container: 'app',
+      fix: 'add a preStop sleep',
+    },
     { rule: 'docker-healthcheck-ignored', severity: 'info', message: 'ignored', file: 'Dockerfile', line: 2, column: 1 },
-    { rule: 'pdb-missing', severity: 'warning', message: 'no PDB', file: 'k8s/a.yaml', line: 4, column: 3, object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'a' } },
+    {
+      rule: 'pdb-missing',
+      severity: 'warning',
+      message: 'no PDB',
+      file: 'k8s/a.yaml',
+      line: 4,
+      column: 3,
+      object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'a' },
+    },
   ],
   errors: [{ file: 'broken.yaml', line: 3, column: 7, message: 'invalid YAML: bad indentation' }],
 };
@@ -14,7 +32,9 @@ const result: AuditResult = {
 describe('text report', () => {
   const plain = formatText(result, { color: false });
   it('groups findings by file, each with position, severity, rule, object, container, message and fix', () => {
-    expect(plain).toContain('k8s/a.yaml\n  20:9    error   prestop-missing  Deployment default/a container app\n          no preStop\n          fix: add a preStop sleep\n');
+    expect(plain).toContain(
+      'k8s/a.yaml\n  20:9    error   prestop-missing  Deployment default/a container app\n          no preStop\n          fix: add a preStop sleep\n',
+    );
     expect(plain.indexOf('k8s/a.yaml')).toBeLessThan(plain.indexOf('Dockerfile'));
     expect(plain.match(/k8s\/a\.yaml\n/g)).toHaveLength(1);
   });

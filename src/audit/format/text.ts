@@ -23,7 +23,12 @@ export function formatText(result: AuditResult, options: TextOptions): string {
   }
   for (const [file, findings] of byFile) {
     const rendered = findings.some((f) => f.rendered);
-    lines.push(c.underline(c.bold(file)) + (rendered ? c.dim(file === '-' ? '  (stdin: positions refer to the input stream)' : '  (rendered by kubectl kustomize: positions refer to the rendered stream)') : ''));
+    lines.push(
+      c.underline(c.bold(file)) +
+        (rendered
+          ? c.dim(file === '-' ? '  (stdin: positions refer to the input stream)' : '  (rendered by kubectl kustomize: positions refer to the rendered stream)')
+          : ''),
+    );
     for (const f of findings) {
       const where = (f.location ?? `${f.line}:${f.column}`).padEnd(7);
       const obj = f.object ? `${f.object.kind} ${f.object.namespace}/${f.object.name}` : '';
@@ -41,8 +46,12 @@ export function formatText(result: AuditResult, options: TextOptions): string {
   }
   const n = (s: Severity) => result.findings.filter((f) => f.severity === s).length;
   const parts = [`${n('error')} error${n('error') === 1 ? '' : 's'}`, `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`, `${n('info')} info`];
-  const summary = result.findings.length === 0 ? 'No findings.' : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+  const summary =
+    result.findings.length === 0 ? 'No findings.' : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
   lines.push(`${c.bold(summary)}${result.errors.length > 0 ? ` ${result.errors.length} input error${result.errors.length === 1 ? '' : 's'}.` : ''}`);
-  if (result.findings.length > 0) lines.push(c.dim("Run 'zerodrop explain RULE' for the why and the fix of a rule; suppress one per object with the annotation zerodrop.dev/ignore: \"RULE\"."));
+  if (result.findings.length > 0)
+    lines.push(
+      c.dim('Run \'zerodrop explain RULE\' for the why and the fix of a rule; suppress one per object with the annotation zerodrop.dev/ignore: "RULE".'),
+    );
   return `${lines.join('\n')}\n`;
 }

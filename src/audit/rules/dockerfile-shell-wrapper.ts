@@ -6,7 +6,15 @@
  * (linter-landscape §6).
  */
 import type { DockerfileRule } from '../types.js';
-import { effectiveCommand, executableName, PACKAGE_MANAGERS, scriptExecsServer, shellInvocation, unwrapInit, withExecOnLastCommand } from '../dockerfileCommand.js';
+import {
+  effectiveCommand,
+  executableName,
+  PACKAGE_MANAGERS,
+  scriptExecsServer,
+  shellInvocation,
+  unwrapInit,
+  withExecOnLastCommand,
+} from '../dockerfileCommand.js';
 
 const rule: DockerfileRule = {
   meta: {
@@ -28,7 +36,10 @@ const rule: DockerfileRule = {
         {
           instruction: decisive,
           message: `${decisive.keyword} makes ${sh.shell} PID 1 (${JSON.stringify(inner.slice(0, 3))}…): the shell ignores SIGTERM as namespace init and does not pass it to the app, so the pod is SIGKILLed at the end of the grace period`,
-          fix: sh.script !== undefined ? `let the server replace the shell: "${withExecOnLastCommand(sh.script)}", or run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]` : 'run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]',
+          fix:
+            sh.script !== undefined
+              ? `let the server replace the shell: "${withExecOnLastCommand(sh.script)}", or run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]`
+              : 'run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]',
         },
       ];
     }

@@ -58,10 +58,12 @@ export const featureUnavailable: WorkloadRule = {
     }
     const spec = (w.object.spec ?? {}) as { updateStrategy?: { rollingUpdate?: { maxUnavailable?: unknown; maxSurge?: unknown } }; minReadySeconds?: unknown };
     if (w.kind === 'StatefulSet') {
-      if (spec.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined) flag('statefulSetMaxUnavailable', ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable']);
+      if (spec.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined)
+        flag('statefulSetMaxUnavailable', ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable']);
       if (spec.minReadySeconds !== undefined) flag('minReadySecondsStatefulSet', ['spec', 'minReadySeconds']);
     }
-    if (w.kind === 'DaemonSet' && spec.updateStrategy?.rollingUpdate?.maxSurge !== undefined) flag('daemonSetMaxSurge', ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge']);
+    if (w.kind === 'DaemonSet' && spec.updateStrategy?.rollingUpdate?.maxSurge !== undefined)
+      flag('daemonSetMaxSurge', ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge']);
     return results;
   },
 };

@@ -12,7 +12,13 @@ describeCases('liveness-mirrors-readiness', [
   {
     name: 'invalid: identical handler and default timing',
     yaml: withProbes(http, http),
-    expected: [{ container: 'app', message: /repeats its readinessProbe \(httpGet \/healthz on port 8080, every 10 s, 3 failures\)/, fix: /failureThreshold than readiness \(e\.g\. 6\)/ }],
+    expected: [
+      {
+        container: 'app',
+        message: /repeats its readinessProbe \(httpGet \/healthz on port 8080, every 10 s, 3 failures\)/,
+        fix: /failureThreshold than readiness \(e\.g\. 6\)/,
+      },
+    ],
   },
   {
     name: 'invalid: a named port and its number are the same port (kube-score compared them as 0 == 0)',

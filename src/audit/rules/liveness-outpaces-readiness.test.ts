@@ -6,7 +6,8 @@ describeFixtures('liveness-outpaces-readiness');
 
 const ready = { httpGet: { path: '/ready', port: 8080 } };
 const live = { httpGet: { path: '/live', port: 8080 } };
-const withProbes = (readinessProbe: unknown, livenessProbe: unknown) => manifests({ containers: [{ name: 'app', image: 'example/web:1.0', readinessProbe, livenessProbe }] });
+const withProbes = (readinessProbe: unknown, livenessProbe: unknown) =>
+  manifests({ containers: [{ name: 'app', image: 'example/web:1.0', readinessProbe, livenessProbe }] });
 
 describeCases('liveness-outpaces-readiness', [
   {
@@ -17,10 +18,16 @@ describeCases('liveness-outpaces-readiness', [
   {
     name: 'invalid: liveness gives up after 11 s, readiness after 31 s',
     yaml: withProbes(ready, { ...live, periodSeconds: 5, failureThreshold: 2 }),
-    expected: [{ message: /restarts the container after 11 s of failures \(2 × 5 s \+ 1 s timeout\) but readinessProbe only takes it out of rotation after 31 s/ }],
+    expected: [
+      { message: /restarts the container after 11 s of failures \(2 × 5 s \+ 1 s timeout\) but readinessProbe only takes it out of rotation after 31 s/ },
+    ],
   },
   { name: 'valid: liveness slower than readiness', yaml: withProbes({ ...ready, periodSeconds: 5 }, { ...live, failureThreshold: 6 }), expected: [] },
   { name: 'valid: equal windows', yaml: withProbes(ready, live), expected: [] },
-  { name: 'valid: identical probes are left to liveness-mirrors-readiness', yaml: withProbes({ ...ready, periodSeconds: 20 }, { ...ready, periodSeconds: 20 }), expected: [] },
+  {
+    name: 'valid: identical probes are left to liveness-mirrors-readiness',
+    yaml: withProbes({ ...ready, periodSeconds: 20 }, { ...ready, periodSeconds: 20 }),
+    expected: [],
+  },
   { name: 'valid: liveness without readiness and threshold ≥ 2', yaml: withProbes(undefined, { ...live, failureThreshold: 2 }), expected: [] },
 ]);

@@ -35,7 +35,8 @@ export const livenessOutpacesReadiness: WorkloadRule = {
         continue;
       }
       if (!readiness) continue;
-      const mirrored = sameHandler(withNumericPorts(readiness.handler, c.container), withNumericPorts(liveness.handler, c.container)) && sameTiming(readiness, liveness);
+      const mirrored =
+        sameHandler(withNumericPorts(readiness.handler, c.container), withNumericPorts(liveness.handler, c.container)) && sameTiming(readiness, liveness);
       if (mirrored) continue; // liveness-mirrors-readiness reports it
       const live = failureDetectionSeconds(liveness);
       const ready = failureDetectionSeconds(readiness);

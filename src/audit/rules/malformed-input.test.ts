@@ -34,14 +34,34 @@ const workloads = (kind: string) => ({
 });
 
 const others = [
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'weird' }, spec: { selector: { app: 'weird' }, ports: [null, { port: 80, targetPort: 'http' }, 'x'], publishNotReadyAddresses: 'true' } },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'weird' }, spec: { minAvailable: '1', selector: { matchLabels: { app: 'weird' } } } },
-  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'weird-deployment' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'weird-deployment' }, minReplicas: 'two' } },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'weird' },
+    spec: { selector: { app: 'weird' }, ports: [null, { port: 80, targetPort: 'http' }, 'x'], publishNotReadyAddresses: 'true' },
+  },
+  {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'weird' },
+    spec: { minAvailable: '1', selector: { matchLabels: { app: 'weird' } } },
+  },
+  {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'weird-deployment' },
+    spec: { scaleTargetRef: { kind: 'Deployment', name: 'weird-deployment' }, minReplicas: 'two' },
+  },
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: 'ReadWriteOnce' } },
 ];
 
 describe('rules on malformed objects', () => {
-  it.each(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'].flatMap((k) => [[k, '1.33'], [k, '1.28']]))('no rule throws on a %s with wrong field types (Kubernetes %s)', (kind, version) => {
+  it.each(
+    ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'].flatMap((k) => [
+      [k, '1.33'],
+      [k, '1.28'],
+    ]),
+  )('no rule throws on a %s with wrong field types (Kubernetes %s)', (kind, version) => {
     const text = [workloads(kind), ...others].map((d) => stringify(d)).join('---\n');
     // testing.ts runs with debug: true, so a throwing rule fails this test with its stack.
     const run = auditTextsRun([{ file: 'weird.yaml', text }], { rules: [...allRules], settings: { kubernetesVersion: version } });

@@ -41,9 +41,15 @@ export const pdbBlocksEviction: ObjectRule = {
     } catch {
       return []; // invalid int-or-percent: the API server rejects it before it matters
     }
-    const blocksAtAnySize = (field === 'maxUnavailable' && disruptionBudget(budgetSpec, 100).disruptionsAllowed === 0) || (field === 'minAvailable' && value === '100%');
+    const blocksAtAnySize =
+      (field === 'maxUnavailable' && disruptionBudget(budgetSpec, 100).disruptionsAllowed === 0) || (field === 'minAvailable' && value === '100%');
     if (budget.disruptionsAllowed > 0 || (!known && !blocksAtAnySize)) return [];
-    const who = selected.map((w) => `${w.kind}/${w.name}${w.hpas.length ? ` at HPA minReplicas ${lowestReplicas(w)}` : w.replicas !== undefined ? ` with ${w.replicas} replica(s)` : ''}`).join(', ');
+    const who = selected
+      .map(
+        (w) =>
+          `${w.kind}/${w.name}${w.hpas.length ? ` at HPA minReplicas ${lowestReplicas(w)}` : w.replicas !== undefined ? ` with ${w.replicas} replica(s)` : ''}`,
+      )
+      .join(', ');
     return [
       {
         path: ['spec', field],

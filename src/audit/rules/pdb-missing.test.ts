@@ -5,7 +5,11 @@ import { describeCases, describeFixtures } from './fixtures/expectations.js';
 describeFixtures('pdb-missing');
 
 describeCases('pdb-missing', [
-  { name: 'invalid: 3 replicas, no PDB', yaml: manifests(), expected: [{ message: /^3 replicas and no PodDisruptionBudget selects them/, fix: /maxUnavailable: 1 and selector matchLabels \{app: web\}/ }] },
+  {
+    name: 'invalid: 3 replicas, no PDB',
+    yaml: manifests(),
+    expected: [{ message: /^3 replicas and no PodDisruptionBudget selects them/, fix: /maxUnavailable: 1 and selector matchLabels \{app: web\}/ }],
+  },
   { name: 'invalid: HPA minReplicas 3', yaml: manifests({ replicas: null, extra: [hpa(3)] }), expected: [{ message: /^3 replicas/ }] },
   {
     name: 'invalid: a PDB matching only some of the labels does not select the pods (Polaris#999)',

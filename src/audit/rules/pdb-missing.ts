@@ -21,7 +21,9 @@ export const pdbMissing: WorkloadRule = {
     // that changes on every release, and a PDB selecting it would stop covering the new pods.
     const selectorSpec = w.object.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
     const labels = selectorSpec?.matchLabels ?? w.template.metadata?.labels ?? {};
-    const selector = Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const selector = Object.entries(labels)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     return [
       {
         path: ['metadata', 'name'],

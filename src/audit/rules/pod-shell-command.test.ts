@@ -4,7 +4,8 @@ import { describeFixtureTable } from './fixtures/fixtureTable.js';
 
 const ID = 'pod-shell-command';
 
-const pod = (command: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1\n    command: ${command}\n${extra}`;
+const pod = (command: string, extra = '') =>
+  `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1\n    command: ${command}\n${extra}`;
 
 describeFixtureTable(ID, [
   ['sh -c with a list', pod('["sh", "-c", "echo hi; node server.js"]'), 1],
@@ -18,7 +19,10 @@ describeFixtureTable(ID, [
 
 describe(ID, () => {
   it('still reports an unnamed container, without a machine fix', () => {
-    const run = auditTextsRun([{ file: 'p.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x, command: [sh, -c, "a; b"]}]}\n' }], { rules: [ID] });
+    const run = auditTextsRun(
+      [{ file: 'p.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x, command: [sh, -c, "a; b"]}]}\n' }],
+      { rules: [ID] },
+    );
     expect(run.errors).toEqual([]);
     expect(run.details.map((d) => d.patch)).toEqual([undefined]);
   });

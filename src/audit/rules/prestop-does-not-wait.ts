@@ -24,7 +24,8 @@ export const prestopDoesNotWait: WorkloadRule = {
       if (!handler) continue;
       const shape = classifyPreStop(handler);
       if (shape.kind !== 'signal-and-return') continue;
-      const script = /(^|\/)(sh|bash|ash|dash)$/.test(shape.command[0] ?? '') && shape.command[1] === '-c' ? shape.command.slice(2).join(' ') : shape.command.join(' ');
+      const script =
+        /(^|\/)(sh|bash|ash|dash)$/.test(shape.command[0] ?? '') && shape.command[1] === '-c' ? shape.command.slice(2).join(' ') : shape.command.join(' ');
       const wait = Math.ceil(settings.propagationSeconds);
       results.push({
         path: [...preStopPath(c), 'exec', 'command'],

@@ -35,7 +35,16 @@ describeCases('prestop-missing', [
     name: 'invalid: a long propagation assumption also raises the grace period in the patch',
     yaml: manifests(),
     settings: { propagationSeconds: 40 },
-    expected: [{ message: /assumed 40 s/, patch: { spec: { template: { spec: { terminationGracePeriodSeconds: 45, containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 40 } } } }] } } } } }],
+    expected: [
+      {
+        message: /assumed 40 s/,
+        patch: {
+          spec: {
+            template: { spec: { terminationGracePeriodSeconds: 45, containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 40 } } } }] } },
+          },
+        },
+      },
+    ],
   },
   { name: 'valid: sleep action', yaml: manifests({ containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 5 } } } }] }), expected: [] },
   { name: 'valid: in-app drain declared', yaml: manifests({ templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' } }), expected: [] },

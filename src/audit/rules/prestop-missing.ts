@@ -25,8 +25,14 @@ export const prestopMissing: WorkloadRule = {
     return trafficContainers(w)
       .filter((c) => !preStopOf(c))
       .map((c) => {
-        const handler = preStopDelayHandler(settings.propagationSeconds, settings.kubernetesVersion, typeof c.container.image === 'string' ? c.container.image : undefined);
-        const form = handler?.sleep ? `lifecycle.preStop.sleep.seconds: ${handler.sleep.seconds}` : `lifecycle.preStop.exec.command: ["sleep", "${Math.ceil(settings.propagationSeconds)}"]`;
+        const handler = preStopDelayHandler(
+          settings.propagationSeconds,
+          settings.kubernetesVersion,
+          typeof c.container.image === 'string' ? c.container.image : undefined,
+        );
+        const form = handler?.sleep
+          ? `lifecycle.preStop.sleep.seconds: ${handler.sleep.seconds}`
+          : `lifecycle.preStop.exec.command: ["sleep", "${Math.ceil(settings.propagationSeconds)}"]`;
         return {
           path: preStopPath(c),
           container: c.name,
@@ -36,9 +42,7 @@ export const prestopMissing: WorkloadRule = {
           fix: handler
             ? `add ${form} (or, if the app itself keeps serving after SIGTERM, annotate zerodrop.dev/in-app-drain: "true")`
             : `the image has no sleep binary and this Kubernetes version has no sleep action: delay shutdown in the app and annotate zerodrop.dev/in-app-drain: "true"`,
-          ...(handler
-            ? { patch: containerPatch(w, c, { lifecycle: { preStop: handler } }, graceFieldsFor(w, c, settings.propagationSeconds)) }
-            : {}),
+          ...(handler ? { patch: containerPatch(w, c, { lifecycle: { preStop: handler } }, graceFieldsFor(w, c, settings.propagationSeconds)) } : {}),
         };
       });
   },

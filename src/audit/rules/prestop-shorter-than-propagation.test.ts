@@ -15,7 +15,8 @@ describeCases('prestop-shorter-than-propagation', [
     expected: [
       {
         container: 'app',
-        message: /^preStop of "app" sleeps 3 s but endpoint removal is assumed to take 5 s \(--propagation-seconds\): requests routed in the last 2 s hit a closed listener$/,
+        message:
+          /^preStop of "app" sleeps 3 s but endpoint removal is assumed to take 5 s \(--propagation-seconds\): requests routed in the last 2 s hit a closed listener$/,
         patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } },
       },
     ],
@@ -23,11 +24,32 @@ describeCases('prestop-shorter-than-propagation', [
   {
     name: 'invalid: exec sleep inside a shell keeps the rest of the script in the fix',
     yaml: withPreStop({ exec: { command: ['sh', '-c', 'sleep 2 && kill -TERM 1'] } }),
-    expected: [{ message: /sleeps 2 s/, patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5 && kill -TERM 1'] } } } }] } } } } }],
+    expected: [
+      {
+        message: /sleeps 2 s/,
+        patch: {
+          spec: {
+            template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5 && kill -TERM 1'] } } } }] } },
+          },
+        },
+      },
+    ],
   },
-  { name: 'invalid: a longer assumed propagation', yaml: withPreStop({ sleep: { seconds: 10 } }), settings: { propagationSeconds: 15 }, expected: [{ message: /sleeps 10 s but .* 15 s .* last 5 s/ }] },
+  {
+    name: 'invalid: a longer assumed propagation',
+    yaml: withPreStop({ sleep: { seconds: 10 } }),
+    settings: { propagationSeconds: 15 },
+    expected: [{ message: /sleeps 10 s but .* 15 s .* last 5 s/ }],
+  },
   { name: 'valid: 5 s', yaml: withPreStop({ sleep: { seconds: 5 } }), expected: [] },
-  { name: 'valid: in-app drain covers the rest', yaml: manifests({ containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 1 } } } }], templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' } }), expected: [] },
+  {
+    name: 'valid: in-app drain covers the rest',
+    yaml: manifests({
+      containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 1 } } } }],
+      templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' },
+    }),
+    expected: [],
+  },
 ]);
 
 describe('withSleepSeconds', () => {

@@ -19,8 +19,13 @@ describeCases('probe-port-undeclared', [
     expected: [{ message: /declares no named ports: .*restarted over and over/ }],
   },
   {
-    name: "invalid: numeric port owned by another container probes that container",
-    yaml: manifests({ containers: [app({ readinessProbe: { httpGet: { path: '/', port: 15021 } } }), { name: 'envoy', image: 'envoyproxy/envoy:v1.30', ports: [{ containerPort: 15021 }] }] }),
+    name: 'invalid: numeric port owned by another container probes that container',
+    yaml: manifests({
+      containers: [
+        app({ readinessProbe: { httpGet: { path: '/', port: 15021 } } }),
+        { name: 'envoy', image: 'envoyproxy/envoy:v1.30', ports: [{ containerPort: 15021 }] },
+      ],
+    }),
     expected: [{ container: 'app', message: /checks port 15021, which container "envoy" declares: it probes "envoy", not "app"/ }],
   },
   {
@@ -29,6 +34,10 @@ describeCases('probe-port-undeclared', [
     expected: [{ message: /checks port 8081, which is not among its containerPorts \(8080\)/ }],
   },
   { name: 'valid: declared name', yaml: manifests({ containers: [app({ ports, readinessProbe: { httpGet: { path: '/', port: 'http' } } })] }), expected: [] },
-  { name: 'valid: numeric port, no ports declared (kube-linter#1086)', yaml: manifests({ containers: [app({ readinessProbe: { tcpSocket: { port: 9000 } } })] }), expected: [] },
+  {
+    name: 'valid: numeric port, no ports declared (kube-linter#1086)',
+    yaml: manifests({ containers: [app({ readinessProbe: { tcpSocket: { port: 9000 } } })] }),
+    expected: [],
+  },
   { name: 'valid: exec probe', yaml: manifests({ containers: [app({ ports, livenessProbe: { exec: { command: ['true'] } } })] }), expected: [] },
 ]);

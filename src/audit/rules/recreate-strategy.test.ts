@@ -5,12 +5,24 @@ import { describeCases, describeFixtures } from './fixtures/expectations.js';
 describeFixtures('recreate-strategy');
 
 describeCases('recreate-strategy', [
-  { name: 'invalid: Recreate', yaml: manifests({ spec: { strategy: { type: 'Recreate' } } }), expected: [{ message: /strategy Recreate terminates all 3 pod\(s\) before the new version starts \(§3\.2\)/ }] },
+  {
+    name: 'invalid: Recreate',
+    yaml: manifests({ spec: { strategy: { type: 'Recreate' } } }),
+    expected: [{ message: /strategy Recreate terminates all 3 pod\(s\) before the new version starts \(§3\.2\)/ }],
+  },
   {
     name: 'invalid: Recreate for a claim says why there is a better way',
-    yaml: manifests({ replicas: 1, spec: { strategy: { type: 'Recreate' } }, podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'uploads' } }] } }),
+    yaml: manifests({
+      replicas: 1,
+      spec: { strategy: { type: 'Recreate' } },
+      podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'uploads' } }] },
+    }),
     expected: [{ message: /for the claim "uploads", a StatefulSet or a ReadWriteMany volume/ }],
   },
   { name: 'valid: RollingUpdate by default', yaml: manifests(), expected: [] },
-  { name: 'valid: a worker nobody routes to', yaml: manifests({ spec: { strategy: { type: 'Recreate' } }, service: { selector: { app: 'other' } } }), expected: [] },
+  {
+    name: 'valid: a worker nobody routes to',
+    yaml: manifests({ spec: { strategy: { type: 'Recreate' } }, service: { selector: { app: 'other' } } }),
+    expected: [],
+  },
 ]);

@@ -7,7 +7,10 @@ import { ruleDocsPath } from '../docs.js';
 // must agree with it, and every rule needs its page, its fixtures and its test (issue 2).
 const table = readFileSync(new URL('../../../docs/rules/README.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...table.matchAll(/^\| \[([a-z0-9-]+)\]\([a-z0-9-]+\.md\) \| ([0-9]|–) \| (error|warning|info) \|/gm)].map((m) => [m[1]!, { uptime: m[2] === '–' ? null : Number(m[2]), severity: m[3]! }]),
+  [...table.matchAll(/^\| \[([a-z0-9-]+)\]\([a-z0-9-]+\.md\) \| ([0-9]|–) \| (error|warning|info) \|/gm)].map((m) => [
+    m[1]!,
+    { uptime: m[2] === '–' ? null : Number(m[2]), severity: m[3]! },
+  ]),
 );
 
 describe('rule registry', () => {

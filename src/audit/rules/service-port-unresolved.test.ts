@@ -14,5 +14,9 @@ describeCases('service-port-unresolved', [
   },
   { name: 'valid: named port declared', yaml: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] } }), expected: [] },
   { name: 'valid: numeric targetPort', yaml: manifests({ containers: named('web') }), expected: [] },
-  { name: 'valid: selects nothing in the input', yaml: manifests({ containers: named('web'), service: { selector: { app: 'other' }, ports: [{ port: 80, targetPort: 'http' }] } }), expected: [] },
+  {
+    name: 'valid: selects nothing in the input',
+    yaml: manifests({ containers: named('web'), service: { selector: { app: 'other' }, ports: [{ port: 80, targetPort: 'http' }] } }),
+    expected: [],
+  },
 ]);

@@ -11,7 +11,13 @@ describeCases('startup-guarded-by-initial-delay', [
   {
     name: 'invalid: liveness initialDelaySeconds 30 without startupProbe (the seed probes overlay)',
     yaml: app({ livenessProbe: { ...live, initialDelaySeconds: 30, failureThreshold: 1 } }),
-    expected: [{ container: 'app', message: /waits a fixed initialDelaySeconds 30 and there is no startupProbe: a start slower than 40 s/, fix: /periodSeconds 5 and failureThreshold 8/ }],
+    expected: [
+      {
+        container: 'app',
+        message: /waits a fixed initialDelaySeconds 30 and there is no startupProbe: a start slower than 40 s/,
+        fix: /periodSeconds 5 and failureThreshold 8/,
+      },
+    ],
   },
   { name: 'valid: startupProbe present', yaml: app({ startupProbe: live, livenessProbe: { ...live, initialDelaySeconds: 60 } }), expected: [] },
   { name: 'valid: small delay', yaml: app({ livenessProbe: { ...live, initialDelaySeconds: 29 } }), expected: [] },

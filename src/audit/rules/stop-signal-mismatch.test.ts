@@ -26,7 +26,8 @@ describe(ID, () => {
   });
 
   it('checks an official image in a pod spec when no Dockerfile of the run builds it', () => {
-    const text = (image: string, stopSignal = '') => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: ${image}\n${stopSignal}`;
+    const text = (image: string, stopSignal = '') =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: ${image}\n${stopSignal}`;
     expect(auditText(text('nginx:1.17'), { rules: [ID] })).toHaveLength(1);
     expect(auditText(text('nginx:1.27'), { rules: [ID] })).toHaveLength(0);
     expect(auditText(text('bitnami/nginx:1.17'), { rules: [ID] }), 'unknown image: no guess').toHaveLength(0);

@@ -102,7 +102,12 @@ const workloadSide: WorkloadRule = {
       if (typeof stopSignalField === 'string') {
         const s = normaliseSignal(stopSignalField);
         if (s && s !== server.gracefulSignal)
-          out.push({ path: [...c.path, 'lifecycle', 'stopSignal'], container: c.name, message: mismatchMessage(server, s, `lifecycle.stopSignal of container ${c.name}`), fix: `lifecycle.stopSignal: ${server.gracefulSignal}` });
+          out.push({
+            path: [...c.path, 'lifecycle', 'stopSignal'],
+            container: c.name,
+            message: mismatchMessage(server, s, `lifecycle.stopSignal of container ${c.name}`),
+            fix: `lifecycle.stopSignal: ${server.gracefulSignal}`,
+          });
         continue;
       }
       const official = officialImageStopSignal(ref);
@@ -110,8 +115,15 @@ const workloadSide: WorkloadRule = {
       out.push({
         path: [...c.path, 'image'],
         container: c.name,
-        message: mismatchMessage(server, official, `image ${c.container.image}${ref.name === 'nginx' ? ' (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' : ''}`),
-        fix: ref.name === 'nginx' ? 'use nginx ≥ 1.19.5 (STOPSIGNAL SIGQUIT), or build FROM it with STOPSIGNAL SIGQUIT' : `build the image with STOPSIGNAL ${server.gracefulSignal}`,
+        message: mismatchMessage(
+          server,
+          official,
+          `image ${c.container.image}${ref.name === 'nginx' ? ' (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' : ''}`,
+        ),
+        fix:
+          ref.name === 'nginx'
+            ? 'use nginx ≥ 1.19.5 (STOPSIGNAL SIGQUIT), or build FROM it with STOPSIGNAL SIGQUIT'
+            : `build the image with STOPSIGNAL ${server.gracefulSignal}`,
       });
     }
     return out;

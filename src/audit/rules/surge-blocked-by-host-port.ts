@@ -43,7 +43,9 @@ export const surgeBlockedByHostPort: WorkloadRule = {
             w.kind === 'DaemonSet'
               ? `hostPort ${p.hostPort} with ${surge}: the surge pod starts on the same node as the pod it replaces, where port ${p.hostPort} is taken, so it stays Pending and the update stalls`
               : `hostPort ${p.hostPort} allows one such pod per node, and the rollout surges (${surge}): the new pod needs a node without one, so on a cluster with no spare node it stays Pending` +
-                (stallsForever ? ' and, with maxUnavailable 0, the rollout never proceeds' : ' until an old pod is stopped first, which is downtime on that node'),
+                (stallsForever
+                  ? ' and, with maxUnavailable 0, the rollout never proceeds'
+                  : ' until an old pod is stopped first, which is downtime on that node'),
           fix:
             w.kind === 'DaemonSet'
               ? 'set maxSurge: 0 for hostPort DaemonSets, and drain each node first (preStop delay, externalTrafficPolicy health checks)'

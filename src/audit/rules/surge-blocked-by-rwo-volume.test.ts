@@ -4,15 +4,30 @@ import { describeCases, describeFixtures } from './fixtures/expectations.js';
 // §3.1 surge rounds up; §3.4 StatefulSets do not surge.
 describeFixtures('surge-blocked-by-rwo-volume');
 
-const pvc = (accessModes: string[]) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'uploads' }, spec: { accessModes, resources: { requests: { storage: '1Gi' } } } });
+const pvc = (accessModes: string[]) => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name: 'uploads' },
+  spec: { accessModes, resources: { requests: { storage: '1Gi' } } },
+});
 const withClaim = (accessModes: string[] | undefined, spec: Record<string, unknown> = {}) =>
-  manifests({ replicas: 1, spec, podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'uploads' } }] }, ...(accessModes ? { extra: [pvc(accessModes)] } : {}) });
+  manifests({
+    replicas: 1,
+    spec,
+    podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'uploads' } }] },
+    ...(accessModes ? { extra: [pvc(accessModes)] } : {}),
+  });
 
 describeCases('surge-blocked-by-rwo-volume', [
   {
     name: 'invalid: default surge with a ReadWriteOnce claim',
     yaml: withClaim(['ReadWriteOnce']),
-    expected: [{ message: /surges 1 new pod\(s\) that mount claim "uploads" \(ReadWriteOnce\) .*Multi-Attach.*with maxUnavailable 0 no old pod is stopped to free it, so the rollout stalls/ }],
+    expected: [
+      {
+        message:
+          /surges 1 new pod\(s\) that mount claim "uploads" \(ReadWriteOnce\) .*Multi-Attach.*with maxUnavailable 0 no old pod is stopped to free it, so the rollout stalls/,
+      },
+    ],
   },
   { name: 'invalid: ReadWriteOncePod can never be shared', yaml: withClaim(['ReadWriteOncePod']), expected: [{ message: /the new pod can never mount it/ }] },
   { name: 'valid: ReadWriteMany', yaml: withClaim(['ReadWriteMany']), expected: [] },

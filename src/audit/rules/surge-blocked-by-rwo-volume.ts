@@ -22,7 +22,7 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
   },
   check(object, _settings, all) {
     const w = workloadOf(all.workloads, object);
-    if (!w || !w.replicas) return [];
+    if (!w?.replicas) return [];
     const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
     if (!f || f.maxSurge === 0) return [];
     const results: RuleResult[] = [];
@@ -37,8 +37,12 @@ export const surgeBlockedByRwoVolume: ObjectRule = {
         path: [...w.podSpecPath, 'volumes', i, 'persistentVolumeClaim', 'claimName'],
         message:
           `the rollout surges ${f.maxSurge} new pod(s) that mount claim "${claimName}" (${mode}) while the old pod still holds it: ` +
-          (mode === 'ReadWriteOncePod' ? 'the new pod can never mount it' : 'unless the scheduler places it on the same node, it cannot attach (Multi-Attach error)') +
-          (f.maxUnavailable === 0 ? ', and with maxUnavailable 0 no old pod is stopped to free it, so the rollout stalls' : ', so the rollout stalls until an old pod goes away'),
+          (mode === 'ReadWriteOncePod'
+            ? 'the new pod can never mount it'
+            : 'unless the scheduler places it on the same node, it cannot attach (Multi-Attach error)') +
+          (f.maxUnavailable === 0
+            ? ', and with maxUnavailable 0 no old pod is stopped to free it, so the rollout stalls'
+            : ', so the rollout stalls until an old pod goes away'),
         fix: 'use a ReadWriteMany volume, or a StatefulSet with volumeClaimTemplates (one claim per pod)',
       });
     });

@@ -18,7 +18,8 @@ describe(ID, () => {
   });
 
   it('checks init containers and native sidecars too', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - name: proxy\n    image: x\n    restartPolicy: Always\n    lifecycle: {preStopp: {sleep: {seconds: 5}}}\n  containers:\n  - {name: a, image: x}\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - name: proxy\n    image: x\n    restartPolicy: Always\n    lifecycle: {preStopp: {sleep: {seconds: 5}}}\n  containers:\n  - {name: a, image: x}\n';
     expect(auditText(text, { rules: [ID] }).map((f) => f.container)).toEqual(['proxy']);
   });
 

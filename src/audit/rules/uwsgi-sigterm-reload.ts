@@ -21,7 +21,8 @@ const RUNS_UWSGI = /(^|[\s/"'])uwsgi(\s|$|["'])/;
 function message(where: string, ini: boolean): string {
   return `${where} runs uWSGI without die-on-term: SIGTERM makes uWSGI reload its workers instead of exiting, so the pod keeps running until SIGKILL${ini ? ' (unless the ini/yaml config it loads sets die-on-term, which zerodrop cannot see)' : ''}`;
 }
-const FIX = 'add --die-on-term (env UWSGI_DIE_ON_TERM=1), or for a graceful stop --hook-master-start "unix_signal:15 gracefully_kill_them_all"; keep a preStop sleep as well';
+const FIX =
+  'add --die-on-term (env UWSGI_DIE_ON_TERM=1), or for a graceful stop --hook-master-start "unix_signal:15 gracefully_kill_them_all"; keep a preStop sleep as well';
 
 const dockerfileSide: DockerfileRule = {
   meta,
@@ -30,9 +31,18 @@ const dockerfileSide: DockerfileRule = {
     const { decisive, entrypoint, cmd } = effectiveCommand(view);
     const text = [entrypoint?.raw ?? '', cmd?.raw ?? ''].join(' ');
     if (!decisive || !RUNS_UWSGI.test(text)) return [];
-    const env = view.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.raw).join('\n');
+    const env = view.instructions
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.raw)
+      .join('\n');
     if (HANDLED.test(text) || /UWSGI_DIE_ON_TERM|UWSGI_HOOK_MASTER_START/.test(env)) return [];
-    return [{ instruction: cmd && RUNS_UWSGI.test(cmd.raw) ? cmd : decisive, message: message(decisive.keyword, /--(ini|yaml|xml|json)\b|\.ini\b/.test(text)), fix: FIX }];
+    return [
+      {
+        instruction: cmd && RUNS_UWSGI.test(cmd.raw) ? cmd : decisive,
+        message: message(decisive.keyword, /--(ini|yaml|xml|json)\b|\.ini\b/.test(text)),
+        fix: FIX,
+      },
+    ];
   },
 };
 
@@ -48,7 +58,12 @@ const workloadSide: WorkloadRule = {
       if (!RUNS_UWSGI.test(` ${text} `)) continue;
       const env = Array.isArray(c.container.env) ? c.container.env.map((e) => String(e?.name ?? '')).join(' ') : '';
       if (HANDLED.test(text) || /UWSGI_DIE_ON_TERM|UWSGI_HOOK_MASTER_START/.test(env)) continue;
-      out.push({ path: [...c.path, command.length > 0 ? 'command' : 'args'], container: c.name, message: message(`container ${c.name}`, /--(ini|yaml|xml|json)\b|\.ini\b/.test(text)), fix: FIX });
+      out.push({
+        path: [...c.path, command.length > 0 ? 'command' : 'args'],
+        container: c.name,
+        message: message(`container ${c.name}`, /--(ini|yaml|xml|json)\b|\.ini\b/.test(text)),
+        fix: FIX,
+      });
     }
     return out;
   },

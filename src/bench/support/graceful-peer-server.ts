@@ -57,13 +57,22 @@ async function main(): Promise<void> {
     }
     case 'lightship+close':
     case 'lightship+http-terminator': {
-      const { createLightship } = (await import('lightship')) as unknown as { createLightship: (c: object) => Promise<{ registerShutdownHandler: (f: () => Promise<void>) => void; signalReady: () => void }> };
+      const { createLightship } = (await import('lightship')) as unknown as {
+        createLightship: (c: object) => Promise<{ registerShutdownHandler: (f: () => Promise<void>) => void; signalReady: () => void }>;
+      };
       const server = http.createServer(handle);
-      const lightship = await createLightship({ shutdownDelay: delayMs, gracefulShutdownTimeout: timeoutMs - delayMs, shutdownHandlerTimeout: timeoutMs - delayMs, signals: ['SIGTERM'] });
+      const lightship = await createLightship({
+        shutdownDelay: delayMs,
+        gracefulShutdownTimeout: timeoutMs - delayMs,
+        shutdownHandlerTimeout: timeoutMs - delayMs,
+        signals: ['SIGTERM'],
+      });
       if (variant === 'lightship+close') {
         lightship.registerShutdownHandler(() => new Promise<void>((resolve) => server.close(() => resolve())));
       } else {
-        const { createHttpTerminator } = (await import('http-terminator')) as unknown as { createHttpTerminator: (c: object) => { terminate: () => Promise<void> } };
+        const { createHttpTerminator } = (await import('http-terminator')) as unknown as {
+          createHttpTerminator: (c: object) => { terminate: () => Promise<void> };
+        };
         const terminator = createHttpTerminator({ server, gracefulTerminationTimeout: timeoutMs - delayMs - 500 });
         lightship.registerShutdownHandler(() => terminator.terminate());
       }
@@ -75,12 +84,20 @@ async function main(): Promise<void> {
       const { createTerminus } = (await import('@godaddy/terminus')) as unknown as { createTerminus: Loose };
       const server = http.createServer(handle);
       // The README's Kubernetes recipe: sleep in beforeShutdown, exit 0.
-      createTerminus(server, { signal: 'SIGTERM', healthChecks: { '/healthz': async () => {} }, beforeShutdown: () => sleep(delayMs), useExit0: true, timeout: timeoutMs - delayMs - 500 });
+      createTerminus(server, {
+        signal: 'SIGTERM',
+        healthChecks: { '/healthz': async () => {} },
+        beforeShutdown: () => sleep(delayMs),
+        useExit0: true,
+        timeout: timeoutMs - delayMs - 500,
+      });
       listen(server);
       return;
     }
     case 'http-terminator': {
-      const { createHttpTerminator } = (await import('http-terminator')) as unknown as { createHttpTerminator: (c: object) => { terminate: () => Promise<void> } };
+      const { createHttpTerminator } = (await import('http-terminator')) as unknown as {
+        createHttpTerminator: (c: object) => { terminate: () => Promise<void> };
+      };
       const server = http.createServer(handle);
       const terminator = createHttpTerminator({ server, gracefulTerminationTimeout: timeoutMs - delayMs - 500 });
       process.on('SIGTERM', async () => {

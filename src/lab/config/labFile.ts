@@ -44,7 +44,24 @@ export interface LabSettings {
   rollout?: RolloutChange;
 }
 
-const KEYS = new Set(['apiVersion', 'kind', 'name', 'description', 'manifests', 'images', 'rate', 'propagation', 'kubeletDelay', 'proxy', 'proxyRetries', 'upstreamKeepAlive', 'connection', 'path', 'rollout', 'timeout']);
+const KEYS = new Set([
+  'apiVersion',
+  'kind',
+  'name',
+  'description',
+  'manifests',
+  'images',
+  'rate',
+  'propagation',
+  'kubeletDelay',
+  'proxy',
+  'proxyRetries',
+  'upstreamKeepAlive',
+  'connection',
+  'path',
+  'rollout',
+  'timeout',
+]);
 
 /** True when a YAML file is a lab file rather than Kubernetes manifests. */
 export function looksLikeLabFile(file: string): boolean {
@@ -80,7 +97,8 @@ export function readLabFile(file: string): LabFile {
   for (const k of Object.keys(v)) if (!KEYS.has(k)) throw usageError('lab-file-key', `unknown key "${k}" (known: ${[...KEYS].join(', ')})`, at(k));
   const dir = path.dirname(path.resolve(file));
   const manifests = v.manifests;
-  if (!Array.isArray(manifests) || manifests.length === 0 || !manifests.every((m) => typeof m === 'string')) throw usageError('lab-file-manifests', 'manifests: a list of manifest files or directories is required', at('manifests'));
+  if (!Array.isArray(manifests) || manifests.length === 0 || !manifests.every((m) => typeof m === 'string'))
+    throw usageError('lab-file-manifests', 'manifests: a list of manifest files or directories is required', at('manifests'));
   const images: ImageMap = {};
   const rawImages = (v.images ?? {}) as Record<string, unknown>;
   if (typeof rawImages !== 'object' || Array.isArray(rawImages)) throw usageError('lab-file-images', 'images: a mapping from image to command', at('images'));

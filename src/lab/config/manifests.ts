@@ -36,7 +36,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ZerodropError('lab-manifest-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('lab-manifest-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      exitCode: ExitCode.usage,
+    });
   }
 }
 
@@ -53,7 +55,8 @@ export function parseManifestText(text: string, file: string): SourcedObject[] {
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) throw usageError('lab-manifest-shape', 'expected a Kubernetes object (a mapping with apiVersion and kind)', { file, line });
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw usageError('lab-manifest-shape', 'expected a Kubernetes object (a mapping with apiVersion and kind)', { file, line });
     out.push({ object: value as KubeObject, file, line });
   }
   return out;

@@ -61,16 +61,20 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   const defaults = deploymentDefaults(String(obj.apiVersion ?? 'apps/v1'));
   const replicas = spec.replicas === undefined ? 1 : spec.replicas;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) throw usageError('lab-bad-replicas', `Deployment ${name}: replicas must be a whole number ≥ 1 for a rollout, got ${JSON.stringify(replicas)}`, at);
-  if (replicas > 20) throw usageError('lab-too-many-replicas', `Deployment ${name}: ${replicas} replicas is more processes than the lab runs on one machine (max 20)`, at);
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1)
+    throw usageError('lab-bad-replicas', `Deployment ${name}: replicas must be a whole number ≥ 1 for a rollout, got ${JSON.stringify(replicas)}`, at);
+  if (replicas > 20)
+    throw usageError('lab-too-many-replicas', `Deployment ${name}: ${replicas} replicas is more processes than the lab runs on one machine (max 20)`, at);
 
   const strategy = (spec.strategy ?? {}) as { type?: string; rollingUpdate?: { maxSurge?: IntOrPercent; maxUnavailable?: IntOrPercent } };
   const type = strategy.type ?? 'RollingUpdate';
-  if (type !== 'RollingUpdate' && type !== 'Recreate') throw usageError('lab-bad-strategy', `Deployment ${name}: strategy.type must be RollingUpdate or Recreate, got ${type}`, at);
+  if (type !== 'RollingUpdate' && type !== 'Recreate')
+    throw usageError('lab-bad-strategy', `Deployment ${name}: strategy.type must be RollingUpdate or Recreate, got ${type}`, at);
   const maxSurge = strategy.rollingUpdate?.maxSurge ?? defaults.maxSurge;
   const maxUnavailable = strategy.rollingUpdate?.maxUnavailable ?? defaults.maxUnavailable;
   // §3.1 validation: both literally zero is rejected by the API server.
-  if (type === 'RollingUpdate' && isLiteralZero(maxSurge) && isLiteralZero(maxUnavailable)) throw usageError('lab-bad-strategy', `Deployment ${name}: maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this, §3.1)`, at);
+  if (type === 'RollingUpdate' && isLiteralZero(maxSurge) && isLiteralZero(maxUnavailable))
+    throw usageError('lab-bad-strategy', `Deployment ${name}: maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this, §3.1)`, at);
   let fenceposts;
   try {
     fenceposts = resolveFenceposts(replicas, maxSurge, maxUnavailable);
@@ -79,12 +83,17 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     throw err;
   }
   const minReadySeconds = numberField(spec.minReadySeconds, defaults.minReadySeconds, 'minReadySeconds', name, at);
-  const progressDeadlineSeconds = spec.progressDeadlineSeconds === undefined ? defaults.progressDeadlineSeconds : numberField(spec.progressDeadlineSeconds, 600, 'progressDeadlineSeconds', name, at);
-  if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= minReadySeconds) throw usageError('lab-bad-deadline', `Deployment ${name}: progressDeadlineSeconds must be greater than minReadySeconds (§3.1)`, at);
+  const progressDeadlineSeconds =
+    spec.progressDeadlineSeconds === undefined
+      ? defaults.progressDeadlineSeconds
+      : numberField(spec.progressDeadlineSeconds, 600, 'progressDeadlineSeconds', name, at);
+  if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= minReadySeconds)
+    throw usageError('lab-bad-deadline', `Deployment ${name}: progressDeadlineSeconds must be greater than minReadySeconds (§3.1)`, at);
 
   const template = podTemplateOf(obj);
   const podSpec = template?.spec;
-  if (!podSpec || !Array.isArray(podSpec.containers) || podSpec.containers.length === 0) throw usageError('lab-no-containers', `Deployment ${name}: spec.template.spec.containers is empty`, at);
+  if (!podSpec || !Array.isArray(podSpec.containers) || podSpec.containers.length === 0)
+    throw usageError('lab-no-containers', `Deployment ${name}: spec.template.spec.containers is empty`, at);
   const servicePort = findServicePort(sourced, template?.metadata?.labels, podSpec);
 
   const initial = buildPodPlan('rev1', podSpec, servicePort, options, name, at);
@@ -110,10 +119,16 @@ function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, optio
 
 function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, deployment: string, at: SourcePosition): PodPlan {
   const grace = podSpec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
-  if (typeof grace !== 'number' || grace < 0) throw usageError('lab-bad-grace', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
+  if (typeof grace !== 'number' || grace < 0)
+    throw usageError('lab-bad-grace', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
   const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, options, deployment, at));
   const ignoredInit = (podSpec.initContainers ?? []).filter((c) => !isNativeSidecar(c));
-  if (ignoredInit.length > 0) throw usageError('lab-init-containers', `Deployment ${deployment}: the lab runs native sidecars (restartPolicy: Always) but not run-to-completion init containers (${ignoredInit.map((c) => c.name).join(', ')})`, at);
+  if (ignoredInit.length > 0)
+    throw usageError(
+      'lab-init-containers',
+      `Deployment ${deployment}: the lab runs native sidecars (restartPolicy: Always) but not run-to-completion init containers (${ignoredInit.map((c) => c.name).join(', ')})`,
+      at,
+    );
   const containers = podSpec.containers!.map((c) => buildContainer(c, grace, options, deployment, at));
   const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
   if (options.pidNamespace) plan.pidNamespace = true;
@@ -141,7 +156,11 @@ function buildContainer(c: Container, grace: number, options: WorkloadOptions, d
   if (!isKnownSignal(stopSignal)) throw usageError('lab-bad-signal', `container ${cname}: unknown stop signal ${stopSignal}`, at);
   const preStop = c.lifecycle?.preStop;
   if (preStop?.sleep && typeof preStop.sleep.seconds === 'number' && preStop.sleep.seconds > grace) {
-    throw usageError('lab-bad-sleep', `container ${cname}: preStop sleep.seconds (${preStop.sleep.seconds}) must not exceed terminationGracePeriodSeconds (${grace}) (the API server rejects it, §1.1)`, at);
+    throw usageError(
+      'lab-bad-sleep',
+      `container ${cname}: preStop sleep.seconds (${preStop.sleep.seconds}) must not exceed terminationGracePeriodSeconds (${grace}) (the API server rejects it, §1.1)`,
+      at,
+    );
   }
   const plan: ContainerPlan = {
     name: cname,
@@ -149,12 +168,15 @@ function buildContainer(c: Container, grace: number, options: WorkloadOptions, d
     argv,
     env,
     stopSignal,
-    ports: (c.ports ?? []).filter((p) => typeof p.containerPort === 'number').map((p) => (p.name ? { containerPort: p.containerPort!, name: p.name } : { containerPort: p.containerPort! })),
+    ports: (c.ports ?? [])
+      .filter((p) => typeof p.containerPort === 'number')
+      .map((p) => (p.name ? { containerPort: p.containerPort!, name: p.name } : { containerPort: p.containerPort! })),
   };
   const probe = (p: Probe | undefined, kind: string): ReturnType<typeof resolveProbe> | undefined => {
     if (!p) return undefined;
     const r = resolveProbe(p);
-    if ((kind === 'liveness' || kind === 'startup') && r.successThreshold !== 1) throw usageError('lab-bad-probe', `container ${cname}: ${kind}Probe.successThreshold must be 1 (§2.1)`, at);
+    if ((kind === 'liveness' || kind === 'startup') && r.successThreshold !== 1)
+      throw usageError('lab-bad-probe', `container ${cname}: ${kind}Probe.successThreshold must be 1 (§2.1)`, at);
     if (r.handler.grpc) throw usageError('lab-grpc-probe', `container ${cname}: gRPC probes are not emulated by the lab`, at);
     return r;
   };

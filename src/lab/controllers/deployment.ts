@@ -156,7 +156,11 @@ export class DeploymentController {
     const oldRSs = this.replicaSets.slice(0, -1);
     const stateOf = (rs: ReplicaSet): { replicas: number; available: number; active: number } => {
       const active = rs.pods.filter((p) => !p.deleting);
-      return { replicas: rs.replicas, active: active.length, available: active.filter((p) => podAvailable(p.readySince, this.settings.minReadySeconds, now)).length };
+      return {
+        replicas: rs.replicas,
+        active: active.length,
+        available: active.filter((p) => podAvailable(p.readySince, this.settings.minReadySeconds, now)).length,
+      };
     };
 
     if (this.settings.strategy === 'Recreate') {
@@ -185,13 +189,24 @@ export class DeploymentController {
     const oldActive = oldRSs.reduce((s, rs) => s + stateOf(rs).active, 0);
     if (this.completedAt === undefined && rolloutComplete(this.settings.replicas, newState, oldActive)) {
       this.completedAt = now;
-      this.events.emit({ type: 'rollout', action: 'complete', revision: newRS.revision, replicas: this.settings.replicas, detail: `${Math.round(now - this.rolloutStartedAt)} ms` });
+      this.events.emit({
+        type: 'rollout',
+        action: 'complete',
+        revision: newRS.revision,
+        replicas: this.settings.replicas,
+        detail: `${Math.round(now - this.rolloutStartedAt)} ms`,
+      });
       for (const w of this.completeWaiters.splice(0)) w();
     }
     if (this.completedAt === undefined && !this.deadlineReported && progressDeadlineExceeded(this.lastProgress, this.settings.progressDeadlineSeconds, now)) {
       // §3.2: only a condition; nothing is rolled back or paused.
       this.deadlineReported = true;
-      this.events.emit({ type: 'rollout', action: 'deadline-exceeded', revision: newRS.revision, detail: `Progressing=False ProgressDeadlineExceeded after ${this.settings.progressDeadlineSeconds} s without progress` });
+      this.events.emit({
+        type: 'rollout',
+        action: 'deadline-exceeded',
+        revision: newRS.revision,
+        detail: `Progressing=False ProgressDeadlineExceeded after ${this.settings.progressDeadlineSeconds} s without progress`,
+      });
     }
   }
 

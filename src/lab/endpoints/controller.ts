@@ -67,15 +67,18 @@ export class EndpointsController {
     const next = previous.then(
       () =>
         new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            if (this.closed) return resolve();
-            Promise.resolve(consumer.setEndpoints(list))
-              .catch((err: unknown) => {
-                this.events.emit({ type: 'note', level: 'warn', message: `${consumer.name}: endpoint update failed: ${(err as Error).message}` });
-              })
-              .finally(resolve);
-          }, Math.max(0, at - performance.now()));
+          const timer = setTimeout(
+            () => {
+              this.timers.delete(timer);
+              if (this.closed) return resolve();
+              Promise.resolve(consumer.setEndpoints(list))
+                .catch((err: unknown) => {
+                  this.events.emit({ type: 'note', level: 'warn', message: `${consumer.name}: endpoint update failed: ${(err as Error).message}` });
+                })
+                .finally(resolve);
+            },
+            Math.max(0, at - performance.now()),
+          );
           this.timers.add(timer);
         }),
     );
@@ -88,7 +91,8 @@ export class EndpointsController {
     const next = new Map(after.map((e) => [e.pod, e]));
     for (const [pod, e] of next) {
       const old = prev.get(pod);
-      if (!old || !sameConditions(old, e)) this.events.emit({ type: 'endpoint', pod, consumer: 'endpointslice', change: 'added', conditions: { ...e.conditions } });
+      if (!old || !sameConditions(old, e))
+        this.events.emit({ type: 'endpoint', pod, consumer: 'endpointslice', change: 'added', conditions: { ...e.conditions } });
     }
     for (const [pod, e] of prev) {
       if (!next.has(pod)) this.events.emit({ type: 'endpoint', pod, consumer: 'endpointslice', change: 'removed', conditions: { ...e.conditions } });
@@ -97,7 +101,13 @@ export class EndpointsController {
 }
 
 function sameConditions(a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
-  return a.host === b.host && a.port === b.port && a.conditions.ready === b.conditions.ready && a.conditions.serving === b.conditions.serving && a.conditions.terminating === b.conditions.terminating;
+  return (
+    a.host === b.host &&
+    a.port === b.port &&
+    a.conditions.ready === b.conditions.ready &&
+    a.conditions.serving === b.conditions.serving &&
+    a.conditions.terminating === b.conditions.terminating
+  );
 }
 
 function sameSlice(a: ResolvedEndpoint[], b: ResolvedEndpoint[]): boolean {

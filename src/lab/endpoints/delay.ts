@@ -13,7 +13,8 @@ export interface DelayRange {
  */
 export function parseDelayRange(text: string, flag = '--propagation'): DelayRange {
   const parts = String(text).trim().split('..');
-  if (parts.length > 2 || parts.some((p) => p.trim() === '')) throw usageError('lab-bad-delay', `${flag}: expected a duration like 1s or a range like 0.5s..3s, got "${text}"`);
+  if (parts.length > 2 || parts.some((p) => p.trim() === ''))
+    throw usageError('lab-bad-delay', `${flag}: expected a duration like 1s or a range like 0.5s..3s, got "${text}"`);
   const values = parts.map((p) => parseDurationMs(p, flag));
   const minMs = values[0]!;
   const maxMs = values[1] ?? minMs;

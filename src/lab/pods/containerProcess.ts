@@ -152,13 +152,18 @@ export class ContainerProcess {
 /** Whether `--pid-namespace` can work here, and why not when it cannot. */
 export function pidNamespaceSupport(): { available: boolean; reason?: string } {
   if (process.platform !== 'linux') return { available: false, reason: 'PID namespaces need Linux' };
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return { available: false, reason: 'unshare --pid needs root (run as root or drop --pid-namespace)' };
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return { available: false, reason: 'unshare --pid needs root (run as root or drop --pid-namespace)' };
   try {
     readlinkSync('/proc/self/ns/pid');
   } catch {
     return { available: false, reason: 'this kernel exposes no PID namespaces (/proc/self/ns/pid)' };
   }
   const probe = spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore', timeout: 5000 });
-  if (probe.error || probe.status !== 0) return { available: false, reason: `unshare --pid --fork failed here (${probe.error ? (probe.error as NodeJS.ErrnoException).code : `exit ${probe.status}`}); is util-linux installed and are namespaces allowed?` };
+  if (probe.error || probe.status !== 0)
+    return {
+      available: false,
+      reason: `unshare --pid --fork failed here (${probe.error ? (probe.error as NodeJS.ErrnoException).code : `exit ${probe.status}`}); is util-linux installed and are namespaces allowed?`,
+    };
   return { available: true };
 }

@@ -257,7 +257,12 @@ class ContainerRuntime {
 
   start(): void {
     const endpoint = this.pod.endpointFor(this.plan);
-    const proc = ContainerProcess.start({ argv: this.plan.argv, env: endpoint.env, ...(endpoint.cwd ? { cwd: endpoint.cwd } : {}), ...(this.pod.pidNamespace ? { pidNamespace: true } : {}) });
+    const proc = ContainerProcess.start({
+      argv: this.plan.argv,
+      env: endpoint.env,
+      ...(endpoint.cwd ? { cwd: endpoint.cwd } : {}),
+      ...(this.pod.pidNamespace ? { pidNamespace: true } : {}),
+    });
     this.proc = proc;
     this.killing = false;
     this.pod.emitContainer(this.plan.name, { action: 'start', detail: `pid ${proc.pid}` });
@@ -380,7 +385,7 @@ class ContainerRuntime {
    */
   async kill(graceSeconds: number, t0: number, turn: Promise<unknown> | undefined): Promise<void> {
     const proc = this.proc;
-    if (!proc || !proc.running) return;
+    if (!proc?.running) return;
     this.killing = true;
     const deadline = t0 + ms(graceSeconds);
     const hook = this.plan.preStop;
@@ -410,7 +415,13 @@ class ContainerRuntime {
     const proc = this.proc;
     if (!proc) return 'not started';
     const exit = proc.exitStatus;
-    const state = exit ? `exited (${exit.code ?? exit.signal})` : this.ready ? 'ready' : this.listeningAt === undefined && this.hasPort ? 'running, not accepting connections' : 'running, not ready';
+    const state = exit
+      ? `exited (${exit.code ?? exit.signal})`
+      : this.ready
+        ? 'ready'
+        : this.listeningAt === undefined && this.hasPort
+          ? 'running, not accepting connections'
+          : 'running, not ready';
     const crash = this.lastCrash;
     const crashed = crash ? `; crashed ${this.crashes}× (last exit ${crash.exit.code ?? crash.exit.signal})` : '';
     const out = (exit || !crash ? proc.lastOutput() : crash.output).slice(-2).join(' | ');

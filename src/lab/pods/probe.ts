@@ -123,7 +123,14 @@ export async function runHook(handler: LifecycleHandler, target: ContainerEndpoi
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
       t.unref();
-      abort?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      abort?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
     return { ok: true, detail: `slept ${handler.sleep.seconds ?? 0} s` };
   }

@@ -61,7 +61,7 @@ export class RoundRobin {
     for (let i = 0; i < n; i++) {
       const candidate = endpoints[this.cursor++ % n]!;
       if (this.cursor >= Number.MAX_SAFE_INTEGER) this.cursor = 0;
-      if (!exclude || !exclude.has(endpointKey(candidate))) return candidate;
+      if (!exclude?.has(endpointKey(candidate))) return candidate;
     }
     return undefined;
   }

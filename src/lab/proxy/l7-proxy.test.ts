@@ -24,7 +24,12 @@ afterEach(async () => {
 async function get(pool: Pool): Promise<{ status: number; pod: string | undefined; proxyError: string | undefined; body: string }> {
   const res = await pool.request({ path: '/', method: 'GET' });
   const body = await res.body.text();
-  return { status: res.statusCode, pod: res.headers['x-zerodrop-pod'] as string | undefined, proxyError: res.headers['x-zerodrop-proxy-error'] as string | undefined, body };
+  return {
+    status: res.statusCode,
+    pod: res.headers['x-zerodrop-pod'] as string | undefined,
+    proxyError: res.headers['x-zerodrop-proxy-error'] as string | undefined,
+    body,
+  };
 }
 
 describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
@@ -153,7 +158,13 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     cleanup.push({ close: () => new Promise<void>((r) => echo.close(() => r())) });
     const port = (echo.address() as { port: number }).port;
     const gone = await refusedPort();
-    const p = await proxy({ endpoints: [{ name: 'echo', host: '127.0.0.1', port }, { name: 'gone', host: '127.0.0.1', port: gone }], retries: 3 });
+    const p = await proxy({
+      endpoints: [
+        { name: 'echo', host: '127.0.0.1', port },
+        { name: 'gone', host: '127.0.0.1', port: gone },
+      ],
+      retries: 3,
+    });
     const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
     const post = async (): Promise<{ status: number; body: string }> => {
       const res = await pool.request({ path: '/', method: 'POST', body: 'hello through the proxy' });
@@ -172,7 +183,11 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     events.subscribe((e) => seen.push(e));
     const p = await proxy({ endpoints: [a.endpoint], events });
     await p.setEndpoints([b.endpoint]);
-    expect(seen.map((e) => (e.type === 'endpoint' ? `${e.consumer} ${e.change} ${e.pod}` : e.type))).toEqual(['proxy added a', 'proxy added b', 'proxy removed a']);
+    expect(seen.map((e) => (e.type === 'endpoint' ? `${e.consumer} ${e.change} ${e.pod}` : e.type))).toEqual([
+      'proxy added a',
+      'proxy added b',
+      'proxy removed a',
+    ]);
     expect(p.endpoints()).toEqual([b.endpoint]);
   });
 });

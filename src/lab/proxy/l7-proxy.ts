@@ -39,11 +39,18 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
 
   const apply = (next: readonly Endpoint[]): void => {
     const diff = view.replace(next);
-    for (const e of diff.added) upstreams.set(endpointKey(e), { endpoint: e, pool: upstreamPool(`http://${e.host}:${e.port}`, { idleMs, connectTimeoutMs, closeNoticeDelayMs: options.upstreamCloseNoticeDelayMs ?? 0 }) });
+    for (const e of diff.added)
+      upstreams.set(endpointKey(e), {
+        endpoint: e,
+        pool: upstreamPool(`http://${e.host}:${e.port}`, { idleMs, connectTimeoutMs, closeNoticeDelayMs: options.upstreamCloseNoticeDelayMs ?? 0 }),
+      });
     for (const e of diff.removed) {
       const key = endpointKey(e);
       // In-flight requests finish; idle sockets close now; busy ones once their response ends.
-      upstreams.get(key)?.pool.close().catch(() => {});
+      upstreams
+        .get(key)
+        ?.pool.close()
+        .catch(() => {});
       upstreams.delete(key);
     }
   };
@@ -150,7 +157,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.started = false;
     const bodyless = this.method === 'GET' || this.method === 'HEAD';
     try {
-      picked.pool.dispatch({ path: this.req.url ?? '/', method: this.method as Dispatcher.HttpMethod, headers: this.headers, body: bodyless ? null : this.req }, this);
+      picked.pool.dispatch(
+        { path: this.req.url ?? '/', method: this.method as Dispatcher.HttpMethod, headers: this.headers, body: bodyless ? null : this.req },
+        this,
+      );
     } catch (err) {
       this.onResponseError(undefined, err as Error);
     }

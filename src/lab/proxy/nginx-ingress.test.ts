@@ -85,7 +85,11 @@ describe.skipIf(!hasNginx)('real nginx as the ingress', () => {
     expect(existsSync(dist), `${dist} missing: run npm run build`).toBe(true);
     const owner = spawn(
       process.execPath,
-      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(dist)}); const n = await m.startNginxIngress({}); console.log(n.pid); setInterval(() => {}, 1000);`],
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(dist)}); const n = await m.startNginxIngress({}); console.log(n.pid); setInterval(() => {}, 1000);`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const [line] = (await once(createInterface({ input: owner.stdout! }), 'line')) as [string];

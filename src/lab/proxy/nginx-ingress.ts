@@ -186,7 +186,8 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;
     while (workerStarts() <= started || workersRetired() <= retired) {
-      if (Date.now() > until) throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`, { exitCode: ExitCode.environment });
+      if (Date.now() > until)
+        throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`, { exitCode: ExitCode.environment });
       await sleep(10);
     }
     await sleep(20);

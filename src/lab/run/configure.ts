@@ -34,7 +34,10 @@ export function timingFor(quick: boolean): LabTiming {
 }
 
 /** Everything a run needs, validated before any process starts. */
-export function configureRun(input: { name: string; description?: string; manifests: string[]; images: ImageMap; cwd: string; lab?: LabFile; command: string }, o: LabOverrides): LabRunConfig {
+export function configureRun(
+  input: { name: string; description?: string; manifests: string[]; images: ImageMap; cwd: string; lab?: LabFile; command: string },
+  o: LabOverrides,
+): LabRunConfig {
   const lab = input.lab;
   const images = { ...input.images, ...(o.images ?? {}) };
   const rollout = o.rollout ?? lab?.rollout ?? { kind: 'restart' as const };
@@ -52,7 +55,11 @@ export function configureRun(input: { name: string; description?: string; manife
     rate,
     propagation,
     kubeletDelay,
-    proxy: { mode, retries: o.proxyRetries ?? lab?.proxyRetries ?? 0, ...(upstream ? { upstreamKeepAliveMs: parseDurationMs(upstream, '--upstream-keepalive') } : {}) },
+    proxy: {
+      mode,
+      retries: o.proxyRetries ?? lab?.proxyRetries ?? 0,
+      ...(upstream ? { upstreamKeepAliveMs: parseDurationMs(upstream, '--upstream-keepalive') } : {}),
+    },
     connection: o.connection ?? lab?.connection ?? 'keep-alive',
     path: o.path ?? lab?.path ?? '/',
     requestTimeoutMs: parseDurationMs(lab?.timeout ?? '2s', 'timeout'),
@@ -66,5 +73,15 @@ export function configureRun(input: { name: string; description?: string; manife
 }
 
 export function configureFromLabFile(lab: LabFile, o: LabOverrides, command: string, name?: string): LabRunConfig {
-  return configureRun({ name: name ?? lab.name ?? path.basename(lab.file).replace(/\.(lab\.)?ya?ml$/, ''), manifests: lab.manifests, images: lab.images, cwd: lab.dir, lab, command }, o);
+  return configureRun(
+    {
+      name: name ?? lab.name ?? path.basename(lab.file).replace(/\.(lab\.)?ya?ml$/, ''),
+      manifests: lab.manifests,
+      images: lab.images,
+      cwd: lab.dir,
+      lab,
+      command,
+    },
+    o,
+  );
 }

@@ -80,10 +80,13 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
       clearTimeout(t);
       resolve();
     };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
@@ -134,12 +137,28 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
   try {
     proxy =
       config.proxy.mode === 'nginx'
-        ? await startNginxIngress({ events, retries: config.proxy.retries, ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}) })
-        : await startProxy({ mode: config.proxy.mode, events, retries: config.proxy.retries, ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}) });
+        ? await startNginxIngress({
+            events,
+            retries: config.proxy.retries,
+            ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
+          })
+        : await startProxy({
+            mode: config.proxy.mode,
+            events,
+            retries: config.proxy.retries,
+            ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
+          });
     const theProxy = proxy;
     endpoints = new EndpointsController(
       events,
-      [{ name: theProxy.mode === 'nginx' ? 'nginx' : theProxy.mode === 'l4' ? 'l4' : 'proxy', kind: theProxy.mode === 'l4' ? 'kube-proxy' : 'ingress', propagation: config.propagation, setEndpoints: (list) => theProxy.setEndpoints(list) }],
+      [
+        {
+          name: theProxy.mode === 'nginx' ? 'nginx' : theProxy.mode === 'l4' ? 'l4' : 'proxy',
+          kind: theProxy.mode === 'l4' ? 'kube-proxy' : 'ingress',
+          propagation: config.propagation,
+          setEndpoints: (list) => theProxy.setEndpoints(list),
+        },
+      ],
       random,
     );
     const theEndpoints = endpoints;
@@ -187,7 +206,10 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     }
     const readyPods = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
     if (readyPods < workload.deployment.replicas || abort?.aborted) {
-      const stuck = theDeployment.pods().filter((p) => !(p.ready && p.listening)).flatMap((p) => p.diagnostics());
+      const stuck = theDeployment
+        .pods()
+        .filter((p) => !(p.ready && p.listening))
+        .flatMap((p) => p.diagnostics());
       const reason = abort?.aborted
         ? 'interrupted before the rollout started'
         : `only ${readyPods} of ${workload.deployment.replicas} pods became ready, so no rollout was tried (${stuck.slice(0, 2).join('; ')})`;
@@ -198,7 +220,14 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     const maxDuration = config.timing.warmupMs + config.timing.rolloutTimeoutMs + config.timing.settleMs + 5000;
     // From here on every endpoint change propagates with the consumer's delay (§1.6).
     theEndpoints.converged = false;
-    const load = startLoad({ url: `${theProxy.url.replace(/\/$/, '')}${config.path}`, rate: config.rate, durationMs: maxDuration, events, connection: config.connection, timeoutMs: config.requestTimeoutMs });
+    const load = startLoad({
+      url: `${theProxy.url.replace(/\/$/, '')}${config.path}`,
+      rate: config.rate,
+      durationMs: maxDuration,
+      events,
+      connection: config.connection,
+      timeoutMs: config.requestTimeoutMs,
+    });
     await sleep(config.timing.warmupMs, abort);
     if (!abort?.aborted) theDeployment.rollout(workload.next);
     const rolloutDeadline = performance.now() + config.timing.rolloutTimeoutMs;
@@ -222,7 +251,11 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       failures: verdict.failures,
       failuresByClass: verdict.failuresByClass,
       ...(verdict.failureRateUpperBound95 !== undefined ? { failureRateUpperBound95: verdict.failureRateUpperBound95 } : {}),
-      rollout: { completed: theDeployment.completed, durationMs: Math.round(theDeployment.rolloutDurationMs ?? 0), deadlineExceeded: theDeployment.deadlineExceeded },
+      rollout: {
+        completed: theDeployment.completed,
+        durationMs: Math.round(theDeployment.rolloutDurationMs ?? 0),
+        deadlineExceeded: theDeployment.deadlineExceeded,
+      },
       wallMs: Math.round(performance.now() - started),
       latency: { p50: loadResult.latency.p50, p99: loadResult.latency.p99, max: loadResult.latency.max },
     };
@@ -230,7 +263,8 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       result.verdict = 'inconclusive';
       result.reasons.push('interrupted');
     }
-    if (theDeployment.deadlineExceeded) result.reasons.push(`the Deployment reported ProgressDeadlineExceeded (progressDeadlineSeconds ${workload.deployment.progressDeadlineSeconds})`);
+    if (theDeployment.deadlineExceeded)
+      result.reasons.push(`the Deployment reported ProgressDeadlineExceeded (progressDeadlineSeconds ${workload.deployment.progressDeadlineSeconds})`);
     emitEnd(events, result);
     return result;
   } finally {
@@ -251,7 +285,15 @@ function proxyConverged(proxy: TrafficProxy, pods: readonly LabPod[]): boolean {
 }
 
 function podView(p: LabPod): EndpointSourcePod {
-  return { name: p.name, host: p.host, port: p.servicePort, ready: p.ready, deleting: p.deleting, terminal: p.phase === 'terminated', hasAddress: p.servicePort > 0 };
+  return {
+    name: p.name,
+    host: p.host,
+    port: p.servicePort,
+    ready: p.ready,
+    deleting: p.deleting,
+    terminal: p.phase === 'terminated',
+    hasAddress: p.servicePort > 0,
+  };
 }
 
 function finish(events: EventStream, config: LabRunConfig, started: number, why: { inconclusive: string; deployment: DeploymentController }): LabRunResult {
@@ -271,5 +313,13 @@ function finish(events: EventStream, config: LabRunConfig, started: number, why:
 }
 
 function emitEnd(events: EventStream, r: LabRunResult): void {
-  events.emit({ type: 'run-end', verdict: r.verdict, reasons: r.reasons, requests: r.requests, failures: r.failures, failuresByClass: r.failuresByClass, rollout: { completed: r.rollout.completed, durationMs: r.rollout.durationMs } });
+  events.emit({
+    type: 'run-end',
+    verdict: r.verdict,
+    reasons: r.reasons,
+    requests: r.requests,
+    failures: r.failures,
+    failuresByClass: r.failuresByClass,
+    rollout: { completed: r.rollout.completed, durationMs: r.rollout.durationMs },
+  });
 }

@@ -11,7 +11,15 @@ export function formatResultsTable(rows: readonly Row[]): string {
     const classes = Object.entries(r.failuresByClass)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    return [r.name, String(r.requests), String(r.failures), classes || '–', r.rollout.completed ? `${(r.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete', r.verdict, r.audit ? (r.audit.predictsDrops ? 'predicts drops' : 'predicts zero') : '–'];
+    return [
+      r.name,
+      String(r.requests),
+      String(r.failures),
+      classes || '–',
+      r.rollout.completed ? `${(r.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete',
+      r.verdict,
+      r.audit ? (r.audit.predictsDrops ? 'predicts drops' : 'predicts zero') : '–',
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]): string =>

@@ -30,7 +30,8 @@ export interface Scenario {
 /** The default: the talk's progression, replayed on the bundled demo app (issue 4). */
 export const TALK: Scenario = {
   name: 'talk',
-  description: 'The talk replayed: 4 replicas of the demo app behind an ingress-like proxy; baseline and probes drop requests, probes-prestop and in-app drop none.',
+  description:
+    'The talk replayed: 4 replicas of the demo app behind an ingress-like proxy; baseline and probes drop requests, probes-prestop and in-app drop none.',
   causeVisibleInManifests: true,
   runs: [
     { labFile: 'talk/baseline.lab.yaml', expect: 'fail' },
@@ -44,7 +45,8 @@ export const SCENARIOS: readonly Scenario[] = [
   TALK,
   {
     name: 'max-unavailable-single-replica',
-    description: 'One replica with maxSurge 0 and maxUnavailable 1 (the old extensions/v1beta1 default, §3.3): the only pod goes before its replacement is ready, an outage even with probes and preStop; surge-first fixes it.',
+    description:
+      'One replica with maxSurge 0 and maxUnavailable 1 (the old extensions/v1beta1 default, §3.3): the only pod goes before its replacement is ready, an outage even with probes and preStop; surge-first fixes it.',
     causeVisibleInManifests: true,
     runs: [
       { labFile: 'scenarios/max-unavailable-single-replica/unavailable-1.lab.yaml', expect: 'fail' },
@@ -53,7 +55,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'sidecar-race',
-    description: 'The app reaches its database through a sidecar proxy that exits on SIGTERM. As a classic sidecar it is signalled at once while the app still serves in its preStop (§1.2 step 3); as a native sidecar it stops after the app (§5.3).',
+    description:
+      'The app reaches its database through a sidecar proxy that exits on SIGTERM. As a classic sidecar it is signalled at once while the app still serves in its preStop (§1.2 step 3); as a native sidecar it stops after the app (§5.3).',
     causeVisibleInManifests: true,
     runs: [
       { labFile: 'scenarios/sidecar-race/classic-sidecar.lab.yaml', expect: 'fail' },
@@ -62,7 +65,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'keepalive-race',
-    description: "The app's keep-alive timeout (200 ms) is shorter than the proxy's upstream idle timeout (60 s, like ingress-nginx): the proxy reuses connections the app is closing and answers 502 (§7.3). The timeout lives in the app's code, not in the manifests.",
+    description:
+      "The app's keep-alive timeout (200 ms) is shorter than the proxy's upstream idle timeout (60 s, like ingress-nginx): the proxy reuses connections the app is closing and answers 502 (§7.3). The timeout lives in the app's code, not in the manifests.",
     causeVisibleInManifests: false,
     runs: [
       { labFile: 'scenarios/keepalive-race/short-keepalive.lab.yaml', expect: 'fail' },
@@ -71,7 +75,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'keepalive-l4',
-    description: "Keep-alive clients through the kube-proxy-like L4 proxy: connections stay pinned to the old pod (§1.4), so a preStop sleep alone still drops requests when the app exits without draining; zerodrop's in-app library drops none. Its cause is client behaviour and app code, not visible in the manifests.",
+    description:
+      "Keep-alive clients through the kube-proxy-like L4 proxy: connections stay pinned to the old pod (§1.4), so a preStop sleep alone still drops requests when the app exits without draining; zerodrop's in-app library drops none. Its cause is client behaviour and app code, not visible in the manifests.",
     causeVisibleInManifests: false,
     runs: [
       { labFile: 'scenarios/keepalive-l4/exit-on-sigterm.lab.yaml', expect: 'fail' },
@@ -80,7 +85,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'nginx-stopsignal',
-    description: 'Real nginx (/usr/sbin/nginx) per pod serving slow downloads: SIGTERM (images before 1.19.5) is a fast shutdown that cuts in-flight requests; SIGQUIT (1.19.5+) finishes them (§6.2).',
+    description:
+      'Real nginx (/usr/sbin/nginx) per pod serving slow downloads: SIGTERM (images before 1.19.5) is a fast shutdown that cuts in-flight requests; SIGQUIT (1.19.5+) finishes them (§6.2).',
     causeVisibleInManifests: true,
     runs: [
       { labFile: 'scenarios/nginx-stopsignal/sigterm.lab.yaml', expect: 'fail', requires: 'nginx' },
@@ -104,7 +110,8 @@ export function runName(run: ScenarioRun): string {
 
 /** Why a run cannot happen here, or undefined when it can. */
 export function missingRequirement(run: ScenarioRun, nginxAvailable: boolean): string | undefined {
-  if (run.requires === 'graceful' && !existsSync(path.join(PACKAGE_ROOT, 'dist', 'graceful', 'index.js'))) return 'not yet available: needs zerodrop\'s in-app graceful library (src/graceful)';
+  if (run.requires === 'graceful' && !existsSync(path.join(PACKAGE_ROOT, 'dist', 'graceful', 'index.js')))
+    return "not yet available: needs zerodrop's in-app graceful library (src/graceful)";
   if (run.requires === 'nginx' && !nginxAvailable) return 'skipped: nginx is not installed (apt-get install nginx)';
   return undefined;
 }

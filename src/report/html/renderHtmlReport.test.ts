@@ -30,11 +30,27 @@ describe('escapeHtml', () => {
 
 describe('renderHtmlReport', () => {
   const events = [
-    e(0, hostile, { type: 'run-start', schema: 1, startedAt: '2026-01-01T00:00:00.000Z', command: `zerodrop lab ${hostile}`, source: 'lab', config: { note: hostile }, audit: [{ rule: hostile, severity: 'error', message: hostile }] }),
+    e(0, hostile, {
+      type: 'run-start',
+      schema: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      command: `zerodrop lab ${hostile}`,
+      source: 'lab',
+      config: { note: hostile },
+      audit: [{ rule: hostile, severity: 'error', message: hostile }],
+    }),
     e(10, hostile, { type: 'pod', pod: hostile, phase: 'created' }),
     e(20, hostile, { type: 'request', intended: 20, start: 20, end: 21, error: 'refused', pod: hostile }),
     e(30, hostile, { type: 'note', level: 'warn', message: hostile }),
-    e(40, hostile, { type: 'run-end', verdict: 'fail', reasons: [hostile], requests: 1, failures: 1, failuresByClass: { refused: 1 }, rollout: { completed: false, durationMs: 40 } }),
+    e(40, hostile, {
+      type: 'run-end',
+      verdict: 'fail',
+      reasons: [hostile],
+      requests: 1,
+      failures: 1,
+      failuresByClass: { refused: 1 },
+      rollout: { completed: false, durationMs: 40 },
+    }),
   ];
   const html = renderHtmlReport(events, { title: hostile });
 
@@ -72,7 +88,14 @@ describe('renderHtmlReport', () => {
 describe('renderHtmlReport configuration table', () => {
   it('shows undefined config values (from spread optional settings) as none instead of crashing', () => {
     const html = renderHtmlReport([
-      e(0, 'r', { type: 'run-start', schema: 1, startedAt: '2026-01-01T00:00:00.000Z', command: 'zerodrop rollout deployment/x', source: 'cluster', config: { image: undefined, rate: 200 } }),
+      e(0, 'r', {
+        type: 'run-start',
+        schema: 1,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        command: 'zerodrop rollout deployment/x',
+        source: 'cluster',
+        config: { image: undefined, rate: 200 },
+      }),
     ]);
     expect(html).toMatch(/<th>image<\/th><td><span class="muted">none<\/span>/);
     expect(html).toMatch(/<th>rate<\/th><td><code>200<\/code>/);

@@ -30,9 +30,7 @@ export function renderModelAsHtml(model: ReportModel, options: HtmlReportOptions
     model.runs.length === 0
       ? 'no runs in this event stream'
       : `${model.runs.length} run${model.runs.length === 1 ? '' : 's'}, ${failed === 0 ? 'all passed' : `${failed} did not pass`}`;
-  const tabs = model.runs
-    .map((r, i) => `<button type="button" data-run="${i}"><span class="dot ${r.summary.verdict}"></span>${h(r.run)}</button>`)
-    .join('');
+  const tabs = model.runs.map((r, i) => `<button type="button" data-run="${i}"><span class="dot ${r.summary.verdict}"></span>${h(r.run)}</button>`).join('');
   return `<!doctype html>
 <html lang="en">
 <head>

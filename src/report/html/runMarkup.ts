@@ -44,7 +44,8 @@ function configRows(config: Record<string, unknown>): string {
   const entries = Object.entries(config);
   if (entries.length === 0) return '<p class="muted">The run did not record its configuration.</p>';
   // A config value may be undefined when a producer spreads optional settings; show it like null.
-  const value = (v: unknown) => (typeof v === 'string' ? h(v) : v === null || v === undefined ? '<span class="muted">none</span>' : `<code>${h(JSON.stringify(v))}</code>`);
+  const value = (v: unknown) =>
+    typeof v === 'string' ? h(v) : v === null || v === undefined ? '<span class="muted">none</span>' : `<code>${h(JSON.stringify(v))}</code>`;
   return `<table class="kv">${entries.map(([k, v]) => `<tr><th>${h(k)}</th><td>${value(v)}</td></tr>`).join('')}</table>`;
 }
 
@@ -73,7 +74,10 @@ function failuresMarkup(r: RunReport): string {
         `<tr><td class="num">${formatSeconds(f.t)}</td><td><span class="chip cls-${f.error}"><i></i>${h(f.error)}</span></td><td>${h([f.status, f.code].filter((x) => x !== undefined).join(' '))}</td><td>${f.pod === null ? '<span class="muted">–</span>' : h(f.pod)}</td><td class="num">${formatMs(f.latencyMs)}</td></tr>`,
     )
     .join('');
-  const more = r.failures.length > listed.length ? `<p class="muted">…and ${formatCount(r.failures.length - listed.length)} more (all are plotted on the pod lanes).</p>` : '';
+  const more =
+    r.failures.length > listed.length
+      ? `<p class="muted">…and ${formatCount(r.failures.length - listed.length)} more (all are plotted on the pod lanes).</p>`
+      : '';
   return `<table class="groups"><thead><tr><th>Class</th><th>Pod</th><th class="num">Count</th><th class="num">Between</th></tr></thead><tbody>${groups}</tbody></table>
 <details class="failure-list"><summary>Every failure (${formatCount(r.failures.length)})</summary>
 <table><thead><tr><th class="num">Sent at</th><th>Class</th><th>Status / code</th><th>Pod</th><th class="num">Took</th></tr></thead><tbody>${rows}</tbody></table>${more}</details>`;
@@ -93,13 +97,17 @@ function kpi(label: string, value: string, extra = ''): string {
 
 export function runMarkup(r: RunReport, index: number): string {
   const s = r.summary;
-  const reasons = s.reasons.length > 0 ? `<ul class="reasons">${s.reasons.map((x) => `<li>${h(x)}</li>`).join('')}</ul>` : '<p class="reasons">Every request succeeded while the rollout ran.</p>';
+  const reasons =
+    s.reasons.length > 0
+      ? `<ul class="reasons">${s.reasons.map((x) => `<li>${h(x)}</li>`).join('')}</ul>`
+      : '<p class="reasons">Every request succeeded while the rollout ran.</p>';
   const why =
     r.explanations.length === 0
       ? ''
       : `<div class="why"><div class="why-title">What the timeline shows</div><ul>${r.explanations.map((x) => `<li class="cause-${x.cause}">${h(x.message)}</li>`).join('')}</ul></div>`;
   const lag = s.maxLoadLagMs === null ? '' : `generator lag ≤ ${formatMs(s.maxLoadLagMs)}`;
-  const notes = r.notes.length === 0 ? '' : `<ul class="notes">${r.notes.map((n) => `<li class="${n.level}">${formatSeconds(n.t)} ${h(n.message)}</li>`).join('')}</ul>`;
+  const notes =
+    r.notes.length === 0 ? '' : `<ul class="notes">${r.notes.map((n) => `<li class="${n.level}">${formatSeconds(n.t)} ${h(n.message)}</li>`).join('')}</ul>`;
   return `<section class="run" id="run-${index}" data-run="${index}">
 <div class="verdict ${s.verdict}">
   ${verdictBadge(s.verdict)}

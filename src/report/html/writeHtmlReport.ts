@@ -23,7 +23,9 @@ export function writeHtmlReport(path: string, events: readonly ZerodropEvent[], 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      throw new ZerodropError('output-exists', `${path} already exists; pass --force to overwrite it or -o to choose another file`, { exitCode: ExitCode.usage });
+      throw new ZerodropError('output-exists', `${path} already exists; pass --force to overwrite it or -o to choose another file`, {
+        exitCode: ExitCode.usage,
+      });
     }
     throw new ZerodropError('output-unwritable', `cannot write ${path}: ${code ?? (err as Error).message}`, { exitCode: ExitCode.usage, cause: err });
   }

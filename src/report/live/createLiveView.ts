@@ -141,9 +141,13 @@ function plainView(stream: EventStream, output: LiveOutput, state: LiveState): L
     mode: 'plain',
     state,
     // Failures that stop arriving must still be reported once their second is over.
-    stop: whileRunning(() => print(failures.flushIfBefore(stream.now())), 500, () => {
-      unsubscribe();
-      print(failures.flush());
-    }),
+    stop: whileRunning(
+      () => print(failures.flushIfBefore(stream.now())),
+      500,
+      () => {
+        unsubscribe();
+        print(failures.flush());
+      },
+    ),
   };
 }

@@ -9,7 +9,8 @@ import { applyLiveEvent, createLiveState, currentRate, failureHistory } from './
 
 const plainColors = pc.createColors(false);
 const ev = (t: number, body: EventBody, run = 'baseline') => ({ t, run, ...body }) as ZerodropEvent;
-const req = (end: number, extra: Record<string, unknown> = {}) => ev(end, { type: 'request', intended: end - 5, start: end - 5, end, status: 200, ...extra } as EventBody);
+const req = (end: number, extra: Record<string, unknown> = {}) =>
+  ev(end, { type: 'request', intended: end - 5, start: end - 5, end, status: 200, ...extra } as EventBody);
 
 class Buffer {
   chunks: string[] = [];
@@ -45,7 +46,9 @@ describe('live state', () => {
 
   it('counts requests and failures per second of completion for the rate and the sparkline', () => {
     const s = createLiveState('r');
-    [req(100), req(200), req(1100), req(1200, { error: 'refused' }), req(1300, { status: 502 }), req(2500, { error: 'reset' })].forEach((e) => applyLiveEvent(s, e));
+    [req(100), req(200), req(1100), req(1200, { error: 'refused' }), req(1300, { status: 502 }), req(2500, { error: 'reset' })].forEach((e) =>
+      applyLiveEvent(s, e),
+    );
     expect(s.requests).toBe(6);
     expect(s.failures).toBe(3);
     expect(s.failuresByClass).toEqual({ refused: 1, 'http-5xx': 1, reset: 1 });
@@ -101,9 +104,13 @@ describe('live panel', () => {
 describe('plain lines', () => {
   it('prints pod phases, signals, kills and endpoint removals; not requests, probes or endpoint additions', () => {
     expect(plainLine(ev(4500, { type: 'pod', pod: 'web-a', phase: 'terminating', revision: 'v1' }))).toBe('[baseline]    4.50s pod web-a terminating (v1)');
-    expect(plainLine(ev(5000, { type: 'container', pod: 'web-a', container: 'app', action: 'signal', signal: 'SIGTERM' }))).toBe('[baseline]    5.00s pod web-a app: SIGTERM sent');
+    expect(plainLine(ev(5000, { type: 'container', pod: 'web-a', container: 'app', action: 'signal', signal: 'SIGTERM' }))).toBe(
+      '[baseline]    5.00s pod web-a app: SIGTERM sent',
+    );
     expect(plainLine(ev(7000, { type: 'container', pod: 'web-a', container: 'app', action: 'kill' }))).toMatch(/SIGKILL/);
-    expect(plainLine(ev(5400, { type: 'endpoint', pod: 'web-a', consumer: 'proxy', change: 'removed' }))).toBe('[baseline]    5.40s proxy removed endpoint web-a');
+    expect(plainLine(ev(5400, { type: 'endpoint', pod: 'web-a', consumer: 'proxy', change: 'removed' }))).toBe(
+      '[baseline]    5.40s proxy removed endpoint web-a',
+    );
     expect(plainLine(ev(5400, { type: 'endpoint', pod: 'web-a', consumer: 'proxy', change: 'added' }))).toBeNull();
     expect(plainLine(ev(5400, { type: 'container', pod: 'web-a', container: 'app', action: 'probe-fail' }))).toBeNull();
     expect(plainLine(req(100))).toBeNull();
@@ -161,7 +168,12 @@ describe('createLiveView', () => {
     // One initial frame, one per 200 ms tick, one final frame on stop.
     expect(frames).toBeGreaterThanOrEqual(3);
     expect(frames).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 2);
-    expect(out.chunks.filter((c) => c.includes('\x1b[0J')).slice(1).every((c) => /^\x1b\[\d+F/.test(c))).toBe(true);
+    expect(
+      out.chunks
+        .filter((c) => c.includes('\x1b[0J'))
+        .slice(1)
+        .every((c) => /^\x1b\[\d+F/.test(c)),
+    ).toBe(true);
     expect(out.text.endsWith('\x1b[?25h')).toBe(true);
     expect(out.chunks.at(-2)).toMatch(/requests 2000/);
     expect(out.chunks.at(-2)).toMatch(/web-a +created/);

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import type pc from 'picocolors';
 import { ERROR_CLASSES } from '../model.js';
 import { currentRate, failureHistory, type LivePod, type LiveState } from './liveState.js';
 
@@ -55,7 +55,9 @@ export function renderLivePanel(state: LiveState, now: number, c: Colors): strin
   const classes = ERROR_CLASSES.filter((k) => (state.failuresByClass[k] ?? 0) > 0)
     .map((k) => `${k} ${state.failuresByClass[k]}`)
     .join(', ');
-  const verdict = state.verdict ? `  ${state.verdict === 'pass' ? c.green(c.bold('PASS')) : state.verdict === 'fail' ? c.red(c.bold('FAIL')) : c.yellow(c.bold('INCONCLUSIVE'))}` : '';
+  const verdict = state.verdict
+    ? `  ${state.verdict === 'pass' ? c.green(c.bold('PASS')) : state.verdict === 'fail' ? c.red(c.bold('FAIL')) : c.yellow(c.bold('INCONCLUSIVE'))}`
+    : '';
   const lines = [
     `${c.bold('zerodrop')} ${c.cyan(state.run || '…')}  ${c.dim(`t=${seconds(now)}`)}  rollout ${state.rollout}${verdict}`,
     `rate ${String(currentRate(state, now)).padStart(4)} req/s   requests ${state.requests}   failed ${failed}${classes ? c.dim(` (${classes})`) : ''}`,
@@ -66,7 +68,9 @@ export function renderLivePanel(state: LiveState, now: number, c: Colors): strin
     const nameWidth = Math.min(34, Math.max(3, ...visible.map((p) => p.name.length)));
     lines.push(c.dim(`${pad('POD', nameWidth)}  ${pad('PHASE', 12)}  ${pad('IN PHASE', 8)}  AGE`));
     for (const pod of visible.slice(-MAX_POD_ROWS)) {
-      lines.push(`${pad(pod.name.slice(0, nameWidth), nameWidth)}  ${pad(phaseText(pod, c), 12)}  ${pad(seconds(Math.max(0, now - pod.since)), 8)}  ${seconds(Math.max(0, now - pod.createdAt))}`);
+      lines.push(
+        `${pad(pod.name.slice(0, nameWidth), nameWidth)}  ${pad(phaseText(pod, c), 12)}  ${pad(seconds(Math.max(0, now - pod.since)), 8)}  ${seconds(Math.max(0, now - pod.createdAt))}`,
+      );
     }
     if (visible.length > MAX_POD_ROWS) lines.push(c.dim(`… ${visible.length - MAX_POD_ROWS} older pods not shown`));
   }

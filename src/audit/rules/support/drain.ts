@@ -33,7 +33,11 @@ export function gracePath(w: WorkloadView): YamlPath {
  * `preStopSeconds` (the grace period is pod-wide: take the max, linter-landscape §5 item 1).
  * Returns no fields when the current grace period already suffices.
  */
-export function graceFieldsFor(w: WorkloadView, changed: ContainerView | undefined, preStopSeconds: number): { terminationGracePeriodSeconds: number } | Record<string, never> {
+export function graceFieldsFor(
+  w: WorkloadView,
+  changed: ContainerView | undefined,
+  preStopSeconds: number,
+): { terminationGracePeriodSeconds: number } | Record<string, never> {
   let needed = 0;
   // The same containers grace-period-exhausted judges, so a patch never trips that rule.
   for (const c of trafficContainers(w)) {

@@ -12,7 +12,12 @@ export function podSpecPatch(w: WorkloadView, fields: Record<string, unknown>): 
 }
 
 /** Patch of one container's fields, plus optional pod-spec fields in the same patch. */
-export function containerPatch(w: WorkloadView, c: ContainerView, fields: Record<string, unknown>, podSpecFields: Record<string, unknown> = {}): StrategicPatch {
+export function containerPatch(
+  w: WorkloadView,
+  c: ContainerView,
+  fields: Record<string, unknown>,
+  podSpecFields: Record<string, unknown> = {},
+): StrategicPatch {
   return mergePatches(patchAt(w.object, c.path, fields), podSpecPatch(w, podSpecFields));
 }
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { EventStream, NdjsonSink } from '../events/stream.js';
-import { parseDurationMs } from './durations.js';
+import { parseDurationMs } from '../durations.js';
 import type { ZerodropEvent } from '../events/schema.js';
 import { createLiveView, type LiveView } from '../report/index.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';

@@ -1,4 +1,4 @@
-import { parseDurationMs as parseDuration } from '../../cli/durations.js';
+import { parseDurationMs as parseDuration } from '../../durations.js';
 import { usageError } from '../../errors.js';
 
 /** A delay in milliseconds, fixed or drawn uniformly from a range, per change. */

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from './errors.js';
 
 /**
  * Parses a duration flag or lab-file value: `250ms`, `1.5s`, `5m`, or a bare number of seconds.

@@ -20,8 +20,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Pool } from 'undici';
-import { startLoad } from '../load/generator.js';
-import { nginxAvailable, startNginxIngress } from '../lab/proxy/nginx-ingress.js';
+import { startLoad } from '../dist/load/generator.js';
+import { nginxAvailable, startNginxIngress } from '../dist/lab/proxy/nginx-ingress.js';
 
 const ROUNDS = 3;
 const OPEN_RATE = 2000;
@@ -43,7 +43,7 @@ s.listen(0, '127.0.0.1', () => console.log(s.address().port));
 `;
 
 const PROXY = (mode: string, port: number): string => `
-import(${JSON.stringify(join(here, '..', 'lab', 'proxy', 'index.js'))}).then(async (m) => {
+import(${JSON.stringify(join(here, '..', 'dist', 'lab', 'proxy', 'index.js'))}).then(async (m) => {
   const p = await m.startProxy({ mode: ${JSON.stringify(mode)}, upstreamKeepAliveMs: 60000, endpoints: [{ name: 'backend', host: '127.0.0.1', port: ${port} }] });
   console.log(p.port);
 });

@@ -18,8 +18,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { seededRandom } from '../lab/endpoints/delay.js';
-import { startL4Proxy } from '../lab/proxy/index.js';
+import { seededRandom } from '../dist/lab/endpoints/delay.js';
+import { startL4Proxy } from '../dist/lab/proxy/index.js';
 
 const RATE_PER_SECOND = 400;
 const POOL_SOCKETS = 16;

@@ -3,9 +3,9 @@
  * same events from NDJSON (what any report must do at least), measured in the same process, so
  * the ratio says what the report itself costs on top of reading its input.
  */
-import type { ZerodropEvent } from '../events/schema.js';
-import { parseEvents } from '../events/stream.js';
-import { renderHtmlReport } from '../report/html/renderHtmlReport.js';
+import type { ZerodropEvent } from '../dist/events/schema.js';
+import { parseEvents } from '../dist/events/stream.js';
+import { renderHtmlReport } from '../dist/report/html/renderHtmlReport.js';
 
 function syntheticRun(requests: number, rate: number): ZerodropEvent[] {
   const events: ZerodropEvent[] = [];

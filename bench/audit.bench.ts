@@ -5,10 +5,10 @@
  * toJS per document), measured alternately in this process. Goal (issue 2): ratio ≤ 2.
  */
 import { parseAllDocuments } from 'yaml';
-import { runAudit } from '../audit/runner.js';
-import { allRules, ruleMetas } from '../audit/rules/index.js';
-import { defaultSettings } from '../audit/settings.js';
-import { formatJson } from '../audit/format/json.js';
+import { runAudit } from '../dist/audit/runner.js';
+import { allRules, ruleMetas } from '../dist/audit/rules/index.js';
+import { defaultSettings } from '../dist/audit/settings.js';
+import { formatJson } from '../dist/audit/format/json.js';
 
 const PAIRS = 10_000;
 const ROUNDS = 3;

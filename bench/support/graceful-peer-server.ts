@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { graceful } from '../../graceful/index.js';
+import { graceful } from '../../dist/graceful/index.js';
 
 const [variant = 'bare', name = 'A'] = process.argv.slice(2);
 const delayMs = Number(process.env.DRAIN_DELAY_MS ?? 1000);

@@ -1,6 +1,6 @@
 import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptionBudget.js';
-import type { ObjectRule } from '../types.js';
 import { lowestReplicas } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { intOrPercent } from './support/rollout.js';
 import { workloadsSelectedByPdb } from './support/crossObjects.js';
 
@@ -9,15 +9,26 @@ import { workloadsSelectedByPdb } from './support/crossObjects.js';
  * node upgrades for good (§4.2 auditor hints). Percentages round UP (§4.1): minAvailable 50% of 1
  * pod is 1. HPA-managed workloads are judged at minReplicas (kube-linter#637).
  */
-export const pdbBlocksEviction: ObjectRule = {
-  target: 'object',
-  kinds: ['PodDisruptionBudget'],
+export const pdbBlocksEviction = defineRule({
   meta: {
     id: 'pdb-blocks-eviction',
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
+    messages: {
+      blocksEviction:
+        '{{field}} {{value}} over {{pods}} pod(s) ({{workloads}}) requires {{desiredHealthy}} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
+        'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+      blocksEvictionAtAnySize:
+        '{{field}} {{value}} over its pods ({{workloads}}) requires all healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
+        'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+    },
+    fixes: {
+      allowOneEviction: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',
+    },
   },
+  target: 'object',
+  kinds: ['PodDisruptionBudget'],
   check(object, _settings, all) {
     const spec = (object.object.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };
     const budgetSpec: DisruptionBudgetSpec = {};
@@ -53,13 +64,12 @@ export const pdbBlocksEviction: ObjectRule = {
     return [
       {
         path: ['spec', field],
-        message:
-          `${field} ${value} over ${known ? `${pods} pod(s)` : 'its pods'} (${who}) requires ${known ? budget.desiredHealthy : 'all'} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ` +
-          'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
-        fix: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',
+        messageId: known ? 'blocksEviction' : 'blocksEvictionAtAnySize',
+        data: { field, value: String(value), pods, workloads: who, desiredHealthy: budget.desiredHealthy },
+        fixId: 'allowOneEviction',
       },
     ];
   },
-};
+});
 
 export default pdbBlocksEviction;

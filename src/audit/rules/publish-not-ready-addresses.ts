@@ -1,4 +1,4 @@
-import type { ObjectRule } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 
 /**
  * `ready = publishNotReadyAddresses || (serving && !terminating)` (§1.3 podToEndpoint): the flag
@@ -6,15 +6,23 @@ import type { ObjectRule } from '../types.js';
  * passes and during their shutdown. The legitimate use, a StatefulSet's headless governing Service
  * for peer discovery, is not flagged.
  */
-export const publishNotReadyAddresses: ObjectRule = {
-  target: 'object',
-  kinds: ['Service'],
+export const publishNotReadyAddresses = defineRule({
   meta: {
     id: 'publish-not-ready-addresses',
     ruleOfUptime: null,
     severity: 'warning',
     summary: 'publishNotReadyAddresses sends traffic to pods that are starting or terminating',
+    messages: {
+      everyEndpointReady:
+        'publishNotReadyAddresses: true marks every endpoint ready, including pods whose readiness probe has not passed and pods that are terminating (§1.3), ' +
+        'so clients and ingress controllers keep sending requests to pods during startup and shutdown',
+    },
+    fixes: {
+      keepForPeerDiscovery: 'remove publishNotReadyAddresses from Services that carry traffic; keep it only on a headless Service used for peer discovery',
+    },
   },
+  target: 'object',
+  kinds: ['Service'],
   check(object, _settings, all) {
     const spec = (object.object.spec ?? {}) as { publishNotReadyAddresses?: unknown; clusterIP?: unknown };
     if (spec.publishNotReadyAddresses !== true) return [];
@@ -22,16 +30,8 @@ export const publishNotReadyAddresses: ObjectRule = {
       spec.clusterIP === 'None' &&
       all.workloads.some((w) => w.kind === 'StatefulSet' && w.namespace === object.namespace && w.object.spec?.serviceName === object.name);
     if (governing) return [];
-    return [
-      {
-        path: ['spec', 'publishNotReadyAddresses'],
-        message:
-          'publishNotReadyAddresses: true marks every endpoint ready, including pods whose readiness probe has not passed and pods that are terminating (§1.3), ' +
-          'so clients and ingress controllers keep sending requests to pods during startup and shutdown',
-        fix: 'remove publishNotReadyAddresses from Services that carry traffic; keep it only on a headless Service used for peer discovery',
-      },
-    ];
+    return [{ path: ['spec', 'publishNotReadyAddresses'], messageId: 'everyEndpointReady', fixId: 'keepForPeerDiscovery' }];
   },
-};
+});
 
 export default publishNotReadyAddresses;

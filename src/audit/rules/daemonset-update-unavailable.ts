@@ -11,6 +11,7 @@ import { portsOf } from './support/fields.js';
  * no pod on that node meanwhile. maxSurge (GA 1.25) starts the new pod first.
  */
 export const daemonsetUpdateUnavailable = defineRule({
+  target: 'workload',
   meta: {
     id: 'daemonset-update-unavailable',
     ruleOfUptime: 6,
@@ -31,7 +32,6 @@ export const daemonsetUpdateUnavailable = defineRule({
       upgradeOrDrain: 'upgrade to Kubernetes 1.22+ for DaemonSet maxSurge, or add a preStop delay so the node drains first',
     },
   },
-  target: 'workload',
   check(w, settings) {
     if (w.kind !== 'DaemonSet' || !w.serving) return [];
     const r = daemonSetRollout(w.object);

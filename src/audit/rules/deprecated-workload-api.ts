@@ -6,8 +6,11 @@
  */
 import { DEPRECATED_WORKLOAD_APIS, defaultChangesOnMigration } from '../../k8s/apiDefaults.js';
 import { defineRule } from './support/defineRule.js';
+import { specOf } from './support/fields.js';
 
 const rule = defineRule({
+  target: 'object',
+  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet'],
   meta: {
     id: 'deprecated-workload-api',
     ruleOfUptime: 5,
@@ -26,13 +29,11 @@ const rule = defineRule({
         'set apiVersion: {{replacement}} and add spec.selector (required in apps/v1), and set explicitly what you want: {{fields}}',
     },
   },
-  target: 'object',
-  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet'],
   check(view) {
     const dep = DEPRECATED_WORKLOAD_APIS[view.apiVersion];
     if (!dep) return [];
     const changes = view.kind === 'Deployment' ? defaultChangesOnMigration(view.apiVersion) : [];
-    const spec = (view.object.spec ?? {}) as Record<string, unknown>;
+    const spec = specOf(view);
     const strategy = (spec.strategy ?? {}) as Record<string, unknown>;
     const ru = (strategy.rollingUpdate ?? {}) as Record<string, unknown>;
     const relied = changes.filter((c) => {

@@ -6,6 +6,7 @@
 import { defineRule } from './support/defineRule.js';
 
 const rule = defineRule({
+  target: 'dockerfile',
   meta: {
     id: 'docker-healthcheck-ignored',
     ruleOfUptime: null,
@@ -18,7 +19,6 @@ const rule = defineRule({
       useProbes: 'express the same check as a readinessProbe (and, if restarts help, a slower livenessProbe) on the container',
     },
   },
-  target: 'dockerfile',
   check(view) {
     return view.instructions
       .filter((i) => i.keyword === 'HEALTHCHECK' && !/^\s*NONE\s*$/i.test(i.raw))

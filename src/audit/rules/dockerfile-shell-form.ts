@@ -15,6 +15,7 @@ function execFormOf(raw: string): string {
 }
 
 const rule = defineRule({
+  target: 'dockerfile',
   meta: {
     id: 'dockerfile-shell-form',
     ruleOfUptime: 1,
@@ -30,7 +31,6 @@ const rule = defineRule({
       execForm: 'use exec form: {{keyword}} {{execForm}}',
     },
   },
-  target: 'dockerfile',
   check(view) {
     const { entrypoint, cmd } = effectiveCommand(view);
     const out: DockerfileResult<'singleQuoted' | 'shellForm', 'execForm'>[] = [];

@@ -17,6 +17,7 @@ import {
 import { defineRule } from './support/defineRule.js';
 
 const rule = defineRule({
+  target: 'dockerfile',
   meta: {
     id: 'dockerfile-shell-wrapper',
     ruleOfUptime: 1,
@@ -35,7 +36,6 @@ const rule = defineRule({
       runAppDirectly: 'run the app directly, e.g. {{keyword}} ["node", "server.js"], or put an init in front: ENTRYPOINT ["tini", "--"] (or dumb-init)',
     },
   },
-  target: 'dockerfile',
   check(view) {
     const { argv, decisive } = effectiveCommand(view);
     if (!argv || !decisive || argv.length === 0) return [];

@@ -29,6 +29,7 @@ const MESSAGES = Object.fromEntries(
  * §0.1, §3.4, §5.1–§5.4): an auditor relies only on what is on by default.
  */
 export const featureUnavailable = defineRule({
+  target: 'workload',
   meta: {
     id: 'feature-unavailable',
     ruleOfUptime: null,
@@ -39,7 +40,6 @@ export const featureUnavailable = defineRule({
       raiseVersionOrAvoid: 'raise --kubernetes-version if the cluster is newer, or avoid {{field}}',
     },
   },
-  target: 'workload',
   check(w, settings) {
     const version = settings.kubernetesVersion;
     const results: RuleResult<Feature, 'raiseVersionOrAvoid'>[] = [];

@@ -11,6 +11,7 @@ import { podSpecPatch } from './support/patches.js';
  * terminationGracePeriodSeconds (default 30) the app is killed mid-drain (§1.7 step 3; Yelp/paasta#3909).
  */
 export const gracePeriodExhausted = defineRule({
+  target: 'workload',
   meta: {
     id: 'grace-period-exhausted',
     ruleOfUptime: 4,
@@ -33,7 +34,6 @@ export const gracePeriodExhausted = defineRule({
       raiseGrace: 'set terminationGracePeriodSeconds to at least {{needed}} (preStop + drain), or shorten the preStop',
     },
   },
-  target: 'workload',
   check(w) {
     if (!w.serving) return [];
     const grace = graceOf(w);

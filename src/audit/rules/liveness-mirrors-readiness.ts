@@ -11,6 +11,7 @@ import { describeHandler, probeOf, resolvedProbe, withNumericPorts } from './sup
  * documented pattern and is not flagged (kube-score#339).
  */
 export const livenessMirrorsReadiness = defineRule({
+  target: 'workload',
   meta: {
     id: 'liveness-mirrors-readiness',
     ruleOfUptime: 3,
@@ -26,7 +27,6 @@ export const livenessMirrorsReadiness = defineRule({
         'give livenessProbe a cheaper handler (process alive, not dependencies) or a higher failureThreshold than readiness (e.g. {{suggestedThreshold}})',
     },
   },
-  target: 'workload',
   check: perContainer(longRunningContainers, (c) => {
     const readiness = resolvedProbe(c, 'readinessProbe');
     const liveness = resolvedProbe(c, 'livenessProbe');

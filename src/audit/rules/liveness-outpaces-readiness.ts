@@ -11,6 +11,7 @@ import { probeFieldPath, probeOf, resolvedProbe, withNumericPorts } from './supp
  * requests (kube-score#285 asked for this relational check).
  */
 export const livenessOutpacesReadiness = defineRule({
+  target: 'workload',
   meta: {
     id: 'liveness-outpaces-readiness',
     ruleOfUptime: 3,
@@ -30,7 +31,6 @@ export const livenessOutpacesReadiness = defineRule({
       slowerThanReadiness: 'make liveness slower to fail than readiness: failureThreshold × periodSeconds above {{readinessBudget}} s',
     },
   },
-  target: 'workload',
   check: perContainer(longRunningContainers, (c) => {
     const liveness = resolvedProbe(c, 'livenessProbe');
     if (!liveness) return undefined;

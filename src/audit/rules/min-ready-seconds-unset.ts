@@ -8,6 +8,7 @@ const ROLLED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replica
  * pod IPs (ALB, NEG) or the ingress controller's next sync (§1.5) send the new pod traffic.
  */
 export const minReadySecondsUnset = defineRule({
+  target: 'workload',
   meta: {
     id: 'min-ready-seconds-unset',
     ruleOfUptime: 6,
@@ -22,7 +23,6 @@ export const minReadySecondsUnset = defineRule({
       setMinReadySeconds: 'set minReadySeconds to your load balancer registration time (e.g. 10)',
     },
   },
-  target: 'workload',
   check(w) {
     if (!w.serving || !ROLLED_KINDS.has(w.kind)) return [];
     const value = w.object.spec?.minReadySeconds;

@@ -2,6 +2,7 @@ import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptio
 import { lowestReplicas } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { intOrPercent } from './support/rollout.js';
+import { specOf } from './support/fields.js';
 import { workloadsSelectedByPdb } from './support/crossObjects.js';
 
 /**
@@ -10,6 +11,8 @@ import { workloadsSelectedByPdb } from './support/crossObjects.js';
  * pod is 1. HPA-managed workloads are judged at minReplicas (kube-linter#637).
  */
 export const pdbBlocksEviction = defineRule({
+  target: 'object',
+  kinds: ['PodDisruptionBudget'],
   meta: {
     id: 'pdb-blocks-eviction',
     ruleOfUptime: 6,
@@ -27,10 +30,8 @@ export const pdbBlocksEviction = defineRule({
       allowOneEviction: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',
     },
   },
-  target: 'object',
-  kinds: ['PodDisruptionBudget'],
-  check(object, _settings, all) {
-    const spec = (object.object.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };
+  check(pdb, _settings, all) {
+    const spec = specOf(pdb);
     const budgetSpec: DisruptionBudgetSpec = {};
     const minAvailable = intOrPercent(spec.minAvailable);
     const maxUnavailable = intOrPercent(spec.maxUnavailable);
@@ -39,7 +40,7 @@ export const pdbBlocksEviction = defineRule({
     else return [];
     const field = minAvailable !== undefined ? 'minAvailable' : 'maxUnavailable';
     const value = minAvailable ?? maxUnavailable;
-    const selected = workloadsSelectedByPdb(all.workloads, object);
+    const selected = workloadsSelectedByPdb(all.workloads, pdb);
     if (selected.length === 0) return [];
     const counts = selected.map((w) => lowestReplicas(w));
     const known = counts.every((n): n is number => typeof n === 'number');

@@ -6,6 +6,7 @@ import { defineRule } from './support/defineRule.js';
  * cluster autoscaler or a node upgrade may evict every replica at once.
  */
 export const pdbMissing = defineRule({
+  target: 'workload',
   meta: {
     id: 'pdb-missing',
     ruleOfUptime: 6,
@@ -21,7 +22,6 @@ export const pdbMissing = defineRule({
       addBudget: 'add a PodDisruptionBudget with maxUnavailable: 1',
     },
   },
-  target: 'workload',
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind) || w.pdbs.length > 0) return [];
     const replicas = Math.max(lowestReplicas(w) ?? 0, w.replicas ?? 0);

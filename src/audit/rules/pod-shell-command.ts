@@ -12,6 +12,7 @@ import { defineRule } from './support/defineRule.js';
 import { perContainer } from './support/perContainer.js';
 
 const rule = defineRule({
+  target: 'workload',
   meta: {
     id: 'pod-shell-command',
     ruleOfUptime: 1,
@@ -26,7 +27,6 @@ const rule = defineRule({
       execServer: 'let the server replace the shell with exec: "{{script}}"',
     },
   },
-  target: 'workload',
   check: perContainer(longRunningUnlessBatch, (c, w) => {
     const { command, args } = commandLineOf(c);
     if (!command) return undefined;

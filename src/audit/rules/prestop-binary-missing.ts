@@ -15,6 +15,7 @@ const SHELL_TOOLS = new Set(['sleep', 'sh', 'bash', 'ash', 'dash', 'zsh', 'busyb
  * records FailedPreStopHook and stops the container at once, so the delay silently disappears.
  */
 export const prestopBinaryMissing = defineRule({
+  target: 'workload',
   meta: {
     id: 'prestop-binary-missing',
     ruleOfUptime: 4,
@@ -32,7 +33,6 @@ export const prestopBinaryMissing = defineRule({
       drainInApp: 'this version has no sleep action (1.30+): delay shutdown in the app and annotate zerodrop.dev/in-app-drain: "true"',
     },
   },
-  target: 'workload',
   check: perContainer(longRunningContainers, (c, w, settings) => {
     const handler = preStopOf(c);
     const binary = handler && execBinary(handler);

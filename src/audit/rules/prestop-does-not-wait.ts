@@ -10,6 +10,7 @@ import { perContainer } from './support/perContainer.js';
  * for endpoint removal (kubernetes/website#1414).
  */
 export const prestopDoesNotWait = defineRule({
+  target: 'workload',
   meta: {
     id: 'prestop-does-not-wait',
     ruleOfUptime: 4,
@@ -25,7 +26,6 @@ export const prestopDoesNotWait = defineRule({
         'sleep first (lifecycle.preStop.sleep.seconds: {{wait}}) and let the image\'s STOPSIGNAL do the graceful stop, or sleep in the hook: sh -c "sleep {{wait}}; {{script}}"',
     },
   },
-  target: 'workload',
   check: perContainer(drainingContainers, (c, _w, settings) => {
     const handler = preStopOf(c);
     if (!handler) return undefined;

@@ -13,6 +13,7 @@ import { perContainer } from './support/perContainer.js';
  * window are refused. Skipped when the workload declares zerodrop.dev/in-app-drain.
  */
 export const prestopMissing = defineRule({
+  target: 'workload',
   meta: {
     id: 'prestop-missing',
     ruleOfUptime: 4,
@@ -33,7 +34,6 @@ export const prestopMissing = defineRule({
         'the image has no sleep binary and this Kubernetes version has no sleep action: delay shutdown in the app and annotate zerodrop.dev/in-app-drain: "true"',
     },
   },
-  target: 'workload',
   check: perContainer(drainingContainers, (c, w, settings) => {
     if (preStopOf(c)) return undefined;
     const handler = preStopDelayHandler(

@@ -17,6 +17,7 @@ export function isPureSleep(command: string[]): boolean {
  * needed in the image, and the delay cannot fail with "executable file not found".
  */
 export const prestopPreferSleepAction = defineRule({
+  target: 'workload',
   meta: {
     id: 'prestop-prefer-sleep-action',
     ruleOfUptime: 4,
@@ -32,7 +33,6 @@ export const prestopPreferSleepAction = defineRule({
       useSleepAction: 'replace exec with lifecycle.preStop.sleep.seconds: {{seconds}}',
     },
   },
-  target: 'workload',
   check: perContainer(
     (w, settings) => (featureAvailable('sleepAction', settings.kubernetesVersion) ? longRunningContainers(w) : []),
     (c, w, settings) => {

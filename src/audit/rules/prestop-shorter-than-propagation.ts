@@ -19,6 +19,7 @@ export function withSleepSeconds(command: string[], n: number): string[] {
  * ingress-nginx, minutes for cloud LBs) signals the app while some consumers still route to it.
  */
 export const prestopShorterThanPropagation = defineRule({
+  target: 'workload',
   meta: {
     id: 'prestop-shorter-than-propagation',
     ruleOfUptime: 4,
@@ -34,7 +35,6 @@ export const prestopShorterThanPropagation = defineRule({
       sleepLonger: 'sleep at least {{wanted}} s in preStop (tune --propagation-seconds to your ingress or load balancer)',
     },
   },
-  target: 'workload',
   check: perContainer(drainingContainers, (c, w, settings) => {
     const handler = preStopOf(c);
     if (!handler) return undefined;

@@ -11,6 +11,7 @@ import { probePort } from './support/probes.js';
  * is not flagged: ports set through args are common (kube-linter#1086).
  */
 export const probePortUndeclared = defineRule({
+  target: 'workload',
   meta: {
     id: 'probe-port-undeclared',
     ruleOfUptime: 3,
@@ -36,7 +37,6 @@ export const probePortUndeclared = defineRule({
       probeDeclaredPort: 'probe one of the declared ports, or declare containerPort {{port}}',
     },
   },
-  target: 'workload',
   check: perProbe(longRunningContainers, ({ kind, field, written }, c, w) => {
     const target = probePort(written);
     if (!target) return undefined;

@@ -9,6 +9,7 @@ import { probeFieldPath } from './support/probes.js';
  * the timeout, so failures take failureThreshold × timeoutSeconds to detect (kyverno/policies#1500).
  */
 export const probeTimeoutExceedsPeriod = defineRule({
+  target: 'workload',
   meta: {
     id: 'probe-timeout-exceeds-period',
     ruleOfUptime: 3,
@@ -24,7 +25,6 @@ export const probeTimeoutExceedsPeriod = defineRule({
       shortenTimeout: 'set timeoutSeconds below periodSeconds (e.g. timeoutSeconds {{suggestedTimeout}}), or raise periodSeconds to {{suggestedPeriod}}',
     },
   },
-  target: 'workload',
   check: perProbe(longRunningContainers, ({ field, resolved: p }, c) => {
     if (p.timeoutSeconds <= p.periodSeconds) return undefined;
     return {

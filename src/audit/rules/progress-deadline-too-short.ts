@@ -11,6 +11,7 @@ import { resolvedProbe } from './support/probes.js';
  * wait on `kubectl rollout status` fail.
  */
 export const progressDeadlineTooShort = defineRule({
+  target: 'workload',
   meta: {
     id: 'progress-deadline-too-short',
     ruleOfUptime: 6,
@@ -29,7 +30,6 @@ export const progressDeadlineTooShort = defineRule({
       raiseDeadline: 'set progressDeadlineSeconds above {{needed}} (e.g. {{suggested}})',
     },
   },
-  target: 'workload',
   check(w) {
     if (w.kind !== 'Deployment') return [];
     const spec = w.object.spec ?? {};

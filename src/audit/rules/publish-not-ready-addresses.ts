@@ -1,4 +1,5 @@
 import { defineRule } from './support/defineRule.js';
+import { specOf } from './support/fields.js';
 
 /**
  * `ready = publishNotReadyAddresses || (serving && !terminating)` (§1.3 podToEndpoint): the flag
@@ -7,6 +8,8 @@ import { defineRule } from './support/defineRule.js';
  * for peer discovery, is not flagged.
  */
 export const publishNotReadyAddresses = defineRule({
+  target: 'object',
+  kinds: ['Service'],
   meta: {
     id: 'publish-not-ready-addresses',
     ruleOfUptime: null,
@@ -21,14 +24,12 @@ export const publishNotReadyAddresses = defineRule({
       keepForPeerDiscovery: 'remove publishNotReadyAddresses from Services that carry traffic; keep it only on a headless Service used for peer discovery',
     },
   },
-  target: 'object',
-  kinds: ['Service'],
-  check(object, _settings, all) {
-    const spec = (object.object.spec ?? {}) as { publishNotReadyAddresses?: unknown; clusterIP?: unknown };
+  check(service, _settings, { workloads }) {
+    const spec = specOf(service);
     if (spec.publishNotReadyAddresses !== true) return [];
     const governing =
       spec.clusterIP === 'None' &&
-      all.workloads.some((w) => w.kind === 'StatefulSet' && w.namespace === object.namespace && w.object.spec?.serviceName === object.name);
+      workloads.some((w) => w.kind === 'StatefulSet' && w.namespace === service.namespace && w.object.spec?.serviceName === service.name);
     if (governing) return [];
     return [{ path: ['spec', 'publishNotReadyAddresses'], messageId: 'everyEndpointReady', fixId: 'keepForPeerDiscovery' }];
   },

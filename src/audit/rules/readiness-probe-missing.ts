@@ -9,6 +9,7 @@ import { perContainer } from './support/perContainer.js';
  * rollout replaces old pods with new ones that may never answer.
  */
 export const readinessProbeMissing = defineRule({
+  target: 'workload',
   meta: {
     id: 'readiness-probe-missing',
     ruleOfUptime: 3,
@@ -25,7 +26,6 @@ export const readinessProbeMissing = defineRule({
       addProbe: 'add a readinessProbe (httpGet on a health endpoint, or tcpSocket on the port the app listens on)',
     },
   },
-  target: 'workload',
   check: perContainer(servingContainers, (c, w) => {
     if (c.container.readinessProbe) return undefined;
     const port = knownListenPort(w, c);

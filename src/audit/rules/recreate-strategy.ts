@@ -4,6 +4,7 @@ import { records } from './support/fields.js';
 
 /** `Recreate` kills all old pods and starts new ones only after they have terminated (§3.2). */
 export const recreateStrategy = defineRule({
+  target: 'workload',
   meta: {
     id: 'recreate-strategy',
     ruleOfUptime: 6,
@@ -21,7 +22,6 @@ export const recreateStrategy = defineRule({
       rollingUpdate: 'use strategy RollingUpdate with maxUnavailable: 0 and maxSurge: 1',
     },
   },
-  target: 'workload',
   check(w) {
     if (w.kind !== 'Deployment' || !w.serving) return [];
     const r = deploymentRollout(w.object, w.apiVersion, w.replicas ?? 1);

@@ -9,6 +9,7 @@ import { deploymentRollout } from './support/rollout.js';
  * default of 1, §3.3 and kubernetes/kubernetes#37728) the rollout may leave zero available pods.
  */
 export const rolloutUnavailable = defineRule({
+  target: 'workload',
   meta: {
     id: 'rollout-unavailable',
     ruleOfUptime: 6,
@@ -28,7 +29,6 @@ export const rolloutUnavailable = defineRule({
       noUnavailableOneSurge: 'set strategy.rollingUpdate.maxUnavailable: 0 and maxSurge: 1 so a new pod is Ready before an old one stops',
     },
   },
-  target: 'workload',
   check(w) {
     // An HPA sets the replica count; judge the rollout at the HPA's minimum (kube-linter#637).
     const replicas = lowestReplicas(w);

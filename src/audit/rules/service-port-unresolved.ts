@@ -1,7 +1,7 @@
 import type { RuleResult } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { indexedRecords, portsOf } from './support/fields.js';
+import { indexedRecords, portsOf, specOf } from './support/fields.js';
 import { workloadsSelectedByService } from './support/crossObjects.js';
 
 /**
@@ -10,6 +10,8 @@ import { workloadsSelectedByService } from './support/crossObjects.js';
  * (kube-linter checks only the name's syntax, linter-landscape §5 item 14).
  */
 export const servicePortUnresolved = defineRule({
+  target: 'object',
+  kinds: ['Service'],
   meta: {
     id: 'service-port-unresolved',
     ruleOfUptime: null,
@@ -26,12 +28,10 @@ export const servicePortUnresolved = defineRule({
       namePort: 'name the container port "{{name}}" in the pod template (ports: - name: {{name}}), or use the port number',
     },
   },
-  target: 'object',
-  kinds: ['Service'],
-  check(object, _settings, all) {
-    const selected = workloadsSelectedByService(all.workloads, object);
+  check(service, _settings, { workloads }) {
+    const selected = workloadsSelectedByService(workloads, service);
     if (selected.length === 0) return [];
-    const ports = (object.object.spec as { ports?: unknown } | undefined)?.ports;
+    const ports = specOf(service).ports;
     if (!Array.isArray(ports)) return [];
     const results: RuleResult<'noNamedPort' | 'noNamedPortInSome', 'namePort'>[] = [];
     indexedRecords<{ port?: unknown; targetPort?: unknown }>(ports).forEach(({ item: p, index: i }) => {

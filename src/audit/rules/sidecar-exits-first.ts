@@ -21,6 +21,7 @@ function proxiesBesideAnApp(w: WorkloadView): ContainerView[] {
  * main container has exited.
  */
 export const sidecarExitsFirst = defineRule({
+  target: 'workload',
   meta: {
     id: 'sidecar-exits-first',
     ruleOfUptime: 7,
@@ -40,7 +41,6 @@ export const sidecarExitsFirst = defineRule({
       drainSetting: 'configure {{drainSetting}}, or give it a preStop that outlasts the app (sleep {{appDoneSeconds}})',
     },
   },
-  target: 'workload',
   check: perContainer(proxiesBesideAnApp, (c, w, settings) => {
     const proxy = sidecarProxyFor(String(c.container.image), c.name);
     if (!proxy) return undefined;

@@ -11,6 +11,7 @@ const DELETES_FIRST = ', and every StatefulSet update deletes the pod before rec
  * recreates (§3.4). HPA-managed workloads are judged by minReplicas (kube-score#581).
  */
 export const singleReplica = defineRule({
+  target: 'workload',
   meta: {
     id: 'single-replica',
     ruleOfUptime: 6,
@@ -27,7 +28,6 @@ export const singleReplica = defineRule({
       raiseHpaMinimum: 'set the HPA minReplicas to at least 2',
     },
   },
-  target: 'workload',
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind)) return [];
     if (lowestReplicas(w) !== 1) return [];

@@ -12,6 +12,7 @@ export const LARGE_INITIAL_DELAY_SECONDS = 30;
  * ways: too short kills a slow start, too long leaves a hung start unchecked.
  */
 export const startupGuardedByInitialDelay = defineRule({
+  target: 'workload',
   meta: {
     id: 'startup-guarded-by-initial-delay',
     ruleOfUptime: 3,
@@ -28,7 +29,6 @@ export const startupGuardedByInitialDelay = defineRule({
         '(the same worst-case budget), and drop livenessProbe.initialDelaySeconds',
     },
   },
-  target: 'workload',
   check: perContainer(longRunningContainers, (c) => {
     const liveness = resolvedProbe(c, 'livenessProbe');
     if (!liveness || probeOf(c, 'startupProbe') || liveness.initialDelaySeconds < LARGE_INITIAL_DELAY_SECONDS) return undefined;

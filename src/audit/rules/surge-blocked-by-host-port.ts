@@ -27,6 +27,7 @@ function surgeOf(w: WorkloadView): { surge: string; stallsForever: boolean } | u
  * where the port is always taken (KEP-1591 proposed rejecting this; not confirmed, §9).
  */
 export const surgeBlockedByHostPort = defineRule({
+  target: 'workload',
   meta: {
     id: 'surge-blocked-by-host-port',
     ruleOfUptime: 6,
@@ -47,7 +48,6 @@ export const surgeBlockedByHostPort = defineRule({
       dropHostPort: 'drop hostPort and route through a Service, or keep a spare node and set maxUnavailable ≥ 1',
     },
   },
-  target: 'workload',
   check(w, settings) {
     const rollout = surgeOf(w);
     if (!rollout) return [];

@@ -1,6 +1,6 @@
 import { defineRule } from './support/defineRule.js';
 import { deploymentRollout } from './support/rollout.js';
-import { indexedRecords } from './support/fields.js';
+import { indexedRecords, specOf } from './support/fields.js';
 import { claimNamed, workloadOf } from './support/crossObjects.js';
 
 const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
@@ -17,6 +17,8 @@ const WAITS = ', so the rollout stalls until an old pod goes away';
  * no surge (§3.4) and get their own claims from volumeClaimTemplates, so only Deployments are checked.
  */
 export const surgeBlockedByRwoVolume = defineRule({
+  target: 'object',
+  kinds: ['Deployment'],
   meta: {
     id: 'surge-blocked-by-rwo-volume',
     ruleOfUptime: 6,
@@ -32,18 +34,16 @@ export const surgeBlockedByRwoVolume = defineRule({
       oneClaimPerPod: 'use a ReadWriteMany volume, or a StatefulSet with volumeClaimTemplates (one claim per pod)',
     },
   },
-  target: 'object',
-  kinds: ['Deployment'],
-  check(object, _settings, all) {
-    const w = workloadOf(all.workloads, object);
+  check(deployment, _settings, { objects, workloads }) {
+    const w = workloadOf(workloads, deployment);
     if (!w?.replicas) return [];
     const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
     if (!f || f.maxSurge === 0) return [];
     return indexedRecords<NonNullable<typeof w.podSpec.volumes>[number]>(w.podSpec.volumes).flatMap(({ item: v, index: i }) => {
       const claimName = v.persistentVolumeClaim?.claimName;
       if (typeof claimName !== 'string') return [];
-      const pvc = claimNamed(all.objects, w.namespace, claimName);
-      const modes = (pvc?.object.spec as { accessModes?: unknown } | undefined)?.accessModes;
+      const pvc = claimNamed(objects, w.namespace, claimName);
+      const modes = pvc && specOf(pvc).accessModes;
       const mode = Array.isArray(modes) ? SINGLE_NODE_MODES.find((m) => modes.includes(m)) : undefined;
       if (!mode) return [];
       const stalls = f.maxUnavailable === 0;

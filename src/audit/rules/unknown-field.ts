@@ -115,6 +115,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const rule = defineRule({
+  target: 'workload',
   meta: {
     id: 'unknown-field',
     ruleOfUptime: null,
@@ -130,7 +131,6 @@ const rule = defineRule({
       removeOrMove: 'remove "{{key}}" or move it where it belongs',
     },
   },
-  target: 'workload',
   check(w) {
     const out: RuleResult<'misspelt' | 'unknown', 'rename' | 'removeOrMove'>[] = [];
     const check = (value: unknown, path: YamlPath, known: readonly string[], what: string, container?: string) => {

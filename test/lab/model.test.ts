@@ -3,7 +3,7 @@ import { ZerodropError } from '../../src/errors.js';
 import { endpointsForConsumer, podToEndpoint, type EndpointSourcePod, type ResolvedEndpoint } from '../../src/k8s/endpointSlice.js';
 import { parseDelayRange, seededRandom } from '../../src/lab/endpoints/delay.js';
 import { splitCommand } from '../../src/lab/pods/command.js';
-import { expandEnvReferences } from '../../src/lab/pods/pod.js';
+import { expandEnvReferences } from '../../src/lab/pods/podNetwork.js';
 import { parseManifestText } from '../../src/lab/config/manifests.js';
 import { buildWorkload, lookupImage } from '../../src/lab/config/workload.js';
 import { parseRolloutFlag } from '../../src/lab/config/labFile.js';

@@ -155,7 +155,7 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
     const pod = new LabPod({ name: 'probe-pod', plan: plan([c], 2), events, onChange: () => {}, kubeletDelayMs: () => 0 });
     await pod.start();
     await new Promise((r) => setTimeout(r, 1200));
-    expect(pod.ready).toBe(true);
+    expect(pod.status.ready).toBe(true);
     await pod.delete();
     expect(seen.filter((e) => e.action === 'restart')).toHaveLength(0);
     expect(seen.some((e) => e.action === 'kill')).toBe(true);

@@ -133,7 +133,7 @@ describe('buildWorkload validates before anything starts', () => {
     expect(() => build(yaml)).toThrow(message);
   });
   it('takes the stop signal from lifecycle.stopSignal, else the official image (nginx ≥ 1.19.5 → SIGQUIT, §6.2)', () => {
-    const nginx = { nginx: { command: 'nginx' } };
+    const nginx = { nginx: { command: process.execPath } };
     const mk = (image: string, extra = '') =>
       buildWorkload(parseManifestText(deployment('  replicas: 1', extra).replace('image: app:1', `image: ${image}`), 'm.yaml'), {
         images: nginx,

@@ -2,6 +2,7 @@ import type { ContainerEvent } from '../../events/schema.js';
 import { shutdownTimeline } from '../../k8s/shutdownTimeline.js';
 import { exitCodeForSignal } from '../../k8s/signals.js';
 import { ContainerProcess, type ContainerExit } from './containerProcess.js';
+import { describeExit, explainCrash } from './crashReason.js';
 import type { ContainerPlan } from './plan.js';
 import { Prober, runHook, tcpOnce, type ContainerEndpoint } from './probe.js';
 
@@ -23,6 +24,19 @@ export interface ContainerHost {
   crashRestarted(): void;
 }
 
+/** A container that exited on its own: how, and what it said last. */
+interface Crash {
+  exit: ContainerExit;
+  /** One line: how it ended and the output line that says why. */
+  reason: string;
+  /** The output line that says why, when it wrote one. */
+  headline?: string;
+  stderr: string[];
+}
+
+/** How long a crash report waits for the output still in the pipe after the exit. */
+const OUTPUT_WAIT_MS = 200;
+
 const ms = (s: number): number => s * 1000;
 /**
  * Deadline timers only race a child process's exit; they must not keep the lab alive once every
@@ -41,7 +55,9 @@ export class ContainerRuntime {
   private startup: Prober | undefined;
   private crashes = 0;
   private killing = false;
-  private lastCrash: { exit: ContainerExit; output: string[] } | undefined;
+  private lastCrash: Crash | undefined;
+  /** The host port the container should listen on ($PORT), when it has one. */
+  private port: number | undefined;
 
   /**
    * @param servesServicePort the pod's first main container: it has a port to listen on even
@@ -102,6 +118,7 @@ export class ContainerRuntime {
     this.listeningAt = undefined;
     const port = Number(endpoint.env.PORT);
     if (!(port > 0)) return;
+    this.port = port;
     while (proc.running && this.proc === proc) {
       const outcome = await tcpOnce({ port }, { ...endpoint, resolvePort: () => port }, 500);
       if (outcome.ok) {
@@ -155,25 +172,37 @@ export class ContainerRuntime {
 
   private onExit(proc: ContainerProcess, exit: ContainerExit): void {
     if (proc !== this.proc) return;
+    if (this.killing) return this.exited(exit, undefined);
+    // A crash: why is in what the process wrote last, which may still be in the pipe.
+    void Promise.race([proc.outputDone, sleep(OUTPUT_WAIT_MS)]).then(() => this.exited(exit, this.crashOf(proc, exit)));
+  }
+
+  private crashOf(proc: ContainerProcess, exit: ContainerExit): Crash {
+    const stderr = proc.lastStderr();
+    return { exit, stderr, ...explainCrash(exit, stderr, proc.lastOutput()) };
+  }
+
+  private exited(exit: ContainerExit, crash: Crash | undefined): void {
     this.pod.emit(this.plan.name, {
       action: 'exit',
       exitCode: exit.code ?? (exit.signal ? (exitCodeForSignal(exit.signal) ?? null) : null),
       ...(exit.signal ? { signal: exit.signal } : {}),
-      ...(!this.killing ? { detail: proc.lastOutput().slice(-3).join(' | ') } : {}),
+      ...(crash?.headline ? { detail: crash.headline } : {}),
+      ...(crash && crash.stderr.length > 0 ? { stderr: crash.stderr } : {}),
     });
     this.ready = false;
     this.stopAll();
     this.pod.containerChanged();
-    if (this.killing || this.pod.deleting) return;
+    if (!crash || this.killing || this.pod.deleting) return;
     // A crash: restartPolicy Always restarts it; no preStop runs for a container that exited (§1.2
     // "No hook on crash"). Back-off doubles from 1 s (the kubelet starts at 10 s; shortened for the lab).
     this.crashes++;
-    this.lastCrash = { exit, output: proc.lastOutput() };
+    this.lastCrash = crash;
     const backoff = Math.min(1000 * 2 ** (this.crashes - 1), 30_000);
     const restart = setTimeout(() => {
       if (this.pod.deleting) return;
       this.pod.crashRestarted();
-      this.pod.emit(this.plan.name, { action: 'restart', detail: `crashed (exit ${exit.code ?? exit.signal})` });
+      this.pod.emit(this.plan.name, { action: 'restart', detail: `crashed (${describeExit(exit)})` });
       this.start();
     }, backoff);
     restart.unref();
@@ -216,17 +245,18 @@ export class ContainerRuntime {
     const proc = this.proc;
     if (!proc) return 'not started';
     const exit = proc.exitStatus;
+    const notListening = this.listeningAt === undefined && this.hasPort;
     const state = exit
-      ? `exited (${exit.code ?? exit.signal})`
-      : this.ready
-        ? 'ready'
-        : this.listeningAt === undefined && this.hasPort
-          ? 'running, not accepting connections'
+      ? `exited (${describeExit(exit)})`
+      : notListening
+        ? `running${this.ready ? ' and ready' : ''}, not accepting connections on its port ${this.port ?? '?'} ($PORT)`
+        : this.ready
+          ? 'ready'
           : 'running, not ready';
     const crash = this.lastCrash;
-    const crashed = crash ? `; crashed ${this.crashes}× (last exit ${crash.exit.code ?? crash.exit.signal})` : '';
-    const out = (exit || !crash ? proc.lastOutput() : crash.output).slice(-2).join(' | ');
-    return `${state}${crashed}${out ? `; last output: ${out}` : ''}`;
+    if (crash) return `${state}; crashed ${this.crashes}× (last: ${crash.reason})`;
+    const out = proc.lastOutput().slice(-2).join(' | ');
+    return `${state}${out ? `; last output: ${out}` : ''}`;
   }
 
   forceKill(): void {

@@ -33,7 +33,7 @@ export function plainLine(event: ZerodropEvent): string | null {
         case 'prestop-start':
           return `${at} pod ${event.pod} ${event.container}: preStop started${event.detail ? ` (${event.detail})` : ''}`;
         case 'exit':
-          return `${at} pod ${event.pod} ${event.container}: exited${event.exitCode === null ? ` by ${event.signal ?? 'signal'}` : event.exitCode === undefined ? '' : ` with code ${event.exitCode}`}`;
+          return `${at} pod ${event.pod} ${event.container}: exited${event.exitCode === null ? ` by ${event.signal ?? 'signal'}` : event.exitCode === undefined ? '' : ` with code ${event.exitCode}`}${event.detail ? `: ${event.detail}` : ''}`;
         case 'restart':
           return `${at} pod ${event.pod} ${event.container}: restarted${event.detail ? ` (${event.detail})` : ''}`;
         default:

@@ -2,7 +2,7 @@ import { EventStream } from '../../events/stream.js';
 import type { EventListener } from '../../events/stream.js';
 import type { ErrorClass, RunStartEvent } from '../../events/schema.js';
 import { decideVerdict, startLoad, type Verdict } from '../../load/index.js';
-import { startProxy, startNginxIngress, type TrafficProxy } from '../proxy/index.js';
+import { startProxy, type TrafficProxy } from '../proxy/index.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '../endpoints/delay.js';
@@ -135,25 +135,18 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
   let deployment: DeploymentController | undefined;
   const allPods = new Set<LabPod>();
   try {
-    proxy =
-      config.proxy.mode === 'nginx'
-        ? await startNginxIngress({
-            events,
-            retries: config.proxy.retries,
-            ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
-          })
-        : await startProxy({
-            mode: config.proxy.mode,
-            events,
-            retries: config.proxy.retries,
-            ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
-          });
+    proxy = await startProxy({
+      mode: config.proxy.mode,
+      events,
+      retries: config.proxy.retries,
+      ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
+    });
     const theProxy = proxy;
     endpoints = new EndpointsController(
       events,
       [
         {
-          name: theProxy.mode === 'nginx' ? 'nginx' : theProxy.mode === 'l4' ? 'l4' : 'proxy',
+          name: theProxy.consumer,
           kind: theProxy.mode === 'l4' ? 'kube-proxy' : 'ingress',
           propagation: config.propagation,
           setEndpoints: (list) => theProxy.setEndpoints(list),

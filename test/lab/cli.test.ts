@@ -125,7 +125,11 @@ describe('zerodrop lab: a crashing pod', () => {
     await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
     const port = (held.address() as { port: number }).port;
     const script = path.join(tmp, 'crash.mjs');
-    writeFileSync(script, `console.log('starting'); (await import('node:http')).createServer().listen(${port}, '127.0.0.1');\n`);
+    // Its log line carries escape sequences (a colour, a window title): they must arrive as text.
+    writeFileSync(
+      script,
+      `console.error('\\x1b[33mwarn\\x1b]0;pwned\\x07 no config'); (await import('node:http')).createServer().listen(${port}, '127.0.0.1');\n`,
+    );
     const eventsFile = path.join(tmp, 'crash.ndjson');
     const r = await runCliAsync([manifest, '--no-progress', '--events', eventsFile, '--run', `crasher=${process.execPath} ${script} ${marker}`]);
     held.close();
@@ -139,7 +143,10 @@ describe('zerodrop lab: a crashing pod', () => {
       .map((l) => JSON.parse(l))
       .filter((e) => e.type === 'container' && e.action === 'exit');
     expect(exits.length).toBeGreaterThanOrEqual(2);
-    for (const e of exits) expect(e).toMatchObject({ exitCode: 1, detail: why, stderr: expect.arrayContaining([why]) });
+    for (const e of exits)
+      expect(e).toMatchObject({ exitCode: 1, detail: why, stderr: expect.arrayContaining([why, '\\x1b[33mwarn\\x1b]0;pwned\\x07 no config']) });
+    // Only zerodrop's own colours may reach the terminal.
+    expect((r.stdout + r.stderr).replace(/\u001b\[[0-9;]*m/g, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(liveProcessesWith(marker)).toEqual([]);
   });
 });

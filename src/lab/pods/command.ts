@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, usageError, ZerodropError } from '../../errors.js';
+import { terminalSafe } from '../../terminalText.js';
 
 /**
  * Splits a command line the way a shell would split words (quotes and backslashes), without
@@ -62,13 +63,13 @@ export function checkProgram(argv: readonly string[], check: ProgramCheck): void
   const who = `container ${check.container} (image ${check.image})`;
   const remedy = `map the image to a program that exists here with --run ${check.mapping}=COMMAND or an images: entry in the lab file`;
   const program = argv[0];
-  if (program === undefined || program.trim() === '')
-    throw new ZerodropError('lab-empty-command', `${who}: the command the lab runs for this image is empty; ${remedy}`, { exitCode: ExitCode.environment });
+  // The names come from the manifest and the command line: the one-line message is terminal-safe.
+  const fail = (code: string, message: string) => new ZerodropError(code, terminalSafe(message), { exitCode: ExitCode.environment });
+  if (program === undefined || program.trim() === '') throw fail('lab-empty-command', `${who}: the command the lab runs for this image is empty; ${remedy}`);
   if (findProgram(program, check.cwd, check.path ?? process.env.PATH ?? '/usr/bin:/bin') === undefined)
-    throw new ZerodropError(
+    throw fail(
       'lab-command-not-found',
       `${who}: ${program} is not an executable file ${program.includes('/') ? `(looked from ${check.cwd})` : 'on PATH'}; install it, or ${remedy}`,
-      { exitCode: ExitCode.environment },
     );
 }
 

@@ -1,5 +1,6 @@
 import { effectiveGraceSeconds } from '../../k8s/shutdownTimeline.js';
 import type { EventStream } from '../../events/stream.js';
+import { terminalSafe } from '../../terminalText.js';
 import { ContainerRuntime, sleep, type ContainerEventBody, type ContainerHost } from './containerRuntime.js';
 import type { ContainerPlan, PodPlan } from './plan.js';
 import { PodLifecycle, type PodStatus } from './podLifecycle.js';
@@ -163,9 +164,9 @@ export class LabPod implements ContainerHost {
     return [...this.sidecars, ...this.containers].every((c) => c.listeningAt !== undefined || !c.hasPort);
   }
 
-  /** Why a pod is not serving, for error messages: each container's state and last output. */
+  /** Why a pod is not serving, for error messages: each container's state and last output, terminal-safe. */
   diagnostics(): string[] {
-    return [...this.sidecars, ...this.containers].map((c) => `${this.name}/${c.plan.name}: ${c.describe()}`);
+    return [...this.sidecars, ...this.containers].map((c) => terminalSafe(`${this.name}/${c.plan.name}: ${c.describe()}`));
   }
 
   /** Tears the pod down at once (lab shutdown, Ctrl-C): SIGKILL every container group. */

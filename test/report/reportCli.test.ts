@@ -49,25 +49,8 @@ describe.skipIf(!haveDist)('zerodrop report', () => {
   });
 
   it.each([
-    ['a run-end without its verdict fields', { t: 9, run: 'x', type: 'run-end', verdict: 'pass' }, 'run-end event: reasons is missing'],
+    ['a run-end without its reasons and counts', { t: 9, run: 'x', type: 'run-end', verdict: 'pass' }, 'run-end event: reasons is missing'],
     ['a note without a message', { t: 9, run: 'x', type: 'note', level: 'info' }, 'note event: message is missing'],
-    ['a pod event without its pod', { t: 9, run: 'x', type: 'pod', phase: 'ready' }, 'pod event: pod is missing'],
-    ['a request with a text time', { t: 9, run: 'x', type: 'request', intended: '9', start: 9, end: 10 }, 'request event: intended must be a number, got "9"'],
-    [
-      'a verdict that is markup',
-      {
-        t: 9,
-        run: 'x',
-        type: 'run-end',
-        verdict: '"><script>alert(1)</script>',
-        reasons: [],
-        requests: 0,
-        failures: 0,
-        failuresByClass: {},
-        rollout: { completed: true, durationMs: 0 },
-      },
-      'run-end event: verdict must be one of pass, fail, inconclusive, got "\\"><script>alert(1)</script>"',
-    ],
   ])('refuses %s with its file, line and field, exit 2, no stack trace and no report', (_what, event, message) => {
     const bad = join(dir, 'fields.ndjson');
     writeFileSync(bad, `${toNdjson(simulateRollingUpdate(SCENARIOS[0]!).slice(0, 3))}${JSON.stringify(event)}\n`);

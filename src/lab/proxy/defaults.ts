@@ -5,9 +5,9 @@ import type { ProxyMode, ProxyOptions } from './types.js';
 /**
  * What each consumer does when not told otherwise: one table for the three, so a setting means
  * the same wherever it applies. Loopback only. The upstream keep-alive differs on purpose: the
- * built-in L7 proxy stays below Node's 5 s server default so the keep-alive race of
- * kubernetes-semantics §7.3 only happens when a scenario asks for it, while real nginx keeps
- * ingress-nginx's 60 s (§1.5).
+ * built-in L7 proxy stays below Node's 5 s server default so the keep-alive race
+ * (docs/reference/node-http.md#keep-alive-race) only happens when a scenario asks for it, while
+ * real nginx keeps ingress-nginx's 60 s (docs/reference/traffic-routing.md#ingress-and-load-balancers).
  */
 export const PROXY_DEFAULTS = {
   host: '127.0.0.1',

@@ -40,7 +40,7 @@ export interface ProxyOptions {
    * `Keep-Alive: timeout` hint is ignored, as nginx ignores it, so a value above the app's
    * keepAliveTimeout reproduces the keep-alive race of kubernetes-semantics §7.3. Default 4000 ms
    * for L7: below Node's 5 s default, so the race only happens when a scenario asks for it.
-   * ingress-nginx (and the nginx mode) use 60 s (§1.5).
+   * ingress-nginx uses 60 s (§1.5), and so does the nginx mode.
    */
   upstreamKeepAliveMs?: number;
   /**

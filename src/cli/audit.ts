@@ -39,7 +39,7 @@ interface AuditFlags {
 function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
   if (raw === undefined) return fromConfig ?? dflt;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw usageError('bad-flag', `${flag} must be a number of seconds ≥ 0, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw usageError('bad-number', `${flag} must be a number of seconds ≥ 0, got "${raw}"`);
   return n;
 }
 
@@ -49,7 +49,7 @@ function resolveSettings(flags: AuditFlags, config: AuditConfig | undefined): Au
   try {
     kubernetesVersion = parseKubernetesVersion(versionText);
   } catch (err) {
-    if (err instanceof KubernetesVersionError) throw usageError('bad-flag', `--kubernetes-version: ${err.message}`);
+    if (err instanceof KubernetesVersionError) throw usageError('bad-kubernetes-version', `--kubernetes-version: ${err.message}`);
     throw err;
   }
   return defaultSettings({
@@ -66,14 +66,17 @@ function render(run: AuditRun, format: OutputFormat, color: boolean): string {
 }
 
 async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
-  if (flags.fix && flags.fixInPlace) throw usageError('bad-flag', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
+  if (flags.fix && flags.fixInPlace) throw usageError('conflicting-flags', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
   checkClusterFlags(paths, flags);
   if (paths.length === 0 && !flags.cluster) {
     if (process.stdin.isTTY)
-      throw usageError('no-input', "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -");
+      throw usageError(
+        'audit-no-input',
+        "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -",
+      );
     paths = ['-'];
   }
-  if (flags.fixInPlace && paths.includes('-')) throw usageError('bad-flag', '--fix-in-place cannot edit stdin; use --fix to print a patch instead');
+  if (flags.fixInPlace && paths.includes('-')) throw usageError('conflicting-flags', '--fix-in-place cannot edit stdin; use --fix to print a patch instead');
   const cwd = process.cwd();
   const configFile = findConfigFile(flags.config, cwd);
   const knownIds = new Set(ruleMetas().map((m) => m.id));
@@ -128,12 +131,12 @@ function checkClusterFlags(paths: string[], flags: AuditFlags): void {
     flags.kubeconfig !== undefined && '--kubeconfig',
   ].filter(Boolean);
   if (!flags.cluster) {
-    if (clusterOnly.length > 0) throw usageError('bad-flag', `${clusterOnly.join(', ')} only apply with --cluster`);
+    if (clusterOnly.length > 0) throw usageError('conflicting-flags', `${clusterOnly.join(', ')} only apply with --cluster`);
     return;
   }
-  if (paths.length > 0) throw usageError('bad-flag', '--cluster audits live objects; give no PATH with it');
-  if (flags.namespace !== undefined && flags.allNamespaces) throw usageError('bad-flag', 'choose one of -n NAMESPACE and --all-namespaces');
-  if (flags.fixInPlace) throw usageError('bad-flag', '--fix-in-place edits files; with --cluster use --fix to print patches');
+  if (paths.length > 0) throw usageError('conflicting-flags', '--cluster audits live objects; give no PATH with it');
+  if (flags.namespace !== undefined && flags.allNamespaces) throw usageError('conflicting-flags', 'choose one of -n NAMESPACE and --all-namespaces');
+  if (flags.fixInPlace) throw usageError('conflicting-flags', '--fix-in-place edits files; with --cluster use --fix to print patches');
 }
 
 /** audit --cluster: the rules on the objects the API server lists (src/cluster/liveAudit.ts). */

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
-import { ExitCode, usageError } from '../errors.js';
+import { ExitCode, usageError, ZerodropError } from '../errors.js';
 import { NdjsonSink } from '../events/stream.js';
 import type { ZerodropEvent } from '../events/schema.js';
 import { nginxAvailable } from '../lab/proxy/index.js';
@@ -181,7 +181,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
 }
 
 function planRuns(inputs: string[], opts: LabCliOptions, o: LabOverrides, command: string): PlannedRun[] {
-  if (opts.scenario && inputs.length > 0) throw usageError('lab-usage', '--scenario runs bundled files; do not also pass inputs');
+  if (opts.scenario && inputs.length > 0) throw usageError('conflicting-flags', '--scenario runs bundled files; do not also pass inputs');
   if (opts.scenario || inputs.length === 0) {
     const scenario: Scenario | undefined = opts.scenario ? findScenario(opts.scenario) : TALK;
     if (!scenario) throw usageError('lab-unknown-scenario', `unknown scenario "${opts.scenario}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
@@ -202,7 +202,7 @@ function planRuns(inputs: string[], opts: LabCliOptions, o: LabOverrides, comman
   }
   const labFiles = inputs.filter((i) => looksLikeLabFile(i));
   const manifests = inputs.filter((i) => !labFiles.includes(i));
-  if (labFiles.length > 0 && manifests.length > 0) throw usageError('lab-usage', 'pass either lab files or manifests, not both');
+  if (labFiles.length > 0 && manifests.length > 0) throw usageError('conflicting-flags', 'pass either lab files or manifests, not both');
   if (labFiles.length > 0)
     return labFiles.map((f) => ({ name: '', config: configureFromLabFile(readLabFile(f), o, command) })).map((p) => ({ ...p, name: p.config.name }));
   const config = configureRun({ name: 'lab', manifests, images: {}, cwd: process.cwd(), command }, o);
@@ -233,17 +233,17 @@ function parseOverrides(opts: LabCliOptions): LabOverrides {
   if (opts.quick) o.quick = true;
   if (opts.pidNamespace) {
     const support = pidNamespaceSupport();
-    if (!support.available) throw usageError('lab-no-pid-namespace', `--pid-namespace is unavailable here: ${support.reason}`);
+    if (!support.available) throw new ZerodropError('lab-no-pid-namespace', `--pid-namespace is unavailable here: ${support.reason}`);
     o.pidNamespace = true;
   }
-  if (o.proxy === 'nginx' && !nginxAvailable()) throw usageError('lab-no-nginx', '--proxy nginx needs /usr/sbin/nginx (apt-get install nginx)');
+  if (o.proxy === 'nginx' && !nginxAvailable()) throw new ZerodropError('nginx-missing', '--proxy nginx needs /usr/sbin/nginx (apt-get install nginx)');
   return o;
 }
 
 function positiveNumber(text: string, flag: string, allowZero = false): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
-    throw usageError('lab-bad-number', `${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`);
+    throw usageError(flag === '--rate' ? 'bad-rate' : 'bad-number', `${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`);
   return n;
 }
 

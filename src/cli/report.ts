@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import { readEventsFile } from '../events/stream.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 
@@ -41,7 +41,7 @@ Examples:
       const output = options.output ?? defaultReportPath(eventsPath);
       const events = readEventsFile(eventsPath);
       if (events.length === 0) {
-        throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`, { exitCode: ExitCode.usage });
+        throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`);
       }
       const model = writeHtmlReport(output, events, { title: options.title ?? basename(eventsPath), force: options.force === true });
       const runs = model.runs.map((r) => `${r.run} ${r.summary.verdict.toUpperCase()}${r.summary.failures > 0 ? ` (${r.summary.failures} failed)` : ''}`);

@@ -45,7 +45,7 @@ function actionOf(flags: RolloutFlags): RolloutAction {
     flags.watchOnly ? '--watch-only' : undefined,
   ].filter(Boolean);
   if (chosen.length === 0) throw usageError('rollout-no-action', 'say what starts the rollout: --restart, --image CONTAINER=IMAGE, or --watch-only');
-  if (chosen.length > 1) throw usageError('rollout-many-actions', `choose one of ${chosen.join(', ')}`);
+  if (chosen.length > 1) throw usageError('conflicting-flags', `choose one of ${chosen.join(', ')}`);
   if (flags.restart) return { kind: 'restart' };
   if (flags.image !== undefined) return { kind: 'image', ...parseImageFlag(flags.image) };
   return { kind: 'watch-only' };
@@ -105,17 +105,17 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       if (!flags.url)
         throw usageError('rollout-no-url', '--url is required: the address users hit (ingress, LoadBalancer or NodePort), e.g. --url http://127.0.0.1:8080/');
       const rate = Number(flags.rate);
-      if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('rollout-bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
+      if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
       if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh')
         throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
-      const settleMs = parseDurationMs(flags.settle, '--settle', 'rollout-bad-duration');
-      const warmupMs = parseDurationMs(flags.warmup, '--warmup', 'rollout-bad-duration');
-      const timeoutMs = parseDurationMs(flags.timeout, '--timeout', 'rollout-bad-duration');
-      if (timeoutMs <= 0) throw usageError('rollout-bad-duration', '--timeout must be positive');
+      const settleMs = parseDurationMs(flags.settle, '--settle');
+      const warmupMs = parseDurationMs(flags.warmup, '--warmup');
+      const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
+      if (timeoutMs <= 0) throw usageError('bad-duration', '--timeout must be positive');
       // Refuse before the rollout, not after it: the run cannot be repeated for free.
       if (flags.report && !flags.dryRun && existsSync(flags.report))
         throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);
-      const maxLagP99Ms = parseDurationMs(flags.maxLagP99, '--max-lag-p99', 'rollout-bad-duration');
+      const maxLagP99Ms = parseDurationMs(flags.maxLagP99, '--max-lag-p99');
 
       const events = new EventStream('rollout');
       const sink = flags.events ? new NdjsonSink(flags.events) : undefined;

@@ -1,5 +1,5 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { EventBody, ZerodropEvent } from './schema.js';
 
 export type EventListener = (event: ZerodropEvent) => void;
@@ -66,9 +66,7 @@ export function readEventsFile(path: string): ZerodropEvent[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ZerodropError('events-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError('input-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return parseEvents(text, path);
 }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import { ZerodropError } from '../../errors.js';
 import { killGroup, labProcesses, type ProcessRegistry } from './processRegistry.js';
 
 export interface ContainerExit {
@@ -86,7 +86,7 @@ export class ContainerProcess {
   }
 
   static start(options: ContainerProcessOptions): ContainerProcess {
-    if (options.argv.length === 0) throw new ZerodropError('lab-empty-command', 'a container has an empty command', { exitCode: ExitCode.usage });
+    if (options.argv.length === 0) throw new ZerodropError('lab-bad-command', 'a container has an empty command');
     const proc = new ContainerProcess(options);
     if (options.pidNamespace) proc.findNamespaceInit();
     return proc;

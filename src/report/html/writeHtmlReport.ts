@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import { ZerodropError } from '../../errors.js';
 import type { ZerodropEvent } from '../../events/schema.js';
 import { buildReport } from '../buildReport.js';
 import type { ReportModel } from '../model.js';
@@ -23,11 +23,9 @@ export function writeHtmlReport(path: string, events: readonly ZerodropEvent[], 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      throw new ZerodropError('output-exists', `${path} already exists; pass --force to overwrite it or -o to choose another file`, {
-        exitCode: ExitCode.usage,
-      });
+      throw new ZerodropError('output-exists', `${path} already exists; pass --force to overwrite it or -o to choose another file`);
     }
-    throw new ZerodropError('output-unwritable', `cannot write ${path}: ${code ?? (err as Error).message}`, { exitCode: ExitCode.usage, cause: err });
+    throw new ZerodropError('output-unwritable', `cannot write ${path}: ${code ?? (err as Error).message}`, { cause: err });
   }
   return model;
 }

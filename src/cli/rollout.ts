@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { EventStream, NdjsonSink } from '../events/stream.js';
-import { parseDurationMs } from '../durations.js';
+import { checkTimerMs, parseDurationMs } from '../durations.js';
 import type { ZerodropEvent } from '../events/schema.js';
 import { createLiveView, type LiveView } from '../report/index.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
@@ -112,6 +112,8 @@ It changes only the one Deployment named, once, and never rolls anything back. R
       const warmupMs = parseDurationMs(flags.warmup, '--warmup');
       const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
       if (timeoutMs <= 0) throw usageError('bad-duration', '--timeout must be positive');
+      // The load runs for all three windows on one timer.
+      checkTimerMs(warmupMs + timeoutMs + settleMs, '--warmup + --timeout + --settle');
       // Refuse before the rollout, not after it: the run cannot be repeated for free.
       if (flags.report && !flags.dryRun && existsSync(flags.report))
         throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);

@@ -35,7 +35,7 @@ export const ERROR_CATALOGUE = {
   'conflicting-flags': usage('cli', 'Flags or inputs that cannot go together (the message names them and the one to choose).'),
   'bad-number': usage('cli', 'A numeric flag is not a number, or is negative (or zero) where it may not be.'),
   'bad-rate': usage('cli', 'A request rate (--rate, a lab file rate:) is not a positive number of requests per second, or is above the lab limit of 5000.'),
-  'bad-duration': usage('cli', 'A duration is not 500ms, 1.5s, 5m or bare seconds, or is not positive where it must be.'),
+  'bad-duration': usage('cli', 'A duration is not 500ms, 1.5s, 5m or bare seconds, is not positive, or is longer than a timer holds (2147483647 ms).'),
   'bad-delay-range': usage('cli', 'A delay is neither a duration nor a range like 0.5s..3s, or the range ends before it starts.'),
   'bad-url': usage('cli', 'A URL does not parse or is not http:// or https://.'),
   'bad-kubernetes-version': usage('cli', '--kubernetes-version is not a Kubernetes version like 1.33.'),

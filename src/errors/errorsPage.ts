@@ -10,7 +10,7 @@ const EXIT_CODES: ReadonlyArray<[number, string]> = [
   [ExitCode.ok, 'Success: nothing at or above `--fail-on` (audit), every run passed (lab, rollout).'],
   [ExitCode.findings, 'Findings at or above `--fail-on` (audit), or a run dropped requests (lab, rollout).'],
   [ExitCode.usage, 'Usage or input error: a bad flag, file or manifest (the codes with exit 2 below).'],
-  [ExitCode.inconclusive, 'Inconclusive run: it could not prove zero drops (rollout incomplete, load not held).'],
+  [ExitCode.inconclusive, 'Inconclusive run: it could not prove zero drops (rollout incomplete, load not held, fewer than 100 requests).'],
   [ExitCode.environment, 'Missing environment: a binary, a permission, a cluster or a URL that does not answer (the codes with exit 4 below).'],
   [ExitCode.internal, 'A bug in zerodrop (`internal-error`).'],
   [ExitCode.interrupted, 'Interrupted by SIGINT or SIGTERM, after cleaning up.'],

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { EventStream } from '../events/stream.js';
 import type { LoadTickEvent, RequestEvent } from '../events/schema.js';
+import { checkTimerMs } from '../durations.js';
 import { ZerodropError } from '../errors.js';
 import { classifyError, classifyStatus } from './error-class.js';
 import { assessGeneratorHealth, DEFAULT_HEALTH_THRESHOLDS, type GeneratorHealth, type HealthThresholds } from './health.js';
@@ -82,6 +83,8 @@ export function startLoad(options: LoadOptions): LoadRun {
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!(rate > 0) || !Number.isFinite(rate)) throw new ZerodropError('bad-rate', `load rate must be a positive number, got ${rate}`);
   if (!(options.durationMs > 0)) throw new ZerodropError('bad-duration', `load duration must be positive, got ${options.durationMs}`);
+  checkTimerMs(options.durationMs, `a load run of ${options.durationMs} ms`);
+  checkTimerMs(timeoutMs, `a request timeout of ${timeoutMs} ms`);
   let target: URL;
   try {
     target = new URL(options.url);

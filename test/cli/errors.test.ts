@@ -84,6 +84,11 @@ describe('the CLI prints the code', () => {
       'bad-duration',
       '--warmup: "3x" is not a duration (use e.g. 500ms, 1.5s, 5m)',
     ],
+    [
+      ['rollout', 'deployment/web', '--restart', '--url', 'http://127.0.0.1:9/', '--timeout', '43200m'],
+      'bad-duration',
+      '--timeout 43200m is longer than a timer can wait (at most 2147483647 ms, about 24.8 days); choose a shorter duration',
+    ],
     [['explain', 'nope'], 'unknown-rule', `unknown rule "nope" ('zerodrop rules' lists them)`],
     [['frobnicate'], 'cli-usage', "unknown command 'frobnicate'"],
   ])('zerodrop %j: "zerodrop: error[%s]: …", exit 2, no stack trace', (args, code, message) => {

@@ -47,7 +47,7 @@ export function configureRun(
   const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
   const kubeletDelay = parseDelayRange(o.kubeletDelay ?? lab?.kubeletDelay ?? DEFAULT_KUBELET_DELAY, '--kubelet-delay');
   const rate = o.rate ?? lab?.rate ?? DEFAULT_RATE;
-  if (!(rate > 0) || rate > 5000) throw usageError('bad-rate', `--rate must be between 1 and 5000 requests per second, got ${rate}`);
+  if (!(rate > 0) || rate > 5000) throw usageError('bad-rate', `--rate must be a positive number of requests per second, at most 5000, got ${rate}`);
   const upstream = o.upstreamKeepAlive ?? lab?.upstreamKeepAlive;
   const config: LabRunConfig = {
     name: input.name,

@@ -20,7 +20,7 @@ export function registerReportCommand(program: Command): void {
     .command('report <events>')
     .description('render an NDJSON event stream (zerodrop lab --events, zerodrop rollout --events) as one self-contained HTML file')
     .option('-o, --output <file>', 'where to write the HTML report (default: the events file name with .html)')
-    .option('-f, --force', 'overwrite the output file if it exists')
+    .option('-f, --force', 'replace the output file if it exists (never the events file)')
     .option('--title <text>', 'title shown at the top of the report (default: the events file name)')
     .addHelpText(
       'after',
@@ -43,7 +43,7 @@ Examples:
       if (events.length === 0) {
         throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`);
       }
-      const model = writeHtmlReport(output, events, { title: options.title ?? basename(eventsPath), force: options.force === true });
+      const model = writeHtmlReport(output, events, { title: options.title ?? basename(eventsPath), force: options.force === true, inputs: [eventsPath] });
       const runs = model.runs.map((r) => `${r.run} ${r.summary.verdict.toUpperCase()}${r.summary.failures > 0 ? ` (${r.summary.failures} failed)` : ''}`);
       process.stdout.write(`wrote ${output}: ${runs.join(', ')}\n`);
     });

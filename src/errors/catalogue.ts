@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE = {
 
   // Output files
   'output-exists': usage('outputs', 'An output file (--json, --events, --report, --output, -o) already exists; pass --force to replace it.'),
+  'output-conflict': usage('outputs', 'An output names a file the command reads, or the same file as another output; refused even with --force.'),
   'output-unwritable': usage('outputs', 'An output cannot be written: a directory, a missing directory or no permission (checked before anything runs).'),
 
   // Input files

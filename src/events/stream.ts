@@ -41,12 +41,12 @@ export class EventStream {
   }
 }
 
-/** Appends events as NDJSON to a file. Opened once, never overwrites without the caller asking. */
+/** Appends events as NDJSON to a file (or a stream the caller opened, e.g. a claimed output file). */
 export class NdjsonSink {
   private readonly out: WriteStream;
 
-  constructor(path: string) {
-    this.out = createWriteStream(path, { flags: 'w' });
+  constructor(target: string | WriteStream) {
+    this.out = typeof target === 'string' ? createWriteStream(target, { flags: 'w' }) : target;
   }
 
   write = (event: ZerodropEvent): void => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,37 @@ describe('zerodrop lab: no orphans', () => {
     // Give init a moment to reap what the lab SIGKILLed.
     await new Promise((r) => setTimeout(r, 300));
     expect(liveProcessesWith(marker)).toEqual([]);
+  });
+});
+
+describe('zerodrop lab: a second signal forces the exit', () => {
+  it('SIGINT while the first one is still stopping the run: exit 130 at once, no pod left, no output file half-written', async () => {
+    const marker = `zerodrop-force-test-${process.pid}`;
+    // Every request takes 20 s, so the clean stop (which waits for requests in flight) is slow.
+    const lab = oneReplica('force', marker, 'path: /slow?ms=20000\ntimeout: 25s\n');
+    const json = path.join(tmp, 'force.json');
+    const child = spawn(process.execPath, [CLI, 'lab', lab, '--quick', '--no-progress', '--json', json], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const until = async (text: string) => {
+      const started = Date.now();
+      while (!output.includes(text) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+      expect(output, `waiting for "${text}"`).toContain(text);
+    };
+    await until('rollout start');
+    child.kill('SIGINT');
+    await until('stopping the lab');
+    const forcedAt = Date.now();
+    child.kill('SIGINT');
+    expect(await exited, output).toBe(130);
+    expect(Date.now() - forcedAt).toBeLessThan(5000);
+    expect(output).toContain('SIGINT again: forcing exit');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(liveProcessesWith(marker)).toEqual([]);
+    expect(existsSync(json)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

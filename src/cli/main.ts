@@ -39,7 +39,7 @@ registerLabCommand(program);
 registerReportCommand(program);
 registerRolloutCommand(program);
 
-/** The one line every error prints: `zerodrop: error[lab-bad-duration]: --warmup: "x" is not a duration …`. */
+/** The one line every error prints: `zerodrop: error[bad-duration]: --warmup: "x" is not a duration …` (docs/errors.md). */
 function errorLine(code: ErrorCode, text: string): string {
   return `${pc.red(`zerodrop: error[${code}]`)}: ${text}\n`;
 }

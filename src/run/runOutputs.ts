@@ -20,6 +20,7 @@ export interface RunOutputFlags {
 export class RunOutputs {
   private readonly sink?: NdjsonSink;
   private readonly recorded: ZerodropEvent[] = [];
+  private eventsWritten = 0;
 
   private constructor(
     private readonly json: OutputFile | undefined,
@@ -44,16 +45,24 @@ export class RunOutputs {
   /** Subscribe these to every run's event stream. */
   listeners(): EventListener[] {
     const out: EventListener[] = [];
-    if (this.sink) out.push(this.sink.write);
+    const sink = this.sink;
+    if (sink)
+      out.push((e) => {
+        this.eventsWritten++;
+        sink.write(e);
+      });
     if (this.report) out.push((e) => this.recorded.push(e));
     return out;
   }
 
-  /** Closes the event file and moves it into place (`keep: false` removes it instead, e.g. after a dry run). */
+  /**
+   * Closes the event file and moves it into place; `keep: false` removes it instead (a dry run),
+   * and so does a run that failed before its first event (a usage error found by the cluster).
+   */
   async closeEvents(keep = true): Promise<void> {
     if (!this.events) return;
     await this.sink?.close();
-    if (keep) this.events.commit();
+    if (keep && this.eventsWritten > 0) this.events.commit();
     else this.events.discard();
   }
 

@@ -154,6 +154,26 @@ describe('zerodrop rollout outputs', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('a run the cluster refuses before its first event leaves no output file, not an empty one', async () => {
+    const { fake, dir: d, kubeconfig } = await cluster();
+    const r = await runCli([
+      'rollout',
+      'deployment/nope',
+      '--restart',
+      '--url',
+      fake.frontUrl,
+      '--kubeconfig',
+      kubeconfig,
+      '--events',
+      join(d, 'e.ndjson'),
+      '--json',
+      join(d, 'r.json'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^zerodrop: error\[cluster-not-found\]: deployment\/nope not found/);
+    expect(readdirSync(d)).toEqual(['kubeconfig']);
+  });
+
   it('SIGTERM mid-rollout stops cleanly like SIGINT: exit 130, the JSON and events written whole', async () => {
     const { fake, dir: d, kubeconfig } = await cluster({ scenario: 'graceful', stepMs: 1000 });
     const run = startCli(args(kubeconfig, fake.frontUrl, ['--json', join(d, 'result.json'), '--events', join(d, 'events.ndjson')]));

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { terminalSafe } from '../terminalText.js';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import type { EventStream } from '../events/stream.js';
@@ -131,9 +132,9 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
         const view = createLiveView(stream, { mode: opts.progress === false ? 'plain' : 'auto' });
         return () => view.stop();
       },
-      onUnavailable: (p, reason) => out.write(`${pc.dim('–')} ${pc.bold(p.name)}: ${reason}\n\n`),
+      onUnavailable: (p, reason) => out.write(`${pc.dim('–')} ${pc.bold(terminalSafe(p.name))}: ${terminalSafe(reason)}\n\n`),
       onRunStart: (p, audit) => {
-        out.write(`${pc.cyan('▶')} ${pc.bold(p.name)}${p.config.description ? `: ${p.config.description}` : ''}\n`);
+        out.write(`${pc.cyan('▶')} ${pc.bold(terminalSafe(p.name))}${p.config.description ? `: ${terminalSafe(p.config.description)}` : ''}\n`);
         out.write(`  ${describeConfig(p.config)}\n`);
         out.write(`  ${audit ? formatAudit(audit) : pc.dim('audit: could not run on these manifests')}\n`);
       },
@@ -141,7 +142,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
         out.write(
           `  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`,
         );
-        for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(r)}\n`);
+        for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(terminalSafe(r))}\n`);
         out.write('\n');
       },
     });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { terminalSafe } from '../terminalText.js';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, ZerodropError, type ErrorCode } from '../errors.js';
@@ -41,7 +42,8 @@ registerRolloutCommand(program);
 
 /** The one line every error prints: `zerodrop: error[bad-duration]: --warmup: "x" is not a duration …` (docs/errors.md). */
 function errorLine(code: ErrorCode, text: string): string {
-  return `${pc.red(`zerodrop: error[${code}]`)}: ${text}\n`;
+  // Messages quote file names, object names and values from the user's input: never raw control characters.
+  return `${pc.red(`zerodrop: error[${code}]`)}: ${terminalSafe(text)}\n`;
 }
 
 function debugEnabled(): boolean {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalSafe } from '../terminalText.js';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { EventStream } from '../events/stream.js';
@@ -140,7 +141,7 @@ async function rolloutCommand(target: string, flags: RolloutFlags): Promise<numb
   const interrupt = handleInterrupts({
     stopping: (sig) => `${sig}: stopping the load and the watches; the rollout itself continues in the cluster (zerodrop rolls nothing back)`,
   });
-  const log = (line: string) => process.stderr.write(`${pc.dim('rollout')} ${line}\n`);
+  const log = (line: string) => process.stderr.write(`${pc.dim('rollout')} ${terminalSafe(line)}\n`);
   let result: ClusterRolloutResult;
   try {
     // Loaded on use: @kubernetes/client-node takes about 2 s to import, which every other

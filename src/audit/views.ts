@@ -17,7 +17,7 @@ import {
   type KubeObject,
   type LabelSelector,
 } from '../k8s/objects.js';
-import { parseImageRef } from '../k8s/images.js';
+import { parseImageRef } from '../k8s/imageRef.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, WorkloadView } from './types.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';

@@ -3,7 +3,8 @@
  * (kubernetes-semantics §1.2, §5.1, §5.2). Shared by the auditor (findings and fixes) and the lab.
  */
 import { featureAvailable, type KubernetesVersion } from './features.js';
-import { isShellless, parseImageRef } from './images.js';
+import { parseImageRef } from './imageRef.js';
+import { isShellless } from './images.js';
 import { preStopDelaySeconds, type LifecycleHandler } from './objects.js';
 
 export type PreStopShape =

@@ -1,5 +1,6 @@
 import { effectiveGraceSeconds, graceSecondsNeeded } from '../../../k8s/shutdownTimeline.js';
-import { isShellless, parseImageRef } from '../../../k8s/images.js';
+import { parseImageRef } from '../../../k8s/imageRef.js';
+import { isShellless } from '../../../k8s/images.js';
 import { preStopDelaySeconds, type LifecycleHandler } from '../../../k8s/objects.js';
 import type { ContainerView, WorkloadView, YamlPath } from '../../types.js';
 import { trafficContainers } from './containers.js';

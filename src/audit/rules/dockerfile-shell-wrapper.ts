@@ -10,7 +10,7 @@ import { withExecOnLastCommand } from '../../k8s/shellScript.js';
 import { pid1Verdict } from '../../k8s/pid1.js';
 import { shellLabel } from '../../k8s/shells.js';
 import type { DockerfileInstruction } from '../types.js';
-import { dockerfilePid1, effectiveCommand } from '../dockerfileCommand.js';
+import { dockerfilePid1, dockerfileShell, effectiveCommand } from '../dockerfileCommand.js';
 import { defineRule } from './support/defineRule.js';
 
 /** The instruction of the file whose exec form holds the script, and its index there. */
@@ -46,7 +46,8 @@ const rule = defineRule({
     // Shell form is dockerfile-shell-form's; a file with no command of its own runs its base image's.
     if (!decisive || (entrypoint && !entrypoint.execForm) || (cmd && !cmd.execForm)) return [];
     const v = pid1Verdict(dockerfilePid1(view));
-    if (v?.verdict === 'shell-stays') {
+    // `["sh", "-c"]` with no script is a tool image's default: `docker run IMAGE 'script'` replaces it.
+    if (v?.verdict === 'shell-stays' && v.at.script !== undefined) {
       const sh = v.at;
       const argv = JSON.stringify([sh.shell, '-c', ...(sh.script !== undefined ? [sh.script] : [])].slice(0, 3));
       const data = { keyword: decisive.keyword, shell: shellLabel(sh.resolved, sh.shell), argv };
@@ -69,6 +70,8 @@ const rule = defineRule({
     }
     if (v?.verdict === 'package-manager') {
       const { manager } = v.at;
+      // npm forwards SIGTERM to the script's sh -c, which BusyBox ash has replaced with the app.
+      if (manager.manager === 'npm' && dockerfileShell(view).shell === 'busybox-ash') return [];
       return [
         {
           instruction: decisive,

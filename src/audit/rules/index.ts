@@ -19,6 +19,7 @@ import pdbMissing from './pdb-missing.js';
 import pid1SignalUnverified from './pid1-signal-unverified.js';
 import podShellCommand from './pod-shell-command.js';
 import prestopBinaryMissing from './prestop-binary-missing.js';
+import prestopDelayUnknown from './prestop-delay-unknown.js';
 import prestopDoesNotWait from './prestop-does-not-wait.js';
 import prestopMissing from './prestop-missing.js';
 import prestopPreferSleepAction from './prestop-prefer-sleep-action.js';
@@ -62,6 +63,7 @@ const registered: Array<Rule | Rule[]> = [
   gracePeriodExhausted,
   prestopBinaryMissing,
   prestopDoesNotWait,
+  prestopDelayUnknown,
   prestopMissing,
   prestopPreferSleepAction,
   prestopShorterThanPropagation,

@@ -17,7 +17,6 @@ import {
   type KubeObject,
   type LabelSelector,
 } from '../k8s/objects.js';
-import { parseImageRef } from '../k8s/imageRef.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, WorkloadView } from './types.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
 

@@ -7,6 +7,7 @@
 import { isUnresolvedImage, parseImageRef } from '../k8s/imageRef.js';
 import { imageShell, knownImage } from '../k8s/images.js';
 import type { ImageRow } from '../k8s/imageTable.js';
+import { containerPid1Context } from '../k8s/containerPid1.js';
 import { pid1Of, type Pid1, type Pid1Context } from '../k8s/pid1.js';
 import { execFormOf, withExecOnLastCommand } from '../k8s/shellScript.js';
 import type { ImageShell } from '../k8s/shells.js';
@@ -107,15 +108,10 @@ export function dockerfileShell(view: DockerfileView): { shell: ImageShell | und
   return { shell: undefined, evidence: base ? `the base image ${base}, which zerodrop does not know` : 'an unknown base image' };
 }
 
-/** Files of the image the Dockerfile's context provides, and the entrypoint scripts known images run. */
+/** Files of the image the Dockerfile's context provides, and the entrypoint scripts its base image runs. */
 export function dockerfilePid1Context(view: DockerfileView): Pid1Context {
-  const base = baseImageRow(view);
   const files = view.contextFiles ?? {};
-  return {
-    imageShell: dockerfileShell(view).shell,
-    readFile: (path) => files[path],
-    execsArguments: (path) => base?.entrypoint?.execsArguments === true && base.entrypoint.argv[0] === path,
-  };
+  return { ...containerPid1Context(view.finalBaseImage), imageShell: dockerfileShell(view).shell, readFile: (path) => files[path] };
 }
 
 /** What PID 1 of the image is. */

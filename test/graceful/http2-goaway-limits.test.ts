@@ -28,7 +28,7 @@ async function h2cServer(onStream: (stream: http2.ServerHttp2Stream) => void = (
   servers.push(server);
   server.on('session', (session) => session.on('error', () => {}));
   server.on('stream', (stream) => {
-    seen.push(stream.id);
+    seen.push(stream.id ?? 0);
     onStream(stream);
     setTimeout(() => {
       if (stream.destroyed) return;

@@ -1,0 +1,78 @@
+/**
+ * The drain cases every real proxy must be run through (issue-independent wording: see
+ * docs/graceful.md "Behind real proxies"): removal on time, removal later than drainDelayMs with
+ * the fixed and the adaptive drain, and an app without any handling, which must show drops or the
+ * harness proves nothing. Pod A is the fixture server, pod B answers at once.
+ */
+import { expect } from 'vitest';
+import { drainThroughProxy, startFrontProxy, type DrainRunResult, type ProxyKind } from '../../bench/support/proxy-drain.js';
+import { startBackendB, startServer } from './harness.js';
+
+export const DRAIN_DELAY_MS = 600;
+const TIMEOUT_MS = 4_000;
+const QUIET_PERIOD_MS = 300;
+export const CONNECTIONS = 16;
+/** Mostly quick requests, and some slow enough to be in flight when the drain starts. */
+const MIX = [
+  [0.85, 2],
+  [0.12, 50],
+  [0.03, 400],
+] as const;
+
+export interface ProxyCase {
+  name: string;
+  removeAfterMs: number;
+  options?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+export const CASES = {
+  onTime: { name: 'removal on time, fixed drain', removeAfterMs: 200, options: { drainDelayMs: DRAIN_DELAY_MS } },
+  lateAdaptive: {
+    name: 'late removal, adaptive drain',
+    removeAfterMs: 1_000,
+    options: { drain: 'adaptive', drainDelayMs: DRAIN_DELAY_MS, quietPeriodMs: QUIET_PERIOD_MS },
+  },
+  lateFixed: { name: 'late removal, fixed drain', removeAfterMs: 1_000, options: { drainDelayMs: DRAIN_DELAY_MS } },
+  none: { name: 'no handling', removeAfterMs: 200, env: { NO_GRACEFUL: '1' } },
+} satisfies Record<string, ProxyCase>;
+
+export async function runProxyCase(kind: ProxyKind, c: ProxyCase, seed = 1): Promise<DrainRunResult> {
+  const a = await startServer({ framework: 'http', options: { timeoutMs: TIMEOUT_MS, ...c.options }, env: c.env ?? {} });
+  const b = await startBackendB(false);
+  const proxy = await startFrontProxy(kind, { name: 'A', port: a.port }, { name: 'B', port: b.port });
+  try {
+    const result = await drainThroughProxy({
+      proxy,
+      signalA: () => a.signal('SIGTERM'),
+      aExited: a.exited,
+      removeAfterMs: c.removeAfterMs,
+      ratePerSecond: 150,
+      connections: CONNECTIONS,
+      warmupMs: 300,
+      tailMs: 300,
+      maxRunMs: 7_000,
+      mix: MIX,
+      seed,
+    });
+    console.info(`${kind}, ${c.name}: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    a.kill();
+    await proxy.close();
+    await b.close();
+  }
+}
+
+/** Zero drops on the proxy→pod hop; whatever the client lost is the proxy's own, and bounded. */
+export function expectNoHopDrops(r: DrainRunResult): void {
+  expect(r.hopFailures, JSON.stringify(r)).toBe(0);
+  // The proxy's own loss is socket-level (never an HTTP error it generated for a pod failure),
+  // and at most one per pooled client connection.
+  const proxyErrors = Object.entries(r.clientFailures).filter(([kind]) => /^\d+$/.test(kind));
+  expect(proxyErrors, JSON.stringify(r)).toEqual([]);
+  expect(r.proxyOwnLoss).toBeLessThanOrEqual(CONNECTIONS);
+  expect(r.exitCode).toBe(0);
+  expect(r.fromA).toBeGreaterThan(0);
+  expect(r.fromB).toBeGreaterThan(0);
+}

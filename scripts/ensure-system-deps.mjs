@@ -50,8 +50,8 @@ try {
     process.stderr.write(`!! apt-get failed (${err.message}); tests that need these programs will SKIP\n`);
   }
 }
-// Stop the system daemon a package we just installed started (nginx listens on port 80, HAProxy
-// on nothing useful to us), and only that one: through systemd when it runs, else by the pid in
+// Stop the system daemon a package we just installed started (nginx on port 80, HAProxy with
+// Debian's default configuration), and only that one: through systemd when it runs, else by the pid in
 // the package's pidfile, checked to be that program. Never by name: other people's nginx and
 // HAProxy processes on this machine are not ours to stop.
 const systemd = existsSync('/run/systemd/system');

@@ -28,6 +28,7 @@ import { seededRandom } from '../dist/lab/endpoints/delay.js';
 import { startL4Proxy } from '../dist/lab/proxy/index.js';
 import { NGINX_BINARY } from '../dist/lab/proxy/nginx-ingress.js';
 import { HAPROXY_BINARY, killAllHaproxy } from './support/haproxy.js';
+import { hotPathCost } from './support/hot-path.js';
 import { openLoop, pickDuration } from './support/open-loop.js';
 import { drainThroughProxy, startFrontProxy, type DrainRunResult, type ProxyKind } from './support/proxy-drain.js';
 
@@ -340,6 +341,12 @@ async function overhead(): Promise<void> {
     `\nmedian of per-round ratios, graceful/bare: throughput ${rpsRatio.toFixed(3)} (${((1 - rpsRatio) * 100).toFixed(1)}% loss), ` +
       `server CPU per request ${cpuRatio.toFixed(3)} (${((cpuRatio - 1) * 100).toFixed(1)}% more); goal < 1% loss\n`,
   );
+  const hot = await hotPathCost();
+  process.stdout.write(
+    `\nhot path (bench/support/hot-path.ts): server.emit('request') takes ${hot.bareNs.toFixed(0)} ns bare and ${hot.gracefulNs.toFixed(0)} ns with graceful; ` +
+      `graceful adds ${hot.addedNs.toFixed(0)} ns (median of paired rounds), ${((hot.addedNs / (cb * 1000)) * 100).toFixed(2)}% of the bare server's ` +
+      `${cb.toFixed(1)} µs CPU per request measured above; goal < 1%\n`,
+  );
 }
 
 function kindsText(kinds: Record<string, number>): string {
@@ -383,7 +390,7 @@ function printProxies(rows: ProxyRow[]): void {
       `(${RATE_PER_SECOND} req/s, ${POOL_SOCKETS} keep-alive client connections, undici, drain delay ${DRAIN_DELAY_MS} ms)\n\n`,
   );
   process.stdout.write(
-    "| proxy | removal | variant | client failed/sent per seed | proxy→pod hop failures | proxy's own loss | client failure kinds | exit | shutdown ms |\n|---|---|---|---|---|---|---|---|---|\n",
+    "| proxy | removal | variant | client failed/sent per seed | proxy→pod hop failures | pod's own errors | proxy's own loss | client failure kinds | exit | shutdown ms |\n|---|---|---|---|---|---|---|---|---|---|\n",
   );
   const keys = new Set(rows.map((r) => `${r.proxy}|${r.removalMs}|${r.variant}`));
   for (const key of keys) {
@@ -393,7 +400,7 @@ function printProxies(rows: ProxyRow[]): void {
     const late = first.removalMs > DRAIN_DELAY_MS ? 'late' : 'on time';
     process.stdout.write(
       `| ${first.proxy} | ${late} (+${first.removalMs} ms) | ${first.variant} | ${rs.map((r) => `${r.result.clientFailed}/${r.result.requests}`).join(', ')} | ` +
-        `${rs.map((r) => r.result.hopFailures).join(', ')} | ${rs.map((r) => r.result.proxyOwnLoss).join(', ')} | ${kindsText(sumKinds(rs.map((r) => r.result.clientFailures)))} | ` +
+        `${rs.map((r) => r.result.hopFailures).join(', ')} | ${rs.map((r) => r.result.appErrors).join(', ')} | ${rs.map((r) => r.result.proxyOwnLoss).join(', ')} | ${kindsText(sumKinds(rs.map((r) => r.result.clientFailures)))} | ` +
         `${rs.map((r) => r.result.exit).join(', ')} | ${rs.map((r) => r.result.shutdownMs).join(', ')} |\n`,
     );
   }

@@ -7,9 +7,10 @@
  * runtime API. Keep-alive clients send at a fixed rate throughout, without retries.
  *
  * Failures are counted twice: at the client (every error or non-200), and on the proxy→pod hop
- * from the proxy's own records (nginx's error log, HAProxy's per-server error counters). The
- * difference is the proxy's own loss towards its clients, e.g. the idle client connections an
- * nginx reload closes under a client that is just reusing one; that is not the app's doing.
+ * from the proxy's own records (nginx's error log, HAProxy's per-server error counters). A client
+ * failure those records do not explain, and that the pod did not answer itself (fastify's 503
+ * while closing is the app's), is the proxy's own loss towards its clients, e.g. the idle client
+ * connections an nginx reload closes under a client that is just reusing one.
  * Used by the graceful benchmark and by test/graceful/proxies.test.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ export interface FrontProxy {
 
 /** nginx logs each failed upstream attempt (refused, reset, closed early, timed out) as one error line. */
 const NGINX_UPSTREAM_ERROR = /\[error\].*upstream/g;
+/** The error pages nginx and HAProxy generate themselves: "<h1>502 Bad Gateway</h1>" and the like. */
+const PROXY_ERROR_PAGE = /<h1>\s*5\d\d /;
 
 export async function startFrontProxy(kind: ProxyKind, a: Pod, b: Pod): Promise<FrontProxy> {
   if (kind === 'nginx') {
@@ -107,7 +110,9 @@ export interface DrainRunResult {
   clientFailed: number;
   /** Failed proxy→pod attempts, from the proxy's records. */
   hopFailures: number;
-  /** Client failures the hop does not account for: the proxy's own loss. */
+  /** Non-200 answers the pod gave itself (not a proxy error page). */
+  appErrors: number;
+  /** Client failures neither the hop records nor the pod explain: the proxy's own loss. */
   proxyOwnLoss: number;
   exit: string;
   exitCode: number | null;
@@ -119,6 +124,8 @@ export interface DrainRunResult {
 interface Outcome {
   ok: boolean;
   kind: string;
+  /** Where a failure came from: an error page of the proxy, an answer of the pod, or no answer. */
+  source?: 'proxy' | 'pod' | 'socket';
   pod?: string;
   endedAt: number;
 }
@@ -133,12 +140,14 @@ export async function drainThroughProxy(o: DrainRunOptions): Promise<DrainRunRes
   const send = async (): Promise<Outcome> => {
     try {
       const res = await pool.request({ path: `/work?ms=${pickDuration(o.mix, random)}`, method: 'GET', headersTimeout: 10_000, bodyTimeout: 10_000 });
-      await res.body.text();
+      const body = await res.body.text();
       const pod = res.headers['x-zerodrop-pod'];
-      return { ok: res.statusCode === 200, kind: String(res.statusCode), pod: typeof pod === 'string' ? pod : undefined, endedAt: performance.now() };
+      const ok = res.statusCode === 200;
+      const source = ok ? undefined : PROXY_ERROR_PAGE.test(body) ? 'proxy' : 'pod';
+      return { ok, kind: String(res.statusCode), source, pod: typeof pod === 'string' ? pod : undefined, endedAt: performance.now() };
     } catch (e) {
       const error = e as Error & { code?: string };
-      return { ok: false, kind: error.code ?? error.message, endedAt: performance.now() };
+      return { ok: false, kind: error.code ?? error.message, source: 'socket', endedAt: performance.now() };
     }
   };
   try {
@@ -161,6 +170,10 @@ export async function drainThroughProxy(o: DrainRunOptions): Promise<DrainRunRes
     for (const r of outcomes) if (!r.ok) clientFailures[r.kind] = (clientFailures[r.kind] ?? 0) + 1;
     const clientFailed = outcomes.filter((r) => !r.ok).length;
     const hopFailures = await o.proxy.hopFailures();
+    const count = (source: Outcome['source']): number => outcomes.filter((r) => r.source === source).length;
+    // Hop failures that produced no error page reached the client as cut connections; the
+    // socket-level failures beyond those are the proxy's own.
+    const hopWithoutPage = Math.max(0, hopFailures - count('proxy'));
     const lastFromA = Math.max(signalAt, ...outcomes.filter((r) => r.ok && r.pod === 'A').map((r) => r.endedAt));
     return {
       requests: outcomes.length,
@@ -169,7 +182,8 @@ export async function drainThroughProxy(o: DrainRunOptions): Promise<DrainRunRes
       clientFailures,
       clientFailed,
       hopFailures,
-      proxyOwnLoss: Math.max(0, clientFailed - hopFailures),
+      appErrors: count('pod'),
+      proxyOwnLoss: Math.max(0, count('socket') - hopWithoutPage),
       exit: final.signal ?? String(final.code),
       exitCode: final.code,
       shutdownMs: Math.round(final.at - signalAt),

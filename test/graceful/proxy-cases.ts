@@ -71,6 +71,7 @@ export function expectNoHopDrops(r: DrainRunResult): void {
   // and at most one per pooled client connection.
   const proxyErrors = Object.entries(r.clientFailures).filter(([kind]) => /^\d+$/.test(kind));
   expect(proxyErrors, JSON.stringify(r)).toEqual([]);
+  expect(r.appErrors).toBe(0);
   expect(r.proxyOwnLoss).toBeLessThanOrEqual(CONNECTIONS);
   expect(r.exitCode).toBe(0);
   expect(r.fromA).toBeGreaterThan(0);

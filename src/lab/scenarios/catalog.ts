@@ -86,7 +86,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'late-propagation',
     description:
-      "zerodrop's in-app drain when the ingress learns of each pod's removal 2 s after its SIGTERM, later than the app's 1 s drain delay: the fixed delay stops listening while requests still arrive; the adaptive drain serves until they stop. The propagation time belongs to the cluster, not visible in the manifests.",
+      "zerodrop's in-app drain when the ingress learns of each pod's removal 2 s after its SIGTERM, later than the app's 1 s drain delay: the fixed delay stops listening while requests still arrive; the adaptive drain serves until they stop. The propagation time belongs to the cluster and is not visible in the manifests.",
     causeVisibleInManifests: false,
     runs: [
       { labFile: 'scenarios/late-propagation/fixed-delay.lab.yaml', expect: 'fail', requires: 'graceful' },

@@ -256,6 +256,7 @@ async function proxyRun(kind: ProxyKind, variant: string, seed: number, removalM
       },
       aExited: a.exited,
       removeAfterMs: removalMs,
+      drainDelayMs: DRAIN_DELAY_MS,
       ratePerSecond: RATE_PER_SECOND,
       connections: POOL_SOCKETS,
       warmupMs: WARMUP_MS,

@@ -89,6 +89,8 @@ export interface DrainRunOptions {
   aExited: Promise<Exit>;
   /** How long after the signal the proxy takes A out. */
   removeAfterMs: number;
+  /** The app's drain delay, for `overshootMs`; 0 when it has none. */
+  drainDelayMs: number;
   ratePerSecond: number;
   connections: number;
   warmupMs: number;
@@ -117,8 +119,8 @@ export interface DrainRunResult {
   exit: string;
   exitCode: number | null;
   shutdownMs: number;
-  /** A's exit minus its last response (or, with no response after the signal, minus the signal). */
-  exitAfterLastResponseMs: number;
+  /** A's exit minus the later of its drain delay's end and its last response: how long it lingered. */
+  overshootMs: number;
 }
 
 interface Outcome {
@@ -174,7 +176,7 @@ export async function drainThroughProxy(o: DrainRunOptions): Promise<DrainRunRes
     // Hop failures that produced no error page reached the client as cut connections; the
     // socket-level failures beyond those are the proxy's own.
     const hopWithoutPage = Math.max(0, hopFailures - count('proxy'));
-    const lastFromA = Math.max(signalAt, ...outcomes.filter((r) => r.ok && r.pod === 'A').map((r) => r.endedAt));
+    const lastFromA = Math.max(signalAt + o.drainDelayMs, ...outcomes.filter((r) => r.ok && r.pod === 'A').map((r) => r.endedAt));
     return {
       requests: outcomes.length,
       fromA: outcomes.filter((r) => r.ok && r.pod === 'A').length,
@@ -187,7 +189,7 @@ export async function drainThroughProxy(o: DrainRunOptions): Promise<DrainRunRes
       exit: final.signal ?? String(final.code),
       exitCode: final.code,
       shutdownMs: Math.round(final.at - signalAt),
-      exitAfterLastResponseMs: Math.round(final.at - lastFromA),
+      overshootMs: Math.round(final.at - lastFromA),
     };
   } finally {
     await pool.close();

@@ -4,7 +4,7 @@
  * the fixed and the adaptive drain, and an app without any handling, which must show drops or the
  * harness proves nothing. Pod A is the fixture server, pod B answers at once.
  */
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drainThroughProxy, startFrontProxy, type DrainRunResult, type ProxyKind } from '../../bench/support/proxy-drain.js';
 import { startBackendB, startServer } from './harness.js';
 
@@ -47,6 +47,7 @@ export async function runProxyCase(kind: ProxyKind, c: ProxyCase, seed = 1): Pro
       signalA: () => a.signal('SIGTERM'),
       aExited: a.exited,
       removeAfterMs: c.removeAfterMs,
+      drainDelayMs: c.env?.NO_GRACEFUL ? 0 : DRAIN_DELAY_MS,
       ratePerSecond: 150,
       connections: CONNECTIONS,
       warmupMs: 300,
@@ -76,4 +77,43 @@ export function expectNoHopDrops(r: DrainRunResult): void {
   expect(r.exitCode).toBe(0);
   expect(r.fromA).toBeGreaterThan(0);
   expect(r.fromB).toBeGreaterThan(0);
+}
+
+export interface ProxyTraits {
+  /** The status the proxy answers when the pod refuses its connection (nginx 502, HAProxy 503). */
+  refusedStatus: string;
+  /** The proxy changes endpoints without a reload, so the client must see exactly what the hop sees. */
+  noOwnLoss: boolean;
+}
+
+/** The four cases, for one proxy; the caller skips them when the proxy is not installed. */
+export function proxyDrainSuite(kind: ProxyKind, traits: ProxyTraits): void {
+  describe(`behind real ${kind === 'nginx' ? 'nginx' : 'HAProxy'}`, () => {
+    it('removal on time: no drops on the hop, and the pod exits right after its drain delay and last response', async () => {
+      const r = await runProxyCase(kind, CASES.onTime);
+      expectNoHopDrops(r);
+      if (traits.noOwnLoss) expect(r.clientFailed).toBe(0);
+      // idleGraceMs (100 ms) for the proxy's idle pooled connections, plus scheduling; the deadline is 4 s.
+      expect(r.overshootMs).toBeLessThan(400);
+    });
+
+    it('removal later than drainDelayMs: the adaptive drain keeps serving until traffic stops, no drops on the hop', async () => {
+      const r = await runProxyCase(kind, CASES.lateAdaptive);
+      expectNoHopDrops(r);
+      if (traits.noOwnLoss) expect(r.clientFailed).toBe(0);
+    });
+
+    it('removal later than drainDelayMs: the fixed drain drops what arrives after it stops listening (the documented limit)', async () => {
+      const r = await runProxyCase(kind, CASES.lateFixed);
+      expect(r.hopFailures).toBeGreaterThan(0);
+      expect(r.clientFailures[traits.refusedStatus]).toBeGreaterThan(0);
+      expect(r.exitCode).toBe(0);
+    });
+
+    it('an app without handling drops requests, so this harness can fail', async () => {
+      const r = await runProxyCase(kind, CASES.none);
+      expect(r.hopFailures).toBeGreaterThan(0);
+      expect(r.clientFailed).toBeGreaterThan(0);
+    });
+  });
 }

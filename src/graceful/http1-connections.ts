@@ -8,9 +8,9 @@
  *   every response that has not sent its headers says `Connection: close`, so a busy socket closes
  *   right after its response and the client knows not to reuse it (§7.2 rule c);
  * - a socket that carries no request is closed only once draining began, no request is in flight
- *   anywhere and it stayed idle for `idleGraceMs` since its last response and since draining
- *   began, so a request the client sent just before cannot be cut (§7.3, "only then close idle
- *   sockets");
+ *   anywhere and it stayed idle for `idleGraceMs` since its last response, since it was opened
+ *   and since draining began, so a request the client sent just before cannot be cut (§7.3,
+ *   "only then close idle sockets");
  * - a socket that has read bytes of a request whose headers are not complete yet is busy, not idle;
  * - at the deadline whatever is left is destroyed.
  * Before closing starts the per-request cost is one map lookup and two stores: we remember the

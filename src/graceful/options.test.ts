@@ -43,7 +43,8 @@ describe('resolveOptions rejects bad configuration at attach time, naming the op
     ['logger not an object', { logger: 'pino' as unknown as false }, /logger must be an object with info, warn and error methods .* got "pino"/],
   ])('%s', (_name, options, message) => {
     const error = errorOf(options);
-    expect(error.code).toBe('GRACEFUL_INVALID_OPTION');
+    expect(error.code).toBe('graceful-invalid-option');
+    expect(error.legacyCode).toBe('GRACEFUL_INVALID_OPTION');
     expect(error.message).toMatch(/^zerodrop\/graceful: /);
     expect(error.message).toMatch(message);
   });

@@ -144,18 +144,20 @@ describe('adaptive drain', () => {
     const stopped = lifecycle.shutdown('test');
     expect((await keepAlive.request('/work')).headers).toContain('connection: close');
     // New connections keep being accepted while traffic goes on, past drainDelayMs.
-    let last = 0;
+    let lastSent = 0;
     for (let i = 0; i < 6; i++) {
       await sleep(100);
+      lastSent = performance.now();
       const res = await new RawConnection(port).request('/work');
       expect(res.headers).toContain('connection: close');
-      last = performance.now();
     }
     expect(lifecycle.phase).toBe('propagating');
     await stopped;
+    // The server saw the last request no earlier than it was sent, and waits 300 ms from there
+    // (timers may fire up to a millisecond early against performance.now()).
     const draining = phases.find((p) => p.phase === 'draining')!;
-    expect(draining.at - last).toBeGreaterThanOrEqual(280);
-    expect(draining.at - last).toBeLessThan(600);
+    expect(draining.at - lastSent).toBeGreaterThanOrEqual(298);
+    expect(draining.at - lastSent).toBeLessThan(800);
     expect(log.lines.join('\n')).toMatch(/info: still serving \d+ ms after the signal: \d+ requests and \d+ new connections in the last \d+ ms/);
     expect(log.lines.join('\n')).toMatch(/info: draining: no new request or connection for 300 ms \(\d+ ms after the signal\); stopped accepting/);
   });
@@ -204,15 +206,18 @@ describe('adaptive drain', () => {
     const { lifecycle, port } = await start({ ...adaptive, maxDrainDelayMs: 700, logger: log.logger });
     const stopped = lifecycle.shutdown('test');
     const busy = (async () => {
-      const outcomes: number[] = [];
+      const outcomes: string[] = [];
       while (lifecycle.phase === 'propagating') {
-        outcomes.push((await new RawConnection(port).request('/work?ms=5')).status);
+        const conn = new RawConnection(port);
+        // A connection that reaches the listener just after it closed is refused: the documented
+        // cost of stopping while traffic goes on. Every accepted request must be answered.
+        outcomes.push(await conn.request('/work?ms=5').then((r) => String(r.status), () => conn.error?.message ?? 'no answer'));
         await sleep(20);
       }
       return outcomes;
     })();
     const result = await stopped;
-    expect((await busy).every((s) => s === 200)).toBe(true);
+    expect((await busy).filter((o) => o !== '200' && !/ECONNREFUSED/.test(o))).toEqual([]);
     expect(result).toMatchObject({ exitCode: 0, forced: false });
     expect(result.durationMs).toBeGreaterThanOrEqual(690);
     expect(result.durationMs).toBeLessThan(1_200);

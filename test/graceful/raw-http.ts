@@ -51,6 +51,9 @@ export class RawConnection {
     for (const start = performance.now(); performance.now() - start < limitMs; await sleep(5)) {
       const rest = this.received.slice(this.consumed);
       const head = rest.indexOf('\r\n\r\n');
+      // A refused or closed connection will not answer any more: say so at once.
+      const gone = this.error !== undefined || this.closedAt !== undefined;
+      if (head < 0 && gone) break;
       if (head < 0) continue;
       const headers = rest.slice(0, head).toLowerCase();
       if (/^http\/1\.1 1\d\d /.test(headers)) {
@@ -59,11 +62,17 @@ export class RawConnection {
         return { status: Number(headers.split(' ')[1]), headers, body: '' };
       }
       const length = Number(/content-length: (\d+)/.exec(headers)?.[1] ?? 0);
+      if (rest.length - head - 4 < length && gone) break;
       if (rest.length - head - 4 < length) continue;
       this.consumed += head + 4 + length;
       return { status: Number(headers.split(' ')[1]), headers, body: rest.slice(head + 4, head + 4 + length) };
     }
-    throw new Error(`no complete response within ${limitMs} ms; got ${JSON.stringify(this.received.slice(this.consumed))}`);
+    const why = this.error
+      ? `the connection failed (${this.error.message})`
+      : this.closedAt !== undefined
+        ? 'the connection closed'
+        : `none within ${limitMs} ms`;
+    throw new Error(`no complete response: ${why}; got ${JSON.stringify(this.received.slice(this.consumed))}`);
   }
 
   async waitFor(pattern: RegExp, limitMs = 2_500): Promise<void> {

@@ -1,8 +1,8 @@
 /**
- * The drain cases every real proxy must be run through (issue-independent wording: see
- * docs/graceful.md "Behind real proxies"): removal on time, removal later than drainDelayMs with
- * the fixed and the adaptive drain, and an app without any handling, which must show drops or the
- * harness proves nothing. Pod A is the fixture server, pod B answers at once.
+ * The drain cases every real proxy is run through (docs/graceful.md, "Behind real proxies"):
+ * removal on time, removal later than drainDelayMs with the fixed and the adaptive drain, and an
+ * app without any handling, which must show drops or the harness proves nothing. Pod A is the
+ * fixture server, pod B answers at once.
  */
 import { describe, expect, it } from 'vitest';
 import { drainThroughProxy, startFrontProxy, type DrainRunResult, type ProxyKind } from '../../bench/support/proxy-drain.js';

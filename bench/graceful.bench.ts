@@ -65,7 +65,7 @@ const VARIANTS = [
 ] as const;
 type ClientKind = 'node:http' | 'undici';
 const CLIENTS: ClientKind[] = ['node:http', 'undici'];
-/** Behind nginx and HAProxy: graceful in both modes beside the peers the issue names. */
+/** Behind nginx and HAProxy: graceful in both modes beside the best-known peers. */
 const PROXY_VARIANTS = ['zerodrop', 'zerodrop-adaptive', 'lightship+http-terminator', 'terminus', 'stoppable', 'close-with-grace+fastify'] as const;
 
 const serverScript = fileURLToPath(new URL('./support/graceful-peer-server.js', import.meta.url));

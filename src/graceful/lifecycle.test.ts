@@ -211,7 +211,11 @@ describe('adaptive drain', () => {
         const conn = new RawConnection(port);
         // A connection that reaches the listener just after it closed is refused: the documented
         // cost of stopping while traffic goes on. Every accepted request must be answered.
-        outcomes.push(await conn.request('/work?ms=5').then((r) => String(r.status), () => conn.error?.message ?? 'no answer'));
+        const outcome = await conn.request('/work?ms=5').then(
+          (r) => String(r.status),
+          () => conn.error?.message ?? 'no answer',
+        );
+        outcomes.push(outcome);
         await sleep(20);
       }
       return outcomes;

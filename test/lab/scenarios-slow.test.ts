@@ -107,14 +107,16 @@ describe('zerodrop lab --scenario late-propagation (endpoint removal later than 
   // The ingress-like proxy learns of each removal 2 s after the pod's SIGTERM, later than the
   // app's 1 s drain delay: with the fixed delay the app stops listening while the proxy still
   // sends it requests; zerodrop/graceful's adaptive drain keeps serving until they stop.
+  // `--rate 50` keeps the lab light enough that a busy machine does not turn the refused
+  // requests into timeouts: each old pod still gets about 25 requests in the window it drops.
   it('the fixed in-app delay drops requests the late proxy still sends; the adaptive drain drops none', () => {
-    const { runs, output } = lab('late-propagation', []);
+    const { runs, output } = lab('late-propagation', ['--rate', '50']);
     const fixed = runs.get('fixed-delay')!;
     const adaptive = runs.get('adaptive')!;
     expect(fixed.verdict, output).toBe('fail');
     expect(nonTimeoutFailures(fixed), output).toBeGreaterThanOrEqual(5);
     expect(adaptive.failures, output).toBe(0);
-    expect(adaptive.requests, output).toBeGreaterThan(200);
+    expect(adaptive.requests, output).toBeGreaterThan(100);
     expect(adaptive.rollout.completed, output).toBe(true);
   }, 90_000);
 });

@@ -16,8 +16,9 @@ describe('listLiveObjects (audit --cluster input)', () => {
       'deployment/shop/web',
       'deployment/shop/worker',
       'statefulset/shop/db',
-      'service/shop/web',
+      // Lists come back in etcd key order (namespace/name), as from a real API server.
       'service/shop/admin',
+      'service/shop/web',
       'poddisruptionbudget/shop/web',
       'horizontalpodautoscaler/shop/web',
       'ingress/shop/web',

@@ -52,7 +52,7 @@ const byType = (events: Array<Record<string, any>>, type: string) => events.filt
 
 describe('zerodrop rollout: verdicts end to end', () => {
   it('passes a graceful restart, patching exactly like kubectl rollout restart', PASS_RETRY, async () => {
-    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful' });
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful', bookmarkIntervalMs: 200 });
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.stdout).toContain('PASS');
     expect(r.code).toBe(0);

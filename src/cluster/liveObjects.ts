@@ -49,7 +49,7 @@ export interface LiveObjects {
 export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise<LiveObjects> {
   const loaded = loadKubeconfig(options);
   const client = new KubeApiClient(loaded);
-  const namespace = options.allNamespaces ? undefined : (options.namespace ?? loaded.config.getContextObject(loaded.context)?.namespace ?? 'default');
+  const namespace = options.allNamespaces ? undefined : (options.namespace ?? loaded.namespace ?? 'default');
   const objects: LiveObject[] = [];
   const skipped: string[] = [];
   for (const resource of AUDITED_RESOURCES) {

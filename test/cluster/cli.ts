@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
-import { FakeKubeApi, kubeconfigYaml, type FakeOptions } from './fakeKubeApi.js';
+import { FakeKubeApi, kubeconfigYaml, type FakeOptions, type KubeconfigSpec } from './fakeKubeApi.js';
 
 const MAIN = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
@@ -60,8 +60,8 @@ export function tempDir(): string {
   return dir;
 }
 
-export function writeKubeconfig(dir: string, server: string, options: Parameters<typeof kubeconfigYaml>[1] = {}): string {
-  const file = join(dir, 'kubeconfig');
+export function writeKubeconfig(dir: string, server: string, options: KubeconfigSpec = {}, name = 'kubeconfig'): string {
+  const file = join(dir, name);
   writeFileSync(file, kubeconfigYaml(server, options));
   return file;
 }
@@ -86,7 +86,8 @@ export interface FakeCluster {
  * API server (closing the previous one) with a kubeconfig pointing at it.
  */
 export interface FakeClusterStarter {
-  (options?: FakeOptions): Promise<FakeCluster>;
+  /** The kubeconfig trusts the fake's CA when it serves HTTPS; `spec` adds to it or replaces parts. */
+  (options?: FakeOptions, spec?: KubeconfigSpec): Promise<FakeCluster>;
   /** The fake started last in this test. */
   current(): FakeKubeApi;
   /** Starts a fake and returns only its kubeconfig path. */
@@ -99,13 +100,14 @@ export function fakeClusters(defaults: FakeOptions = {}): FakeClusterStarter {
     await current?.close();
     current = undefined;
   });
-  const start = async (options: FakeOptions = {}): Promise<FakeCluster> => {
+  const start = async (options: FakeOptions = {}, spec: KubeconfigSpec = {}): Promise<FakeCluster> => {
     await current?.close();
     const fake = new FakeKubeApi({ ...defaults, ...options });
     current = fake;
     await fake.start();
     const dir = tempDir();
-    return { fake, dir, kubeconfig: writeKubeconfig(dir, fake.url) };
+    const cluster = fake.pki ? { 'certificate-authority': fake.pki.caFile, ...spec.cluster } : spec.cluster;
+    return { fake, dir, kubeconfig: writeKubeconfig(dir, fake.url, { ...spec, ...(cluster ? { cluster } : {}) }) };
   };
   return Object.assign(start, {
     current: () => {

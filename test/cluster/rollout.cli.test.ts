@@ -300,12 +300,13 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     expect(fake.patches()).toHaveLength(0);
   });
 
-  it('a PATCH the API rejects (422 from a webhook): exit 4 with the API message, and the events file is closed', async () => {
+  it('a PATCH a webhook denies (422): exit 4 as a policy refusal with its message, and the events file is closed', async () => {
     const { fake, dir, kubeconfig } = await cluster({ rejectPatch: 422 });
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('the API server answered 422 to patch deployments.apps "web"');
-    expect(r.stderr).toContain('denied the request');
+    expect(r.stderr).toContain(
+      'error the API server refused to patch deployments.apps "web" in namespace "shop": admission webhook "policy.example.com" denied the request: deployments.apps "web" must not change on Fridays. This is a policy',
+    );
     const events = readEvents(dir);
     expect(byType(events, 'rollout')).toHaveLength(0);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', verdict: 'inconclusive', rollout: { completed: false } });

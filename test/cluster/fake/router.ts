@@ -24,7 +24,8 @@ export interface LoggedRequest {
   body: unknown;
   /** Who the fake took the caller to be ('' when it answered 401). */
   user: string;
-  headers: { authorization?: string; userAgent?: string; impersonateUser?: string; impersonateGroups: string[]; accept?: string };
+  /** impersonate: every Impersonate-* header, by lower-case name. */
+  headers: { authorization?: string; userAgent?: string; accept?: string; impersonate: Record<string, string[]> };
 }
 
 export interface Throttle {
@@ -83,7 +84,7 @@ export class ApiRouter {
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(', ') : v;
     };
-    const groups = req.headersDistinct['impersonate-group'] ?? [];
+    const impersonate = Object.fromEntries(Object.entries(req.headersDistinct).filter(([k]) => k.startsWith('impersonate-'))) as Record<string, string[]>;
     this.requests.push({
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -94,9 +95,8 @@ export class ApiRouter {
       headers: {
         ...(header('authorization') ? { authorization: header('authorization') } : {}),
         ...(header('user-agent') ? { userAgent: header('user-agent') } : {}),
-        ...(header('impersonate-user') ? { impersonateUser: header('impersonate-user') } : {}),
         ...(header('accept') ? { accept: header('accept') } : {}),
-        impersonateGroups: groups,
+        impersonate,
       },
     });
     if (user === undefined) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');

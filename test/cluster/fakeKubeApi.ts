@@ -64,6 +64,7 @@ export class FakeKubeApi {
   private readonly controller: DeploymentController;
   private readonly router: ApiRouter;
   private api: http.Server | https.Server | undefined;
+  private readonly forbidden: Array<{ verb: string; resource: string }>;
 
   constructor(private readonly options: FakeOptions = {}) {
     const stepMs = options.stepMs ?? 250;
@@ -82,6 +83,7 @@ export class FakeKubeApi {
       initialNotReady: options.initialNotReady ?? false,
     });
     const reject = options.rejectPatch;
+    this.forbidden = [...(options.forbid ?? [])];
     this.router = new ApiRouter(
       this.store,
       this.hub,
@@ -93,7 +95,7 @@ export class FakeKubeApi {
         },
       },
       {
-        forbid: options.forbid ?? [],
+        forbid: this.forbidden,
         rejectPatch:
           typeof reject === 'number'
             ? {
@@ -194,6 +196,16 @@ export class FakeKubeApi {
 
   currentResourceVersion(): number {
     return this.store.rv;
+  }
+
+  /** RBAC changes under a running client: from now on, answer 403 to this verb on this resource. */
+  forbid(verb: string, resource: string): void {
+    this.forbidden.push({ verb, resource });
+  }
+
+  /** Etcd compaction under open watches of `resource`: each ends with a 410 ERROR event. */
+  expireWatches(resource: string): void {
+    this.hub.expire(resource);
   }
 
   /** What an HPA (or kubectl scale) does: change spec.replicas only. */

@@ -17,6 +17,8 @@ export const FAKE_TOKEN = 'zerodrop-test-token';
 export const FAKE_USER = 'system:serviceaccount:ci:deployer';
 
 export interface LoggedRequest {
+  /** performance.now() when the request arrived. */
+  at: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -75,6 +77,7 @@ export class ApiRouter {
   ) {}
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const body = await readBody(req);
     const query = Object.fromEntries(url.searchParams);
@@ -86,6 +89,7 @@ export class ApiRouter {
     };
     const impersonate = Object.fromEntries(Object.entries(req.headersDistinct).filter(([k]) => k.startsWith('impersonate-'))) as Record<string, string[]>;
     this.requests.push({
+      at,
       method: req.method ?? 'GET',
       path: url.pathname,
       query,

@@ -7,6 +7,7 @@
  */
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { fixture } from './fixtures.js';
 import { discoveryDocument, versionInfo, type ServerVersion } from './discovery.js';
 import { apiVersionOf, FAKE_RESOURCES, qualified } from './resources.js';
 import { selectorFilter } from './selectors.js';
@@ -24,6 +25,8 @@ export interface LoggedRequest {
   query: Record<string, string>;
   contentType: string | undefined;
   body: unknown;
+  /** The body as sent, byte for byte. */
+  raw: string;
   /** Who the fake took the caller to be ('' when it answered 401). */
   user: string;
   /** impersonate: every Impersonate-* header, by lower-case name. */
@@ -95,6 +98,7 @@ export class ApiRouter {
       query,
       contentType,
       body: body === '' ? undefined : safeJson(body),
+      raw: body,
       user: user ?? '',
       headers: {
         ...(header('authorization') ? { authorization: header('authorization') } : {}),
@@ -141,7 +145,8 @@ export class ApiRouter {
     if (throttle) {
       throttle.times--;
       res.setHeader('retry-after', String(throttle.retryAfterSeconds));
-      return sendStatus(res, 429, 'TooManyRequests', throttle.message ?? 'storage is (re)initializing', { retryAfterSeconds: throttle.retryAfterSeconds });
+      const status = fixture<Obj>('status-429-initializing.json');
+      return sendJson(res, 429, { ...status, message: throttle.message ?? status.message, details: { retryAfterSeconds: throttle.retryAfterSeconds } });
     }
     if (route.name !== undefined) return this.object(req, res, route, body, contentType);
     const matches = selectorFilter(query.labelSelector, query.fieldSelector, route.namespace);

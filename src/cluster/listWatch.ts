@@ -2,6 +2,7 @@ import { ZerodropError } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError, type ApiCall } from './apiErrors.js';
 import type { KubeApiClient, RawWatchEvent, WatchHandle } from './apiClient.js';
+import { listAllPages } from './pagedList.js';
 import { apiVersionOf, resourcePath, type ResourceRef } from './resources.js';
 import { WatchBackoff } from './watchBackoff.js';
 
@@ -14,7 +15,7 @@ export interface ListWatchOptions {
   timeoutSeconds?: number;
   /** Silence after which a watch counts as dead (default WATCH_IDLE_MS). */
   idleMs?: number;
-  /** Items per list page (default 500, as kubectl). */
+  /** Items per list page (default PAGE_SIZE, as kubectl get). */
   pageSize?: number;
   /** For tests: the first wait and the cap of the re-watch backoff. */
   backoff?: { baseMs: number; capMs: number };
@@ -55,11 +56,6 @@ const VERY_SHORT_WATCH_MS = 1000;
 const HEALTHY_WATCH_MS = 10_000;
 /** How long `start` keeps retrying a server that answers 429/5xx or drops connections. */
 const START_DEADLINE_MS = 60_000;
-
-interface ObjectList {
-  metadata?: { resourceVersion?: string; continue?: string };
-  items?: KubeObject[];
-}
 
 /** Errors worth retrying: the server is starting, overloaded, or the connection broke; not 401/403/404, nor a credential plugin's failure. */
 function retryable(err: unknown): boolean {
@@ -152,40 +148,13 @@ export class ListWatch {
     };
   }
 
-  /** All pages of the list; a continue token that expired meanwhile (410) restarts the list unpaged, as client-go's pager does. */
-  private async listAll(): Promise<ObjectList> {
-    const path = resourcePath(this.options.resource, this.options.namespace);
-    const items: KubeObject[] = [];
-    let token: string | undefined;
-    let paged = true;
-    for (;;) {
-      let page: ObjectList;
-      try {
-        page = await this.client.rawJson<ObjectList>(this.call('list'), path, {
-          query: { ...this.selectors(), ...(paged ? { limit: this.options.pageSize ?? 500 } : {}), ...(token ? { continue: token } : {}) },
-          timeoutMs: 30_000,
-        });
-      } catch (err) {
-        if (token && err instanceof KubeApiError && err.statusCode === 410) {
-          items.length = 0;
-          token = undefined;
-          paged = false;
-          continue;
-        }
-        throw err;
-      }
-      items.push(...(page.items ?? []));
-      token = page.metadata?.continue || undefined;
-      if (!token) return { metadata: { resourceVersion: page.metadata?.resourceVersion ?? '' }, items };
-    }
-  }
-
   private async list(initial: boolean): Promise<void> {
-    const list = await this.listAll();
+    const path = resourcePath(this.options.resource, this.options.namespace);
+    const list = await listAllPages(this.client, this.call('list'), path, this.selectors(), this.options.pageSize);
     this.stats.lists++;
-    this.resourceVersion = list.metadata?.resourceVersion ?? '';
+    this.resourceVersion = list.resourceVersion;
     const fresh = new Map<string, KubeObject>();
-    for (const item of list.items ?? []) {
+    for (const item of list.items) {
       // List items carry no apiVersion/kind on the wire; restore them so objects are self-describing.
       const object: KubeObject = { apiVersion: apiVersionOf(this.options.resource), kind: this.options.resource.kind, ...item };
       fresh.set(keyOf(object), object);

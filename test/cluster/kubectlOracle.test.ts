@@ -74,7 +74,12 @@ describe.skipIf(!KUBECTL)('the fake API server, checked by real kubectl', () => 
   it('kubectl set image sends byte for byte the body zerodrop --image sends (over HTTPS with a client certificate)', async () => {
     const { fake, dir } = await cluster({ tls: true });
     const pki = fake.pki!;
-    const kubeconfig = writeKubeconfig(dir, fake.url, { cluster: { 'certificate-authority': pki.caFile }, user: { 'client-certificate': pki.clientCertFile, 'client-key': pki.clientKeyFile } }, 'kc');
+    const kubeconfig = writeKubeconfig(
+      dir,
+      fake.url,
+      { cluster: { 'certificate-authority': pki.caFile }, user: { 'client-certificate': pki.clientCertFile, 'client-key': pki.clientKeyFile } },
+      'kc',
+    );
     const r = await kubectl(['set', 'image', 'deployment/web', 'app=ghcr.io/example/web:1.1.0', '-n', 'shop'], { kubeconfig });
     expect(r.code, r.stderr).toBe(0);
     const theirs = fake.patches().find(fromKubectl)!;
@@ -100,7 +105,9 @@ describe.skipIf(!KUBECTL)('the fake API server, checked by real kubectl', () => 
       stops.push(() => w.stop());
     }
     const pods = startKubectl(['get', 'pods', '-n', 'shop', '-l', 'app=web', '-w', '-o', 'json', '--output-watch-events'], { kubeconfig });
-    const slices = startKubectl(['get', 'endpointslices', '-n', 'shop', '-l', 'kubernetes.io/service-name=web', '-w', '-o', 'json', '--output-watch-events'], { kubeconfig });
+    const slices = startKubectl(['get', 'endpointslices', '-n', 'shop', '-l', 'kubernetes.io/service-name=web', '-w', '-o', 'json', '--output-watch-events'], {
+      kubeconfig,
+    });
     running.push(pods, slices);
     await waitFor(() => fake.openWatches('pods') === 2 && fake.openWatches('endpointslices') === 2);
     const initial = { pods: watchJson(pods).length, endpointslices: watchJson(slices).length };
@@ -125,7 +132,9 @@ describe.skipIf(!KUBECTL)('the fake API server, checked by real kubectl', () => 
     expect(status.stdout.trimEnd().split('\n')).toEqual(ourStatusLines(fake, Number(statusWatch.query.resourceVersion)));
     expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('deployment "web" successfully rolled out');
     // ... while an old pod was still terminating: its exit (and any late drop) came after kubectl was done.
-    const completeRv = fake.history.find((h) => h.resource === 'deployments' && h.rv > Number(statusWatch.query.resourceVersion) && deploymentRolloutStatus(h.object as DeploymentLike).done)!.rv;
+    const completeRv = fake.history.find(
+      (h) => h.resource === 'deployments' && h.rv > Number(statusWatch.query.resourceVersion) && deploymentRolloutStatus(h.object as DeploymentLike).done,
+    )!.rv;
     expect(fake.history.some((h) => h.resource === 'pods' && h.type === 'DELETED' && h.rv > completeRv)).toBe(true);
 
     // Events: client-go decoded every one, in the order zerodrop's watch delivered them.
@@ -151,11 +160,19 @@ describe.skipIf(!KUBECTL)('the fake API server, checked by real kubectl', () => 
     expect(`${status.stdout}${status.stderr}`.trimEnd().split('\n')).toEqual(lines);
   });
 
-  it('kubectl finds every resource zerodrop uses through the fake\'s discovery, and reads /version', async () => {
+  it("kubectl finds every resource zerodrop uses through the fake's discovery, and reads /version", async () => {
     const { kubeconfig } = await cluster();
     const r = await kubectl(['api-resources', '-o', 'name'], { kubeconfig });
     expect(r.code, r.stderr).toBe(0);
-    for (const name of ['deployments.apps', 'pods', 'services', 'endpointslices.discovery.k8s.io', 'horizontalpodautoscalers.autoscaling', 'ingresses.networking.k8s.io', 'poddisruptionbudgets.policy']) {
+    for (const name of [
+      'deployments.apps',
+      'pods',
+      'services',
+      'endpointslices.discovery.k8s.io',
+      'horizontalpodautoscalers.autoscaling',
+      'ingresses.networking.k8s.io',
+      'poddisruptionbudgets.policy',
+    ]) {
       expect(r.stdout.split('\n')).toContain(name);
     }
     const v = await kubectl(['version', '-o', 'json'], { kubeconfig });

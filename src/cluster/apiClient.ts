@@ -93,7 +93,7 @@ export class KubeApiClient {
       context: this.context,
       proxy: this.transport.proxy,
       trust: this.transport.trust,
-      ...(this.sendCredentials && this.loaded.user ? { credentials: this.credentials.describe } : {}),
+      ...(this.sendCredentials && this.loaded.user ? { credentials: this.credentials.describe, credentialsRenewed: this.credentials.refreshable } : {}),
       ...(!this.sendCredentials && this.loaded.user ? { credentialsWithheld: true } : {}),
     };
   }

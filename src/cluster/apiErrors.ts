@@ -49,6 +49,8 @@ export interface ClusterAccess {
   trust?: TrustAnchors | undefined;
   /** e.g. `the credential plugin "aws eks get-token"`. */
   credentials?: string;
+  /** The credentials were asked for again after the first 401 (a plugin, a token file). */
+  credentialsRenewed?: boolean;
   /** The server is plain http:// and not on this machine: no credentials were sent (as kubectl does). */
   credentialsWithheld?: boolean;
 }
@@ -97,7 +99,7 @@ function statusError(err: KubeApiError, call: ApiCall, access: ClusterAccess): Z
       const why = access.credentialsWithheld
         ? `; the server is plain http:// and not on this machine, so no credentials were sent (as kubectl does): use its https:// address, or kubectl proxy on this machine`
         : access.credentials
-          ? ` from ${access.credentials}, even after asking for them again`
+          ? ` from ${access.credentials}${access.credentialsRenewed ? ', even after asking for them again' : ''}`
           : '';
       return env(
         'cluster-unauthorized',

@@ -147,7 +147,7 @@ export class ExecCredentialPlugin {
       child.on('close', (code, signal) => {
         if (settled) return;
         if (code !== 0) {
-          const said = lastLines(stderrTail);
+          const said = pluginSays(stderrTail);
           const hint = execPluginHint(this.config.command, this.config.args);
           return done(() =>
             reject(
@@ -224,13 +224,18 @@ export class ExecCredentialPlugin {
   }
 }
 
-/** The last non-empty lines a plugin wrote to stderr, on one line. */
-function lastLines(text: string): string {
-  const lines = text
+/**
+ * The plugin's own explanation from its stderr: the last line that reads like an error (a CLI's
+ * "ERROR: ..." part of it when the line wraps another tool's output, as gke-gcloud-auth-plugin's
+ * does), else its last line.
+ */
+export function pluginSays(stderr: string): string {
+  const lines = stderr
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  return lines.slice(-2).join(' / ').slice(0, 300);
+  const line = lines.filter((l) => /\b(error|failed|expired|denied|unauthori[sz]ed|not found|unable|invalid)\b/i.test(l)).at(-1) ?? lines.at(-1) ?? '';
+  return (/\bERROR: .*/.exec(line)?.[0] ?? line).slice(0, 300);
 }
 
 const plugins = new Map<string, ExecCredentialPlugin>();

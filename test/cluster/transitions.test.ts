@@ -7,6 +7,7 @@ import { formatRfc3339, parseImageFlag, rolloutTrigger } from '../../src/cluster
 import { drainState, TERMINATION_MARGIN_MS } from '../../src/cluster/terminationWait.js';
 import { KubeApiError, toUserError, type KubeStatus } from '../../src/cluster/apiErrors.js';
 import { RESOURCES } from '../../src/cluster/resources.js';
+import { pluginSays } from '../../src/cluster/execCredential.js';
 import { labelSelectorString, servicesSelecting } from '../../src/cluster/servicesOf.js';
 import type { KubeObject } from '../../src/k8s/objects.js';
 
@@ -213,5 +214,19 @@ describe('toUserError: the cause named', () => {
   it('429 beyond the retries is "throttled", not "unreachable"', () => {
     const err = toUserError(new KubeApiError({ ...patch, verb: 'list' }, 429, { message: 'storage is (re)initializing' }), { ...patch, verb: 'list' }, access);
     expect(err).toMatchObject({ code: 'cluster-throttled', exitCode: 4 });
+  });
+});
+
+describe("pluginSays: the credential plugin's own explanation", () => {
+  it.each([
+    ['Error loading SSO Token: Token for my-sso does not exist\n', 'Error loading SSO Token: Token for my-sso does not exist'],
+    [
+      'F1201 10:40:09.001898     663 cred.go:145] print credential failed with error: Failed to retrieve access token:: failure while executing gcloud, with args [config config-helper --format=json]: exit status 1 (err: ERROR: (gcloud.config.config-helper) You do not currently have an active account selected.\nPlease run:\n\n  $ gcloud auth login\n\nto select an already authenticated account to use.\n)\n',
+      'ERROR: (gcloud.config.config-helper) You do not currently have an active account selected.',
+    ],
+    ['To sign in, open https://microsoft.com/devicelogin\n', 'To sign in, open https://microsoft.com/devicelogin'],
+    ['', ''],
+  ])('%j -> %j', (stderr, says) => {
+    expect(pluginSays(stderr)).toBe(says);
   });
 });

@@ -1,6 +1,7 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { ZerodropError, ExitCode } from '../errors.js';
 import type { EventBody, ZerodropEvent } from './schema.js';
+import { eventProblem } from './validate.js';
 
 export type EventListener = (event: ZerodropEvent) => void;
 
@@ -58,9 +59,10 @@ export class NdjsonSink {
   }
 }
 
-const KNOWN_TYPES = new Set(['run-start', 'run-end', 'pod', 'container', 'endpoint', 'rollout', 'request', 'load', 'note']);
-
-/** Reads an NDJSON event file; a malformed line is a usage error naming the file and line. */
+/**
+ * Reads an NDJSON event file; a line that is not JSON, or not an event of the schema (a missing
+ * field, a wrong type, an unknown verdict), is a usage error naming the file and line.
+ */
 export function readEventsFile(path: string): ZerodropEvent[] {
   let text: string;
   try {
@@ -87,11 +89,9 @@ export function parseEvents(text: string, file = '<events>'): ZerodropEvent[] {
         position: { file, line: i + 1 },
       });
     }
-    const v = value as Partial<ZerodropEvent>;
-    if (typeof v !== 'object' || v === null || typeof v.t !== 'number' || typeof v.run !== 'string' || !KNOWN_TYPES.has(String(v.type))) {
-      throw new ZerodropError('events-malformed', 'event lacks t, run or a known type', { position: { file, line: i + 1 } });
-    }
-    events.push(v as ZerodropEvent);
+    const problem = eventProblem(value);
+    if (problem !== undefined) throw new ZerodropError('events-malformed', problem, { position: { file, line: i + 1 } });
+    events.push(value as ZerodropEvent);
   }
   return events;
 }

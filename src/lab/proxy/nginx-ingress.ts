@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZerodropError, ExitCode } from '../../errors.js';
+import { resolveProxyOptions } from './defaults.js';
 import { EndpointView, validateEndpoints, type Endpoint } from './endpoints.js';
 import { listen } from './listen.js';
 import { renderNginxConfig } from './nginx-config.js';
@@ -22,11 +23,7 @@ export interface NginxIngress extends TrafficProxy {
   readonly prefix: string;
 }
 
-export interface NginxIngressOptions extends Omit<ProxyOptions, 'mode'> {
-  binary?: string;
-  /** How long to wait for start and for each reload. Default 5000 ms. */
-  readyTimeoutMs?: number;
-}
+export type NginxIngressOptions = Omit<ProxyOptions, 'mode'>;
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -100,16 +97,17 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
       exitCode: ExitCode.environment,
     });
   }
-  const host = options.host ?? '127.0.0.1';
-  const port = options.port && options.port > 0 ? options.port : await freePort(host);
-  const timeoutMs = options.readyTimeoutMs ?? 5000;
-  const view = new EndpointView(options.consumer ?? 'nginx', options.events);
+  const o = resolveProxyOptions('nginx', options);
+  const host = o.host;
+  const port = o.port > 0 ? o.port : await freePort(host);
+  const timeoutMs = o.readyTimeoutMs;
+  const view = new EndpointView(o.consumer, o.events);
   const prefix = mkdtempSync(join(tmpdir(), 'zerodrop-nginx-'));
   // Workers drop to `nobody` when the master runs as root; they must be able to enter the prefix.
   chmodSync(prefix, 0o755);
   const confPath = join(prefix, 'nginx.conf');
   const errorLog = join(prefix, 'error.log');
-  const initial = [...(options.endpoints ?? [])];
+  const initial = [...o.endpoints];
   validateEndpoints(initial);
   const write = (endpoints: readonly Endpoint[]): void =>
     writeFileSync(
@@ -119,9 +117,9 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
         host,
         port,
         endpoints,
-        retries: Math.max(0, options.retries ?? 0),
-        keepAliveMs: options.upstreamKeepAliveMs ?? 60_000,
-        podHeader: (options.podHeader ?? 'x-zerodrop-pod').toLowerCase(),
+        retries: o.retries,
+        keepAliveMs: o.upstreamKeepAliveMs,
+        podHeader: o.podHeader,
       }),
     );
   write(initial);
@@ -196,6 +194,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
 
   return {
     mode: 'nginx',
+    consumer: o.consumer,
     pid: child.pid!,
     prefix,
     host,

@@ -1,4 +1,5 @@
 import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import { terminalSafe } from '../../terminalText.js';
 import type { LabRunResult } from './runLab.js';
 
 type Row = LabRunResult | { name: string; unavailable: string };
@@ -21,6 +22,8 @@ export function formatResultsTable(rows: readonly Row[]): string {
       r.audit ? (r.audit.predictsDrops ? 'predicts drops' : 'predicts zero') : '–',
     ];
   });
+  // Run names and reasons come from lab files: terminal-safe before widths are measured.
+  for (const row of body) row.forEach((cell, i) => (row[i] = terminalSafe(cell)));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]): string =>
     row

@@ -2,6 +2,7 @@ import type { EventStream } from '../events/stream.js';
 import type { EventBody } from '../events/schema.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { SERVICE_NAME_LABEL } from '../k8s/endpointSlice.js';
+import { stableJson } from '../k8s/probes.js';
 import { deploymentRolloutStatus, generationOf, type DeploymentLike, type RolloutStatus } from '../k8s/rolloutStatus.js';
 import type { KubeApiClient } from './apiClient.js';
 import { deploymentTransitions } from './deploymentTransitions.js';
@@ -38,17 +39,6 @@ const DEFAULT_GRACE_SECONDS = 30;
 /** The pod template, in a form that changes only when the template does (a scale changes spec.replicas, not this). */
 function templateKey(deployment: KubeObject | undefined): string {
   return stableJson((deployment?.spec as { template?: unknown } | undefined)?.template ?? null);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

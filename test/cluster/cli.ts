@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
+import type { ZerodropError } from '../../src/errors.js';
 import { FakeKubeApi, kubeconfigYaml, type FakeOptions, type KubeconfigSpec } from './fakeKubeApi.js';
 
 const MAIN = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -64,6 +65,16 @@ export function writeKubeconfig(dir: string, server: string, options: Kubeconfig
   const file = join(dir, name);
   writeFileSync(file, kubeconfigYaml(server, options));
   return file;
+}
+
+/** The error a promise rejects with; fails the test when it resolves instead. */
+export async function rejection(promise: Promise<unknown>): Promise<ZerodropError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!err) throw new Error('expected a failure');
+  return err as ZerodropError;
 }
 
 /** Polls until `cond` holds; throws after `ms` so a test never hangs. */

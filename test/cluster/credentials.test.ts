@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_TOKEN } from './fakeKubeApi.js';
-import { fakeClusters, runCli, writeKubeconfig } from './cli.js';
+import { fakeClusters, rejection, runCli, writeKubeconfig } from './cli.js';
 import { tokenPlugin, writePlugin, credentialJson } from './helpers/execPlugins.js';
 import { KubeApiClient, type ClientOptions } from '../../src/cluster/apiClient.js';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.js';
 import { RESOURCES, resourcePath } from '../../src/cluster/resources.js';
-import type { ZerodropError } from '../../src/errors.js';
 
 const cluster = fakeClusters();
 const clients: KubeApiClient[] = [];
@@ -36,15 +35,6 @@ function quietIO(stdinIsTerminal = false, stdin: NodeJS.ReadableStream = Readabl
 const execUser = (command: string, extra: Record<string, unknown> = {}) => ({
   user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command, interactiveMode: 'IfAvailable', ...extra } },
 });
-
-async function failure(promise: Promise<unknown>): Promise<ZerodropError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!err) throw new Error('expected a failure');
-  return err as ZerodropError;
-}
 
 describe('exec credential plugins, as client-go runs them', () => {
   it('passes KUBERNETES_EXEC_INFO with the cluster when asked, sets its env, and runs once for many requests when the credential has no expiry', async () => {
@@ -93,7 +83,7 @@ describe('exec credential plugins, as client-go runs them', () => {
 
     const revoked = tokenPlugin(dir, 'revoked', { token: 'revoked' });
     const r = client(writeKubeconfig(dir, fake.url, execUser(revoked.command), 'kc2'), { exec: quietIO() });
-    const err = await failure(r.json(call, path));
+    const err = await rejection(r.json(call, path));
     expect(revoked.runs()).toBe(2);
     expect(err.code).toBe('cluster-unauthorized');
     expect(err.message).toContain(
@@ -106,7 +96,7 @@ describe('exec credential plugins, as client-go runs them', () => {
     const aws = writePlugin(dir, 'aws', "echo 'Error loading SSO Token: Token for my-sso does not exist' >&2\nexit 255");
     const { io, stderr } = quietIO();
     const c = client(writeKubeconfig(dir, fake.url, execUser(aws.command, { args: ['eks', 'get-token', '--cluster-name', 'prod'] }), 'kc'), { exec: { io } });
-    const err = await failure(c.json(call, path));
+    const err = await rejection(c.json(call, path));
     expect(err.code).toBe('cluster-exec-plugin-failed');
     expect(err.exitCode).toBe(4);
     expect(err.message).toBe(
@@ -122,13 +112,13 @@ describe('exec credential plugins, as client-go runs them', () => {
       writeKubeconfig(dir, fake.url, execUser(join(dir, 'no-such-plugin'), { installHint: 'Install it with:\n  brew install example-auth' }), 'kc'),
       { exec: quietIO() },
     );
-    const err = await failure(hinted.json(call, path));
+    const err = await rejection(hinted.json(call, path));
     expect(err.code).toBe('cluster-exec-plugin-missing');
     expect(err.message).toBe(
       `exec: executable ${join(dir, 'no-such-plugin')} not found: context "fake" gets its credentials from this client-go credential plugin, which is not installed or not on PATH; Install it with: brew install example-auth`,
     );
     const gke = client(writeKubeconfig(dir, fake.url, execUser(join(dir, 'gke-gcloud-auth-plugin')), 'kc2'), { exec: quietIO() });
-    expect((await failure(gke.json(call, path))).message).toContain('Google GKE: install it (gcloud components install gke-gcloud-auth-plugin)');
+    expect((await rejection(gke.json(call, path))).message).toContain('Google GKE: install it (gcloud components install gke-gcloud-auth-plugin)');
   });
 
   it('a plugin that waits for a login nobody can see times out with a clear message, and is killed', async () => {
@@ -142,7 +132,7 @@ describe('exec credential plugins, as client-go runs them', () => {
     const { io, stderr } = quietIO();
     const c = client(writeKubeconfig(dir, fake.url, execUser(prompt.command, { args: ['get-token'] }), 'kc'), { exec: { io, timeoutMs: 800 } });
     const started = Date.now();
-    const err = await failure(c.json(call, path));
+    const err = await rejection(c.json(call, path));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(err.code).toBe('cluster-exec-plugin-timeout');
     expect(err.message).toContain(
@@ -214,7 +204,7 @@ describe('tokens, basic auth and impersonation, as kubectl sends them', () => {
       },
       'kc',
     );
-    const err = await failure(client(kubeconfig).json(call, path));
+    const err = await rejection(client(kubeconfig).json(call, path));
     const sent = fake.requests[0]!;
     expect(sent.headers.impersonate).toEqual({
       'impersonate-user': ['jane'],

@@ -1,13 +1,12 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it, afterEach } from 'vitest';
 import { CLIENT_CERT_USER, FAKE_TOKEN, FAKE_USER, PROXY_ONLY_HOST, testPki } from './fakeKubeApi.js';
-import { fakeClusters, writeKubeconfig } from './cli.js';
+import { fakeClusters, rejection, writeKubeconfig } from './cli.js';
 import { LoopbackProxy } from './helpers/loopbackProxy.js';
 import { KubeApiClient } from '../../src/cluster/apiClient.js';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.js';
 import { noProxyMatches, proxyFor } from '../../src/cluster/proxy.js';
 import { RESOURCES, resourcePath } from '../../src/cluster/resources.js';
-import type { ZerodropError } from '../../src/errors.js';
 
 const cluster = fakeClusters();
 const cleanups: Array<() => Promise<void>> = [];
@@ -30,15 +29,6 @@ async function proxy(options: ConstructorParameters<typeof LoopbackProxy>[0] = {
   const p = await new LoopbackProxy(options).start();
   cleanups.push(() => p.close());
   return p;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ZerodropError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!err) throw new Error('expected a failure');
-  return err as ZerodropError;
 }
 
 describe('TLS like kubectl: the kubeconfig CA, else the system trust store', () => {
@@ -75,7 +65,7 @@ describe('TLS like kubectl: the kubeconfig CA, else the system trust store', () 
 
   it('a certificate no trusted CA vouches for is a CA problem that names the store checked, not "cannot reach"', async () => {
     const { fake, dir } = await cluster({ tls: true });
-    const err = await failure(client(writeKubeconfig(dir, fake.url, {}, 'kc')).json(call, path));
+    const err = await rejection(client(writeKubeconfig(dir, fake.url, {}, 'kc')).json(call, path));
     expect(err.code).toBe('cluster-ca-untrusted');
     expect(err.exitCode).toBe(4);
     expect(err.message).toContain(
@@ -84,7 +74,7 @@ describe('TLS like kubectl: the kubeconfig CA, else the system trust store', () 
     expect(err.message).toContain('certificate-authority-data');
     expect(err.message).not.toContain('cannot reach');
 
-    const stale = await failure(
+    const stale = await rejection(
       client(writeKubeconfig(dir, fake.url, { cluster: { 'certificate-authority': testPki().otherCaFile } }, 'kc2')).json(call, path),
     );
     expect(stale.code).toBe('cluster-ca-untrusted');
@@ -97,7 +87,7 @@ describe('TLS like kubectl: the kubeconfig CA, else the system trust store', () 
       call,
       path,
     );
-    const err = await failure(
+    const err = await rejection(
       client(
         writeKubeconfig(dir, fake.url, { cluster: { 'certificate-authority': fake.pki!.caFile, 'tls-server-name': 'api.elsewhere.example' } }, 'kc2'),
       ).json(call, path),
@@ -161,12 +151,12 @@ describe('proxies like kubectl: proxy-url, else HTTPS_PROXY / HTTP_PROXY unless 
     const refusing = await proxy({ refuse: 403 });
     const kc = (proxyUrl: string, name: string) =>
       writeKubeconfig(dir, fake.url, { cluster: { 'certificate-authority': fake.pki!.caFile, 'proxy-url': proxyUrl } }, name);
-    const refused = await failure(client(kc(refusing.url, 'kc')).json(call, path));
+    const refused = await rejection(client(kc(refusing.url, 'kc')).json(call, path));
     expect(refused.code).toBe('cluster-proxy');
     expect(refused.message).toContain(
       `the proxy ${refusing.url} (from proxy-url of cluster "fake-cluster") refused to connect us to the API server at ${fake.url} (context "fake"): it answered 403 to CONNECT`,
     );
-    const down = await failure(client(kc('http://127.0.0.1:9', 'kc2')).json(call, path));
+    const down = await rejection(client(kc('http://127.0.0.1:9', 'kc2')).json(call, path));
     expect(down.code).toBe('cluster-proxy');
     expect(down.message).toContain('through the proxy http://127.0.0.1:9 (from proxy-url of cluster "fake-cluster"): ECONNREFUSED');
   });

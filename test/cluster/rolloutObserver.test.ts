@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClusters, waitFor } from './cli.js';
+import { fakeClusters, rejection, waitFor } from './cli.js';
 import type { FakeOptions } from './fakeKubeApi.js';
 import { KubeApiClient } from '../../src/cluster/apiClient.js';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.js';
@@ -10,7 +10,6 @@ import { rolloutTrigger } from '../../src/cluster/rolloutTrigger.js';
 import { EventStream } from '../../src/events/stream.js';
 import type { ZerodropEvent } from '../../src/events/schema.js';
 import type { KubeObject } from '../../src/k8s/objects.js';
-import type { ZerodropError } from '../../src/errors.js';
 
 const cluster = fakeClusters();
 const stops: Array<() => Promise<void>> = [];
@@ -106,9 +105,7 @@ describe('applyTrigger: the one PATCH, when the answer is late', () => {
   it('when the change does not show either, it says the server may still apply it, instead of "cannot reach"', async () => {
     const { client, events } = await connect({ patchDelayMs: 4000 });
     const trigger = rolloutTrigger(await web(client), { kind: 'restart' }, new Date())!;
-    const err = (await applyTrigger(client, 'shop', 'web', trigger, events, { patchTimeoutMs: 300, patchConfirmMs: 1000 }).catch(
-      (e: unknown) => e,
-    )) as ZerodropError;
+    const err = await rejection(applyTrigger(client, 'shop', 'web', trigger, events, { patchTimeoutMs: 300, patchConfirmMs: 1000 }));
     expect(err.code).toBe('cluster-patch-unconfirmed');
     expect(err.message).toContain('the server may still apply it: check kubectl rollout status deployment/web -n shop');
   });

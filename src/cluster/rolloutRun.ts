@@ -109,8 +109,8 @@ function abortable(ms: number, signal: AbortSignal | undefined): Promise<'timeou
 }
 
 /**
- * `zerodrop rollout`: preflight (reads only), then load → one change → watch until done →
- * settle → verdict. The only write is the single PATCH of the Deployment; nothing is restored
+ * `zerodrop rollout`: preflight (reads only), then load → one change → watch until done → wait
+ * for the pods still terminating → settle → verdict. The only write is the single PATCH of the Deployment; nothing is restored
  * or rolled back, whatever happens (the cluster owns the rollout once it started).
  */
 export async function runClusterRollout(o: ClusterRolloutOptions): Promise<ClusterRolloutResult> {

@@ -86,6 +86,14 @@ describe('control characters in names and messages never reach the terminal raw'
     expect(unsafe(text)).toEqual([]);
   });
 
+  it('the one-line CLI error: a hostile file name is shown escaped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zerodrop-escapes-'));
+    const r = zerodrop(['report', join(dir, hostile('missing.ndjson')), '-o', join(dir, 'out.html')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(shown('missing.ndjson'));
+    expect(unsafe(r.stderr)).toEqual([]);
+  });
+
   it('the lab’s results table', () => {
     const run: LabRunResult = {
       name: hostile('run'),

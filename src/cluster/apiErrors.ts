@@ -1,4 +1,4 @@
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError, type ErrorCode } from '../errors.js';
 import type { ProxyChoice } from './proxy.js';
 import { qualifiedResource, type ResourceRef } from './resources.js';
 import type { TrustAnchors } from './trustStore.js';
@@ -61,7 +61,8 @@ export function describeCall(call: ApiCall): string {
   return `${call.verb} ${what}${where}`;
 }
 
-const env = (code: string, message: string, cause: unknown) => new ZerodropError(code, message, { exitCode: ExitCode.environment, cause });
+/** Every cluster error but 404 is the environment's (exit 4); the catalogue fixes that per code. */
+const clusterError = (code: ErrorCode, message: string, cause: unknown) => new ZerodropError(code, message, { cause });
 
 /** An admission webhook or ValidatingAdmissionPolicy said no (apiserver admission/plugin/webhook/errors/statuserror.go, policy/validating/dispatcher.go). */
 export function isAdmissionDenial(status: KubeStatus | undefined): boolean {
@@ -88,7 +89,7 @@ export function toUserError(err: unknown, call: ApiCall, access: ClusterAccess):
 function statusError(err: KubeApiError, call: ApiCall, access: ClusterAccess): ZerodropError {
   const apiSays = err.status?.message ? ` (API server: ${err.status.message})` : '';
   if (call.verb !== 'get' && call.verb !== 'list' && call.verb !== 'watch' && err.statusCode >= 400 && err.statusCode < 500 && isAdmissionDenial(err.status)) {
-    return env(
+    return clusterError(
       'cluster-admission-denied',
       `the API server refused to ${describeCall(call)}: ${err.status?.message}. This is a policy (an admission webhook or ValidatingAdmissionPolicy), not missing RBAC: change the object so the policy accepts it, or ask the policy's owner; nothing was changed (see docs/rollout.md#troubleshooting)`,
       err,
@@ -101,7 +102,7 @@ function statusError(err: KubeApiError, call: ApiCall, access: ClusterAccess): Z
         : access.credentials
           ? ` from ${access.credentials}${access.credentialsRenewed ? ', even after asking for them again' : ''}`
           : '';
-      return env(
+      return clusterError(
         'cluster-unauthorized',
         `the API server at ${access.server} rejected our credentials (401) for context "${access.context}"${why}; refresh them (e.g. kubectl get ns) and retry`,
         err,
@@ -109,9 +110,9 @@ function statusError(err: KubeApiError, call: ApiCall, access: ClusterAccess): Z
     }
     case 403:
       if (!isRbacRefusal(err.status) && err.status?.message) {
-        return env('cluster-forbidden', `the API server refused to ${describeCall(call)} (403): ${err.status.message}`, err);
+        return clusterError('cluster-forbidden', `the API server refused to ${describeCall(call)} (403): ${err.status.message}`, err);
       }
-      return env(
+      return clusterError(
         'cluster-forbidden',
         `forbidden: cannot ${describeCall(call)}; grant the verb "${call.verb}" on "${qualifiedResource(call.resource)}" (see docs/rollout.md#rbac)${apiSays}`,
         err,
@@ -120,16 +121,16 @@ function statusError(err: KubeApiError, call: ApiCall, access: ClusterAccess): Z
       return new ZerodropError(
         'cluster-not-found',
         `${call.resource.kind.toLowerCase()}${call.name !== undefined ? `/${call.name}` : ''} not found${call.namespace !== undefined ? ` in namespace "${call.namespace}"` : ''} (context "${access.context}")`,
-        { exitCode: ExitCode.usage, cause: err },
+        { cause: err },
       );
     case 429:
-      return env(
+      return clusterError(
         'cluster-throttled',
         `the API server kept answering 429 Too Many Requests to ${describeCall(call)}${apiSays}; it is starting up or overloaded (API Priority and Fairness): retry in a minute`,
         err,
       );
     default:
-      return env('cluster-api-error', `the API server answered ${err.statusCode} to ${describeCall(call)}${apiSays}`, err);
+      return clusterError('cluster-api-error', `the API server answered ${err.statusCode} to ${describeCall(call)}${apiSays}`, err);
   }
 }
 
@@ -153,28 +154,28 @@ function transportError(err: unknown, access: ClusterAccess): ZerodropError {
     const fix = access.trust?.fromKubeconfig
       ? "the kubeconfig's CA does not match this server: fetch a fresh kubeconfig from the cluster's provider (aws eks update-kubeconfig, gcloud container clusters get-credentials, az aks get-credentials)"
       : "put the cluster's CA in the kubeconfig (certificate-authority-data), or, behind a TLS-inspecting proxy, add the proxy's CA to the system trust store (or SSL_CERT_FILE / NODE_EXTRA_CA_CERTS)";
-    return env(
+    return clusterError(
       'cluster-ca-untrusted',
       `${where} presented a certificate that ${access.trust?.source ?? 'our trust store'} does not vouch for (${code}: ${message}); ${fix} (see docs/rollout.md#troubleshooting)`,
       err,
     );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return env(
+    return clusterError(
       'cluster-tls-name-mismatch',
       `the certificate of ${where} is not valid for the name we connected to (${e?.reason ?? message}); use a name the certificate lists, or set tls-server-name in the cluster entry`,
       err,
     );
   }
   if (code && VALIDITY_CODES.has(code)) {
-    return env(
+    return clusterError(
       'cluster-tls-invalid',
       `the certificate of ${where} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'} (${message}); check this machine's clock, or the cluster's certificates`,
       err,
     );
   }
   if (code?.startsWith('ERR_SSL_') || code === 'EPROTO') {
-    return env(
+    return clusterError(
       'cluster-tls-invalid',
       `the TLS handshake with ${where} failed (${code}: ${message}); if the server wants a client certificate, check client-certificate and client-key of the kubeconfig user`,
       err,
@@ -184,19 +185,19 @@ function transportError(err: unknown, access: ClusterAccess): ZerodropError {
     const refused = /Proxy response \((\d+)\)/.exec(message);
     const proxy = `the proxy ${redact(access.proxy.url)} (from ${access.proxy.source})`;
     if (refused) {
-      return env(
+      return clusterError(
         'cluster-proxy',
         `${proxy} refused to connect us to ${where}: it answered ${refused[1]} to CONNECT${refused[1] === '407' ? ' (it wants credentials: put them in the proxy URL)' : ''}; check the proxy, or add the host to NO_PROXY if it is reached directly`,
         err,
       );
     }
-    return env(
+    return clusterError(
       'cluster-proxy',
       `cannot reach ${where} through ${proxy}: ${code ?? message}; check the proxy, or add the host to NO_PROXY if it is reached directly`,
       err,
     );
   }
-  return env(
+  return clusterError(
     'cluster-unreachable',
     `cannot reach the Kubernetes API at ${access.server} (context "${access.context}"): ${code ?? message}; check that the cluster runs and --context/--kubeconfig point at it`,
     err,

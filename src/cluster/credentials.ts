@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import { execPluginFor, type ExecPluginOptions } from './execCredential.js';
 import type { ClusterEntry, UserEntry } from './kubeconfigFile.js';
 
@@ -96,10 +96,7 @@ function tokenFile(userName: string, file: string, clientCert: Partial<Credentia
       throw new ZerodropError(
         'cluster-token-file',
         `cannot read the token-file of user "${userName}": ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-        {
-          exitCode: ExitCode.environment,
-          cause: err,
-        },
+        { cause: err },
       );
     }
     const credential = { authorization: bearer(token), ...clientCert };
@@ -130,7 +127,6 @@ function authProvider(user: UserEntry, cluster: ClusterEntry, context: string): 
     throw new ZerodropError(
       'cluster-auth-provider',
       `user "${user.name}" of context "${context}" uses auth-provider "${name}": ${removed[name] ?? 'kubectl knows only the oidc auth-provider; use a client-go credential plugin (exec) instead'}`,
-      { exitCode: ExitCode.environment },
     );
   }
   return {

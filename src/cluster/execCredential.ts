@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError, type ErrorCode } from '../errors.js';
 import { execPluginHint } from './execPluginHints.js';
 import type { ClusterEntry, ExecConfig } from './kubeconfigFile.js';
 
@@ -206,7 +206,7 @@ export class ExecCredentialPlugin {
       return new ZerodropError(
         'cluster-exec-plugin-missing',
         `exec: executable ${this.config.command} not found: context "${this.context}" gets its credentials from this client-go credential plugin, which is not installed or not on PATH; ${install}`,
-        { exitCode: ExitCode.environment, cause: err },
+        { cause: err },
       );
     }
     return this.error(
@@ -216,9 +216,8 @@ export class ExecCredentialPlugin {
     );
   }
 
-  private error(code: string, what: string, cause?: unknown): ZerodropError {
+  private error(code: ErrorCode, what: string, cause?: unknown): ZerodropError {
     return new ZerodropError(code, `the credential plugin "${this.describe}" of context "${this.context}" ${what}`, {
-      exitCode: ExitCode.environment,
       ...(cause ? { cause } : {}),
     });
   }
@@ -249,7 +248,6 @@ export function execPluginFor(config: ExecConfig, cluster: ClusterEntry, context
     throw new ZerodropError(
       'kubeconfig-invalid',
       `the exec plugin of context "${context}" asks for apiVersion ${config.apiVersion}; client.authentication.k8s.io/v1 and v1beta1 are supported (v1alpha1 was removed in Kubernetes 1.24)`,
-      { exitCode: ExitCode.usage },
     );
   }
   const key = JSON.stringify([config, cluster]);

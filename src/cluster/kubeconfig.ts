@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import { inClusterEntries, SERVICE_ACCOUNT_DIR } from './inCluster.js';
 import { readKubeconfigFile, type ClusterEntry, type ContextEntry, type KubeconfigEntries, type UserEntry } from './kubeconfigFile.js';
 
@@ -33,8 +33,7 @@ export interface LoadedKubeconfig {
   warnings: string[];
 }
 
-const invalid = (message: string, file?: string) =>
-  new ZerodropError('kubeconfig-invalid', message, { exitCode: ExitCode.usage, ...(file ? { position: { file } } : {}) });
+const invalid = (message: string, file?: string) => new ZerodropError('kubeconfig-invalid', message, { ...(file ? { position: { file } } : {}) });
 
 /**
  * Loads credentials the way kubectl does (client-go clientcmd loading rules): --kubeconfig names
@@ -49,7 +48,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
   const home = env.HOME ?? homedir();
   const defaultFile = join(home, '.kube', 'config');
   if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
-    throw new ZerodropError('kubeconfig-missing', `--kubeconfig ${options.kubeconfig}: no such file`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('input-unreadable', `--kubeconfig ${options.kubeconfig}: no such file`);
   }
   const listed =
     options.kubeconfig !== undefined ? [options.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter((p) => p !== '') : [defaultFile];
@@ -61,9 +60,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
     return select(inClusterEntries(env, options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR), 'in-cluster service account', options.context, true);
   }
   if (files.length === 0) {
-    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`, {
-      exitCode: ExitCode.environment,
-    });
+    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`);
   }
   return select(merged, source, options.context, false);
 }
@@ -91,9 +88,7 @@ function select(config: KubeconfigEntries, source: string, wanted: string | unde
     throw new ZerodropError(
       'kubeconfig-unknown-context',
       `--context ${wanted} is not in the kubeconfig (known: ${known.length > 0 ? known.join(', ') : 'none'})`,
-      {
-        exitCode: ExitCode.usage,
-      },
+      {},
     );
   }
   const context: ContextEntry | undefined = config.contexts.find((c) => c.name === name);
@@ -102,9 +97,7 @@ function select(config: KubeconfigEntries, source: string, wanted: string | unde
     throw new ZerodropError(
       'kubeconfig-no-cluster',
       `the kubeconfig (${source}) ${why}; pass --context (known: ${known.length > 0 ? known.join(', ') : 'none'})`,
-      {
-        exitCode: ExitCode.environment,
-      },
+      {},
     );
   }
   const cluster = config.clusters.find((c) => c.name === context.cluster);
@@ -115,9 +108,7 @@ function select(config: KubeconfigEntries, source: string, wanted: string | unde
         : !cluster
           ? `names cluster "${context.cluster}", which it does not define`
           : `uses cluster "${cluster.name}", which has no server`;
-    throw new ZerodropError('kubeconfig-no-cluster', `context "${context.name}" in the kubeconfig (${source}) ${why}; pass --context`, {
-      exitCode: ExitCode.environment,
-    });
+    throw new ZerodropError('kubeconfig-no-cluster', `context "${context.name}" in the kubeconfig (${source}) ${why}; pass --context`);
   }
   const warnings: string[] = [];
   const user = config.users.find((u) => u.name === context.user);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 
 /** How a credential plugin may use the terminal (clientcmd ExecInteractiveMode). */
 export type ExecInteractiveMode = 'Never' | 'IfAvailable' | 'Always';
@@ -87,7 +87,6 @@ export function readKubeconfigFile(file: string): KubeconfigEntries {
   if (problem) {
     const line = problem.linePos?.[0]?.line;
     throw new ZerodropError('kubeconfig-invalid', `cannot read kubeconfig: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-      exitCode: ExitCode.usage,
       position: { file, ...(line === undefined ? {} : { line }) },
     });
   }

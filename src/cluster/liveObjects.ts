@@ -1,4 +1,4 @@
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError } from './apiErrors.js';
 import { KubeApiClient } from './apiClient.js';
@@ -92,9 +92,7 @@ async function listWith(client: KubeApiClient, context: string, namespace: strin
     throw new ZerodropError(
       'cluster-empty',
       `no Deployments, StatefulSets, DaemonSets or Services in namespace "${namespace}" (context "${context}"); pass -n or --all-namespaces`,
-      {
-        exitCode: ExitCode.usage,
-      },
+      {},
     );
   }
   return { objects, context, namespace, skipped, serverVersion, notes: [...client.notes] };

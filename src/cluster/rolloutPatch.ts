@@ -1,5 +1,5 @@
 import type { EventStream } from '../events/stream.js';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError } from './apiErrors.js';
 import type { KubeApiClient } from './apiClient.js';
@@ -73,7 +73,7 @@ export async function applyTrigger(
     throw new ZerodropError(
       'cluster-patch-unconfirmed',
       `the PATCH of deployments.apps "${name}" got no answer within ${seconds(timeoutMs)} and the change did not show up afterwards; the server may still apply it: check kubectl rollout status deployment/${name} -n ${namespace} before retrying`,
-      { exitCode: ExitCode.environment, cause: err },
+      { cause: err },
     );
   }
 }

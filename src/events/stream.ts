@@ -1,5 +1,5 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { EventBody, ZerodropEvent } from './schema.js';
 import { eventProblem } from './validate.js';
 
@@ -42,12 +42,12 @@ export class EventStream {
   }
 }
 
-/** Appends events as NDJSON to a file. Opened once, never overwrites without the caller asking. */
+/** Appends events as NDJSON to a file (or a stream the caller opened, e.g. a claimed output file). */
 export class NdjsonSink {
   private readonly out: WriteStream;
 
-  constructor(path: string) {
-    this.out = createWriteStream(path, { flags: 'w' });
+  constructor(target: string | WriteStream) {
+    this.out = typeof target === 'string' ? createWriteStream(target, { flags: 'w' }) : target;
   }
 
   write = (event: ZerodropEvent): void => {
@@ -68,9 +68,7 @@ export function readEventsFile(path: string): ZerodropEvent[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ZerodropError('events-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError('input-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return parseEvents(text, path);
 }

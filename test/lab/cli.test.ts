@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,45 @@ describe('zerodrop lab: input errors come before anything starts', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown scenario');
   });
+
+  it.each([
+    ['--upstream-keepalive', '43200m'],
+    ['--propagation', '1s..2592000s'],
+  ])('%s %s (30 days, past what a Node.js timer holds) is refused instead of firing at once', (flag, value) => {
+    const r = runCli(['--runs', 'baseline', '--quick', flag, value]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^zerodrop: error\[bad-duration\]: --\S+ \S+ is longer than a timer can wait \(at most 2147483647 ms, about 24\.8 days\); choose a shorter duration\n$/,
+    );
+    expect(r.stdout).toBe('');
+  });
+});
+
+/** A one-replica Deployment of the demo app, the shortest real rollout the lab can run. */
+function oneReplica(name: string, marker: string, extra = ''): string {
+  const manifest = path.join(tmp, `${name}.yaml`);
+  writeFileSync(
+    manifest,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: app\n          image: demo\n          args: [${marker}]\n`,
+  );
+  const lab = path.join(tmp, `${name}.lab.yaml`);
+  writeFileSync(lab, `manifests: [${name}.yaml]\nimages:\n  demo: ${process.execPath} ${DEMO}\n${extra}`);
+  return lab;
+}
+
+describe('zerodrop lab: no false PASS', () => {
+  it('--rate 0.01 (one request) is inconclusive, exit 3, and says how many requests a pass needs', () => {
+    const marker = `zerodrop-rate-test-${process.pid}`;
+    const json = path.join(tmp, 'rate.json');
+    const r = runCli([oneReplica('rate', marker), '--quick', '--no-progress', '--rate', '0.01', '--json', json]);
+    expect(r.status, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/INCONCLUSIVE 0 of 1 requests failed/);
+    expect(r.stdout).toMatch(/only 1 request was sent, too few to prove zero drops: a pass needs at least 100 requests/);
+    const run = JSON.parse(readFileSync(json, 'utf8')).runs[0];
+    expect(run).toMatchObject({ verdict: 'inconclusive', requests: 1, failures: 0 });
+    expect(run.reasons.join('\n')).toMatch(/at least 100 requests/);
+    expect(liveProcessesWith(marker)).toEqual([]);
+  });
 });
 
 describe('zerodrop lab: no orphans', () => {
@@ -108,6 +147,37 @@ describe('zerodrop lab: no orphans', () => {
     // Give init a moment to reap what the lab SIGKILLed.
     await new Promise((r) => setTimeout(r, 300));
     expect(liveProcessesWith(marker)).toEqual([]);
+  });
+});
+
+describe('zerodrop lab: a second signal forces the exit', () => {
+  it('SIGINT while the first one is still stopping the run: exit 130 at once, no pod left, no output file half-written', async () => {
+    const marker = `zerodrop-force-test-${process.pid}`;
+    // Every request takes 20 s, so the clean stop (which waits for requests in flight) is slow.
+    const lab = oneReplica('force', marker, 'path: /slow?ms=20000\ntimeout: 25s\n');
+    const json = path.join(tmp, 'force.json');
+    const child = spawn(process.execPath, [CLI, 'lab', lab, '--quick', '--no-progress', '--json', json], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const until = async (text: string) => {
+      const started = Date.now();
+      while (!output.includes(text) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+      expect(output, `waiting for "${text}"`).toContain(text);
+    };
+    await until('rollout start');
+    child.kill('SIGINT');
+    await until('stopping the lab');
+    const forcedAt = Date.now();
+    child.kill('SIGINT');
+    expect(await exited, output).toBe(130);
+    expect(Date.now() - forcedAt).toBeLessThan(5000);
+    expect(output).toContain('SIGINT again: forcing exit');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(liveProcessesWith(marker)).toEqual([]);
+    expect(existsSync(json)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

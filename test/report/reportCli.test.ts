@@ -44,7 +44,7 @@ describe.skipIf(!haveDist)('zerodrop report', () => {
     writeFileSync(bad, `${toNdjson(simulateRollingUpdate(SCENARIOS[0]!).slice(0, 3))}{"t": 1, "run": "x"\n`);
     const r = zerodrop('report', bad, '-o', join(dir, 'bad.html'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`error ${bad}:4: not a JSON event (expected NDJSON written by zerodrop lab --events)\n`);
+    expect(r.stderr).toBe(`zerodrop: error[events-malformed]: ${bad}:4: not a JSON event (expected NDJSON written by zerodrop lab --events)\n`);
     expect(existsSync(join(dir, 'bad.html'))).toBe(false);
   });
 
@@ -55,7 +55,7 @@ describe.skipIf(!haveDist)('zerodrop report', () => {
     const bad = join(dir, 'fields.ndjson');
     writeFileSync(bad, `${toNdjson(simulateRollingUpdate(SCENARIOS[0]!).slice(0, 3))}${JSON.stringify(event)}\n`);
     const r = zerodrop('report', bad, '-o', join(dir, 'fields.html'));
-    expect(r.stderr).toBe(`error ${bad}:4: ${message}\n`);
+    expect(r.stderr).toBe(`zerodrop: error[events-malformed]: ${bad}:4: ${message}\n`);
     expect(r.status).toBe(2);
     expect(existsSync(join(dir, 'fields.html'))).toBe(false);
   });

@@ -120,7 +120,7 @@ function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, optio
 function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, deployment: string, at: SourcePosition): PodPlan {
   const grace = podSpec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
   if (typeof grace !== 'number' || grace < 0)
-    throw usageError('lab-bad-grace', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
+    throw usageError('lab-bad-field', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
   const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, options, deployment, at));
   const ignoredInit = (podSpec.initContainers ?? []).filter((c) => !isNativeSidecar(c));
   if (ignoredInit.length > 0)

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, usageError, ZerodropError } from '../../errors.js';
+import { usageError, ZerodropError } from '../../errors.js';
 import { terminalSafe } from '../../terminalText.js';
 
 /**
@@ -64,7 +64,7 @@ export function checkProgram(argv: readonly string[], check: ProgramCheck): void
   const remedy = `map the image to a program that exists here with --run ${check.mapping}=COMMAND or an images: entry in the lab file`;
   const program = argv[0];
   // The names come from the manifest and the command line: the one-line message is terminal-safe.
-  const fail = (code: string, message: string) => new ZerodropError(code, terminalSafe(message), { exitCode: ExitCode.environment });
+  const fail = (code: 'lab-empty-command' | 'lab-command-not-found', message: string) => new ZerodropError(code, terminalSafe(message));
   if (program === undefined || program.trim() === '') throw fail('lab-empty-command', `${who}: the command the lab runs for this image is empty; ${remedy}`);
   if (findProgram(program, check.cwd, check.path ?? process.env.PATH ?? '/usr/bin:/bin') === undefined)
     throw fail(

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import { ZerodropError } from '../../errors.js';
 import { terminalSafe } from '../../terminalText.js';
 import { killGroup, labProcesses, type ProcessRegistry } from './processRegistry.js';
 
@@ -103,7 +103,7 @@ export class ContainerProcess {
   }
 
   static start(options: ContainerProcessOptions): ContainerProcess {
-    if (options.argv.length === 0) throw new ZerodropError('lab-empty-command', 'a container has an empty command', { exitCode: ExitCode.environment });
+    if (options.argv.length === 0) throw new ZerodropError('lab-empty-command', 'a container has an empty command');
     const proc = new ContainerProcess(options);
     if (options.pidNamespace) proc.findNamespaceInit();
     return proc;

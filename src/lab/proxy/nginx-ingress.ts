@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import { ZerodropError } from '../../errors.js';
 import { resolveProxyOptions } from './defaults.js';
 import { EndpointView, validateEndpoints, type Endpoint } from './endpoints.js';
 import { listen } from './listen.js';
@@ -93,9 +93,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startNginxIngress(options: NginxIngressOptions = {}): Promise<NginxIngress> {
   const binary = options.binary ?? NGINX_BINARY;
   if (!nginxAvailable(binary)) {
-    throw new ZerodropError('nginx-missing', `nginx not found at ${binary}; install the Debian package nginx or use the built-in proxy`, {
-      exitCode: ExitCode.environment,
-    });
+    throw new ZerodropError('nginx-missing', `nginx not found at ${binary}; install the Debian package nginx or use the built-in proxy`);
   }
   const o = resolveProxyOptions('nginx', options);
   const host = o.host;
@@ -160,7 +158,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       const log = safeRead(errorLog);
       await cleanup();
-      throw new ZerodropError('nginx-start-failed', `nginx did not start: ${lastLine(stderr || log) || 'timed out'}`, { exitCode: ExitCode.environment });
+      throw new ZerodropError('nginx-start-failed', `nginx did not start: ${lastLine(stderr || log) || 'timed out'}`);
     }
     await sleep(25);
   }
@@ -170,7 +168,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
 
   const reload = async (next: Endpoint[]): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints');
     }
     const started = workerStarts();
     const retired = workersRetired();
@@ -178,14 +176,13 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     try {
       process.kill(child.pid!, 'SIGHUP');
     } catch {
-      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints');
     }
     // The reload has taken effect when the new worker runs and the old one stopped accepting
     // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;
     while (workerStarts() <= started || workersRetired() <= retired) {
-      if (Date.now() > until)
-        throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`, { exitCode: ExitCode.environment });
+      if (Date.now() > until) throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`);
       await sleep(10);
     }
     await sleep(20);

@@ -173,7 +173,9 @@ describe('exec credential plugins, as client-go runs them', () => {
     const r = await runCli(['rollout', 'deployment/web', '--kubeconfig', kubeconfig, '--url', fake.frontUrl, '--restart']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('ERROR: (gcloud.auth) You do not currently have an active account selected.\n');
-    expect(r.stderr).toContain(`error the credential plugin "${gke.command}" of context "fake" failed with exit code 1: ERROR: (gcloud.auth)`);
+    expect(r.stderr).toContain(
+      `error[cluster-exec-plugin-failed]: the credential plugin "${gke.command}" of context "fake" failed with exit code 1: ERROR: (gcloud.auth)`,
+    );
     expect(r.stderr).toContain('Google GKE: log in again (gcloud auth login)');
     expect(r.stderr).not.toContain('cannot reach');
     expect(fake.requests).toHaveLength(0);

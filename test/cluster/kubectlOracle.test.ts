@@ -133,7 +133,7 @@ describe.skipIf(!KUBECTL)('the fake API server, checked by real kubectl', () => 
     expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('deployment "web" successfully rolled out');
     // ... while an old pod was still terminating: its exit (and any late drop) came after kubectl was done.
     const completeRv = fake.history.find(
-      (h) => h.resource === 'deployments' && h.rv > Number(statusWatch.query.resourceVersion) && deploymentRolloutStatus(h.object as DeploymentLike).done,
+      (h) => h.resource === 'deployments' && h.object.metadata.generation === 2 && deploymentRolloutStatus(h.object as DeploymentLike).done,
     )!.rv;
     expect(fake.history.some((h) => h.resource === 'pods' && h.type === 'DELETED' && h.rv > completeRv)).toBe(true);
 

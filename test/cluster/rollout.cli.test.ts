@@ -347,7 +347,7 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(
-      'error the API server refused to patch deployments.apps "web" in namespace "shop": admission webhook "policy.example.com" denied the request: deployments.apps "web" must not change on Fridays. This is a policy',
+      'error[cluster-admission-denied]: the API server refused to patch deployments.apps "web" in namespace "shop": admission webhook "policy.example.com" denied the request: deployments.apps "web" must not change on Fridays. This is a policy',
     );
     const events = readEvents(dir);
     expect(byType(events, 'rollout')).toHaveLength(0);
@@ -361,7 +361,7 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(
-      `error the API server refused to patch deployments.apps "web" in namespace "shop": ${message}. This is a policy (an admission webhook or ValidatingAdmissionPolicy), not missing RBAC`,
+      `error[cluster-admission-denied]: the API server refused to patch deployments.apps "web" in namespace "shop": ${message}. This is a policy (an admission webhook or ValidatingAdmissionPolicy), not missing RBAC`,
     );
     expect(r.stderr).not.toContain('grant the verb');
   });

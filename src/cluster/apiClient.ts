@@ -162,6 +162,8 @@ export class KubeApiClient {
       lines.on('error', onError);
       lines.on('close', () => resolve());
     });
+    // The caller awaits `closed` for as long as the watch is its; one it has let go of may still fail.
+    closed.catch(() => undefined);
     return { closed, events: () => events, abort: () => controller.abort() };
   }
 

@@ -190,6 +190,8 @@ export class ListWatch {
       (event) => this.onEvent(event),
       this.options.idleMs ?? WATCH_IDLE_MS,
     );
+    // stop() may have come while we waited for the server: this watch is nobody's, end it.
+    if (this.stopped) this.handle.abort();
     this.openedAt = asked;
     this.stats.watches++;
     if (this.down) {

@@ -203,6 +203,10 @@ export class FakeKubeApi {
     this.forbidden.push({ verb, resource });
   }
 
+  addWatchFault(fault: WatchFault): void {
+    this.hub.addFault(fault);
+  }
+
   /** Etcd compaction under open watches of `resource`: each ends with a 410 ERROR event. */
   expireWatches(resource: string): void {
     this.hub.expire(resource);

@@ -166,4 +166,14 @@ describe('ListWatch', () => {
     await waitFor(() => watch.failure !== undefined, 5000);
     expect(watch.failure!.message).toContain('forbidden: cannot watch pods in namespace "shop"');
   });
+
+  it('stopped while a re-watch waits for its answer, it leaves no watch open behind', async () => {
+    const { fake, watch } = await podWatch({}, 60_000, FAST_BACKOFF);
+    fake.addWatchFault({ resource: 'pods', mode: 'slow', times: 1, afterMs: 300 });
+    fake.expireWatches('pods');
+    await waitFor(() => podListRequests(fake).length === 2);
+    await watch.stop();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(fake.openWatches('pods')).toBe(0);
+  });
 });

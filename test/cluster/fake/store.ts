@@ -118,9 +118,9 @@ export class ObjectStore {
     this.snapshots.clear();
   }
 
-  /** Etcd compaction: every version of `resource` up to now is gone for watches. */
+  /** Etcd compaction: every version of `resource` before the current one is gone for watches (a fresh list can still be watched from). */
   compact(resource: string): void {
-    this.compacted.set(resource, this.rv + 1);
+    this.compacted.set(resource, this.rv);
   }
 
   compactedBelow(resource: string): number {

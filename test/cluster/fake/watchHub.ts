@@ -18,10 +18,11 @@ import type { ObjectStore, Obj, StoredChange } from './store.js';
 
 export interface WatchFault {
   resource: string;
-  mode: 'close' | 'stall' | 'reset';
+  /** close: ends at once with no event; stall: goes silent, socket open; reset: socket destroyed; slow: answers only after afterMs. */
+  mode: 'close' | 'stall' | 'reset' | 'slow';
   /** How many watches of this resource get the fault (then watches work again). */
   times: number;
-  /** stall/reset: after how long the watch fails. */
+  /** stall/reset: after how long the watch fails; slow: how long the answer takes. */
   afterMs?: number;
 }
 
@@ -70,7 +71,19 @@ export class WatchHub {
     });
   }
 
+  /** Faults for watches opened from now on. */
+  addFault(fault: WatchFault): void {
+    this.options.faults.push(fault);
+  }
+
   open(resource: string, matches: (o: Obj) => boolean, query: Record<string, string>, res: http.ServerResponse): void {
+    const slow = this.options.faults.find((f) => f.resource === resource && f.mode === 'slow' && f.times > 0);
+    if (slow) {
+      slow.times--;
+      const t = setTimeout(() => this.open(resource, matches, query, res), slow.afterMs ?? 0);
+      this.timers.add(t);
+      return;
+    }
     const from = Number(query.resourceVersion ?? '0');
     const compacted = this.store.compactedBelow(resource);
     if (from < compacted && this.options.goneAs === 'http') {
@@ -87,7 +100,7 @@ export class WatchHub {
       );
       return;
     }
-    const fault = this.options.faults.find((f) => f.resource === resource && f.times > 0);
+    const fault = this.options.faults.find((f) => f.resource === resource && f.mode !== 'slow' && f.times > 0);
     if (fault) fault.times--;
     if (fault?.mode === 'close') {
       res.end();

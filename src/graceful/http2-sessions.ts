@@ -11,8 +11,9 @@
  *   silently ignores every new stream, although the GOAWAY told the client they may be processed;
  *   the client's request hangs. nghttp2's shutdown notice (nghttp2_submit_shutdown_notice) has
  *   no binding in Node.
- * - Writing the notice frame onto the session's socket ourselves corrupts the connection (h2c)
- *   or aborts the process in a native assertion (TLS): the session owns the socket's writes.
+ * - Writing the notice frame onto the session's socket ourselves aborts the process in a native
+ *   assertion, over TCP and over TLS, as soon as the session has writes queued: the session owns
+ *   the socket's writes.
  * So a stream the client opens while our GOAWAY is in flight is not processed; the GOAWAY's last
  * stream id tells the client so, and RFC 9113 §8.7 makes such a stream safe to retry (Node's
  * client reports it as REFUSED_STREAM). To keep that window to one round trip even when the

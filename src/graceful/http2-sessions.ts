@@ -18,8 +18,9 @@
  * stream id tells the client so, and RFC 9113 §8.7 makes such a stream safe to retry (Node's
  * client reports it as REFUSED_STREAM). To keep that window to one round trip even when the
  * client's process is stalled, we PING first and send the GOAWAY when the ACK arrives: the
- * client is running right then, and every stream it opened before the ACK has reached us and is
- * accepted.
+ * client is running right then, and every stream whose HEADERS it sent before the ACK has reached
+ * us and is accepted. (nghttp2 queues PING ACKs ahead of new streams, so a request the client
+ * opened just before our PING arrived can still follow the ACK and be refused.)
  */
 import type { Http2Session } from 'node:http2';
 

@@ -15,8 +15,9 @@
  * B (bench/support/proxy-drain.ts), on time and late, counting the client and the proxy→pod hop
  * apart.
  *
- * Overhead: closed-loop load on a bare node:http server and on the same server with graceful()
- * attached, alternating rounds in one process, medians compared.
+ * Overhead: closed-loop load on a bare node:http server, a second bare server (an A/A control:
+ * what the measurement alone yields) and the same server with graceful() attached, in rotating
+ * rounds from one process, medians of per-round ratios compared.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -307,41 +308,60 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+type OverheadServer = 'bare' | 'control' | 'attached';
+
+/** Every order of the three servers, so drift on a shared machine hits each position alike. */
+const OVERHEAD_ORDERS: readonly OverheadServer[][] = [
+  ['bare', 'control', 'attached'],
+  ['attached', 'bare', 'control'],
+  ['control', 'attached', 'bare'],
+  ['bare', 'attached', 'control'],
+  ['control', 'bare', 'attached'],
+  ['attached', 'control', 'bare'],
+];
+
 async function overhead(): Promise<void> {
-  const bare = await startBackend('bare', 'A');
-  const attached = await startBackend('zerodrop', 'A');
-  const rounds = 15;
+  // `control` is a second bare server: its ratio to `bare` is what the measurement alone yields
+  // on this machine (an A/A test), the floor below which graceful's ratio says nothing.
+  const servers = { bare: await startBackend('bare', 'A'), control: await startBackend('bare', 'A'), attached: await startBackend('zerodrop', 'A') };
+  const rounds = 18;
   const roundMs = 1_000;
-  const results = { bare: [] as number[], attached: [] as number[] };
-  const cpu = { bare: [] as number[], attached: [] as number[] };
-  await throughput(bare.port, 500); // warm both JITs
-  await throughput(attached.port, 500);
+  const results: Record<OverheadServer, number[]> = { bare: [], control: [], attached: [] };
+  const cpu: Record<OverheadServer, number[]> = { bare: [], control: [], attached: [] };
+  for (const b of Object.values(servers)) await throughput(b.port, 500); // warm the JITs
   for (let i = 0; i < rounds; i++) {
-    // Alternate the order so drift on a shared machine hits both sides alike.
-    const order = i % 2 === 0 ? (['bare', 'attached'] as const) : (['attached', 'bare'] as const);
-    for (const which of order) {
-      const r = await throughput(which === 'bare' ? bare.port : attached.port, roundMs);
+    for (const which of OVERHEAD_ORDERS[i % OVERHEAD_ORDERS.length]!) {
+      const r = await throughput(servers[which].port, roundMs);
       results[which].push(r.rps);
       cpu[which].push(r.cpuPerRequest);
     }
   }
-  for (const b of [bare, attached]) b.child.kill('SIGKILL');
-  const mb = median(results.bare);
-  const ma = median(results.attached);
+  for (const b of Object.values(servers)) b.child.kill('SIGKILL');
   process.stdout.write('\n### Per-request overhead (closed loop, 32 concurrent, 16 keep-alive sockets, undici)\n\n');
   const cb = median(cpu.bare);
-  const ca = median(cpu.attached);
-  // Load on a shared machine swings between rounds; each round pairs a bare and an attached
-  // measurement taken back to back, so the median of per-round ratios cancels most of it.
-  const rpsRatio = median(results.attached.map((a, i) => a / results.bare[i]!));
-  const cpuRatio = median(cpu.attached.map((a, i) => a / cpu.bare[i]!));
+  // Load on a shared machine swings between rounds; each round measures the servers back to
+  // back, so the median of per-round ratios cancels most of it.
+  const ratio = (of: OverheadServer, values: Record<OverheadServer, number[]>): number => median(values[of].map((v, i) => v / values.bare[i]!));
   process.stdout.write('| server | median req/s | median server CPU µs/request | rounds (req/s) |\n|---|---|---|---|\n');
-  process.stdout.write(`| bare node:http | ${mb.toFixed(0)} | ${cb.toFixed(1)} | ${results.bare.map((x) => x.toFixed(0)).join(', ')} |\n`);
-  process.stdout.write(`| with graceful() | ${ma.toFixed(0)} | ${ca.toFixed(1)} | ${results.attached.map((x) => x.toFixed(0)).join(', ')} |\n`);
-  process.stdout.write(
-    `\nmedian of per-round ratios, graceful/bare: throughput ${rpsRatio.toFixed(3)} (${((1 - rpsRatio) * 100).toFixed(1)}% loss), ` +
-      `server CPU per request ${cpuRatio.toFixed(3)} (${((cpuRatio - 1) * 100).toFixed(1)}% more); goal < 1% loss\n`,
-  );
+  const labels: Record<OverheadServer, string> = {
+    bare: 'bare node:http',
+    control: 'bare node:http, second process (A/A control)',
+    attached: 'with graceful()',
+  };
+  for (const which of ['bare', 'control', 'attached'] as const) {
+    process.stdout.write(
+      `| ${labels[which]} | ${median(results[which]).toFixed(0)} | ${median(cpu[which]).toFixed(1)} | ${results[which].map((x) => x.toFixed(0)).join(', ')} |\n`,
+    );
+  }
+  for (const which of ['control', 'attached'] as const) {
+    const rpsRatio = ratio(which, results);
+    const cpuRatio = ratio(which, cpu);
+    process.stdout.write(
+      `\nmedian of per-round ratios, ${which === 'control' ? 'control/bare (the A/A floor)' : 'graceful/bare'}: throughput ${rpsRatio.toFixed(3)} ` +
+        `(${((1 - rpsRatio) * 100).toFixed(1)}% loss), server CPU per request ${cpuRatio.toFixed(3)} (${((cpuRatio - 1) * 100).toFixed(1)}% more)` +
+        `${which === 'attached' ? '; goal < 1% loss' : ''}\n`,
+    );
+  }
   const hot = await hotPathCost();
   process.stdout.write(
     `\nhot path (bench/support/hot-path.ts): server.emit('request') takes ${hot.bareNs.toFixed(0)} ns bare and ${hot.gracefulNs.toFixed(0)} ns with graceful; ` +

@@ -12,7 +12,9 @@
 //                               ignore    ignore it (only SIGKILL at the grace deadline ends it)
 //                               close     server.close() then exit when in-flight work is done
 //                               graceful  zerodrop's in-app library (keeps serving for the drain
-//                                         delay, then closes with Connection: close)
+//                                         delay, then closes with Connection: close); it reads
+//                                         ZERODROP_DRAIN=adaptive and the other ZERODROP_*
+//                                         settings from the environment itself
 //   DEMO_DRAIN_DELAY_MS       graceful: how long to keep serving after the signal (default 3000)
 //   DEMO_SLOW_MS              every request takes this long (default 0); `/slow?ms=N` per request
 //   DEMO_KEEPALIVE_TIMEOUT_MS server.keepAliveTimeout (default: Node's 5000)

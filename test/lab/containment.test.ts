@@ -143,11 +143,15 @@ describe.each(PATHS)('containment by $name', ({ flags, pidNamespace, skip }) => 
   it.skipIf(skip)('a lab that ends normally leaves no process of its pods behind', async () => {
     const mark = marker('end');
     const log = path.join(tmp, `${mark}.log`);
-    const lab = startLab([labFile(mark, log), ...flags]);
+    const events = path.join(tmp, `${mark}.ndjson`);
+    const lab = startLab([labFile(mark, log), '--events', events, ...flags]);
     const code = await exitOf(lab.child);
     // The verdict does not matter here (a busy machine may make it inconclusive); the exit does.
     expect([0, 1, 3], lab.output()).toContain(code);
+    // Whether the app is PID 1 is stated in the output and recorded in the run's events.
     expect(lab.output()).toContain(pidNamespace ? 'app is PID 1 (own PID namespace)' : 'app is not PID 1 (--no-pid-namespace)');
+    const runStart = JSON.parse(readFileSync(events, 'utf8').split('\n')[0]!);
+    expect(runStart).toMatchObject({ type: 'run-start', config: { appIsPid1: pidNamespace } });
     // Both pods (before and after the rollout) started both daemons: the test could fail.
     expect(daemonsIn(log).length, lab.output()).toBeGreaterThanOrEqual(4);
     expect(await survivorsAfter(mark, 2000)).toEqual([]);

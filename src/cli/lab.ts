@@ -52,6 +52,10 @@ Verdicts: PASS needs zero failed requests, the load held every second, the rollo
 enough requests to bound the failure rate (at least 100: zero failures in 100 requests bound it
 below 3 % with 95 % confidence). A run that cannot prove that is INCONCLUSIVE, never a pass.
 
+Containers: each one's main process is PID 1 of its own PID namespace where Linux allows it (as in
+Kubernetes: an app without a SIGTERM handler ignores SIGTERM), and nothing a pod starts outlives
+the lab, even a SIGKILLed one (docs/lab.md, "How pods are contained"). --no-pid-namespace opts out.
+
 Exit codes: 0 every run passed, 1 a run dropped requests, 3 a run was inconclusive, 2 usage or
 input error (docs/errors.md), 4 missing environment (nginx, PID namespaces), 130 interrupted
 (SIGINT or SIGTERM: the lab stops, reaps every pod and exits; a second signal forces it).`;

@@ -13,7 +13,7 @@ import { describeContainment, parentDeathPrefix, pidNamespaceSupport } from '../
 import { LabPod } from '../../src/lab/pods/pod.js';
 import type { PodPlan } from '../../src/lab/pods/plan.js';
 import { labProcesses } from '../../src/lab/pods/processRegistry.js';
-import { liveProcessesWith } from './support/processes.js';
+import { liveProcessesWith, wordNumberLines } from './support/processes.js';
 
 // No orphans whatever ends the lab: a pod whose entrypoint starts a `setsid` daemon and a bash
 // job under job control (both leave the pod's process group, both ignore SIGTERM and SIGHUP)
@@ -84,12 +84,7 @@ async function daemonsRunning(log: string, ms = 20_000): Promise<number> {
 
 /** Daemons the app reported starting, by kind. */
 function daemonsIn(log: string): Array<{ kind: string; pid: number }> {
-  if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => ({ kind: l.split(' ')[0]!, pid: Number(l.split(' ')[1]) }));
+  return wordNumberLines(log).map(([kind, pid]) => ({ kind, pid }));
 }
 
 /** A one-replica Deployment of the daemonizing app, rolled out once: the shortest real lab run. */

@@ -29,8 +29,12 @@ export async function auditPaths(paths: readonly string[], options: AuditPathsOp
   return run;
 }
 
-/** Exit code of issue 2: 2 for input errors (even with findings), 1 for findings at or above --fail-on, else 0. */
+/**
+ * Exit code of issue 2: 4 when the machine lacks something an input needs (kubectl for a
+ * kustomization), 2 for input errors (even with findings), 1 for findings at or above --fail-on, else 0.
+ */
 export function auditExitCode(run: Pick<AuditRun, 'findings' | 'errors'>, failOn: FailOn): ExitCodeValue {
+  if (run.errors.some((e) => e.environment)) return ExitCode.environment;
   if (run.errors.length > 0) return ExitCode.usage;
   if (failOn === 'never') return ExitCode.ok;
   const threshold = SEVERITY_RANK[failOn as Severity];

@@ -197,6 +197,10 @@ export interface InputError {
   line?: number;
   column?: number;
   message: string;
+  /** Stable kebab-case code (`manifest-wrong-type`, `yaml-duplicate-key`, `input-too-large`, ...). */
+  code?: string;
+  /** The machine, not the input, lacks something (kubectl not installed): the run exits 4, not 2. */
+  environment?: boolean;
 }
 
 export interface AuditResult {

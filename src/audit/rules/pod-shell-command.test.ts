@@ -18,13 +18,13 @@ describeFixtureTable(ID, [
 ]);
 
 describe(ID, () => {
-  it('still reports an unnamed container, without a machine fix', () => {
+  it('an unnamed container is an input error at the boundary, never a rule crash', () => {
     const run = auditTextsRun(
       [{ file: 'p.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x, command: [sh, -c, "a; b"]}]}\n' }],
       { rules: [ID] },
     );
-    expect(run.errors).toEqual([]);
-    expect(run.details.map((d) => d.patch)).toEqual([undefined]);
+    expect(run.errors).toEqual([expect.objectContaining({ file: 'p.yaml', line: 4, code: 'manifest-missing-field' })]);
+    expect(run.details).toEqual([]);
   });
 
   it('points at the script and patches it with exec', () => {

@@ -152,7 +152,7 @@ function nodesOf(root: unknown): { collections: Array<YAMLMap | import('yaml').Y
 }
 
 /** Applies `change` to one random document of the stream and prints the stream again. */
-function onDocument(text: string, r: Random, change: (doc: Document.Parsed) => boolean): string {
+function onDocument(text: string, r: Random, change: (doc: Document) => boolean): string {
   const ds = docs(text);
   if (!ds || ds.length === 0) return text;
   const doc = r.pick(ds);

@@ -53,7 +53,7 @@ export function loadConfig(file: string, knownRuleIds: ReadonlySet<string>): Aud
     // A config is a few lines: a device or a huge file named as one is refused, not read.
     const st = statSync(file);
     if (!st.isFile() || st.size > MAX_CONFIG_BYTES)
-      throw usageError('config-unreadable', `cannot read config file: ${st.isFile() ? 'larger than 1 MiB' : 'not a regular file'}`, { file });
+      throw usageError('input-unreadable', `cannot read config file: ${st.isFile() ? 'larger than 1 MiB' : 'not a regular file'}`, { file });
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof ZerodropError) throw err;
@@ -62,7 +62,7 @@ export function loadConfig(file: string, knownRuleIds: ReadonlySet<string>): Aud
     try {
       if (code === 'ENOENT' && lstatSync(file).isSymbolicLink()) why = `a broken symbolic link (to ${readlinkSync(file)})`;
     } catch {}
-    throw usageError('config-unreadable', `cannot read config file: ${why}`, { file });
+    throw usageError('input-unreadable', `cannot read config file: ${why}`, { file });
   }
   return parseConfig(text, file, knownRuleIds);
 }
@@ -78,7 +78,7 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const p = lineCounter.linePos(e.pos[0]);
-    throw usageError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]}`, { file, line: p.line, column: p.col });
+    throw usageError('yaml-invalid', `invalid YAML: ${e.message.split('\n')[0]}`, { file, line: p.line, column: p.col });
   }
   const config: AuditConfig = { file, rules: {} };
   if (doc.contents === null) return config;
@@ -134,7 +134,7 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
           if (!knownRuleIds.has(id)) {
             const hint = closest(id, [...knownRuleIds]);
             throw usageError(
-              'config-unknown-rule',
+              'unknown-rule',
               `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; 'zerodrop rules' lists them`,
               at(rp.key as Node),
             );

@@ -6,6 +6,7 @@
 import { createReadStream, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { ErrorCode } from '../errors.js';
 import type { InputError } from './types.js';
 import { runBounded } from './boundedCommand.js';
 import { estimateYamlNodes } from './yamlSource.js';
@@ -270,21 +271,21 @@ function addBytes(walk: Walk, where: Pick<Source, 'file' | 'path' | 'origin'>, b
  * Bytes to text the way kubectl reads files: UTF-8 (with or without a byte-order mark) and UTF-16
  * with one (kubectl decodes through a BOM override); anything else with NUL bytes is binary.
  */
-export function decodeText(buf: Buffer): { text: string; encoding?: 'utf-16le' | 'utf-16be' } | { problem: string; code: string } {
+export function decodeText(buf: Buffer): { text: string; encoding?: 'utf-16le' | 'utf-16be' } | { problem: string; code: 'input-not-text' } {
   if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0)
-    return { code: 'input-encoding', problem: 'UTF-32 text, which kubectl does not read; save it as UTF-8' };
+    return { code: 'input-not-text', problem: 'UTF-32 text, which kubectl does not read; save it as UTF-8' };
   if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
     const le = buf[0] === 0xff;
     const body = Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)));
     if (!le) body.swap16();
     const text = body.toString('utf16le');
-    if (text.includes('\0')) return { code: 'input-binary', problem: 'binary file, not YAML, JSON or a Dockerfile; skipped' };
+    if (text.includes('\0')) return { code: 'input-not-text', problem: 'binary file, not YAML, JSON or a Dockerfile; skipped' };
     return { text, encoding: le ? 'utf-16le' : 'utf-16be' };
   }
   if (isBinary(buf))
     return looksLikeUtf16WithoutBom(buf)
-      ? { code: 'input-encoding', problem: 'UTF-16 text without a byte-order mark, which kubectl does not read; save it as UTF-8 (or UTF-16 with a BOM)' }
-      : { code: 'input-binary', problem: 'binary file, not YAML, JSON or a Dockerfile; skipped' };
+      ? { code: 'input-not-text', problem: 'UTF-16 text without a byte-order mark, which kubectl does not read; save it as UTF-8 (or UTF-16 with a BOM)' }
+      : { code: 'input-not-text', problem: 'binary file, not YAML, JSON or a Dockerfile; skipped' };
   return { text: buf.toString('utf8') };
 }
 
@@ -319,7 +320,7 @@ function unreadable(file: string, err: unknown, abs: string): InputError {
       if (lstatSync(abs).isSymbolicLink())
         return {
           file,
-          code: 'input-broken-link',
+          code: 'input-unreadable',
           message: code === 'ELOOP' ? 'symbolic link loop; skipped' : `broken symbolic link (to ${readlinkSync(abs)}); skipped`,
         };
     } catch {}
@@ -371,14 +372,12 @@ async function renderKustomization(dir: string, shown: string, walk: Walk, optio
   const kubectl = options.kubectl ?? 'kubectl';
   const timeoutMs = options.kustomizeTimeoutMs ?? KUSTOMIZE_TIMEOUT_MS;
   const res = await runBounded(kubectl, ['kustomize', dir], { timeoutMs, maxStdoutBytes: MAX_SOURCE_BYTES });
-  const fail = (code: string, message: string, environment = false) =>
-    out.errors.push({ file: shown, code, message, ...(environment ? { environment: true } : {}) });
+  const fail = (code: ErrorCode, message: string) => out.errors.push({ file: shown, code, message });
   switch (res.kind) {
     case 'missing':
       return void fail(
         'kubectl-missing',
         `is a kustomize directory but ${kubectl === 'kubectl' ? 'kubectl is not on PATH' : `${kubectl} was not found`}; install kubectl, or render it yourself and pipe it in: kustomize build ${shown} | zerodrop audit -`,
-        true,
       );
     case 'timeout':
       return void fail('kustomize-timeout', `kubectl kustomize did not finish within ${Math.round(res.afterMs / 1000)} s; stopped it`);

@@ -5,6 +5,7 @@
  */
 import type { Container, KubeObject, PodSpec, PodTemplate, WorkloadKind } from '../k8s/objects.js';
 import type { KubernetesVersion } from '../k8s/features.js';
+import type { ErrorCode } from '../errors.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -197,10 +198,8 @@ export interface InputError {
   line?: number;
   column?: number;
   message: string;
-  /** Stable kebab-case code (`manifest-wrong-type`, `yaml-duplicate-key`, `input-too-large`, ...). */
-  code?: string;
-  /** The machine, not the input, lacks something (kubectl not installed): the run exits 4, not 2. */
-  environment?: boolean;
+  /** Its code in the error catalogue (src/errors/catalogue.ts), which also fixes the exit code. */
+  code?: ErrorCode;
 }
 
 export interface AuditResult {

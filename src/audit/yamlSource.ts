@@ -4,6 +4,7 @@
  * line and column, and so `--fix-in-place` can edit the same tree without losing comments.
  */
 import { Composer, LineCounter, Parser, isMap, isSeq, isScalar, isAlias, isPair, type CST, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { ErrorCode } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { shapeViolations } from '../k8s/shapes/index.js';
 import type { InputError, YamlPath } from './types.js';
@@ -136,7 +137,7 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
   const lineCounter = new LineCounter();
   const errors: InputError[] = [];
   const parsed: ParsedYamlSource = { source, lineCounter, documents: [], objects: [], failed: false };
-  const fail = (offset: number, code: string, message: string) => {
+  const fail = (offset: number, code: ErrorCode, message: string) => {
     parsed.failed = true;
     const pos = lineCounter.linePos(offset);
     errors.push({ file: source.file, line: pos.line, column: pos.col, code, message });
@@ -169,7 +170,7 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
       const e = doc.errors[0]!;
       if (e.code === 'DUPLICATE_KEY') fail(e.pos[0], 'yaml-duplicate-key', duplicateKeyMessage(source.text, e.pos[0]));
       else if (/call stack/i.test(e.message)) fail(e.pos[0], 'yaml-too-deep', TOO_DEEP);
-      else fail(e.pos[0], 'yaml-syntax', `invalid YAML: ${firstLine(e.message)}`);
+      else fail(e.pos[0], 'yaml-invalid', `invalid YAML: ${firstLine(e.message)}`);
       continue;
     }
     let value: unknown;
@@ -193,7 +194,7 @@ function duplicateKeyMessage(text: string, offset: number): string {
 }
 
 /** Why `toJS` refused a document, positioned at the node responsible when we can find it. */
-function toJsProblem(doc: Document.Parsed, err: unknown): { offset: number; code: string; message: string } {
+function toJsProblem(doc: Document.Parsed, err: unknown): { offset: number; code: ErrorCode; message: string } {
   const start = doc.contents?.range?.[0] ?? 0;
   const msg = err instanceof Error ? err.message : String(err);
   if (isStackOverflow(err)) return { offset: start, code: 'yaml-too-deep', message: TOO_DEEP };
@@ -203,17 +204,17 @@ function toJsProblem(doc: Document.Parsed, err: unknown): { offset: number; code
     const alias = findNode(doc, (n) => isAlias(n) && n.source === name);
     return {
       offset: alias?.range?.[0] ?? start,
-      code: 'yaml-unresolved-alias',
+      code: 'yaml-bad-alias',
       message: `alias *${name} has no anchor &${name} before it in this document; anchors do not reach across "---" (kubectl rejects it too)`,
     };
   }
   if (/merge sources/i.test(msg)) {
     const merge = findNode(doc, (n) => isMap(n) && n.items.some((p) => isMergeKey(p.key) && !mergeSources(doc, p.value)));
-    return { offset: merge?.range?.[0] ?? start, code: 'yaml-bad-merge', message: 'a merge key (<<) must name a mapping, an alias of one, or a list of them' };
+    return { offset: merge?.range?.[0] ?? start, code: 'yaml-bad-alias', message: 'a merge key (<<) must name a mapping, an alias of one, or a list of them' };
   }
   if (/alias/i.test(msg))
     return { offset: start, code: 'yaml-alias-limit', message: `document expands too many aliases (limit ${MAX_ALIAS_COUNT}); refusing to expand it` };
-  return { offset: start, code: 'yaml-unreadable', message: `cannot read document: ${firstLine(msg)}` };
+  return { offset: start, code: 'yaml-invalid', message: `cannot read document: ${firstLine(msg)}` };
 }
 
 function findNode(doc: Document.Parsed, test: (n: unknown) => boolean): Node | undefined {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import { terminalSafe } from '../terminalText.js';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ExitCode, ZerodropError, type ErrorCode } from '../errors.js';
 import { registerAuditCommands } from './audit.js';
 import { registerLabCommand } from './lab.js';
 import { registerReportCommand } from './report.js';
@@ -16,6 +17,8 @@ const program = new Command(invokedAs)
   .option('--debug', 'print stack traces for unexpected errors')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
+  // Commander's own parse errors ("error: unknown option") get the same line as ours.
+  .configureOutput({ outputError: (text, write) => write(errorLine('cli-usage', text.replace(/^error: /, '').trimEnd())) })
   .addHelpText(
     'after',
     `
@@ -25,13 +28,23 @@ Start here:
   ${invokedAs} rules                   list the audit rules; '${invokedAs} explain RULE' for one
 
 Exit codes: 0 ok, 1 findings or dropped requests, 2 usage or input error, 3 inconclusive run,
-4 missing environment (binary, permission, cluster), 130 interrupted.`,
+4 missing environment (binary, permission, cluster), 70 a bug in zerodrop, 130 interrupted
+(SIGINT or SIGTERM).
+
+Errors are one line on stderr: "zerodrop: error[CODE]: FILE:LINE: message". CODE is stable and
+fixes the exit code; docs/errors.md lists every code.`,
   );
 
 registerAuditCommands(program);
 registerLabCommand(program);
 registerReportCommand(program);
 registerRolloutCommand(program);
+
+/** The one line every error prints: `zerodrop: error[bad-duration]: --warmup: "x" is not a duration …` (docs/errors.md). */
+function errorLine(code: ErrorCode, text: string): string {
+  // Messages quote file names, object names and values from the user's input: never raw control characters.
+  return `${pc.red(`zerodrop: error[${code}]`)}: ${terminalSafe(text)}\n`;
+}
 
 function debugEnabled(): boolean {
   return process.argv.includes('--debug') || process.env.ZERODROP_DEBUG === '1';
@@ -47,12 +60,12 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (err instanceof ZerodropError) {
-      process.stderr.write(`${pc.red('error')} ${err.oneLine()}\n`);
+      process.stderr.write(errorLine(err.code, err.oneLine()));
       if (debugEnabled() && err.stack) process.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${pc.red('internal error')} ${message}\n`);
+    process.stderr.write(errorLine('internal-error', message));
     if (debugEnabled() && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     else process.stderr.write('(this is a bug in zerodrop; rerun with --debug for a stack trace)\n');
     return ExitCode.internal;

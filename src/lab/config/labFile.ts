@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap } from 'yaml';
-import { usageError, ZerodropError, ExitCode } from '../../errors.js';
+import { usageError, ZerodropError } from '../../errors.js';
 import { decodeText } from '../../audit/sources.js';
 import { MAX_ALIAS_COUNT, parseYamlSource } from '../../audit/yamlSource.js';
 import type { ImageMap, RolloutChange } from './workload.js';
@@ -87,12 +87,12 @@ function readLabText(file: string): string {
   let bytes: Buffer;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw usageError('lab-file-unreadable', 'not a regular file', { file });
-    if (st.size > MAX_LAB_FILE_BYTES) throw usageError('lab-file-unreadable', `too large for a lab file (limit ${MAX_LAB_FILE_BYTES / 1024} KiB)`, { file });
+    if (!st.isFile()) throw usageError('input-unreadable', 'not a regular file', { file });
+    if (st.size > MAX_LAB_FILE_BYTES) throw usageError('input-unreadable', `too large for a lab file (limit ${MAX_LAB_FILE_BYTES / 1024} KiB)`, { file });
     bytes = readFileSync(file);
   } catch (err) {
     if (err instanceof ZerodropError) throw err;
-    throw new ZerodropError('lab-file-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('input-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const decoded = decodeText(bytes);
   if ('problem' in decoded) throw usageError(decoded.code, decoded.problem, { file });
@@ -104,39 +104,39 @@ export function readLabFile(file: string): LabFile {
   // Read as the audit reads YAML: bounded nesting and aliases, duplicate keys refused, positions kept.
   const { parsed, errors } = parseYamlSource({ file, text, kind: 'yaml', origin: 'file' });
   const first = errors[0];
-  if (first) throw usageError(first.code === 'yaml-syntax' ? 'lab-file-yaml' : (first.code ?? 'lab-file-yaml'), first.message, { file, line: first.line ?? 1 });
+  if (first) throw new ZerodropError(first.code ?? 'yaml-invalid', first.message, { position: { file, line: first.line ?? 1 } });
   if (parsed.documents.length > 1)
-    throw usageError('lab-file-shape', 'a lab file is one YAML document', { file, line: parsed.lineCounter.linePos(parsed.documents[1]!.range[0]).line });
+    throw usageError('lab-file-invalid', 'a lab file is one YAML document', { file, line: parsed.lineCounter.linePos(parsed.documents[1]!.range[0]).line });
   const lineCounter = parsed.lineCounter;
   const doc = parsed.documents[0];
-  if (!doc) throw usageError('lab-file-shape', 'a lab file is a mapping with manifests and images', { file, line: 1 });
+  if (!doc) throw usageError('lab-file-invalid', 'a lab file is a mapping with manifests and images', { file, line: 1 });
   const v = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null;
   const at = (key: string): { file: string; line?: number } => {
     const node = (isMap(doc.contents) ? doc.get(key, true) : undefined) as { range?: [number, number, number] } | undefined;
     return node?.range ? { file, line: lineCounter.linePos(node.range[0]).line } : { file };
   };
   if (!v || typeof v !== 'object' || Array.isArray(v))
-    throw usageError('lab-file-shape', 'a lab file is a mapping with manifests and images', { file, line: 1 });
-  for (const k of Object.keys(v)) if (!KEYS.has(k)) throw usageError('lab-file-key', `unknown key "${k}" (known: ${[...KEYS].join(', ')})`, at(k));
+    throw usageError('lab-file-invalid', 'a lab file is a mapping with manifests and images', { file, line: 1 });
+  for (const k of Object.keys(v)) if (!KEYS.has(k)) throw usageError('lab-file-invalid', `unknown key "${k}" (known: ${[...KEYS].join(', ')})`, at(k));
   const dir = path.dirname(path.resolve(file));
   const manifests = v.manifests;
   if (!Array.isArray(manifests) || manifests.length === 0 || !manifests.every((m) => typeof m === 'string'))
-    throw usageError('lab-file-manifests', 'manifests: a list of manifest files or directories is required', at('manifests'));
+    throw usageError('lab-file-invalid', 'manifests: a list of manifest files or directories is required', at('manifests'));
   const images: ImageMap = {};
   const rawImages = (v.images ?? {}) as Record<string, unknown>;
-  if (typeof rawImages !== 'object' || Array.isArray(rawImages)) throw usageError('lab-file-images', 'images: a mapping from image to command', at('images'));
+  if (typeof rawImages !== 'object' || Array.isArray(rawImages)) throw usageError('lab-file-invalid', 'images: a mapping from image to command', at('images'));
   for (const [image, spec] of Object.entries(rawImages)) {
     if (typeof spec === 'string') images[image] = { command: spec };
     else if (spec && typeof spec === 'object' && typeof (spec as { command?: unknown }).command === 'string') {
       const s = spec as { command: string; stopSignal?: unknown };
       images[image] = typeof s.stopSignal === 'string' ? { command: s.command, stopSignal: s.stopSignal } : { command: s.command };
-    } else throw usageError('lab-file-images', `images.${image}: expected a command string or { command, stopSignal }`, at('images'));
+    } else throw usageError('lab-file-invalid', `images.${image}: expected a command string or { command, stopSignal }`, at('images'));
   }
   const out: LabFile = { file, dir, manifests: (manifests as string[]).map((m) => path.resolve(dir, m)), images };
   const str = (k: string): string | undefined => {
     const x = v[k];
     if (x === undefined) return undefined;
-    if (typeof x !== 'string' && typeof x !== 'number') throw usageError('lab-file-value', `${k}: expected a string`, at(k));
+    if (typeof x !== 'string' && typeof x !== 'number') throw usageError('lab-file-invalid', `${k}: expected a string`, at(k));
     return String(x);
   };
   const name = str('name');
@@ -144,7 +144,7 @@ export function readLabFile(file: string): LabFile {
   const description = str('description');
   if (description !== undefined) out.description = description;
   if (v.rate !== undefined) {
-    if (typeof v.rate !== 'number' || !(v.rate > 0)) throw usageError('lab-file-value', 'rate: requests per second, a positive number', at('rate'));
+    if (typeof v.rate !== 'number' || !(v.rate > 0)) throw usageError('bad-rate', 'rate: requests per second, a positive number', at('rate'));
     out.rate = v.rate;
   }
   const propagation = str('propagation');
@@ -154,16 +154,16 @@ export function readLabFile(file: string): LabFile {
   const upstream = str('upstreamKeepAlive');
   if (upstream !== undefined) out.upstreamKeepAlive = upstream;
   if (v.proxy !== undefined) {
-    if (v.proxy !== 'l7' && v.proxy !== 'l4' && v.proxy !== 'nginx') throw usageError('lab-file-value', 'proxy: l7, l4 or nginx', at('proxy'));
+    if (v.proxy !== 'l7' && v.proxy !== 'l4' && v.proxy !== 'nginx') throw usageError('lab-file-invalid', 'proxy: l7, l4 or nginx', at('proxy'));
     out.proxy = v.proxy;
   }
   if (v.proxyRetries !== undefined) {
     if (typeof v.proxyRetries !== 'number' || !Number.isInteger(v.proxyRetries) || v.proxyRetries < 0 || v.proxyRetries > 10)
-      throw usageError('lab-file-value', 'proxyRetries: a whole number from 0 to 10', at('proxyRetries'));
+      throw usageError('lab-file-invalid', 'proxyRetries: a whole number from 0 to 10', at('proxyRetries'));
     out.proxyRetries = v.proxyRetries;
   }
   if (v.connection !== undefined) {
-    if (v.connection !== 'keep-alive' && v.connection !== 'fresh') throw usageError('lab-file-value', 'connection: keep-alive or fresh', at('connection'));
+    if (v.connection !== 'keep-alive' && v.connection !== 'fresh') throw usageError('lab-file-invalid', 'connection: keep-alive or fresh', at('connection'));
     out.connection = v.connection;
   }
   const timeout = str('timeout');
@@ -181,7 +181,7 @@ function parseRolloutValue(raw: unknown, where: { file: string; line?: number })
     const r = raw as { image: string; container?: unknown };
     return typeof r.container === 'string' ? { kind: 'image', image: r.image, container: r.container } : { kind: 'image', image: r.image };
   }
-  throw usageError('lab-file-value', 'rollout: restart, or { image, container }', where);
+  throw usageError('lab-file-invalid', 'rollout: restart, or { image, container }', where);
 }
 
 /** `--rollout restart`, `--rollout image=demo:v2`, `--rollout image=app=demo:v2`. */

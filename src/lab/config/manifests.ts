@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ZerodropError, ExitCode, usageError } from '../../errors.js';
+import { ZerodropError, usageError } from '../../errors.js';
 import type { KubeObject } from '../../k8s/objects.js';
 import { decodeText, MAX_SOURCE_BYTES, MAX_YAML_NODES } from '../../audit/sources.js';
 import { estimateYamlNodes, MAX_ALIAS_COUNT, parseYamlSource } from '../../audit/yamlSource.js';
@@ -24,7 +24,7 @@ function expand(p: string): string[] {
   try {
     st = statSync(p);
   } catch {
-    throw usageError('lab-manifest-missing', `${p}: no such file or directory`);
+    throw usageError('input-unreadable', `${p}: no such file or directory`);
   }
   if (!st.isDirectory()) return [p];
   return readdirSync(p)
@@ -38,15 +38,13 @@ function readText(file: string): string {
   let bytes: Buffer;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw usageError('lab-manifest-unreadable', 'not a regular file; the lab reads manifest files', { file });
+    if (!st.isFile()) throw usageError('input-unreadable', 'not a regular file; the lab reads manifest files', { file });
     if (st.size > MAX_SOURCE_BYTES)
       throw usageError('input-too-large', `file too large (${Math.round(st.size / 1048576)} MiB; limit ${MAX_SOURCE_BYTES / 1048576} MiB)`, { file });
     bytes = readFileSync(file);
   } catch (err) {
     if (err instanceof ZerodropError) throw err;
-    throw new ZerodropError('lab-manifest-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError('input-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const decoded = decodeText(bytes);
   if ('problem' in decoded) throw usageError(decoded.code, decoded.problem, { file });
@@ -71,8 +69,8 @@ export function parseManifestText(text: string, file: string): SourcedObject[] {
   const { parsed, errors } = parseYamlSource({ file, text, kind: 'yaml', origin: 'file' });
   const first = errors[0];
   if (first) {
-    const code = first.code === 'yaml-syntax' ? 'lab-manifest-yaml' : (first.code ?? 'lab-manifest-yaml');
-    throw usageError(code, first.message, { file, ...(first.line ? { line: first.line } : {}), ...(first.column ? { column: first.column } : {}) });
+    const position = { file, ...(first.line ? { line: first.line } : {}), ...(first.column ? { column: first.column } : {}) };
+    throw new ZerodropError(first.code ?? 'yaml-invalid', first.message, { position });
   }
   for (const doc of parsed.documents) {
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

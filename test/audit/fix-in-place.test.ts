@@ -10,24 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath, zerodrop } from './cli.js';
+import { WEB_DEPLOYMENT } from './manifests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zerodrop-fix-in-place-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: web   # the server
-        image: nginx:1.27
-        ports: [{containerPort: 80}]
-`;
+const DEPLOYMENT = WEB_DEPLOYMENT.replace('- name: web\n', '- name: web   # the server\n');
 
 // What the fix adds to DEPLOYMENT's container, in the file's own indentation.
 const ADDED = `        lifecycle:

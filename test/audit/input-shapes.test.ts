@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { json, zerodrop } from './cli.js';
+import { WEB_DEPLOYMENT } from './manifests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zerodrop-shapes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,20 +20,7 @@ const write = (name: string, content: string | Buffer) => {
   return p;
 };
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-        ports: [{containerPort: 80}]
-`;
+const DEPLOYMENT = WEB_DEPLOYMENT;
 
 const noCrash = (r: { stdout: string; stderr: string }) => {
   expect(`${r.stdout}${r.stderr}`).not.toMatch(/a bug in zerodrop|internal error|\n\s+at \S+:\d+:\d+/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedCorpus } from '../../bench/support/fuzz/corpus.js';
 import type { FixInPlaceApi } from '../../bench/support/fuzz/campaigns.js';
+import { fixInPlaceApiOf } from '../../bench/support/fuzz/fixInPlaceApi.js';
 import { auditPaths } from '../../src/audit/audit.js';
 import { collectFixes } from '../../src/audit/fix/patches.js';
 import { applyFixesInPlace } from '../../src/audit/fix/inPlace.js';
@@ -22,35 +23,10 @@ export function scratch(name: string): string {
   return mkdtempSync(join(tmpdir(), `zerodrop-fuzz-${name}-`));
 }
 
-export const fixInPlaceApi: FixInPlaceApi = {
-  async fixFile(path) {
-    const run = await auditPaths([path], { settings: defaultSettings() });
-    if (run.parseFailed) return { written: false, fixes: [] };
-    const fixes = collectFixes(run.details);
-    const outcome = applyFixesInPlace(fixes, run.yamlSources);
-    return {
-      written: outcome.written.length > 0,
-      fixes: fixes.map((f) => {
-        const { apiVersion: _a, kind: _k, metadata: _m, ...patch } = f.patch;
-        const src = run.yamlSources.find((s) => s.documents.includes(f.located.document))!;
-        return {
-          documentIndex: src.documents.indexOf(f.located.document),
-          basePath: [...f.located.basePath],
-          patch,
-          object: `${f.kind} ${f.name}`,
-          resolves: f.resolves,
-        };
-      }),
-    };
-  },
-  async findingLabels(path) {
-    const run = await auditPaths([path], { settings: defaultSettings() });
-    return run.findings.map((f) => `${f.object?.kind} ${f.object?.name} ${f.container ? `${f.rule} (${f.container})` : f.rule}`);
-  },
-  applyPatch: (t, p) => applyPatch(t, p),
-  decode: (bytes) => {
-    const d = decodeText(bytes);
-    if (!('text' in d)) throw new Error(d.problem);
-    return d.text;
-  },
-};
+export const fixInPlaceApi: FixInPlaceApi = fixInPlaceApiOf({
+  audit: (path) => auditPaths([path], { settings: defaultSettings() }),
+  collectFixes,
+  applyFixesInPlace: (fixes, sources) => applyFixesInPlace(fixes, sources),
+  applyPatch,
+  decodeText,
+});

@@ -7,7 +7,7 @@ import { collectSources, type CollectOptions } from './sources.js';
 import { runAudit, SEVERITY_RANK, type AuditRun } from './runner.js';
 import { allRules } from './rules/index.js';
 import type { FailOn } from './config.js';
-import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { ERROR_CATALOGUE, ExitCode, type ExitCodeValue } from '../errors.js';
 
 export interface AuditPathsOptions extends CollectOptions {
   settings: AuditSettings;
@@ -29,8 +29,12 @@ export async function auditPaths(paths: readonly string[], options: AuditPathsOp
   return run;
 }
 
-/** Exit code of issue 2: 2 for input errors (even with findings), 1 for findings at or above --fail-on, else 0. */
+/**
+ * Exit code of issue 2: 4 when the machine lacks something an input needs (kubectl for a
+ * kustomization), 2 for input errors (even with findings), 1 for findings at or above --fail-on, else 0.
+ */
 export function auditExitCode(run: Pick<AuditRun, 'findings' | 'errors'>, failOn: FailOn): ExitCodeValue {
+  if (run.errors.some((e) => e.code && ERROR_CATALOGUE[e.code].exit === 'environment')) return ExitCode.environment;
   if (run.errors.length > 0) return ExitCode.usage;
   if (failOn === 'never') return ExitCode.ok;
   const threshold = SEVERITY_RANK[failOn as Severity];

@@ -3,14 +3,15 @@
  * Every mistake is a usage error naming file:line:col, because a config typo that is silently
  * ignored is exactly the failure mode this tool exists to catch.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, type Node, type Pair } from 'yaml';
-import { usageError } from '../errors.js';
+import { usageError, ZerodropError } from '../errors.js';
 import type { SeveritySetting } from './types.js';
 import { didYouMean } from './didYouMean.js';
 
 export const CONFIG_FILE_NAMES = ['.zerodrop.yaml', '.zerodrop.yml'];
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -29,12 +30,19 @@ const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning',
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 
-/** The config in effect: --config FILE, else `.zerodrop.yaml` in the working directory, else none. */
+/**
+ * The config in effect: --config FILE, else `.zerodrop.yaml` in the working directory, else none.
+ * A name that exists only as a broken symbolic link still counts (lstat), so loading it reports
+ * the dangling link instead of the audit silently running without the config.
+ */
 export function findConfigFile(explicit: string | undefined, cwd: string): string | undefined {
   if (explicit) return explicit;
   for (const name of CONFIG_FILE_NAMES) {
     const p = join(cwd, name);
-    if (existsSync(p)) return p;
+    try {
+      lstatSync(p);
+      return p;
+    } catch {}
   }
   return undefined;
 }
@@ -42,13 +50,19 @@ export function findConfigFile(explicit: string | undefined, cwd: string): strin
 export function loadConfig(file: string, knownRuleIds: ReadonlySet<string>): AuditConfig {
   let text: string;
   try {
+    // A config is a few lines: a device or a huge file named as one is refused, not read.
+    const st = statSync(file);
+    if (!st.isFile() || st.size > MAX_CONFIG_BYTES)
+      throw usageError('input-unreadable', `cannot read config file: ${st.isFile() ? 'larger than 1 MiB' : 'not a regular file'}`, { file });
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw usageError(
-      'input-unreadable',
-      `cannot read config file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      { file },
-    );
+    if (err instanceof ZerodropError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    let why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    try {
+      if (code === 'ENOENT' && lstatSync(file).isSymbolicLink()) why = `a broken symbolic link (to ${readlinkSync(file)})`;
+    } catch {}
+    throw usageError('input-unreadable', `cannot read config file: ${why}`, { file });
   }
   return parseConfig(text, file, knownRuleIds);
 }

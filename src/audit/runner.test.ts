@@ -242,7 +242,13 @@ describe('bad input', () => {
     ];
     // testing.ts runs with debug on, so a rule that throws fails this test instead of becoming an error entry.
     const run = auditTextsRun(weird.map((text, i) => ({ file: `w${i}.yaml`, text })));
-    expect(run.errors).toEqual([]);
+    // Each object is refused at the boundary with positioned errors; no rule ever sees it.
+    expect(new Set(run.errors.map((e) => e.file))).toEqual(new Set(weird.map((_, i) => `w${i}.yaml`)));
+    for (const e of run.errors) {
+      expect(e.code).toMatch(/^manifest-(wrong-type|missing-field)$/);
+      expect(e.line).toBeGreaterThanOrEqual(1);
+    }
+    expect(run.findings).toEqual([]);
   });
 
   it('skips YAML that is not a Kubernetes object', () => {

@@ -5,6 +5,7 @@
  */
 import type { Container, KubeObject, PodSpec, PodTemplate, WorkloadKind } from '../k8s/objects.js';
 import type { KubernetesVersion } from '../k8s/features.js';
+import type { ErrorCode } from '../errors.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -227,6 +228,8 @@ export interface InputError {
   line?: number;
   column?: number;
   message: string;
+  /** Its code in the error catalogue (src/errors/catalogue.ts), which also fixes the exit code. */
+  code?: ErrorCode;
 }
 
 export interface AuditResult {

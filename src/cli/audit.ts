@@ -66,6 +66,7 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const stopInterrupts = exitOnInterrupt();
   try {
     const notes: string[] = [];
+    let writeFailed = false;
     const versionPinned = flags.kubernetesVersion !== undefined || config?.kubernetesVersion !== undefined;
     let run = flags.cluster ? await auditClusterRun(flags, options, notes, versionPinned) : await auditPaths(paths, options);
     // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
@@ -80,8 +81,11 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
         const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
         for (const w of outcome.written)
           notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
-        for (const s of outcome.skipped) notes.push(`${pc.yellow('not edited')} ${s.file}: ${s.reason}`);
-        if (outcome.written.length === 0 && outcome.skipped.length === 0) notes.push('--fix-in-place: no fixable findings');
+        for (const s of outcome.skipped)
+          notes.push(`${pc.yellow('not edited')} ${[s.file, s.line, s.column].filter((x) => x !== undefined).join(':')}: ${s.reason}`);
+        for (const f of outcome.failed) notes.push(`${pc.red(`error[${f.code}]`)} not edited ${f.file}: ${f.reason}`);
+        if (outcome.failed.length > 0) writeFailed = true;
+        if (outcome.written.length === 0 && outcome.skipped.length === 0 && outcome.failed.length === 0) notes.push('--fix-in-place: no fixable findings');
         // Report what is left after the edit, which is what the exit code should reflect.
         if (outcome.written.length > 0) run = await auditPaths(paths, options);
       }
@@ -94,7 +98,8 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
     if (run.objectCount === 0 && run.dockerfiles.length === 0 && run.errors.length === 0)
       notes.push(pc.yellow('nothing to audit: no Kubernetes objects (apiVersion + kind) or Dockerfiles in the input'));
     for (const n of notes) process.stderr.write(`${n}\n`);
-    return auditExitCode(run, failOn);
+    // A file --fix-in-place could not write (permission, full disk) is the machine's problem: exit 4.
+    return writeFailed ? ExitCode.environment : auditExitCode(run, failOn);
   } finally {
     output?.discard();
     stopInterrupts();

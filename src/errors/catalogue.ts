@@ -48,11 +48,42 @@ export const ERROR_CATALOGUE = {
   // Input files
   'input-unreadable': usage('inputs', 'An input file (manifest, lab file, config, events file, kubeconfig) does not exist or cannot be read.'),
   'yaml-invalid': usage('inputs', 'An input file is not valid YAML; the message names the file, line and column.'),
+  'input-too-large': usage('inputs', 'An input (a file, stdin, a pipe, kubectl kustomize output) is larger than 32 MiB; none of it is read.'),
+  'input-too-many-nodes': usage(
+    'inputs',
+    'The inputs of one run hold more than about 3 million YAML nodes, more than fits the heap with positions; audit the parts separately.',
+  ),
+  'input-not-text': usage(
+    'inputs',
+    'An input is binary, or text in an encoding kubectl does not read (UTF-16 without a byte-order mark, UTF-32); save it as UTF-8.',
+  ),
+  'yaml-duplicate-key': usage('inputs', 'A YAML mapping repeats a key, which kubectl rejects; the position is the repeat.'),
+  'yaml-too-deep': usage('inputs', 'A YAML document nests collections more than 256 levels deep.'),
+  'yaml-bad-alias': usage(
+    'inputs',
+    'An alias names no anchor before it in its own document (anchors do not cross ---), or a merge key (<<) names something other than a mapping.',
+  ),
+  'yaml-alias-limit': usage('inputs', 'A YAML document expands more than 100 aliases (an alias bomb); it is refused before expanding.'),
+  'manifest-wrong-type': usage(
+    'inputs',
+    'A field of a Kubernetes object has a type the API server rejects (replicas: "3", env written as a mapping); the object is not audited or run.',
+  ),
+  'manifest-missing-field': usage('inputs', 'A Kubernetes object lacks a field the API server requires (a container name, a selector key or operator).'),
 
   // audit
   'audit-no-input': usage('audit', "No PATH was given on a terminal; give files or directories, or '-' to read manifests from stdin."),
   'config-invalid': usage('audit', 'A .zerodrop.yaml setting has the wrong type or value; the message names file:line:col.'),
   'config-unknown-setting': usage('audit', 'A .zerodrop.yaml key is not a setting (with the closest one when there is one).'),
+  'kubectl-missing': environment(
+    'audit',
+    'A kustomize directory needs kubectl and it is not on PATH: install it, or pipe `kustomize build DIR` into zerodrop audit -.',
+  ),
+  'kustomize-failed': usage('audit', 'kubectl kustomize rejected a kustomization; the message carries its words.'),
+  'kustomize-timeout': environment('audit', 'kubectl kustomize ran longer than 120 s and was stopped (a remote base that does not answer, usually).'),
+  'fix-unwritable': environment(
+    'audit',
+    '--fix-in-place could not replace a file (read-only, no permission, a full disk or quota, several hard links); the file is unchanged.',
+  ),
   'unknown-rule': usage('audit', "A rule id (zerodrop explain, .zerodrop.yaml rules:) is not an audit rule; 'zerodrop rules' lists them."),
 
   // lab

@@ -105,6 +105,8 @@ describe('the CLI prints the code', () => {
     writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: "3"\n');
     const r = run(['lab', manifest]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`zerodrop: error[lab-bad-replicas]: ${manifest}:1: Deployment api: replicas must be a whole number ≥ 1 for a rollout, got "3"\n`);
+    expect(r.stderr).toBe(
+      `zerodrop: error[manifest-wrong-type]: ${manifest}:5:13: Deployment api: spec.replicas must be an integer, got the string "3"; remove the quotes (the API server rejects this object)\n`,
+    );
   });
 });

@@ -1,137 +1,192 @@
 /**
- * `--fix-in-place`: apply every workload's merged patch to the YAML node tree it came from and
- * write the file back. Editing nodes (not re-serialising objects) keeps comments and most of the
- * layout. Refuses rendered streams (stdin, kustomize) and writes nothing when any input failed to
- * parse, so a half-read directory is never half-rewritten.
+ * `--fix-in-place`: every workload's merged patch applied to the file it came from, as small
+ * edits to the file's own text (src/audit/fix/nodeEdits.ts), so nothing the patch does not touch
+ * changes by a byte. Before anything is written the edited text is parsed again and must read as
+ * exactly the original objects with the patches applied (what kustomize would produce); the write
+ * is atomic (src/audit/fix/atomicWrite.ts). Refuses rendered streams (stdin, kustomize), and the
+ * CLI writes nothing when any input failed to parse, so a half-read directory is never half-rewritten.
  */
-import { writeFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
-import type { StrategicPatch } from '../types.js';
-import type { ParsedYamlSource } from '../yamlSource.js';
+import { isAlias, isMap, isSeq, type Document, type Node } from 'yaml';
+import { applyPatch } from '../patch.js';
+import type { Source } from '../sources.js';
+import { decodeText } from '../sources.js';
+import { MAX_ALIAS_COUNT, parseYamlSource, type ParsedYamlSource } from '../yamlSource.js';
+import { replaceFile } from './atomicWrite.js';
+import { applyEdits, EditRefused, editMap, lineStart, type EditContext } from './nodeEdits.js';
 import type { WorkloadFix } from './patches.js';
-import { MERGE_KEYS } from '../patch.js';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function scalarKeyIs(key: unknown, wanted: string): boolean {
-  return isScalar(key) && String(key.value) === wanted;
-}
-
-/** A new node for `value` that looks like the node it replaces: flow stays flow, quotes stay quotes. */
-function createLike(doc: Document, value: unknown, old: Node | null | undefined): Node {
-  const node = doc.createNode(value) as Node;
-  if (old && (isSeq(old) || isMap(old)) && (isSeq(node) || isMap(node))) {
-    node.flow = old.flow ?? false;
-    const firstOld = old.items[0];
-    const oldScalar = isScalar(firstOld) ? firstOld : undefined;
-    if (isSeq(node) && oldScalar?.type) for (const item of node.items) if (isScalar(item) && typeof item.value === 'string') item.type = oldScalar.type;
-  } else if (old && isScalar(old) && isScalar(node) && typeof node.value === 'string' && old.type) {
-    node.type = old.type;
-  }
-  return node;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * A patch that deletes one key and adds another with the same value is a rename (unknown-field's
- * fix): rename the key node in place so the value keeps its layout and comments.
- */
-function applyRenames(map: YAMLMap, patch: StrategicPatch): Set<string> {
-  const handled = new Set<string>();
-  for (const [oldKey, v] of Object.entries(patch)) {
-    if (v !== null) continue;
-    const pair = map.items.find((p) => scalarKeyIs(p.key, oldKey));
-    if (!pair || !isScalar(pair.key)) continue;
-    const current = (pair.value as Node | null)?.toJSON?.() ?? null;
-    const newKey = Object.keys(patch).find(
-      (k) => patch[k] !== null && !handled.has(k) && !map.items.some((p) => scalarKeyIs(p.key, k)) && sameValue(patch[k], current),
-    );
-    if (!newKey) continue;
-    pair.key.value = newKey;
-    handled.add(oldKey).add(newKey);
-  }
-  return handled;
-}
-
-/** Applies a strategic-merge patch to a YAML map node in place. */
-export function applyPatchToNode(doc: Document, map: YAMLMap, patch: StrategicPatch): void {
-  const renamed = applyRenames(map, patch);
-  for (const [key, value] of Object.entries(patch)) {
-    if (renamed.has(key)) continue;
-    const pair = map.items.find((p) => scalarKeyIs(p.key, key));
-    if (value === null) {
-      if (pair) map.items.splice(map.items.indexOf(pair), 1);
-      continue;
-    }
-    const current = pair?.value as Node | null | undefined;
-    if (isRecord(value) && current && isMap(current)) {
-      applyPatchToNode(doc, current, value);
-    } else if (Array.isArray(value) && MERGE_KEYS[key] && current && isSeq(current)) {
-      const mk = MERGE_KEYS[key]!;
-      for (const item of value) {
-        const existing = isRecord(item)
-          ? current.items.find((n) => isMap(n) && n.items.some((p) => scalarKeyIs(p.key, mk) && isScalar(p.value) && p.value.value === item[mk]))
-          : undefined;
-        if (existing && isMap(existing) && isRecord(item)) applyPatchToNode(doc, existing, item);
-        else current.items.push(doc.createNode(item));
-      }
-    } else if (pair) {
-      pair.value = createLike(doc, value, current);
-    } else {
-      map.set(doc.createNode(key), doc.createNode(value));
-    }
-  }
-}
+import type { BlockStyle } from './render.js';
 
 export interface InPlaceOutcome {
   written: Array<{ file: string; fixes: WorkloadFix[] }>;
-  /** Fixes we would not apply (rendered stream or stdin), with why. */
-  skipped: Array<{ file: string; reason: string }>;
+  /** Files left as they were on purpose, and why: a rendered stream, an edit that cannot be made faithfully (with its position). */
+  skipped: Array<{ file: string; line?: number; column?: number; reason: string }>;
+  /** Files whose write failed (permission, full disk, a quota): each one is unchanged. */
+  failed: Array<{ file: string; reason: string; code: 'fix-unwritable' }>;
 }
 
 /** Sequences under a key at the key's own indentation (`key:\n- a`) in the original file. */
 function usesFlushSequences(text: string): boolean {
-  return /^( *)[^\s#-][^\n]*:[ \t]*\n\1- /m.test(text);
+  return /^( *)[^\s#-][^\n]*:[ \t]*\r?\n\1- /m.test(text);
+}
+
+/** The file's indentation step: the first nested block mapping's offset from its parent key, else 2. */
+function indentStep(text: string, documents: readonly Document.Parsed[]): number {
+  const stack: unknown[] = documents.map((d) => d.contents);
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      for (const p of n.items) {
+        const v = p.value;
+        const k = (p.key as Node | null)?.range;
+        if (isMap(v) && !v.flow && !n.flow && k && v.items[0]) {
+          const childKey = (v.items[0].key as Node | null)?.range;
+          if (childKey) {
+            const step = childKey[0] - lineStart(text, childKey[0]) - (k[0] - lineStart(text, k[0]));
+            if (step > 0 && lineStart(text, childKey[0]) !== lineStart(text, k[0])) return step;
+          }
+        }
+        stack.push(v);
+      }
+    } else if (isSeq(n)) stack.push(...n.items);
+  }
+  return 2;
+}
+
+function aliasedAnchors(document: Document.Parsed): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [document.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isAlias(n)) names.add(n.source);
+    else if (isMap(n)) for (const p of n.items) stack.push(p.key, p.value);
+    else if (isSeq(n)) stack.push(...n.items);
+  }
+  return names;
+}
+
+function patchWithoutIdentity(fix: WorkloadFix): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, metadata: _m, ...patch } = fix.patch;
+  return patch;
+}
+
+/** Structural equality of parsed YAML values: mappings by key set, lists in order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** `value` with `replacement` at `path` (a `kind: List` item), or `replacement` for the empty path. */
+function setAt(value: unknown, path: ReadonlyArray<string | number>, replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) }) as Record<string | number, unknown>;
+  copy[head!] = setAt(copy[head!], rest, replacement);
+  return copy;
+}
+
+function getAt(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  return path.reduce<unknown>((v, seg) => (v as Record<string | number, unknown> | undefined)?.[seg], value);
+}
+
+/** The edited text, or why it could not be made (with the offset of the node that stopped it). */
+function editedText(src: ParsedYamlSource, fixes: readonly WorkloadFix[]): string {
+  const text = src.source.text;
+  const style: BlockStyle = { indentStep: indentStep(text, src.documents), indentSeq: !usesFlushSequences(text), eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  const contexts = new Map<Document.Parsed, EditContext>();
+  for (const f of fixes) {
+    const document = f.located.document;
+    let ctx = contexts.get(document);
+    if (!ctx) contexts.set(document, (ctx = { text, document, style, aliasedAnchors: aliasedAnchors(document), edits: [], label: '' }));
+    ctx.label = `${f.kind} ${f.name}`;
+    const node = f.located.node;
+    if (!isMap(node)) throw new EditRefused(node.range?.[0] ?? 0, `${f.kind} ${f.name} is not a mapping that can be edited; use --fix`);
+    editMap(node, patchWithoutIdentity(f), ctx, '', 0);
+  }
+  return applyEdits(
+    text,
+    [...contexts.values()].flatMap((c) => c.edits),
+  );
+}
+
+/** Why the edited text is not exactly the original objects plus the patches, or undefined when it is. */
+function mismatch(src: ParsedYamlSource, fixes: readonly WorkloadFix[], edited: string): string | undefined {
+  const { parsed, errors } = parseYamlSource({ ...src.source, text: edited });
+  if (errors.length > 0) return `the edited file would not read cleanly (${errors[0]!.message})`;
+  if (parsed.documents.length !== src.documents.length) return 'the edited file would hold a different number of documents';
+  for (let i = 0; i < src.documents.length; i++) {
+    const before = src.documents[i]!;
+    let expected = before.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+    for (const f of fixes) {
+      if (f.located.document !== before) continue;
+      expected = setAt(expected, f.located.basePath, applyPatch(getAt(expected, f.located.basePath), patchWithoutIdentity(f)));
+    }
+    if (!sameValue(expected, parsed.documents[i]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT })))
+      return 'the edited file would not be exactly the original plus the fix';
+  }
+  return undefined;
+}
+
+/** A source's text as the bytes it was read from: UTF-16 with its byte-order mark, else UTF-8. */
+function encode(source: Source, text: string): Buffer {
+  if (!source.encoding) return Buffer.from(text, 'utf8');
+  const body = Buffer.from(text, 'utf16le');
+  if (source.encoding === 'utf-16be') body.swap16();
+  return Buffer.concat([Buffer.from(source.encoding === 'utf-16le' ? [0xff, 0xfe] : [0xfe, 0xff]), body]);
 }
 
 export function applyFixesInPlace(fixes: readonly WorkloadFix[], sources: readonly ParsedYamlSource[]): InPlaceOutcome {
-  const outcome: InPlaceOutcome = { written: [], skipped: [] };
+  const outcome: InPlaceOutcome = { written: [], skipped: [], failed: [] };
+  const sourceOf = new Map(sources.flatMap((s) => s.objects.map((o) => [o, s] as const)));
   const bySource = new Map<ParsedYamlSource, WorkloadFix[]>();
   for (const f of fixes) {
-    const src = sources.find((s) => s.objects.some((o) => o === f.located));
+    const src = sourceOf.get(f.located);
     if (!src) continue;
-    if (src.source.origin !== 'file') {
-      if (!outcome.skipped.some((s) => s.file === src.source.file))
-        outcome.skipped.push({
-          file: src.source.file,
-          reason:
-            src.source.origin === 'stdin'
-              ? 'stdin cannot be edited; use --fix for a patch'
-              : 'rendered by kubectl kustomize; use --fix and add the printed patch to your overlay',
-        });
-      continue;
-    }
-    const list = bySource.get(src) ?? [];
-    list.push(f);
-    bySource.set(src, list);
+    bySource.set(src, [...(bySource.get(src) ?? []), f]);
   }
   for (const [src, list] of bySource) {
-    for (const f of list) {
-      const node = f.located.node;
-      if (!isMap(node)) continue;
-      const { apiVersion: _a, kind: _k, metadata: _m, ...patch } = f.patch;
-      applyPatchToNode(f.located.document, node, patch);
+    const file = src.source.file;
+    const path = src.source.path;
+    if (src.source.origin === 'stdin') {
+      outcome.skipped.push({ file, reason: 'stdin cannot be edited; use --fix for a patch' });
+      continue;
     }
-    const indentSeq = !usesFlushSequences(src.source.text);
-    let text = src.documents.map((d) => d.toString({ indentSeq, flowCollectionPadding: false, lineWidth: 0 })).join('');
-    if (!text.endsWith('\n')) text += '\n';
-    writeFileSync(src.source.path ?? src.source.file, text);
-    outcome.written.push({ file: src.source.file, fixes: list });
+    if (src.source.origin === 'kustomize') {
+      outcome.skipped.push({ file, reason: 'rendered by kubectl kustomize; use --fix and add the printed patch to your overlay' });
+      continue;
+    }
+    if (!path) {
+      outcome.skipped.push({ file, reason: 'a pipe or a device, not a file, cannot be edited; use --fix for a patch' });
+      continue;
+    }
+    let edited: string;
+    try {
+      edited = editedText(src, list);
+    } catch (err) {
+      if (!(err instanceof EditRefused)) throw err;
+      const pos = src.lineCounter.linePos(err.offset);
+      outcome.skipped.push({ file, line: pos.line, column: pos.col, reason: err.message });
+      continue;
+    }
+    const wrong = mismatch(src, list, edited);
+    if (wrong) {
+      outcome.skipped.push({ file, reason: `${wrong}, so nothing was written (please report this); use --fix for a patch` });
+      continue;
+    }
+    const result = replaceFile(path, encode(src.source, edited), (current) => {
+      if (current.equals(encode(src.source, src.source.text))) return undefined;
+      const now = decodeText(current);
+      return 'text' in now && now.text === src.source.text
+        ? 'holds bytes that are not valid UTF-8, so it cannot be rewritten byte for byte; use --fix for a patch'
+        : 'changed while zerodrop was auditing it; run the audit again';
+    });
+    if (result.ok) outcome.written.push({ file, fixes: list });
+    else outcome.failed.push({ file, reason: result.reason, code: 'fix-unwritable' });
   }
   return outcome;
 }

@@ -19,7 +19,7 @@ export type JsonFinding = Omit<Finding, 'object' | 'container' | 'fix' | 'ruleOf
 export interface JsonReport {
   tool: { name: 'zerodrop'; version: string };
   findings: JsonFinding[];
-  errors: Array<{ file: string; line: number | null; column: number | null; message: string }>;
+  errors: Array<{ file: string; line: number | null; column: number | null; message: string; code: string | null }>;
   summary: { error: number; warning: number; info: number; errors: number };
 }
 
@@ -34,7 +34,7 @@ export function toJsonReport(result: AuditResult): JsonReport {
       fix: f.fix ?? null,
       ruleOfUptime: f.ruleOfUptime ?? null,
     })),
-    errors: result.errors.map((e) => ({ file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message })),
+    errors: result.errors.map((e) => ({ file: e.file, line: e.line ?? null, column: e.column ?? null, message: e.message, code: e.code ?? null })),
     summary: { error: count('error'), warning: count('warning'), info: count('info'), errors: result.errors.length },
   };
 }

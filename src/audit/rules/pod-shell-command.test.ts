@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { auditTextsRun } from '../testing.js';
 import { testRule } from './fixtures/ruleTester.js';
 
 // Measured: dash never execs the last command of -c; bash 5.1+ and BusyBox ash exec a last simple command.
@@ -51,11 +53,6 @@ testRule('pod-shell-command', {
       findings: [{ messageId: 'shellPid1', line: 8, container: 'app', patch: patchCommand(['sh', '-c', 'exec >/dev/stdout; exec node server.js']) }],
     },
     {
-      name: 'an unnamed container is still reported, without a machine fix',
-      text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: "debian:12", command: [sh, -c, "a; b"]}]}\n',
-      findings: [{ messageId: 'shellPid1', line: 4, container: 'containers[0]', fixId: 'execServer' }],
-    },
-    {
       name: 'a keep-alive loop: the fix makes the shell exit on SIGTERM',
       text: pod('["sh", "-c", "while true; do date > /tmp/now; sleep 5; done"]'),
       findings: [
@@ -74,4 +71,15 @@ testRule('pod-shell-command', {
       findings: [{ messageId: 'shellLoop', line: 8, container: 'app', fixId: 'serverAsCommand' }],
     },
   ],
+});
+
+describe('pod-shell-command', () => {
+  it('an unnamed container is an input error at the boundary, never a rule crash', () => {
+    const run = auditTextsRun(
+      [{ file: 'p.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x, command: [sh, -c, "a; b"]}]}\n' }],
+      { rules: ['pod-shell-command'] },
+    );
+    expect(run.errors).toEqual([expect.objectContaining({ file: 'p.yaml', line: 4, code: 'manifest-missing-field' })]);
+    expect(run.details).toEqual([]);
+  });
 });

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
 import { usageError, ZerodropError } from '../../errors.js';
+import { decodeText } from '../../audit/sources.js';
+import { MAX_ALIAS_COUNT, parseYamlSource } from '../../audit/yamlSource.js';
 import type { ImageMap, RolloutChange } from './workload.js';
 
 /**
@@ -63,37 +65,58 @@ const KEYS = new Set([
   'timeout',
 ]);
 
+/** Lab files are a few lines; anything bigger (or not a regular file) is not one. */
+const MAX_LAB_FILE_BYTES = 1024 * 1024;
+
 /** True when a YAML file is a lab file rather than Kubernetes manifests. */
 export function looksLikeLabFile(file: string): boolean {
   if (/\.lab\.ya?ml$/.test(file)) return true;
   try {
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    const v = doc.toJS() as Record<string, unknown> | null;
+    const st = statSync(file);
+    if (!st.isFile() || st.size > MAX_LAB_FILE_BYTES) return false;
+    const { parsed, errors } = parseYamlSource({ file, text: readFileSync(file, 'utf8'), kind: 'yaml', origin: 'file' });
+    if (errors.length > 0 || parsed.documents.length !== 1) return false;
+    const v = parsed.documents[0]!.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null;
     return !!v && typeof v === 'object' && (v.kind === 'Lab' || ('manifests' in v && !('apiVersion' in v && v.kind !== 'Lab')));
   } catch {
     return false;
   }
 }
 
-export function readLabFile(file: string): LabFile {
-  let text: string;
+function readLabText(file: string): string {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    const st = statSync(file);
+    if (!st.isFile()) throw usageError('input-unreadable', 'not a regular file', { file });
+    if (st.size > MAX_LAB_FILE_BYTES) throw usageError('input-unreadable', `too large for a lab file (limit ${MAX_LAB_FILE_BYTES / 1024} KiB)`, { file });
+    bytes = readFileSync(file);
   } catch (err) {
+    if (err instanceof ZerodropError) throw err;
     throw new ZerodropError('input-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors[0]) {
-    const pos = lineCounter.linePos(doc.errors[0].pos[0]);
-    throw usageError('yaml-invalid', `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file, line: pos.line });
-  }
-  const v = doc.toJS() as Record<string, unknown> | null;
+  const decoded = decodeText(bytes);
+  if ('problem' in decoded) throw usageError(decoded.code, decoded.problem, { file });
+  return decoded.text;
+}
+
+export function readLabFile(file: string): LabFile {
+  const text = readLabText(file);
+  // Read as the audit reads YAML: bounded nesting and aliases, duplicate keys refused, positions kept.
+  const { parsed, errors } = parseYamlSource({ file, text, kind: 'yaml', origin: 'file' });
+  const first = errors[0];
+  if (first) throw new ZerodropError(first.code ?? 'yaml-invalid', first.message, { position: { file, line: first.line ?? 1 } });
+  if (parsed.documents.length > 1)
+    throw usageError('lab-file-invalid', 'a lab file is one YAML document', { file, line: parsed.lineCounter.linePos(parsed.documents[1]!.range[0]).line });
+  const lineCounter = parsed.lineCounter;
+  const doc = parsed.documents[0];
+  if (!doc) throw usageError('lab-file-invalid', 'a lab file is a mapping with manifests and images', { file, line: 1 });
+  const v = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null;
   const at = (key: string): { file: string; line?: number } => {
-    const node = doc.get(key, true) as { range?: [number, number, number] } | undefined;
+    const node = (isMap(doc.contents) ? doc.get(key, true) : undefined) as { range?: [number, number, number] } | undefined;
     return node?.range ? { file, line: lineCounter.linePos(node.range[0]).line } : { file };
   };
-  if (!v || typeof v !== 'object') throw usageError('lab-file-invalid', 'a lab file is a mapping with manifests and images', { file, line: 1 });
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw usageError('lab-file-invalid', 'a lab file is a mapping with manifests and images', { file, line: 1 });
   for (const k of Object.keys(v)) if (!KEYS.has(k)) throw usageError('lab-file-invalid', `unknown key "${k}" (known: ${[...KEYS].join(', ')})`, at(k));
   const dir = path.dirname(path.resolve(file));
   const manifests = v.manifests;
@@ -116,8 +139,10 @@ export function readLabFile(file: string): LabFile {
     if (typeof x !== 'string' && typeof x !== 'number') throw usageError('lab-file-invalid', `${k}: expected a string`, at(k));
     return String(x);
   };
-  if (typeof v.name === 'string') out.name = v.name;
-  if (typeof v.description === 'string') out.description = v.description;
+  const name = str('name');
+  if (name !== undefined) out.name = name;
+  const description = str('description');
+  if (description !== undefined) out.description = description;
   if (v.rate !== undefined) {
     if (typeof v.rate !== 'number' || !(v.rate > 0)) throw usageError('bad-rate', 'rate: requests per second, a positive number', at('rate'));
     out.rate = v.rate;
@@ -133,7 +158,8 @@ export function readLabFile(file: string): LabFile {
     out.proxy = v.proxy;
   }
   if (v.proxyRetries !== undefined) {
-    if (typeof v.proxyRetries !== 'number' || v.proxyRetries < 0) throw usageError('lab-file-invalid', 'proxyRetries: a number ≥ 0', at('proxyRetries'));
+    if (typeof v.proxyRetries !== 'number' || !Number.isInteger(v.proxyRetries) || v.proxyRetries < 0 || v.proxyRetries > 10)
+      throw usageError('lab-file-invalid', 'proxyRetries: a whole number from 0 to 10', at('proxyRetries'));
     out.proxyRetries = v.proxyRetries;
   }
   if (v.connection !== undefined) {

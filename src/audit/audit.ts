@@ -8,12 +8,15 @@ import { runAudit, SEVERITY_RANK, type AuditRun } from './runner.js';
 import { allRules } from './rules/index.js';
 import type { FailOn } from './config.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { traceRenderedFindings } from './origins/traceFindings.js';
 
 export interface AuditPathsOptions extends CollectOptions {
   settings: AuditSettings;
   severities?: Record<string, SeveritySetting>;
   rules?: readonly Rule[];
   debug?: boolean;
+  /** The chart's directory in the repository, for `helm template` output on stdin (--chart-root). */
+  chartRoot?: string;
 }
 
 export async function auditPaths(paths: readonly string[], options: AuditPathsOptions): Promise<AuditRun> {
@@ -24,6 +27,7 @@ export async function auditPaths(paths: readonly string[], options: AuditPathsOp
     ...(options.severities ? { severities: options.severities } : {}),
     ...(options.debug ? { debug: true } : {}),
   });
+  traceRenderedFindings(run, { cwd: options.cwd ?? process.cwd(), ...(options.chartRoot === undefined ? {} : { chartRoot: options.chartRoot }) });
   run.errors.unshift(...collected.errors);
   if (collected.errors.length > 0) run.parseFailed = true;
   return run;

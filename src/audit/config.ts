@@ -13,7 +13,7 @@ import { didYouMean } from './didYouMean.js';
 export const CONFIG_FILE_NAMES = ['.zerodrop.yaml', '.zerodrop.yml'];
 
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'codequality' | 'junit';
 
 export interface AuditConfig {
   file?: string;
@@ -27,7 +27,7 @@ export interface AuditConfig {
 
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github', 'codequality', 'junit'];
 
 /** The config in effect: --config FILE, else `.zerodrop.yaml` in the working directory, else none. */
 export function findConfigFile(explicit: string | undefined, cwd: string): string | undefined {

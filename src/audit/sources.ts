@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { InputError } from './types.js';
+import { stripBuildMetadata, writeWrapperKustomization, type DocumentOrigin } from './origins/kustomizeBuild.js';
 
 export type SourceKind = 'yaml' | 'dockerfile';
 /** Where a text came from: a plain file keeps its own positions; stdin and kustomize output are rendered streams. */
@@ -21,6 +22,8 @@ export interface Source {
   text: string;
   kind: SourceKind;
   origin: SourceOrigin;
+  /** Kustomize output: where each document (by index in the stream) was read from and what transformed it. */
+  kustomize?: { documents: DocumentOrigin[] };
 }
 
 /** Files larger than this are refused with one line instead of being parsed: bounded memory and time (yaml parses ~1 MiB/s with positions; the 10k-pair benchmark stream is 11 MiB). */
@@ -202,9 +205,35 @@ export function outermostKustomizations<T extends { dir: string }>(found: readon
   return found.filter((k) => !included.has(resolve(k.dir)));
 }
 
+/**
+ * Renders through a temporary wrapper kustomization that asks kustomize for build metadata, so
+ * findings can name the file that wrote each field (src/audit/origins). When that render fails
+ * (a kustomize without buildMetadata, or a broken kustomization), the directory is rendered as
+ * the user would, so errors name the user's paths and old kustomize versions still work.
+ */
 function renderKustomization(dir: string, shown: string, out: CollectedSources, options: CollectOptions): void {
   const kubectl = options.kubectl ?? 'kubectl';
-  const res = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: MAX_SOURCE_BYTES });
+  const spawnOptions = { encoding: 'utf8', maxBuffer: MAX_SOURCE_BYTES } as const;
+  let wrapper;
+  try {
+    wrapper = writeWrapperKustomization(dir);
+  } catch {
+    wrapper = undefined;
+  }
+  if (wrapper) {
+    let traced;
+    try {
+      traced = spawnSync(kubectl, ['kustomize', wrapper.dir], spawnOptions);
+    } finally {
+      wrapper.remove();
+    }
+    if (!traced.error && traced.status === 0) {
+      const { text, documents } = stripBuildMetadata(traced.stdout, wrapper.dir);
+      addText(out, { file: shown, text, kind: 'yaml', origin: 'kustomize', kustomize: { documents } });
+      return;
+    }
+  }
+  const res = spawnSync(kubectl, ['kustomize', dir], spawnOptions);
   if (res.error) {
     const missing = (res.error as NodeJS.ErrnoException).code === 'ENOENT';
     out.errors.push({

@@ -3,12 +3,15 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { auditExitCode, auditPaths } from '../audit/audit.js';
-import { findConfigFile, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
+import { FORMATS, findConfigFile, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
 import { defaultSettings, DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS } from '../audit/settings.js';
 import { ruleMetas } from '../audit/rules/index.js';
 import { formatText } from '../audit/format/text.js';
 import { formatJson } from '../audit/format/json.js';
 import { formatSarif } from '../audit/format/sarif.js';
+import { formatGithub } from '../audit/format/github.js';
+import { formatCodeQuality } from '../audit/format/codequality.js';
+import { formatJunit } from '../audit/format/junit.js';
 import { collectFixes, formatFixPatches } from '../audit/fix/patches.js';
 import { applyFixesInPlace } from '../audit/fix/inPlace.js';
 import { readRuleDocs } from '../audit/docs.js';
@@ -34,6 +37,7 @@ interface AuditFlags {
   allNamespaces?: boolean;
   context?: string;
   kubeconfig?: string;
+  chartRoot?: string;
 }
 
 function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
@@ -62,6 +66,9 @@ function resolveSettings(flags: AuditFlags, config: AuditConfig | undefined): Au
 function render(run: AuditRun, format: OutputFormat, color: boolean): string {
   if (format === 'json') return formatJson(run);
   if (format === 'sarif') return formatSarif(run, ruleMetas());
+  if (format === 'github') return formatGithub(run);
+  if (format === 'codequality') return formatCodeQuality(run);
+  if (format === 'junit') return formatJunit(run);
   return formatText(run, { color });
 }
 
@@ -81,7 +88,7 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const settings = resolveSettings(flags, config);
   const format: OutputFormat = flags.format ?? config?.format ?? 'text';
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
-  const options = { settings, severities: config?.rules ?? {}, debug, cwd };
+  const options = { settings, severities: config?.rules ?? {}, debug, cwd, ...(flags.chartRoot === undefined ? {} : { chartRoot: flags.chartRoot }) };
 
   const notes: string[] = [];
   let run = flags.cluster ? await auditClusterRun(flags, options, notes) : await auditPaths(paths, options);
@@ -198,8 +205,9 @@ export function registerAuditCommands(program: Command): void {
   program
     .command('audit [paths...]')
     .description('check manifests and Dockerfiles against the Rules of Uptime')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']))
+    .addOption(new Option('--format <format>', 'output format (CI formats: docs/ci.md)').choices(FORMATS))
     .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--chart-root <dir>', "helm template output on stdin: the chart's directory, so template paths resolve in the repository")
     .option('--kubernetes-version <X.Y>', `target Kubernetes version (default ${DEFAULT_KUBERNETES_VERSION})`)
     .option('--propagation-seconds <n>', `assumed endpoint-propagation time (default ${DEFAULT_PROPAGATION_SECONDS})`)
     .option('--drain-seconds <n>', `assumed time the app needs after its stop signal (default ${DEFAULT_DRAIN_SECONDS})`)

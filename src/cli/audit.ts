@@ -38,6 +38,7 @@ interface AuditFlags {
   context?: string;
   kubeconfig?: string;
   chartRoot?: string;
+  changedFiles?: boolean;
 }
 
 function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
@@ -88,10 +89,23 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const settings = resolveSettings(flags, config);
   const format: OutputFormat = flags.format ?? config?.format ?? 'text';
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
-  const options = { settings, severities: config?.rules ?? {}, debug, cwd, ...(flags.chartRoot === undefined ? {} : { chartRoot: flags.chartRoot }) };
+  const options = {
+    settings,
+    severities: config?.rules ?? {},
+    debug,
+    cwd,
+    ...(flags.chartRoot === undefined ? {} : { chartRoot: flags.chartRoot }),
+    changedFiles: !!flags.changedFiles,
+  };
 
   const notes: string[] = [];
-  let run = flags.cluster ? await auditClusterRun(flags, options, notes) : await auditPaths(paths, options);
+  let run: AuditRun;
+  if (flags.cluster) run = await auditClusterRun(flags, options, notes);
+  else {
+    const fromPaths = await auditPaths(paths, options);
+    notes.push(...fromPaths.notes.map((n) => pc.yellow(`not audited: ${n}`)));
+    run = fromPaths;
+  }
   // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
   const reportToStderr = !!flags.fix && !flags.output;
 
@@ -207,6 +221,7 @@ export function registerAuditCommands(program: Command): void {
     .description('check manifests and Dockerfiles against the Rules of Uptime')
     .addOption(new Option('--format <format>', 'output format (CI formats: docs/ci.md)').choices(FORMATS))
     .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--changed-files', 'PATHs are changed files (pre-commit): audit each with its kustomization or neighbours, report findings in them only')
     .option('--chart-root <dir>', "helm template output on stdin: the chart's directory, so template paths resolve in the repository")
     .option('--kubernetes-version <X.Y>', `target Kubernetes version (default ${DEFAULT_KUBERNETES_VERSION})`)
     .option('--propagation-seconds <n>', `assumed endpoint-propagation time (default ${DEFAULT_PROPAGATION_SECONDS})`)

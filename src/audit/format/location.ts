@@ -23,8 +23,8 @@ function slashes(p: string): string {
 export function reportLocation(f: Finding): ReportLocation {
   if (!f.rendered) return { file: slashes(f.file), line: f.line, column: f.column, note: '' };
   const by = f.renderedBy ?? (f.file === '-' ? 'stdin' : 'kustomize');
-  if (by === 'helm')
-    return { file: slashes(f.file), line: f.line, column: f.column, note: ` (line ${f.line} of the rendered template; the template source may differ)` };
+  // The line is in the rendered template; a column would claim more precision than the template source has.
+  if (by === 'helm') return { file: slashes(f.file), line: f.line, note: ` (line ${f.line} of the rendered template; the template source may differ)` };
   if (by === 'stdin' || f.file === '-') return { line: f.line, column: f.column, note: ` (at ${f.line}:${f.column} of stdin)` };
   const kustomization = kustomizationIn(f.file);
   return {

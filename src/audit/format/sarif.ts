@@ -4,11 +4,12 @@
  * column). Input errors become tool execution notifications.
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult, RuleMeta, Severity } from '../types.js';
 import { readRuleDocs, ruleDocsUrl } from '../docs.js';
 import { version } from '../../version.js';
+import { reportLocation } from './location.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -19,12 +20,6 @@ function fingerprint(parts: string[]): string {
 function artifactUri(file: string): { uri: string; uriBaseId?: string } {
   if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
   return { uri: file.split('\\').join('/').replace(/^\.\//, ''), uriBaseId: '%SRCROOT%' };
-}
-
-/** Rendered streams have no file of their own: point at the kustomization (or `stdin`) and keep the stream position in the message. */
-function locationFile(file: string, rendered: boolean): string {
-  if (!rendered || file === '-') return file === '-' ? 'stdin' : file;
-  return join(file, 'kustomization.yaml');
 }
 
 export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object {
@@ -59,8 +54,9 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
           },
         },
         results: result.findings.map((f) => {
-          const rendered = f.rendered === true;
-          const renderedNote = rendered ? ` (at ${f.line}:${f.column} of the ${f.file === '-' ? 'stdin stream' : 'kustomize output'})` : '';
+          // A finding that points into a rendered stream is placed where a reviewer can act on it; its message says where it really is.
+          const at = reportLocation(f);
+          const renderedNote = at.note;
           const where = f.object ? ` [${f.object.kind} ${f.object.namespace}/${f.object.name}${f.container ? `, container ${f.container}` : ''}]` : '';
           const res: Record<string, unknown> = {
             ruleId: f.rule,
@@ -69,8 +65,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: artifactUri(locationFile(f.file, rendered)),
-                  region: rendered ? { startLine: 1 } : { startLine: f.line, startColumn: f.column },
+                  artifactLocation: artifactUri(at.file ?? 'stdin'),
+                  region: at.column === undefined ? { startLine: at.line } : { startLine: at.line, startColumn: at.column },
                 },
               },
             ],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
 // stop-signal scenarios, Chromium for the HTML report test, util-linux's unshare for PID-1
-// tests, tmux for the live terminal view). Debian packages only, never a downloaded browser. Where installation is impossible
+// tests, tmux for the live terminal view, xmllint for the JUnit report). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const wanted = [
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
+  { bin: '/usr/bin/xmllint', pkg: 'libxml2-utils', why: 'JUnit report well-formedness test' },
 ];
 
 const missing = wanted.filter((w) => !existsSync(w.bin));
@@ -43,4 +44,12 @@ try {
   }
 }
 // Debian's nginx package starts a system nginx on port 80; the tests run their own instances.
-spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl stop nginx 2>/dev/null; pkill -x nginx 2>/dev/null; true'], { stdio: 'ignore' });
+// Only that one is stopped (by its pid file), never nginx processes other test runs started.
+if (missing.some((m) => m.pkg === 'nginx-light'))
+  spawnSync(
+    'sh',
+    ['-c', 'command -v systemctl >/dev/null && systemctl stop nginx 2>/dev/null; [ -s /run/nginx.pid ] && kill "$(cat /run/nginx.pid)" 2>/dev/null; true'],
+    {
+      stdio: 'ignore',
+    },
+  );

@@ -25,13 +25,13 @@ afterAll(() => {
 function parseCommand(line: string): { command: string; properties: Record<string, string>; message: string } | undefined {
   const m = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!m) return undefined;
-  const unescape = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const unescapeValue = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   const properties: Record<string, string> = {};
   for (const pair of (m[2] ?? '').split(',').filter(Boolean)) {
     const i = pair.indexOf('=');
-    properties[pair.slice(0, i)] = unescape(pair.slice(i + 1));
+    properties[pair.slice(0, i)] = unescapeValue(pair.slice(i + 1));
   }
-  return { command: m[1]!, properties, message: unescape(m[3]!) };
+  return { command: m[1]!, properties, message: unescapeValue(m[3]!) };
 }
 
 describe.skipIf(!kubectlPresent)('--format github (workflow annotations)', () => {

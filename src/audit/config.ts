@@ -22,6 +22,8 @@ export interface AuditConfig {
   drainSeconds?: number;
   failOn?: FailOn;
   format?: OutputFormat;
+  /** Base URL of the rule pages linked from SARIF (helpUri). */
+  docsBaseUrl?: string;
   rules: Record<string, SeveritySetting>;
 }
 
@@ -111,6 +113,14 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
       case 'format':
         config.format = oneOf(pair, key, FORMATS);
         break;
+      case 'docsBaseUrl':
+      case 'docs-base-url': {
+        const v = pair.value;
+        const url = isScalar(v) ? String(v.value) : '';
+        if (!isHttpUrl(url)) throw usageError('config-invalid', `${key} must be an http(s) URL`, at((v as Node) ?? pair));
+        config.docsBaseUrl = url;
+        break;
+      }
       case 'rules': {
         const v = pair.value;
         if (v === null) break;
@@ -134,12 +144,21 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
         break;
       }
       default: {
-        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'format', 'rules']);
+        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'format', 'docsBaseUrl', 'rules']);
         throw usageError('config-unknown-setting', `unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, at(pair.key as Node));
       }
     }
   }
   return config;
+}
+
+/** An absolute http or https URL: where rule pages can be linked from code scanning. */
+export function isHttpUrl(s: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Rule ids and setting names are long: allow a third of the word in edits. */

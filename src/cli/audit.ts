@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { auditExitCode, auditPaths } from '../audit/audit.js';
-import { FORMATS, findConfigFile, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
+import { FORMATS, findConfigFile, isHttpUrl, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
 import { defaultSettings, DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS } from '../audit/settings.js';
 import { ruleMetas } from '../audit/rules/index.js';
 import { formatText } from '../audit/format/text.js';
@@ -39,6 +39,7 @@ interface AuditFlags {
   kubeconfig?: string;
   chartRoot?: string;
   changedFiles?: boolean;
+  docsBaseUrl?: string;
 }
 
 function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
@@ -64,9 +65,9 @@ function resolveSettings(flags: AuditFlags, config: AuditConfig | undefined): Au
   });
 }
 
-function render(run: AuditRun, format: OutputFormat, color: boolean): string {
+function render(run: AuditRun, format: OutputFormat, color: boolean, docsBaseUrl: string | undefined): string {
   if (format === 'json') return formatJson(run);
-  if (format === 'sarif') return formatSarif(run, ruleMetas());
+  if (format === 'sarif') return formatSarif(run, ruleMetas(), docsBaseUrl === undefined ? {} : { docsBaseUrl });
   if (format === 'github') return formatGithub(run);
   if (format === 'codequality') return formatCodeQuality(run);
   if (format === 'junit') return formatJunit(run);
@@ -89,6 +90,9 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const settings = resolveSettings(flags, config);
   const format: OutputFormat = flags.format ?? config?.format ?? 'text';
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
+  const docsBaseUrl = flags.docsBaseUrl ?? config?.docsBaseUrl;
+  if (flags.docsBaseUrl !== undefined && !isHttpUrl(flags.docsBaseUrl))
+    throw usageError('bad-flag', `--docs-base-url must be an http(s) URL, got "${flags.docsBaseUrl}"`);
   const options = {
     settings,
     severities: config?.rules ?? {},
@@ -127,7 +131,7 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
 
   const toFile = !!flags.output;
   const stream = reportToStderr ? process.stderr : process.stdout;
-  const report = render(run, format, !toFile && !!stream.isTTY && !process.env.NO_COLOR);
+  const report = render(run, format, !toFile && !!stream.isTTY && !process.env.NO_COLOR, docsBaseUrl);
   if (toFile) {
     try {
       writeFileSync(flags.output!, report);
@@ -221,6 +225,7 @@ export function registerAuditCommands(program: Command): void {
     .description('check manifests and Dockerfiles against the Rules of Uptime')
     .addOption(new Option('--format <format>', 'output format (CI formats: docs/ci.md)').choices(FORMATS))
     .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--docs-base-url <url>', 'SARIF: base URL of the rule pages, helpUri = URL/<rule>.md (default: docs/rules at this version on GitHub)')
     .option('--changed-files', 'PATHs are changed files (pre-commit): audit each with its kustomization or neighbours, report findings in them only')
     .option('--chart-root <dir>', "helm template output on stdin: the chart's directory, so template paths resolve in the repository")
     .option('--kubernetes-version <X.Y>', `target Kubernetes version (default ${DEFAULT_KUBERNETES_VERSION})`)

@@ -3,27 +3,33 @@
  * page, every result with a physical location (uri relative to the repository root, line and
  * column). Input errors become tool execution notifications.
  */
-import { createHash } from 'node:crypto';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult, RuleMeta, Severity } from '../types.js';
-import { readRuleDocs, ruleDocsUrl } from '../docs.js';
+import { REPOSITORY_URL, readRuleDocs, ruleDocsUrl } from '../docs.js';
 import { version } from '../../version.js';
 import { reportLocation } from './location.js';
+import { fingerprints } from './fingerprint.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-
-function fingerprint(parts: string[]): string {
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
-}
 
 function artifactUri(file: string): { uri: string; uriBaseId?: string } {
   if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
   return { uri: file.split('\\').join('/').replace(/^\.\//, ''), uriBaseId: '%SRCROOT%' };
 }
 
-export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object {
+export interface SarifOptions {
+  /** Base URL of the rule pages (helpUri = `<base>/<rule>.md`); default docs/rules at this version's tag. */
+  docsBaseUrl?: string;
+  /** The directory relative URIs are relative to (%SRCROOT%); default the working directory. */
+  srcRoot?: string;
+}
+
+export function toSarif(result: AuditResult, rules: readonly RuleMeta[], options: SarifOptions = {}): object {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const docsUrl = (id: string) => ruleDocsUrl(id, options.docsBaseUrl);
+  const prints = fingerprints(result.findings);
+  const srcRoot = pathToFileURL(join(options.srcRoot ?? process.cwd(), '/')).href;
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -34,7 +40,7 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             name: 'zerodrop',
             version,
             semanticVersion: version,
-            informationUri: ruleDocsUrl('README'),
+            informationUri: REPOSITORY_URL,
             rules: rules.map((r) => {
               const page = readRuleDocs(r.id);
               return {
@@ -42,8 +48,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
                 name: r.id.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
                 shortDescription: { text: r.summary },
                 fullDescription: { text: r.summary },
-                help: { text: page ?? `${r.summary}\nSee ${ruleDocsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
-                helpUri: ruleDocsUrl(r.id),
+                help: { text: page ?? `${r.summary}\nSee ${docsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
+                helpUri: docsUrl(r.id),
                 defaultConfiguration: { level: LEVEL[r.severity] },
                 properties: {
                   tags: ['kubernetes', 'zero-downtime', ...(r.ruleOfUptime ? [`rule-of-uptime-${r.ruleOfUptime}`] : [])],
@@ -53,7 +59,7 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             }),
           },
         },
-        results: result.findings.map((f) => {
+        results: result.findings.map((f, i) => {
           // A finding that points into a rendered stream is placed where a reviewer can act on it; its message says where it really is.
           const at = reportLocation(f);
           const renderedNote = at.note;
@@ -70,16 +76,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
                 },
               },
             ],
-            // Stable across line moves, so code scanning keeps an alert's history when lines shift.
-            partialFingerprints: {
-              'zerodrop/v1': fingerprint([
-                f.rule,
-                f.file,
-                f.object ? `${f.object.kind}/${f.object.namespace}/${f.object.name}` : '',
-                f.container ?? '',
-                f.message,
-              ]),
-            },
+            // Stable across runs, line moves and message wording (format/fingerprint.ts), so code scanning keeps an alert's history.
+            partialFingerprints: { 'zerodrop/v2': prints[i] },
           };
           const idx = ruleIndex.get(f.rule);
           if (idx !== undefined) res.ruleIndex = idx;
@@ -104,11 +102,13 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
         ],
         // Columns come from JavaScript string offsets (yaml's LineCounter, dockerfile-ast ranges).
         columnKind: 'utf16CodeUnits',
+        // Relative URIs resolve against the directory the audit ran in: the checkout root in CI.
+        originalUriBaseIds: { '%SRCROOT%': { uri: srcRoot, description: { text: 'The directory zerodrop audit ran in (the repository root in CI)' } } },
       },
     ],
   };
 }
 
-export function formatSarif(result: AuditResult, rules: readonly RuleMeta[]): string {
-  return `${JSON.stringify(toSarif(result, rules), null, 2)}\n`;
+export function formatSarif(result: AuditResult, rules: readonly RuleMeta[], options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(result, rules, options), null, 2)}\n`;
 }

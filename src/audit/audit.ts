@@ -8,8 +8,6 @@ import { runAudit, SEVERITY_RANK, type AuditRun } from './runner.js';
 import { allRules } from './rules/index.js';
 import type { FailOn } from './config.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
-import { traceRenderedFindings } from './origins/traceFindings.js';
-import { planChangedFiles } from './changedFiles.js';
 import { resolve } from 'node:path';
 
 export interface AuditPathsOptions extends CollectOptions {
@@ -32,7 +30,11 @@ export async function auditPaths(paths: readonly string[], options: AuditPathsOp
     ...(options.severities ? { severities: options.severities } : {}),
     ...(options.debug ? { debug: true } : {}),
   });
-  traceRenderedFindings(run, { cwd: options.cwd ?? process.cwd(), ...(options.chartRoot === undefined ? {} : { chartRoot: options.chartRoot }) });
+  // Tracing rendered streams back to files is loaded only when there is one (kustomize, stdin).
+  if (collected.sources.some((s) => s.origin !== 'file')) {
+    const { traceRenderedFindings } = await import('./origins/traceFindings.js');
+    traceRenderedFindings(run, { cwd: options.cwd ?? process.cwd(), ...(options.chartRoot === undefined ? {} : { chartRoot: options.chartRoot }) });
+  }
   run.errors.unshift(...collected.errors);
   if (collected.errors.length > 0) run.parseFailed = true;
   return { ...run, notes: [] };
@@ -41,6 +43,7 @@ export async function auditPaths(paths: readonly string[], options: AuditPathsOp
 /** `--changed-files`: each PATH audited in its context, findings and errors reported for the PATHs only (src/audit/changedFiles.ts). */
 async function auditChangedFiles(files: readonly string[], options: AuditPathsOptions): Promise<AuditRun & { notes: string[] }> {
   const cwd = options.cwd ?? process.cwd();
+  const { planChangedFiles } = await import('./changedFiles.js');
   const plan = planChangedFiles(files, cwd);
   const run = await auditPaths(plan.paths, { ...options, changedFiles: false });
   const inChanged = (file: string) => file === '-' || plan.changed.has(resolve(cwd, file));

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { InputError } from './types.js';
-import { stripBuildMetadata, writeWrapperKustomization, type DocumentOrigin } from './origins/kustomizeBuild.js';
+import type { DocumentOrigin } from './origins/kustomizeBuild.js';
 
 export type SourceKind = 'yaml' | 'dockerfile';
 /** Where a text came from: a plain file keeps its own positions; stdin and kustomize output are rendered streams. */
@@ -89,7 +89,10 @@ export async function collectSources(paths: readonly string[], options: CollectO
     if (st.isDirectory()) {
       const kustomizations: Array<{ dir: string; shown: string }> = [];
       walkDirectory(abs, arg, out, display, true, kustomizations);
-      for (const k of outermostKustomizations(kustomizations)) renderKustomization(k.dir, k.shown, out, options);
+      const outermost = outermostKustomizations(kustomizations);
+      // Loaded only for kustomize directories.
+      const build = outermost.length > 0 ? await import('./origins/kustomizeBuild.js') : undefined;
+      for (const k of outermost) renderKustomization(k.dir, k.shown, out, options, build!);
     } else addFile(abs, arg, out, sourceKindOf(abs));
   }
   return out;
@@ -211,12 +214,18 @@ export function outermostKustomizations<T extends { dir: string }>(found: readon
  * (a kustomize without buildMetadata, or a broken kustomization), the directory is rendered as
  * the user would, so errors name the user's paths and old kustomize versions still work.
  */
-function renderKustomization(dir: string, shown: string, out: CollectedSources, options: CollectOptions): void {
+function renderKustomization(
+  dir: string,
+  shown: string,
+  out: CollectedSources,
+  options: CollectOptions,
+  build: typeof import('./origins/kustomizeBuild.js'),
+): void {
   const kubectl = options.kubectl ?? 'kubectl';
   const spawnOptions = { encoding: 'utf8', maxBuffer: MAX_SOURCE_BYTES } as const;
   let wrapper;
   try {
-    wrapper = writeWrapperKustomization(dir);
+    wrapper = build.writeWrapperKustomization(dir);
   } catch {
     wrapper = undefined;
   }
@@ -228,7 +237,7 @@ function renderKustomization(dir: string, shown: string, out: CollectedSources, 
       wrapper.remove();
     }
     if (!traced.error && traced.status === 0) {
-      const { text, documents } = stripBuildMetadata(traced.stdout, wrapper.dir);
+      const { text, documents } = build.stripBuildMetadata(traced.stdout, wrapper.dir);
       addText(out, { file: shown, text, kind: 'yaml', origin: 'kustomize', kustomize: { documents } });
       return;
     }

@@ -6,14 +6,7 @@ import { auditExitCode, auditPaths } from '../audit/audit.js';
 import { FORMATS, findConfigFile, isHttpUrl, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
 import { defaultSettings, DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS } from '../audit/settings.js';
 import { ruleMetas } from '../audit/rules/index.js';
-import { formatText } from '../audit/format/text.js';
-import { formatJson } from '../audit/format/json.js';
-import { formatSarif } from '../audit/format/sarif.js';
-import { formatGithub } from '../audit/format/github.js';
-import { formatCodeQuality } from '../audit/format/codequality.js';
-import { formatJunit } from '../audit/format/junit.js';
-import { collectFixes, formatFixPatches } from '../audit/fix/patches.js';
-import { applyFixesInPlace } from '../audit/fix/inPlace.js';
+import { renderReport } from '../audit/format/report.js';
 import { readRuleDocs } from '../audit/docs.js';
 import { didYouMean } from '../audit/didYouMean.js';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersionError, parseKubernetesVersion } from '../k8s/features.js';
@@ -65,15 +58,6 @@ function resolveSettings(flags: AuditFlags, config: AuditConfig | undefined): Au
   });
 }
 
-function render(run: AuditRun, format: OutputFormat, color: boolean, docsBaseUrl: string | undefined): string {
-  if (format === 'json') return formatJson(run);
-  if (format === 'sarif') return formatSarif(run, ruleMetas(), docsBaseUrl === undefined ? {} : { docsBaseUrl });
-  if (format === 'github') return formatGithub(run);
-  if (format === 'codequality') return formatCodeQuality(run);
-  if (format === 'junit') return formatJunit(run);
-  return formatText(run, { color });
-}
-
 async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
   if (flags.fix && flags.fixInPlace) throw usageError('bad-flag', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
   checkClusterFlags(paths, flags);
@@ -113,12 +97,15 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
   const reportToStderr = !!flags.fix && !flags.output;
 
+  // The fix modules load only with --fix or --fix-in-place.
   if (flags.fix) {
+    const { collectFixes, formatFixPatches } = await import('../audit/fix/patches.js');
     process.stdout.write(formatFixPatches(collectFixes(run.details)));
   } else if (flags.fixInPlace) {
     if (run.parseFailed) {
       notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
     } else {
+      const [{ collectFixes }, { applyFixesInPlace }] = await Promise.all([import('../audit/fix/patches.js'), import('../audit/fix/inPlace.js')]);
       const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
       for (const w of outcome.written)
         notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
@@ -131,7 +118,11 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
 
   const toFile = !!flags.output;
   const stream = reportToStderr ? process.stderr : process.stdout;
-  const report = render(run, format, !toFile && !!stream.isTTY && !process.env.NO_COLOR, docsBaseUrl);
+  const report = await renderReport(run, format, {
+    color: !toFile && !!stream.isTTY && !process.env.NO_COLOR,
+    rules: ruleMetas,
+    ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }),
+  });
   if (toFile) {
     try {
       writeFileSync(flags.output!, report);

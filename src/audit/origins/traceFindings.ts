@@ -82,7 +82,7 @@ export function traceRenderedFindings(run: AuditRun, options: TraceOptions): voi
   run.details.sort((a, b) => {
     const x = a.finding;
     const y = b.finding;
-    return rank.get(x.file)! - rank.get(y.file)! || x.line - y.line || x.column - y.column || x.rule.localeCompare(y.rule);
+    return rank.get(x.file)! - rank.get(y.file)! || x.line - y.line || x.column - y.column || (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : 0);
   });
   run.findings = run.details.map((d) => d.finding);
 }

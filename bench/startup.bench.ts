@@ -1,6 +1,7 @@
 /**
  * How long a user waits for the CLI to start: `zerodrop --version` and `zerodrop audit` of one
- * manifest file (a Deployment and its Service, as a pre-commit hook sees it), each as a fresh
+ * manifest file (a Deployment and its Service from the audit benchmark's fleet, as a pre-commit
+ * hook sees one), each as a fresh
  * `node dist/cli/main.js` process, against `node -e 0` (bare Node's own start) measured in the
  * same rounds. The three commands alternate within each round, so load on a shared machine
  * slows all of them alike, and medians over the rounds are compared.
@@ -11,54 +12,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fleetStream } from './support/fleet.js';
 
 const ROUNDS = 30;
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-const MANIFEST = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  labels:
-    app: checkout
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: checkout
-  template:
-    metadata:
-      labels:
-        app: checkout
-    spec:
-      containers:
-      - name: checkout
-        image: ghcr.io/example/checkout:3.2.0
-        ports:
-        - name: http
-          containerPort: 8080
-        readinessProbe:
-          httpGet:
-            path: /ready
-            port: http
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: checkout
-spec:
-  selector:
-    app: checkout
-  ports:
-  - port: 80
-    targetPort: http
-`;
 
 function timeMs(args: string[], cwd: string): number {
   const t = performance.now();
   const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const ms = performance.now() - t;
-  // The audit exits 1: the manifest has findings (no preStop); anything else is a broken run.
+  // The audit exits 0 or 1 (findings); anything else is a broken run.
   if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
@@ -71,7 +35,7 @@ function median(xs: number[]): number {
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'zerodrop-startup-'));
   try {
-    writeFileSync(join(dir, 'checkout.yaml'), MANIFEST);
+    writeFileSync(join(dir, 'checkout.yaml'), fleetStream(1));
     const cases = {
       'node -e 0 (baseline)': ['-e', '0'],
       'zerodrop --version': [cli, '--version'],

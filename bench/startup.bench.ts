@@ -17,7 +17,6 @@ import { fleetStream } from './support/fleet.js';
 const ROUNDS = 30;
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-
 function timeMs(args: string[], cwd: string): number {
   const t = performance.now();
   const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });

@@ -6,11 +6,9 @@
 //
 // Uses the system Chromium (/usr/bin/chromium, or $CHROMIUM) with a fresh profile and no network
 // services, and clips the page to its top maxHeightPx (default 1700) at 1200 px wide.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [input, output, maxHeightArg] = process.argv.slice(2);
 if (!input || !output) {
@@ -19,21 +17,7 @@ if (!input || !output) {
 }
 const maxHeight = Number(maxHeightArg ?? 1700);
 const width = 1200;
-const profile = mkdtempSync(path.join(tmpdir(), 'zerodrop-screenshot-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width, height: 900 },
-});
+const { context, close } = await launchChromium({ width, height: 900 });
 try {
   const page = await context.newPage();
   await page.goto(pathToFileURL(path.resolve(input)).href, { waitUntil: 'load' });
@@ -43,6 +27,5 @@ try {
   await page.screenshot({ path: output, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(fullHeight, maxHeight) } });
   console.log(`${output}: ${width}x${Math.min(fullHeight, maxHeight)} (page is ${fullHeight} px tall)`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

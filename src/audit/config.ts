@@ -47,7 +47,7 @@ export function loadConfig(file: string, knownRuleIds: ReadonlySet<string>): Aud
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw usageError(
-      'config-unreadable',
+      'input-unreadable',
       `cannot read config file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
       { file },
     );
@@ -66,7 +66,7 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const p = lineCounter.linePos(e.pos[0]);
-    throw usageError('config-invalid', `invalid YAML: ${e.message.split('\n')[0]}`, { file, line: p.line, column: p.col });
+    throw usageError('yaml-invalid', `invalid YAML: ${e.message.split('\n')[0]}`, { file, line: p.line, column: p.col });
   }
   const config: AuditConfig = { file, rules: {} };
   if (doc.contents === null) return config;
@@ -130,7 +130,7 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
           if (!knownRuleIds.has(id)) {
             const hint = closest(id, [...knownRuleIds]);
             throw usageError(
-              'config-unknown-rule',
+              'unknown-rule',
               `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; 'zerodrop rules' lists them`,
               at(rp.key as Node),
             );

@@ -1,18 +1,19 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { auditExitCode, auditPaths } from '../audit/audit.js';
-import { FORMATS, findConfigFile, isHttpUrl, loadConfig, type AuditConfig, type FailOn, type OutputFormat } from '../audit/config.js';
-import { defaultSettings, DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS } from '../audit/settings.js';
+import { FORMATS, findConfigFile, isHttpUrl, loadConfig, type FailOn, type OutputFormat } from '../audit/config.js';
+import { DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS, resolveAuditOptions } from '../audit/settings.js';
+import { sourceKindOf } from '../audit/sources.js';
 import { ruleMetas } from '../audit/rules/index.js';
 import { renderReport } from '../audit/format/report.js';
 import { readRuleDocs } from '../audit/docs.js';
 import { didYouMean } from '../audit/didYouMean.js';
-import { DEFAULT_KUBERNETES_VERSION, KubernetesVersionError, parseKubernetesVersion } from '../k8s/features.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../k8s/features.js';
 import type { AuditRun } from '../audit/runner.js';
 import type { AuditPathsOptions } from '../audit/audit.js';
-import type { AuditSettings } from '../audit/types.js';
+import { claimOutputs, type OutputFile } from '../output/outputFiles.js';
+import { exitOnInterrupt } from '../run/interrupt.js';
 
 interface AuditFlags {
   format?: OutputFormat;
@@ -24,7 +25,8 @@ interface AuditFlags {
   config?: string;
   fix?: boolean;
   fixInPlace?: boolean;
-  /** audit --cluster (issue 6): live objects instead of PATHs. */
+  force?: boolean;
+  /** audit --cluster: live objects instead of PATHs. */
   cluster?: boolean;
   namespace?: string;
   allNamespaces?: boolean;
@@ -35,105 +37,89 @@ interface AuditFlags {
   docsBaseUrl?: string;
 }
 
-function seconds(flag: string, raw: string | undefined, fromConfig: number | undefined, dflt: number): number {
-  if (raw === undefined) return fromConfig ?? dflt;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw usageError('bad-flag', `${flag} must be a number of seconds ≥ 0, got "${raw}"`);
-  return n;
-}
-
-function resolveSettings(flags: AuditFlags, config: AuditConfig | undefined): AuditSettings {
-  const versionText = flags.kubernetesVersion ?? config?.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  let kubernetesVersion;
-  try {
-    kubernetesVersion = parseKubernetesVersion(versionText);
-  } catch (err) {
-    if (err instanceof KubernetesVersionError) throw usageError('bad-flag', `--kubernetes-version: ${err.message}`);
-    throw err;
-  }
-  return defaultSettings({
-    kubernetesVersion,
-    propagationSeconds: seconds('--propagation-seconds', flags.propagationSeconds, config?.propagationSeconds, DEFAULT_PROPAGATION_SECONDS),
-    drainSeconds: seconds('--drain-seconds', flags.drainSeconds, config?.drainSeconds, DEFAULT_DRAIN_SECONDS),
-  });
-}
-
 async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
-  if (flags.fix && flags.fixInPlace) throw usageError('bad-flag', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
+  if (flags.fix && flags.fixInPlace) throw usageError('conflicting-flags', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
   checkClusterFlags(paths, flags);
   if (paths.length === 0 && !flags.cluster) {
     if (process.stdin.isTTY)
-      throw usageError('no-input', "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -");
+      throw usageError(
+        'audit-no-input',
+        "give a PATH to audit (files or directories), or '-' to read manifests from stdin, e.g. helm template . | zerodrop audit -",
+      );
     paths = ['-'];
   }
-  if (flags.fixInPlace && paths.includes('-')) throw usageError('bad-flag', '--fix-in-place cannot edit stdin; use --fix to print a patch instead');
+  if (flags.fixInPlace && paths.includes('-')) throw usageError('conflicting-flags', '--fix-in-place cannot edit stdin; use --fix to print a patch instead');
   const cwd = process.cwd();
   const configFile = findConfigFile(flags.config, cwd);
   const knownIds = new Set(ruleMetas().map((m) => m.id));
   const config = configFile ? loadConfig(configFile, knownIds) : undefined;
-  const settings = resolveSettings(flags, config);
-  const format: OutputFormat = flags.format ?? config?.format ?? 'text';
-  const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
+  const { settings, format, failOn, severities } = resolveAuditOptions(flags, config);
   const docsBaseUrl = flags.docsBaseUrl ?? config?.docsBaseUrl;
   if (flags.docsBaseUrl !== undefined && !isHttpUrl(flags.docsBaseUrl))
-    throw usageError('bad-flag', `--docs-base-url must be an http(s) URL, got "${flags.docsBaseUrl}"`);
+    throw usageError('bad-url', `--docs-base-url must be an http(s) URL, got "${flags.docsBaseUrl}"`);
   const options = {
     settings,
-    severities: config?.rules ?? {},
+    severities,
     debug,
     cwd,
     ...(flags.chartRoot === undefined ? {} : { chartRoot: flags.chartRoot }),
     changedFiles: !!flags.changedFiles,
   };
-
-  const notes: string[] = [];
-  let run: AuditRun;
-  if (flags.cluster) run = await auditClusterRun(flags, options, notes);
-  else {
-    const fromPaths = await auditPaths(paths, options);
-    notes.push(...fromPaths.notes.map((n) => pc.yellow(`not audited: ${n}`)));
-    run = fromPaths;
-  }
-  // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
-  const reportToStderr = !!flags.fix && !flags.output;
-
-  // The fix modules load only with --fix or --fix-in-place.
-  if (flags.fix) {
-    const { collectFixes, formatFixPatches } = await import('../audit/fix/patches.js');
-    process.stdout.write(formatFixPatches(collectFixes(run.details)));
-  } else if (flags.fixInPlace) {
-    if (run.parseFailed) {
-      notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
-    } else {
-      const [{ collectFixes }, { applyFixesInPlace }] = await Promise.all([import('../audit/fix/patches.js'), import('../audit/fix/inPlace.js')]);
-      const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
-      for (const w of outcome.written)
-        notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
-      for (const s of outcome.skipped) notes.push(`${pc.yellow('not edited')} ${s.file}: ${s.reason}`);
-      if (outcome.written.length === 0 && outcome.skipped.length === 0) notes.push('--fix-in-place: no fixable findings');
-      // Report what is left after the edit, which is what the exit code should reflect.
-      if (outcome.written.length > 0) run = await auditPaths(paths, options);
+  const output = flags.output === undefined ? undefined : claimReportFile(flags.output, flags.force === true, paths, configFile);
+  const stopInterrupts = exitOnInterrupt();
+  try {
+    const notes: string[] = [];
+    let run: AuditRun;
+    if (flags.cluster) run = await auditClusterRun(flags, options, notes);
+    else {
+      const fromPaths = await auditPaths(paths, options);
+      notes.push(...fromPaths.notes.map((n) => pc.yellow(`not audited: ${n}`)));
+      run = fromPaths;
     }
-  }
+    // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
+    const reportToStderr = !!flags.fix && !output;
 
-  const toFile = !!flags.output;
-  const stream = reportToStderr ? process.stderr : process.stdout;
-  const report = await renderReport(run, format, {
-    color: !toFile && !!stream.isTTY && !process.env.NO_COLOR,
-    rules: ruleMetas,
-    ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }),
-  });
-  if (toFile) {
-    try {
-      writeFileSync(flags.output!, report);
-    } catch (err) {
-      throw usageError('output-unwritable', `cannot write --output ${flags.output}: ${(err as Error).message}`);
+    // The fix modules load only with --fix or --fix-in-place.
+    if (flags.fix) {
+      const { collectFixes, formatFixPatches } = await import('../audit/fix/patches.js');
+      process.stdout.write(formatFixPatches(collectFixes(run.details)));
+    } else if (flags.fixInPlace) {
+      if (run.parseFailed) {
+        notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
+      } else {
+        const [{ collectFixes }, { applyFixesInPlace }] = await Promise.all([import('../audit/fix/patches.js'), import('../audit/fix/inPlace.js')]);
+        const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
+        for (const w of outcome.written)
+          notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
+        for (const s of outcome.skipped) notes.push(`${pc.yellow('not edited')} ${s.file}: ${s.reason}`);
+        if (outcome.written.length === 0 && outcome.skipped.length === 0) notes.push('--fix-in-place: no fixable findings');
+        // Report what is left after the edit, which is what the exit code should reflect.
+        if (outcome.written.length > 0) run = await auditPaths(paths, options);
+      }
     }
-  } else stream.write(report);
-  if (run.objectCount === 0 && run.dockerfiles.length === 0 && run.errors.length === 0)
-    notes.push(pc.yellow('nothing to audit: no Kubernetes objects (apiVersion + kind) or Dockerfiles in the input'));
-  for (const n of notes) process.stderr.write(`${n}\n`);
-  return auditExitCode(run, failOn);
+
+    const stream = reportToStderr ? process.stderr : process.stdout;
+    const report = await renderReport(run, format, {
+      color: !output && !!stream.isTTY && !process.env.NO_COLOR,
+      rules: ruleMetas,
+      ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }),
+    });
+    if (output) output.write(report);
+    else stream.write(report);
+    if (run.objectCount === 0 && run.dockerfiles.length === 0 && run.errors.length === 0)
+      notes.push(pc.yellow('nothing to audit: no Kubernetes objects (apiVersion + kind) or Dockerfiles in the input'));
+    for (const n of notes) process.stderr.write(`${n}\n`);
+    return auditExitCode(run, failOn);
+  } finally {
+    output?.discard();
+    stopInterrupts();
+  }
+}
+
+/** --output under the output policy: never an audited file, nor one the directory walk would read. */
+function claimReportFile(path: string, force: boolean, paths: readonly string[], configFile: string | undefined): OutputFile {
+  const inputs = [...paths.filter((p) => p !== '-'), ...(configFile ? [configFile] : [])];
+  return claimOutputs([{ flag: '--output', path }], { force, inputs: { paths: inputs, readsFromDirectory: (f) => sourceKindOf(f) !== undefined } })[0]!;
 }
 
 function checkClusterFlags(paths: string[], flags: AuditFlags): void {
@@ -144,12 +130,12 @@ function checkClusterFlags(paths: string[], flags: AuditFlags): void {
     flags.kubeconfig !== undefined && '--kubeconfig',
   ].filter(Boolean);
   if (!flags.cluster) {
-    if (clusterOnly.length > 0) throw usageError('bad-flag', `${clusterOnly.join(', ')} only apply with --cluster`);
+    if (clusterOnly.length > 0) throw usageError('conflicting-flags', `${clusterOnly.join(', ')} only apply with --cluster`);
     return;
   }
-  if (paths.length > 0) throw usageError('bad-flag', '--cluster audits live objects; give no PATH with it');
-  if (flags.namespace !== undefined && flags.allNamespaces) throw usageError('bad-flag', 'choose one of -n NAMESPACE and --all-namespaces');
-  if (flags.fixInPlace) throw usageError('bad-flag', '--fix-in-place edits files; with --cluster use --fix to print patches');
+  if (paths.length > 0) throw usageError('conflicting-flags', '--cluster audits live objects; give no PATH with it');
+  if (flags.namespace !== undefined && flags.allNamespaces) throw usageError('conflicting-flags', 'choose one of -n NAMESPACE and --all-namespaces');
+  if (flags.fixInPlace) throw usageError('conflicting-flags', '--fix-in-place edits files; with --cluster use --fix to print patches');
 }
 
 /** audit --cluster: the rules on the objects the API server lists (src/cluster/liveAudit.ts). */
@@ -208,14 +194,16 @@ Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
     single-replica: error
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors (findings from
-the inputs that could be read are still reported).`;
+the inputs that could be read are still reported; docs/errors.md lists the error codes),
+4 missing environment (cluster unreachable, forbidden), 130 interrupted (SIGINT or SIGTERM).`;
 
 export function registerAuditCommands(program: Command): void {
   program
     .command('audit [paths...]')
     .description('check manifests and Dockerfiles against the Rules of Uptime')
     .addOption(new Option('--format <format>', 'output format (CI formats: docs/ci.md)').choices(FORMATS))
-    .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--output <file>', 'write the report to FILE instead of stdout (refuses an existing file unless --force, never an input)')
+    .option('--force', 'replace the --output file if it exists')
     .option('--docs-base-url <url>', 'SARIF: base URL of the rule pages, helpUri = URL/<rule>.md (default: docs/rules at this version on GitHub)')
     .option('--changed-files', 'PATHs are changed files (pre-commit): audit each with its kustomization or neighbours, report findings in them only')
     .option('--chart-root <dir>', "helm template output on stdin: the chart's directory, so template paths resolve in the repository")

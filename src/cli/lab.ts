@@ -1,22 +1,22 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { terminalSafe } from '../terminalText.js';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
-import { NdjsonSink } from '../events/stream.js';
-import type { ZerodropEvent } from '../events/schema.js';
-import { nginxAvailable } from '../lab/proxy/index.js';
-import { looksLikeLabFile, parseRolloutFlag, readLabFile } from '../lab/config/labFile.js';
-import type { ImageMap } from '../lab/config/workload.js';
-import { configureFromLabFile, configureRun, type LabOverrides } from '../lab/run/configure.js';
-import { runLab, type LabRunConfig, type LabRunResult } from '../lab/run/runLab.js';
-import { createLiveView, writeHtmlReport } from '../report/index.js';
 import type { EventStream } from '../events/stream.js';
+import { parseRolloutFlag } from '../lab/config/labFile.js';
+import type { ImageMap } from '../lab/config/workload.js';
 import { installExitCleanup, labProcesses } from '../lab/pods/processRegistry.js';
-import { pidNamespaceSupport } from '../lab/pods/containerProcess.js';
-import { SCENARIOS, TALK, findScenario, labFilePath, missingRequirement, runName, type Scenario } from '../lab/scenarios/catalog.js';
-import { formatResultsTable, labExitCode } from '../lab/run/summary.js';
-import { auditForLab, type AuditVerdict } from '../lab/run/audit.js';
+import type { AuditVerdict } from '../lab/run/audit.js';
+import type { LabOverrides } from '../lab/run/configure.js';
+import { labInputPaths, planLabRuns } from '../lab/run/plan.js';
+import { labResultsJson, labVerdicts, runPlannedRuns } from '../lab/run/runPlanned.js';
+import type { LabRunConfig, LabRunResult } from '../lab/run/runLab.js';
+import { formatResultsTable } from '../lab/run/summary.js';
+import { SCENARIOS, runName } from '../lab/scenarios/catalog.js';
+import { createLiveView } from '../report/index.js';
+import { verdictExitCode } from '../run/exitCode.js';
+import { handleInterrupts } from '../run/interrupt.js';
+import { RunOutputs } from '../run/runOutputs.js';
 
 interface LabCliOptions {
   run: string[];
@@ -37,17 +37,23 @@ interface LabCliOptions {
   json?: string;
   events?: string;
   report?: string;
+  force?: boolean;
   progress?: boolean;
   pidNamespace?: boolean;
 }
 
-/** One planned run: configured (validated) up front, or the reason it cannot run here. */
-interface PlannedRun {
-  name: string;
-  config?: LabRunConfig;
-  unavailable?: string;
-  expect?: 'pass' | 'fail';
-}
+const LAB_HELP = `
+Outputs (--json, --events, --report) are checked before anything starts: an existing file is
+refused unless --force, an input (a lab file or manifest) is never written over, and each file is
+written whole or not at all.
+
+Verdicts: PASS needs zero failed requests, the load held every second, the rollout complete and
+enough requests to bound the failure rate (at least 100: zero failures in 100 requests bound it
+below 3 % with 95 % confidence). A run that cannot prove that is INCONCLUSIVE, never a pass.
+
+Exit codes: 0 every run passed, 1 a run dropped requests, 3 a run was inconclusive, 2 usage or
+input error (docs/errors.md), 4 missing environment (nginx, PID namespaces), 130 interrupted
+(SIGINT or SIGTERM: the lab stops, reaps every pod and exits; a second signal forces it).`;
 
 export function registerLabCommand(program: Command): void {
   program
@@ -73,9 +79,11 @@ export function registerLabCommand(program: Command): void {
     .option('--seed <n>', 'seed for the random delays, to replay a run')
     .option('--json <file>', 'write the results as JSON')
     .option('--events <file>', 'write every pod, endpoint and request event as NDJSON (input for `zerodrop report`)')
-    .option('--report <file>', 'write a self-contained HTML report of every run (refuses to overwrite)')
+    .option('--report <file>', 'write a self-contained HTML report of every run')
+    .option('--force', 'replace output files that already exist (never an input)')
     .option('--no-progress', 'plain progress lines even on a terminal')
     .option('--pid-namespace', 'run each container as PID 1 of its own PID namespace (Linux, root)')
+    .addHelpText('after', LAB_HELP)
     .action(async (inputs: string[], opts: LabCliOptions) => {
       process.exitCode = await labCommand(inputs, opts);
     });
@@ -90,123 +98,67 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
     printScenarioList();
     return ExitCode.ok;
   }
-  const overrides = parseOverrides(opts);
-  const command = `zerodrop lab ${process.argv.slice(3).join(' ')}`.trim();
-  const planned = planRuns(inputs, opts, overrides, command);
-  const runnable = planned.filter((p) => p.config);
-  if (runnable.length === 0) throw usageError('lab-nothing-to-run', `no run can start here: ${planned.map((p) => `${p.name}: ${p.unavailable}`).join('; ')}`);
+  const plan = planLabRuns({
+    inputs,
+    ...(opts.scenario ? { scenario: opts.scenario } : {}),
+    ...(opts.runs ? { runs: opts.runs.split(',').map((s) => s.trim()) } : {}),
+    overrides: parseOverrides(opts),
+    command: `zerodrop lab ${process.argv.slice(3).join(' ')}`.trim(),
+    cwd: process.cwd(),
+  });
+  const outputs = RunOutputs.claim(opts, { paths: labInputPaths(plan, inputs) });
 
-  if (opts.report && existsSync(opts.report)) throw usageError('output-exists', `${opts.report} already exists; remove it or choose another --report file`);
   const out = process.stdout;
-  if (inputs.length === 0 && !opts.scenario) {
+  if (plan.talk) {
+    const first = plan.runs.find((p) => p.config)!.config!;
     out.write(`${pc.bold('zerodrop lab')}: the talk replayed on the bundled demo app (examples/talk), 4 replicas behind an ingress-like proxy.\n`);
     out.write(
       `Timings are scaled down from the talk so the whole run takes ${opts.quick ? 'well under a minute' : 'about a minute'}: probe periods 3 s → 1 s, preStop sleep 20 s → 5 s,\n`,
     );
-    out.write(`endpoint propagation ${runnable[0]!.config!.propagation.minMs / 1000}–${runnable[0]!.config!.propagation.maxMs / 1000} s.\n\n`);
+    out.write(`endpoint propagation ${first.propagation.minMs / 1000}–${first.propagation.maxMs / 1000} s.\n\n`);
   }
 
   installExitCleanup();
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    interrupts++;
-    process.stderr.write(`\n${pc.yellow(`${sig}: stopping the lab and every pod it started…`)}\n`);
-    abort.abort();
-    if (interrupts > 1) {
-      labProcesses.killAll();
-      process.exit(ExitCode.interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const sink = opts.events ? new NdjsonSink(opts.events) : undefined;
-  const collected: ZerodropEvent[] = [];
-  const results: Array<LabRunResult | { name: string; unavailable: string }> = [];
+  const interrupt = handleInterrupts({
+    stopping: (sig) => pc.yellow(`${sig}: stopping the lab and every pod it started…`),
+    force: () => labProcesses.killAll(),
+  });
+  let rows;
   try {
-    for (const p of planned) {
-      if (abort.signal.aborted) break;
-      if (!p.config) {
-        out.write(`${pc.dim('–')} ${pc.bold(p.name)}: ${p.unavailable}\n\n`);
-        results.push({ name: p.name, unavailable: p.unavailable ?? 'not available' });
-        continue;
-      }
-      out.write(`${pc.cyan('▶')} ${pc.bold(p.name)}${p.config.description ? `: ${p.config.description}` : ''}\n`);
-      out.write(`  ${describeConfig(p.config)}\n`);
-      const audit = await auditForLab(p.config.manifests, p.config.propagation.maxMs).catch(() => undefined);
-      if (audit) {
-        p.config.audit = audit.findings;
-        out.write(`  ${formatAudit(audit)}\n`);
-      } else {
-        out.write(`  ${pc.dim('audit: could not run on these manifests')}\n`);
-      }
-      const listeners: Array<(e: ZerodropEvent) => void> = [];
-      if (sink) listeners.push(sink.write);
-      if (opts.report) listeners.push((e) => collected.push(e));
-      const attach = (stream: EventStream): (() => void) => {
+    rows = await runPlannedRuns(plan.runs, {
+      signal: interrupt.signal,
+      listeners: outputs.listeners(),
+      attach: (stream: EventStream) => {
         const view = createLiveView(stream, { mode: opts.progress === false ? 'plain' : 'auto' });
         return () => view.stop();
-      };
-      const result = await runLab(p.config, { listeners, signal: abort.signal, attach });
-      if (audit)
-        result.audit = {
-          errors: audit.errors,
-          warnings: audit.warnings,
-          predictsDrops: audit.predictsDrops,
-          rules: [...new Set(audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule))],
-        };
-      out.write(
-        `  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`,
-      );
-      for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(r)}\n`);
-      out.write('\n');
-      results.push(result);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    labProcesses.killAll();
-    await sink?.close();
-  }
-
-  out.write(formatResultsTable(results));
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ runs: results.map(jsonRun) }, null, 2)}\n`);
-  if (opts.report && collected.length > 0) {
-    writeHtmlReport(opts.report, collected, { title: 'zerodrop lab' });
-    out.write(`report: ${opts.report}\n`);
-  }
-  if (abort.signal.aborted) return ExitCode.interrupted;
-  return labExitCode(results);
-}
-
-function planRuns(inputs: string[], opts: LabCliOptions, o: LabOverrides, command: string): PlannedRun[] {
-  if (opts.scenario && inputs.length > 0) throw usageError('lab-usage', '--scenario runs bundled files; do not also pass inputs');
-  if (opts.scenario || inputs.length === 0) {
-    const scenario: Scenario | undefined = opts.scenario ? findScenario(opts.scenario) : TALK;
-    if (!scenario) throw usageError('lab-unknown-scenario', `unknown scenario "${opts.scenario}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
-    const only = opts.runs?.split(',').map((s) => s.trim());
-    const runs = scenario.runs.filter((r) => !only || only.includes(runName(r)));
-    if (only && runs.length === 0) throw usageError('lab-unknown-run', `--runs: scenario ${scenario.name} has runs ${scenario.runs.map(runName).join(', ')}`);
-    const nginx = nginxAvailable();
-    return runs.map((r) => {
-      const name = runName(r);
-      const missing = missingRequirement(r, nginx);
-      if (missing) return { name, unavailable: missing, expect: r.expect };
-      return {
-        name,
-        config: configureFromLabFile(readLabFile(labFilePath(r)), o, `zerodrop lab ${path.relative(process.cwd(), labFilePath(r))}`, name),
-        expect: r.expect,
-      };
+      },
+      onUnavailable: (p, reason) => out.write(`${pc.dim('–')} ${pc.bold(terminalSafe(p.name))}: ${terminalSafe(reason)}\n\n`),
+      onRunStart: (p, audit) => {
+        out.write(`${pc.cyan('▶')} ${pc.bold(terminalSafe(p.name))}${p.config.description ? `: ${terminalSafe(p.config.description)}` : ''}\n`);
+        out.write(`  ${describeConfig(p.config)}\n`);
+        out.write(`  ${audit ? formatAudit(audit) : pc.dim('audit: could not run on these manifests')}\n`);
+      },
+      onRunEnd: (result) => {
+        out.write(
+          `  ${verdictLabel(result.verdict)} ${result.failures} of ${result.requests} requests failed${formatClasses(result)}; rollout ${result.rollout.completed ? `${(result.rollout.durationMs / 1000).toFixed(1)} s` : 'incomplete'}\n`,
+        );
+        for (const r of result.reasons) if (!r.includes('requests failed')) out.write(`  ${pc.dim(terminalSafe(r))}\n`);
+        out.write('\n');
+      },
     });
+  } catch (err) {
+    outputs.discard();
+    throw err;
+  } finally {
+    interrupt.dispose();
+    labProcesses.killAll();
+    await outputs.closeEvents();
   }
-  const labFiles = inputs.filter((i) => looksLikeLabFile(i));
-  const manifests = inputs.filter((i) => !labFiles.includes(i));
-  if (labFiles.length > 0 && manifests.length > 0) throw usageError('lab-usage', 'pass either lab files or manifests, not both');
-  if (labFiles.length > 0)
-    return labFiles.map((f) => ({ name: '', config: configureFromLabFile(readLabFile(f), o, command) })).map((p) => ({ ...p, name: p.config.name }));
-  const config = configureRun({ name: 'lab', manifests, images: {}, cwd: process.cwd(), command }, o);
-  return [{ name: config.name, config }];
+
+  out.write(formatResultsTable(rows));
+  outputs.writeJson(labResultsJson(rows));
+  if (outputs.writeReport('zerodrop lab')) out.write(`report: ${opts.report}\n`);
+  return verdictExitCode(labVerdicts(rows), interrupt.interrupted);
 }
 
 function parseOverrides(opts: LabCliOptions): LabOverrides {
@@ -221,29 +173,30 @@ function parseOverrides(opts: LabCliOptions): LabOverrides {
     o.images = images;
   }
   if (opts.rollout) o.rollout = parseRolloutFlag(opts.rollout);
-  if (opts.rate !== undefined) o.rate = positiveNumber(opts.rate, '--rate');
+  if (opts.rate !== undefined) o.rate = rateFlag(opts.rate);
   if (opts.propagation) o.propagation = opts.propagation;
   if (opts.kubeletDelay) o.kubeletDelay = opts.kubeletDelay;
   if (opts.proxy) o.proxy = opts.proxy;
-  if (opts.proxyRetries !== undefined) o.proxyRetries = Math.floor(positiveNumber(opts.proxyRetries, '--proxy-retries', true));
+  if (opts.proxyRetries !== undefined) o.proxyRetries = Math.floor(nonNegativeNumber(opts.proxyRetries, '--proxy-retries'));
   if (opts.upstreamKeepalive) o.upstreamKeepAlive = opts.upstreamKeepalive;
   if (opts.connection) o.connection = opts.connection;
   if (opts.path) o.path = opts.path.startsWith('/') ? opts.path : `/${opts.path}`;
-  if (opts.seed !== undefined) o.seed = Math.floor(positiveNumber(opts.seed, '--seed', true));
+  if (opts.seed !== undefined) o.seed = Math.floor(nonNegativeNumber(opts.seed, '--seed'));
   if (opts.quick) o.quick = true;
-  if (opts.pidNamespace) {
-    const support = pidNamespaceSupport();
-    if (!support.available) throw usageError('lab-no-pid-namespace', `--pid-namespace is unavailable here: ${support.reason}`);
-    o.pidNamespace = true;
-  }
-  if (o.proxy === 'nginx' && !nginxAvailable()) throw usageError('lab-no-nginx', '--proxy nginx needs /usr/sbin/nginx (apt-get install nginx)');
+  if (opts.pidNamespace) o.pidNamespace = true;
   return o;
 }
 
-function positiveNumber(text: string, flag: string, allowZero = false): number {
+function rateFlag(text: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
-    throw usageError('lab-bad-number', `${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw usageError('bad-rate', `--rate: expected a positive number of requests per second, got "${text}"`);
+  return n;
+}
+
+function nonNegativeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw usageError('bad-number', `${flag}: expected a non-negative number, got "${text}"`);
   return n;
 }
 
@@ -278,11 +231,6 @@ function verdictLabel(v: string): string {
 function formatClasses(r: LabRunResult): string {
   const entries = Object.entries(r.failuresByClass);
   return entries.length === 0 ? '' : ` (${entries.map(([k, v]) => `${v} ${k}`).join(', ')})`;
-}
-
-function jsonRun(r: LabRunResult | { name: string; unavailable: string }): Record<string, unknown> {
-  if ('unavailable' in r) return { name: r.name, verdict: 'unavailable', reason: r.unavailable };
-  return { ...r };
 }
 
 function printScenarioList(): void {

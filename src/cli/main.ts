@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import type { Command } from 'commander';
-import { ExitCode, ZerodropError } from '../errors.js';
+import type { Colors } from 'picocolors/types.js';
+import { ExitCode, ZerodropError, type ErrorCode } from '../errors.js';
+import { terminalSafe } from '../terminalText.js';
 import { version } from '../version.js';
 
 const invokedAs = process.argv[1]?.includes('kubectl-zerodrop') ? 'kubectl zerodrop' : 'zerodrop';
@@ -27,18 +29,31 @@ function subcommandOf(args: readonly string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/** Loaded with the command-line parser: `--version` needs neither. */
+let pc: Colors | undefined;
+
+/** The one line every error prints: `zerodrop: error[bad-duration]: --warmup: "x" is not a duration …` (docs/errors.md). */
+function errorLine(code: ErrorCode, text: string): string {
+  const red = pc?.red ?? ((s: string) => s);
+  // Messages quote file names, object names and values from the user's input: never raw control characters.
+  return `${red(`zerodrop: error[${code}]`)}: ${terminalSafe(text)}\n`;
+}
+
 function debugEnabled(): boolean {
   return process.argv.includes('--debug') || process.env.ZERODROP_DEBUG === '1';
 }
 
 async function buildProgram(args: readonly string[]): Promise<Command> {
-  const { Command } = await import('commander');
+  const [{ Command }, colors] = await Promise.all([import('commander'), import('picocolors')]);
+  pc = colors.default;
   const program = new Command(invokedAs)
     .description('Make Kubernetes rolling updates drop zero requests, and prove it.')
     .version(version)
     .option('--debug', 'print stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // Commander's own parse errors ("error: unknown option") get the same line as ours.
+    .configureOutput({ outputError: (text, write) => write(errorLine('cli-usage', text.replace(/^error: /, '').trimEnd())) })
     .addHelpText(
       'after',
       `
@@ -48,7 +63,11 @@ Start here:
   ${invokedAs} rules                   list the audit rules; '${invokedAs} explain RULE' for one
 
 Exit codes: 0 ok, 1 findings or dropped requests, 2 usage or input error, 3 inconclusive run,
-4 missing environment (binary, permission, cluster), 130 interrupted.`,
+4 missing environment (binary, permission, cluster), 70 a bug in zerodrop, 130 interrupted
+(SIGINT or SIGTERM).
+
+Errors are one line on stderr: "zerodrop: error[CODE]: FILE:LINE: message". CODE is stable and
+fixes the exit code; docs/errors.md lists every code.`,
     );
   const wanted = subcommandOf(args);
   const names = wanted !== undefined && wanted in COMMAND_MODULES ? [wanted] : ALL_MODULES;
@@ -69,18 +88,17 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (err) {
     const { CommanderError } = await import('commander');
-    const { default: pc } = await import('picocolors');
     if (err instanceof CommanderError) {
       // --help and --version end here with exitCode 0; commander already printed the message.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (err instanceof ZerodropError) {
-      process.stderr.write(`${pc.red('error')} ${err.oneLine()}\n`);
+      process.stderr.write(errorLine(err.code, err.oneLine()));
       if (debugEnabled() && err.stack) process.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${pc.red('internal error')} ${message}\n`);
+    process.stderr.write(errorLine('internal-error', message));
     if (debugEnabled() && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     else process.stderr.write('(this is a bug in zerodrop; rerun with --debug for a stack trace)\n');
     return ExitCode.internal;

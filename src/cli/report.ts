@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import { readEventsFile } from '../events/stream.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 
@@ -20,7 +20,7 @@ export function registerReportCommand(program: Command): void {
     .command('report <events>')
     .description('render an NDJSON event stream (zerodrop lab --events, zerodrop rollout --events) as one self-contained HTML file')
     .option('-o, --output <file>', 'where to write the HTML report (default: the events file name with .html)')
-    .option('-f, --force', 'overwrite the output file if it exists')
+    .option('-f, --force', 'replace the output file if it exists (never the events file)')
     .option('--title <text>', 'title shown at the top of the report (default: the events file name)')
     .addHelpText(
       'after',
@@ -41,9 +41,9 @@ Examples:
       const output = options.output ?? defaultReportPath(eventsPath);
       const events = readEventsFile(eventsPath);
       if (events.length === 0) {
-        throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`, { exitCode: ExitCode.usage });
+        throw new ZerodropError('events-empty', `${eventsPath} holds no events; write one with 'zerodrop lab --events FILE'`);
       }
-      const model = writeHtmlReport(output, events, { title: options.title ?? basename(eventsPath), force: options.force === true });
+      const model = writeHtmlReport(output, events, { title: options.title ?? basename(eventsPath), force: options.force === true, inputs: [eventsPath] });
       const runs = model.runs.map((r) => `${r.run} ${r.summary.verdict.toUpperCase()}${r.summary.failures > 0 ? ` (${r.summary.failures} failed)` : ''}`);
       process.stdout.write(`wrote ${output}: ${runs.join(', ')}\n`);
     });

@@ -1,14 +1,15 @@
-import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { terminalSafe } from '../terminalText.js';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
-import { EventStream, NdjsonSink } from '../events/stream.js';
-import { parseDurationMs } from '../durations.js';
-import type { ZerodropEvent } from '../events/schema.js';
+import { EventStream } from '../events/stream.js';
+import { checkTimerMs, parseDurationMs } from '../durations.js';
 import { createLiveView, type LiveView } from '../report/index.js';
-import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 import type { ClusterRolloutResult } from '../cluster/rolloutRun.js';
 import { parseImageFlag, type RolloutAction } from '../cluster/rolloutTrigger.js';
+import { verdictExitCode } from '../run/exitCode.js';
+import { handleInterrupts } from '../run/interrupt.js';
+import { RunOutputs } from '../run/runOutputs.js';
 
 interface RolloutFlags {
   namespace?: string;
@@ -28,6 +29,7 @@ interface RolloutFlags {
   json?: string;
   events?: string;
   report?: string;
+  force?: boolean;
   progress: boolean;
 }
 
@@ -45,7 +47,7 @@ function actionOf(flags: RolloutFlags): RolloutAction {
     flags.watchOnly ? '--watch-only' : undefined,
   ].filter(Boolean);
   if (chosen.length === 0) throw usageError('rollout-no-action', 'say what starts the rollout: --restart, --image CONTAINER=IMAGE, or --watch-only');
-  if (chosen.length > 1) throw usageError('rollout-many-actions', `choose one of ${chosen.join(', ')}`);
+  if (chosen.length > 1) throw usageError('conflicting-flags', `choose one of ${chosen.join(', ')}`);
   if (flags.restart) return { kind: 'restart' };
   if (flags.image !== undefined) return { kind: 'image', ...parseImageFlag(flags.image) };
   return { kind: 'watch-only' };
@@ -70,6 +72,21 @@ function summary(result: ClusterRolloutResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const ROLLOUT_HELP = `
+Outputs (--json, --events, --report) are checked before anything is read from the cluster: an
+existing file is refused unless --force, and each file is written whole or not at all (the
+events file also after a failed run, so what was seen stays renderable).
+
+Verdicts: PASS needs zero failed requests, the load held every second, the rollout complete and
+at least 100 requests (zero failures in 100 requests bound the failure rate below 3 % with 95 %
+confidence); a run that cannot prove that is INCONCLUSIVE.
+
+Exit codes: 0 pass, 1 requests were dropped, 3 inconclusive (rollout incomplete, load not held,
+too few requests), 2 usage error or unknown Deployment (docs/errors.md), 4 cluster unreachable,
+forbidden or URL not answering, 130 interrupted (SIGINT or SIGTERM stops the load and the watches;
+a second signal forces the exit). It changes only the one Deployment named, once, and never rolls
+anything back. RBAC: docs/rollout.md.`;
+
 export function registerRolloutCommand(program: Command): void {
   program
     .command('rollout <target>')
@@ -92,89 +109,84 @@ export function registerRolloutCommand(program: Command): void {
     .option('--events <file>', 'write the event stream as NDJSON (zerodrop report renders it)')
     .option('--report <file>', 'write the HTML report (same page as zerodrop report renders)')
     .option('--no-progress', 'plain progress lines instead of the live panel')
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 pass, 1 requests were dropped, 3 inconclusive (rollout incomplete, load not held),
-2 usage error or unknown Deployment, 4 cluster unreachable, forbidden or URL not answering.
-It changes only the one Deployment named, once, and never rolls anything back. RBAC: docs/rollout.md.`,
-    )
+    .option('--force', 'replace output files that already exist')
+    .addHelpText('after', ROLLOUT_HELP)
     .action(async (target: string, flags: RolloutFlags) => {
-      const deployment = parseRolloutTarget(target);
-      const action = actionOf(flags);
-      if (!flags.url)
-        throw usageError('rollout-no-url', '--url is required: the address users hit (ingress, LoadBalancer or NodePort), e.g. --url http://127.0.0.1:8080/');
-      const rate = Number(flags.rate);
-      if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('rollout-bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
-      if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh')
-        throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
-      const settleMs = parseDurationMs(flags.settle, '--settle', 'rollout-bad-duration');
-      const warmupMs = parseDurationMs(flags.warmup, '--warmup', 'rollout-bad-duration');
-      const timeoutMs = parseDurationMs(flags.timeout, '--timeout', 'rollout-bad-duration');
-      if (timeoutMs <= 0) throw usageError('rollout-bad-duration', '--timeout must be positive');
-      // Refuse before the rollout, not after it: the run cannot be repeated for free.
-      if (flags.report && !flags.dryRun && existsSync(flags.report))
-        throw usageError('output-exists', `--report ${flags.report} already exists; remove it or choose another file`);
-      const maxLagP99Ms = parseDurationMs(flags.maxLagP99, '--max-lag-p99', 'rollout-bad-duration');
-
-      const events = new EventStream('rollout');
-      const sink = flags.events ? new NdjsonSink(flags.events) : undefined;
-      if (sink) events.subscribe(sink.write);
-      const recorded: ZerodropEvent[] = [];
-      if (flags.report) events.subscribe((e) => recorded.push(e));
-      let view: LiveView | undefined;
-      const abort = new AbortController();
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (abort.signal.aborted) process.exit(ExitCode.interrupted);
-        process.stderr.write(`\n${sig}: stopping the load and the watches; the rollout itself continues in the cluster (zerodrop rolls nothing back)\n`);
-        abort.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const log = (line: string) => process.stderr.write(`${pc.dim('rollout')} ${line}\n`);
-      let result: ClusterRolloutResult;
-      try {
-        // Loaded on use: @kubernetes/client-node takes about 2 s to import, which every other
-        // subcommand would otherwise pay at startup.
-        const { runClusterRollout } = await import('../cluster/rolloutRun.js');
-        result = await runClusterRollout({
-          deployment,
-          ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
-          ...(flags.context === undefined ? {} : { context: flags.context }),
-          ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
-          url: flags.url,
-          action,
-          rate,
-          dryRun: flags.dryRun === true,
-          settleMs,
-          warmupMs,
-          timeoutMs,
-          connection: flags.connection,
-          maxLagP99Ms,
-          command: ['zerodrop', ...process.argv.slice(2)].join(' '),
-          events,
-          log,
-          beforeRun: () => {
-            view = createLiveView(events, { mode: flags.progress === false ? 'plain' : 'auto' });
-          },
-          signal: abort.signal,
-        });
-      } finally {
-        view?.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await sink?.close();
-      }
-      if (flags.report && !result.dryRun) writeHtmlReport(flags.report, recorded, { title: `zerodrop rollout deployment/${deployment}` });
-      // The lab's JSON shape: { runs: [...] }; a dry run has no run, only the plan.
-      if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result.dryRun ? result : { runs: [result] }, null, 2)}\n`);
-      if (result.dryRun) {
-        process.stdout.write(`dry run: nothing was changed. zerodrop rollout would:\n${result.plan.map((l) => `  ${l}`).join('\n')}\n`);
-        process.exitCode = ExitCode.ok;
-        return;
-      }
-      process.stdout.write(summary(result));
-      if (result.interrupted) process.exitCode = ExitCode.interrupted;
-      else process.exitCode = result.verdict === 'pass' ? ExitCode.ok : result.verdict === 'fail' ? ExitCode.findings : ExitCode.inconclusive;
+      process.exitCode = await rolloutCommand(target, flags);
     });
+}
+
+async function rolloutCommand(target: string, flags: RolloutFlags): Promise<number> {
+  const deployment = parseRolloutTarget(target);
+  const action = actionOf(flags);
+  if (!flags.url)
+    throw usageError('rollout-no-url', '--url is required: the address users hit (ingress, LoadBalancer or NodePort), e.g. --url http://127.0.0.1:8080/');
+  const rate = Number(flags.rate);
+  if (!(rate > 0) || !Number.isFinite(rate)) throw usageError('bad-rate', `--rate must be a positive number, got "${flags.rate}"`);
+  if (flags.connection !== 'keep-alive' && flags.connection !== 'fresh')
+    throw usageError('rollout-bad-connection', `--connection must be keep-alive or fresh, got "${flags.connection}"`);
+  const settleMs = parseDurationMs(flags.settle, '--settle');
+  const warmupMs = parseDurationMs(flags.warmup, '--warmup');
+  const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
+  if (timeoutMs <= 0) throw usageError('bad-duration', '--timeout must be positive');
+  // The load runs for all three windows on one timer.
+  checkTimerMs(warmupMs + timeoutMs + settleMs, '--warmup + --timeout + --settle');
+  const maxLagP99Ms = parseDurationMs(flags.maxLagP99, '--max-lag-p99');
+  // Refuse before the rollout, not after it: the run cannot be repeated for free.
+  const outputs = RunOutputs.claim(flags, { paths: flags.kubeconfig ? [flags.kubeconfig] : [] });
+
+  const events = new EventStream('rollout');
+  for (const listener of outputs.listeners()) events.subscribe(listener);
+  let view: LiveView | undefined;
+  const interrupt = handleInterrupts({
+    stopping: (sig) => `${sig}: stopping the load and the watches; the rollout itself continues in the cluster (zerodrop rolls nothing back)`,
+  });
+  const log = (line: string) => process.stderr.write(`${pc.dim('rollout')} ${terminalSafe(line)}\n`);
+  let result: ClusterRolloutResult;
+  try {
+    // Loaded on use: @kubernetes/client-node takes about 2 s to import, which every other
+    // subcommand would otherwise pay at startup.
+    const { runClusterRollout } = await import('../cluster/rolloutRun.js');
+    result = await runClusterRollout({
+      deployment,
+      ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+      ...(flags.context === undefined ? {} : { context: flags.context }),
+      ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+      url: flags.url,
+      action,
+      rate,
+      dryRun: flags.dryRun === true,
+      settleMs,
+      warmupMs,
+      timeoutMs,
+      connection: flags.connection,
+      maxLagP99Ms,
+      command: ['zerodrop', ...process.argv.slice(2)].join(' '),
+      events,
+      log,
+      beforeRun: () => {
+        view = createLiveView(events, { mode: flags.progress === false ? 'plain' : 'auto' });
+      },
+      signal: interrupt.signal,
+    });
+  } catch (err) {
+    outputs.discard();
+    throw err;
+  } finally {
+    view?.stop();
+    interrupt.dispose();
+    await outputs.closeEvents(flags.dryRun !== true);
+  }
+  if (result.dryRun) {
+    // A dry run has no run, only the plan: the JSON holds the plan, there is no report.
+    outputs.writeJson(result);
+    outputs.discard();
+    process.stdout.write(`dry run: nothing was changed. zerodrop rollout would:\n${result.plan.map((l) => `  ${l}`).join('\n')}\n`);
+    return ExitCode.ok;
+  }
+  outputs.writeReport(`zerodrop rollout deployment/${deployment}`);
+  // The lab's JSON shape: { runs: [...] }.
+  outputs.writeJson({ runs: [result] });
+  process.stdout.write(summary(result));
+  return verdictExitCode(result.verdict ? [result.verdict] : [], result.interrupted === true || interrupt.interrupted);
 }

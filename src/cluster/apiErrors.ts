@@ -1,4 +1,4 @@
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import { qualifiedResource, type ResourceRef } from './resources.js';
 
 /** What a request was trying to do, in RBAC terms, so errors can name the missing permission. */
@@ -56,31 +56,22 @@ export function toUserError(err: unknown, call: ApiCall, cluster: { server: stri
         return new ZerodropError(
           'cluster-unauthorized',
           `the API server at ${cluster.server} rejected our credentials (401) for context "${cluster.context}"; refresh them (e.g. kubectl get ns) and retry`,
-          {
-            exitCode: ExitCode.environment,
-            cause: err,
-          },
+          { cause: err },
         );
       case 403:
         return new ZerodropError(
           'cluster-forbidden',
           `forbidden: cannot ${describeCall(call)}; grant the verb "${call.verb}" on "${qualifiedResource(call.resource)}" (see docs/rollout.md#rbac)${apiSays}`,
-          { exitCode: ExitCode.environment, cause: err },
+          { cause: err },
         );
       case 404:
         return new ZerodropError(
           'cluster-not-found',
           `${call.resource.kind.toLowerCase()}${call.name !== undefined ? `/${call.name}` : ''} not found${call.namespace !== undefined ? ` in namespace "${call.namespace}"` : ''} (context "${cluster.context}")`,
-          {
-            exitCode: ExitCode.usage,
-            cause: err,
-          },
+          { cause: err },
         );
       default:
-        return new ZerodropError('cluster-api-error', `the API server answered ${err.statusCode} to ${describeCall(call)}${apiSays}`, {
-          exitCode: ExitCode.environment,
-          cause: err,
-        });
+        return new ZerodropError('cluster-api-error', `the API server answered ${err.statusCode} to ${describeCall(call)}${apiSays}`, { cause: err });
     }
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -88,6 +79,6 @@ export function toUserError(err: unknown, call: ApiCall, cluster: { server: stri
   return new ZerodropError(
     'cluster-unreachable',
     `cannot reach the Kubernetes API at ${cluster.server} (context "${cluster.context}"): ${code ?? message}; check that the cluster runs and --context/--kubeconfig point at it`,
-    { exitCode: ExitCode.environment, cause: err },
+    { cause: err },
   );
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 
 export interface KubeconfigOptions {
   /** --kubeconfig: exactly this file, as kubectl does (no merging with KUBECONFIG). */
@@ -36,7 +36,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
   const source = options.kubeconfig ?? (env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : defaultFile);
   let config: KubeConfig;
   if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
-    throw new ZerodropError('kubeconfig-missing', `--kubeconfig ${options.kubeconfig}: no such file`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('input-unreadable', `--kubeconfig ${options.kubeconfig}: no such file`);
   }
   const files = listed.filter((f) => existsSync(f));
   if (files.length > 0) {
@@ -45,9 +45,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
     config = new KubeConfig();
     config.loadFromCluster();
   } else {
-    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`, {
-      exitCode: ExitCode.environment,
-    });
+    throw new ZerodropError('kubeconfig-missing', `no kubeconfig found (looked at ${source}); pass --kubeconfig FILE or set KUBECONFIG`);
   }
   if (options.context !== undefined) {
     if (!config.getContextObject(options.context)) {
@@ -55,16 +53,13 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
       throw new ZerodropError(
         'kubeconfig-unknown-context',
         `--context ${options.context} is not in the kubeconfig (known: ${known.length > 0 ? known.join(', ') : 'none'})`,
-        { exitCode: ExitCode.usage },
       );
     }
     config.setCurrentContext(options.context);
   }
   const cluster = config.getCurrentCluster();
   if (!cluster?.server) {
-    throw new ZerodropError('kubeconfig-no-cluster', `the kubeconfig (${source}) has no current context with a cluster; pass --context`, {
-      exitCode: ExitCode.environment,
-    });
+    throw new ZerodropError('kubeconfig-no-cluster', `the kubeconfig (${source}) has no current context with a cluster; pass --context`);
   }
   return { config, context: config.getCurrentContext(), server: cluster.server };
 }
@@ -79,7 +74,7 @@ function mergeFiles(files: readonly string[]): KubeConfig {
     try {
       one.loadFromFile(file);
     } catch (err) {
-      throw new ZerodropError('kubeconfig-invalid', `cannot load kubeconfig ${file}: ${(err as Error).message}`, { exitCode: ExitCode.usage, cause: err });
+      throw new ZerodropError('kubeconfig-invalid', `cannot load kubeconfig ${file}: ${(err as Error).message}`, { cause: err });
     }
     if (!currentContext && one.getCurrentContext()) currentContext = one.getCurrentContext();
     for (const c of one.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);

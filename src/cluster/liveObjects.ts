@@ -1,4 +1,4 @@
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError } from './apiErrors.js';
 import { KubeApiClient } from './apiClient.js';
@@ -76,9 +76,6 @@ export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise
     throw new ZerodropError(
       'cluster-empty',
       `no Deployments, StatefulSets, DaemonSets or Services in namespace "${namespace}" (context "${loaded.context}"); pass -n or --all-namespaces`,
-      {
-        exitCode: ExitCode.usage,
-      },
     );
   }
   return { objects, context: loaded.context, namespace, skipped };

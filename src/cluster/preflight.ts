@@ -1,4 +1,4 @@
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError } from './apiErrors.js';
 import { KubeApiClient } from './apiClient.js';
@@ -53,9 +53,7 @@ export async function preflight(options: PreflightOptions): Promise<RolloutPlan>
 
   const podSelector = labelSelectorString(deployment.spec?.selector as Parameters<typeof labelSelectorString>[0]);
   if (podSelector === '') {
-    throw new ZerodropError('deployment-no-selector', `deployment/${options.deployment} has an empty selector; zerodrop cannot tell its pods apart`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError('deployment-no-selector', `deployment/${options.deployment} has an empty selector; zerodrop cannot tell its pods apart`);
   }
 
   const serviceList = await client.json<{ items?: KubeObject[] }>(
@@ -73,7 +71,6 @@ export async function preflight(options: PreflightOptions): Promise<RolloutPlan>
       throw new ZerodropError(
         'cluster-forbidden',
         `forbidden: cannot patch deployments.apps "${options.deployment}" in namespace "${namespace}"; grant the verb "patch" on "deployments.apps" (see docs/rollout.md#rbac)`,
-        { exitCode: ExitCode.environment },
       );
     }
     if (patchAllowed === undefined)

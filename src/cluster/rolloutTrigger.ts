@@ -1,4 +1,4 @@
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { Container, KubeObject } from '../k8s/objects.js';
 
 /** The annotation `kubectl rollout restart` sets on the pod template (kubectl polymorphichelpers/objectrestarter.go). */
@@ -30,13 +30,7 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
   const name = deployment.metadata?.name ?? '?';
   if (action.kind === 'watch-only') return undefined;
   if (deployment.spec?.paused === true) {
-    throw new ZerodropError(
-      'deployment-paused',
-      `deployment/${name} is paused, so it would not roll out; run kubectl rollout resume deployment/${name} first`,
-      {
-        exitCode: ExitCode.usage,
-      },
-    );
+    throw new ZerodropError('deployment-paused', `deployment/${name} is paused, so it would not roll out; run kubectl rollout resume deployment/${name} first`);
   }
   if (action.kind === 'restart') {
     const at = formatRfc3339(now);
@@ -54,18 +48,12 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
     throw new ZerodropError(
       'image-unknown-container',
       `--image ${action.container}=${action.image}: deployment/${name} has no container "${action.container}" (has: ${names.join(', ') || 'none'})`,
-      {
-        exitCode: ExitCode.usage,
-      },
     );
   }
   if (target.image === action.image) {
     throw new ZerodropError(
       'image-unchanged',
       `container "${action.container}" of deployment/${name} already runs ${action.image}, so nothing would roll out; use --restart`,
-      {
-        exitCode: ExitCode.usage,
-      },
     );
   }
   const list = inMain ? 'containers' : 'initContainers';
@@ -79,7 +67,7 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
 export function parseImageFlag(value: string): { container: string; image: string } {
   const i = value.indexOf('=');
   if (i <= 0 || i === value.length - 1) {
-    throw new ZerodropError('bad-image-flag', `--image expects CONTAINER=IMAGE, got "${value}"`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('bad-image-flag', `--image expects CONTAINER=IMAGE, got "${value}"`);
   }
   return { container: value.slice(0, i), image: value.slice(i + 1) };
 }

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { ExitCode, ZerodropError } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import { classifyError, classifyStatus } from '../load/index.js';
 
 export interface UrlAnswer {
@@ -17,10 +17,10 @@ export async function checkUrlAnswers(url: string, timeoutMs = 3000): Promise<Ur
   try {
     target = new URL(url);
   } catch {
-    throw new ZerodropError('bad-url', `--url ${url} is not a URL`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('bad-url', `--url ${url} is not a URL`);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new ZerodropError('bad-url', `--url ${url}: only http:// and https:// are supported`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('bad-url', `--url ${url}: only http:// and https:// are supported`);
   }
   const started = performance.now();
   try {
@@ -32,9 +32,6 @@ export async function checkUrlAnswers(url: string, timeoutMs = 3000): Promise<Ur
       throw new ZerodropError(
         'url-unhealthy',
         `--url ${url} answers ${res.statusCode} before the rollout; point it at a path that answers 2xx/3xx (nothing was changed)`,
-        {
-          exitCode: ExitCode.environment,
-        },
       );
     }
     return { status: res.statusCode, ms };
@@ -44,7 +41,7 @@ export async function checkUrlAnswers(url: string, timeoutMs = 3000): Promise<Ur
     throw new ZerodropError(
       'url-not-answering',
       `--url ${url} does not answer (${failure.code ?? failure.error}); check the address (ingress, LoadBalancer or NodePort); nothing was changed`,
-      { exitCode: ExitCode.environment, cause: err },
+      { cause: err },
     );
   }
 }

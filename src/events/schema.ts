@@ -94,6 +94,8 @@ export interface ContainerEvent extends Base {
   exitCode?: number | null;
   probe?: 'readiness' | 'liveness' | 'startup';
   detail?: string;
+  /** On an `exit` the container made on its own (a crash): the last lines it wrote to stderr. */
+  stderr?: string[];
 }
 
 /** A traffic consumer (proxy, kube-proxy-like, ingress) changed its view of one endpoint. */

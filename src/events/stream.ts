@@ -1,6 +1,7 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { ZerodropError } from '../errors.js';
 import type { EventBody, ZerodropEvent } from './schema.js';
+import { eventProblem } from './validate.js';
 
 export type EventListener = (event: ZerodropEvent) => void;
 
@@ -41,12 +42,12 @@ export class EventStream {
   }
 }
 
-/** Appends events as NDJSON to a file. Opened once, never overwrites without the caller asking. */
+/** Appends events as NDJSON to a file (or a stream the caller opened, e.g. a claimed output file). */
 export class NdjsonSink {
   private readonly out: WriteStream;
 
-  constructor(path: string) {
-    this.out = createWriteStream(path, { flags: 'w' });
+  constructor(target: string | WriteStream) {
+    this.out = typeof target === 'string' ? createWriteStream(target, { flags: 'w' }) : target;
   }
 
   write = (event: ZerodropEvent): void => {
@@ -58,17 +59,16 @@ export class NdjsonSink {
   }
 }
 
-const KNOWN_TYPES = new Set(['run-start', 'run-end', 'pod', 'container', 'endpoint', 'rollout', 'request', 'load', 'note']);
-
-/** Reads an NDJSON event file; a malformed line is a usage error naming the file and line. */
+/**
+ * Reads an NDJSON event file; a line that is not JSON, or not an event of the schema (a missing
+ * field, a wrong type, an unknown verdict), is a usage error naming the file and line.
+ */
 export function readEventsFile(path: string): ZerodropEvent[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ZerodropError('events-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError('input-unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return parseEvents(text, path);
 }
@@ -87,11 +87,9 @@ export function parseEvents(text: string, file = '<events>'): ZerodropEvent[] {
         position: { file, line: i + 1 },
       });
     }
-    const v = value as Partial<ZerodropEvent>;
-    if (typeof v !== 'object' || v === null || typeof v.t !== 'number' || typeof v.run !== 'string' || !KNOWN_TYPES.has(String(v.type))) {
-      throw new ZerodropError('events-malformed', 'event lacks t, run or a known type', { position: { file, line: i + 1 } });
-    }
-    events.push(v as ZerodropEvent);
+    const problem = eventProblem(value);
+    if (problem !== undefined) throw new ZerodropError('events-malformed', problem, { position: { file, line: i + 1 } });
+    events.push(value as ZerodropEvent);
   }
   return events;
 }

@@ -13,7 +13,8 @@ import type { GracefulOptions } from './options.js';
 /**
  * Attaches the shutdown sequence, the probes and the signal handlers to an HTTP server. Call it
  * before `listen()` so every connection is tracked. Throws a `ZerodropError` (code
- * `GRACEFUL_INVALID_OPTION`, `GRACEFUL_ALREADY_ATTACHED` or `GRACEFUL_NOT_HTTP_SERVER`) on bad input.
+ * `graceful-invalid-option`, `graceful-already-attached` or `graceful-not-http-server`; the
+ * former GRACEFUL_… spellings stay in `legacyCode` and match `hasErrorCode`) on bad input.
  */
 export function graceful(server: GracefulServer, options?: GracefulOptions): Lifecycle {
   return new Lifecycle(server, options);
@@ -27,3 +28,4 @@ export { DEFAULT_DRAIN_DELAY_MS, DEFAULT_TIMEOUT_MS, hardDeadlineMs, stopWindowM
 export type { GracefulLogger } from './logger.js';
 export type { ReadinessCheck, CheckResult } from './probes.js';
 export { keepAliveTimeoutWarning } from './keep-alive-check.js';
+export { ZerodropError, hasErrorCode, LEGACY_ERROR_CODES } from '../errors.js';

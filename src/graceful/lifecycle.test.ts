@@ -227,7 +227,9 @@ describe('cleanup hooks and phases', () => {
 describe('attach-time errors', () => {
   it('refuses a second attach to the same server', async () => {
     const { server } = await start();
-    expect(() => graceful(server, { exit: false, signals: [] })).toThrow(expect.objectContaining({ code: 'GRACEFUL_ALREADY_ATTACHED' }));
+    expect(() => graceful(server, { exit: false, signals: [] })).toThrow(
+      expect.objectContaining({ code: 'graceful-already-attached', legacyCode: 'GRACEFUL_ALREADY_ATTACHED' }),
+    );
   });
 
   it.each([
@@ -237,7 +239,8 @@ describe('attach-time errors', () => {
   ])('refuses %s that is not an HTTP server', (_name, make) => {
     expect(() => graceful(make() as unknown as net.Server, { exit: false, signals: [] })).toThrow(
       expect.objectContaining({
-        code: 'GRACEFUL_NOT_HTTP_SERVER',
+        code: 'graceful-not-http-server',
+        legacyCode: 'GRACEFUL_NOT_HTTP_SERVER',
         message: expect.stringMatching(/server must be a node:http, node:https or node:http2 server/),
       }),
     );

@@ -102,7 +102,7 @@ export class Lifecycle extends EventEmitter {
     this.options = resolveOptions(options);
     if (attached.has(server)) {
       throw new ZerodropError(
-        'GRACEFUL_ALREADY_ATTACHED',
+        'graceful-already-attached',
         'zerodrop/graceful: graceful() was already attached to this server; keep the first lifecycle and reuse it.',
       );
     }
@@ -148,9 +148,9 @@ export class Lifecycle extends EventEmitter {
   /** Adds a check that readiness runs on every probe; its result appears in the probe body. */
   addReadinessCheck(name: string, check: ReadinessCheck): void {
     if (typeof name !== 'string' || name === '')
-      throw new ZerodropError('GRACEFUL_INVALID_OPTION', 'zerodrop/graceful: addReadinessCheck(name, check) needs a non-empty name');
+      throw new ZerodropError('graceful-invalid-option', 'zerodrop/graceful: addReadinessCheck(name, check) needs a non-empty name');
     if (typeof check !== 'function')
-      throw new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: addReadinessCheck("${name}", check): check must be a function`);
+      throw new ZerodropError('graceful-invalid-option', `zerodrop/graceful: addReadinessCheck("${name}", check): check must be a function`);
     this.readinessChecks.set(name, check);
   }
 
@@ -160,7 +160,7 @@ export class Lifecycle extends EventEmitter {
    */
   addCleanup(name: string, hook: CleanupHook): void {
     if (typeof hook !== 'function')
-      throw new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: addCleanup("${name}", hook): hook must be a function`);
+      throw new ZerodropError('graceful-invalid-option', `zerodrop/graceful: addCleanup("${name}", hook): hook must be a function`);
     this.cleanups.push({ name, hook });
   }
 

@@ -34,7 +34,8 @@ describe('resolveOptions rejects bad configuration at attach time, naming the op
     ['ready not boolean', { ready: 'yes' as unknown as boolean }, /ready must be true or false/],
   ])('%s', (_name, options, message) => {
     const error = errorOf(options);
-    expect(error.code).toBe('GRACEFUL_INVALID_OPTION');
+    expect(error.code).toBe('graceful-invalid-option');
+    expect(error.legacyCode).toBe('GRACEFUL_INVALID_OPTION');
     expect(error.message).toMatch(/^zerodrop\/graceful: /);
     expect(error.message).toMatch(message);
   });

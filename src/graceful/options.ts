@@ -99,7 +99,7 @@ export interface ResolvedOptions {
 }
 
 function invalid(option: string, message: string): ZerodropError {
-  return new ZerodropError('GRACEFUL_INVALID_OPTION', `zerodrop/graceful: ${option} ${message}`);
+  return new ZerodropError('graceful-invalid-option', `zerodrop/graceful: ${option} ${message}`);
 }
 
 function describe(value: unknown): string {

@@ -28,7 +28,7 @@ export function serverKind(server: unknown): ServerKind {
   }
   const got = server === null || typeof server !== 'object' ? String(server) : (server.constructor?.name ?? 'object');
   throw new ZerodropError(
-    'GRACEFUL_NOT_HTTP_SERVER',
+    'graceful-not-http-server',
     `zerodrop/graceful: server must be a node:http, node:https or node:http2 server, got ${got}. ` +
       'For express/koa pass the value of app.listen() or http.createServer(app), for fastify app.server, for hono the value of serve().',
   );

@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
 import type { EventStream } from '../events/stream.js';
 import type { LoadTickEvent, RequestEvent } from '../events/schema.js';
-import { ZerodropError, ExitCode } from '../errors.js';
+import { checkTimerMs } from '../durations.js';
+import { ZerodropError } from '../errors.js';
 import { classifyError, classifyStatus } from './error-class.js';
 import { assessGeneratorHealth, DEFAULT_HEALTH_THRESHOLDS, type GeneratorHealth, type HealthThresholds } from './health.js';
 import { MsHistogram, type LatencySummary } from './latency.js';
@@ -80,15 +81,15 @@ class RequestTimeout extends Error {
 export function startLoad(options: LoadOptions): LoadRun {
   const rate = options.rate ?? 200;
   const timeoutMs = options.timeoutMs ?? 2000;
-  if (!(rate > 0) || !Number.isFinite(rate))
-    throw new ZerodropError('load-bad-rate', `load rate must be a positive number, got ${rate}`, { exitCode: ExitCode.usage });
-  if (!(options.durationMs > 0))
-    throw new ZerodropError('load-bad-duration', `load duration must be positive, got ${options.durationMs}`, { exitCode: ExitCode.usage });
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new ZerodropError('bad-rate', `load rate must be a positive number, got ${rate}`);
+  if (!(options.durationMs > 0)) throw new ZerodropError('bad-duration', `load duration must be positive, got ${options.durationMs}`);
+  checkTimerMs(options.durationMs, `a load run of ${options.durationMs} ms`);
+  checkTimerMs(timeoutMs, `a request timeout of ${timeoutMs} ms`);
   let target: URL;
   try {
     target = new URL(options.url);
   } catch {
-    throw new ZerodropError('load-bad-url', `not a URL: ${options.url}`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('bad-url', `not a URL: ${options.url}`);
   }
   const path = `${target.pathname}${target.search}`;
   const method = options.method ?? 'GET';

@@ -62,6 +62,30 @@ describe('decideVerdict (issue 4: pass only with zero failures, load in every se
       /not applied in 1 second\(s\).*first at 1 s/,
     ],
     ['no requests at all', { requests: [], rollout: { completed: true }, generator: healthy, load }, 'inconclusive', /no requests/],
+    [
+      'one clean request (--rate 0.01) proves nothing',
+      { requests: [{ start: 0 }], rollout: { completed: true }, generator: healthy, load: { rate: 0.01, startMs: 0, endMs: 20_000 } },
+      'inconclusive',
+      /only 1 request was sent, too few to prove zero drops: a pass needs at least 100 requests .*1 bounds nothing/,
+    ],
+    [
+      '40 clean requests bound the failure rate only below 7.5 %',
+      { requests: steady(10, 4), rollout: { completed: true }, generator: healthy, load: { rate: 10, startMs: 0, endMs: 4000 } },
+      'inconclusive',
+      /only 40 requests were sent.*at least 100 requests.*below 3 % with 95 % confidence.*40 bound it only below 7\.5 %/,
+    ],
+    [
+      '100 clean requests are enough',
+      { requests: steady(50, 2), rollout: { completed: true }, generator: healthy, load: { rate: 50, startMs: 0, endMs: 2000 } },
+      'pass',
+      undefined,
+    ],
+    [
+      'a failure in a short run is still a failure',
+      { requests: steady(10, 1, ['reset']), rollout: { completed: true }, generator: healthy, load: { rate: 10, startMs: 0, endMs: 1000 } },
+      'fail',
+      /1 of 10 requests failed/,
+    ],
   ];
   it.each(table)('%s → %s', (_name, input, expected, reason) => {
     const v = decideVerdict(input);

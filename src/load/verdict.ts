@@ -1,8 +1,11 @@
 import type { ErrorClass } from '../events/schema.js';
 
 /**
- * The run verdict (issue 4, load-and-verify §0.3): zero means zero. PASS needs every proof; any
- * failed request is a FAIL; a missing proof without failures is INCONCLUSIVE, never a pass.
+ * The run verdict, shared by lab and rollout so they judge alike: zero means zero. PASS needs
+ * every proof; any failed request is a FAIL; a missing proof without failures is INCONCLUSIVE,
+ * never a pass. One proof is the number of requests itself: zero failures in n requests bound
+ * the failure rate below 3/n with 95 % confidence (the "rule of three",
+ * https://en.wikipedia.org/wiki/Rule_of_three_(statistics)), so one lucky request proves nothing.
  */
 export interface VerdictInput {
   /** Every request of the run; a request failed when `error` is set. */
@@ -31,6 +34,13 @@ export interface Verdict {
 /** Default share of the intended rate each second must reach to count as "load applied". */
 export const DEFAULT_MIN_RATE_RATIO = 0.9;
 
+/**
+ * The fewest requests a PASS rests on: zero failures in 100 requests bound the failure rate below
+ * 3 % (95 % confidence). Weaker than that, "zero drops" is not a claim worth making. The defaults
+ * send far more (the lab 200 rps for tens of seconds, rollout 50 rps for at least 13 s).
+ */
+export const MIN_REQUESTS_FOR_PASS = 100;
+
 export function decideVerdict(input: VerdictInput): Verdict {
   const failuresByClass: Partial<Record<ErrorClass, number>> = {};
   let failures = 0;
@@ -48,6 +58,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     reasons.push(`${failures} of ${input.requests.length} requests failed (${byClass})`);
   }
   if (input.requests.length === 0) reasons.push('no requests were sent');
+  else if (failures === 0 && input.requests.length < MIN_REQUESTS_FOR_PASS) reasons.push(tooFewRequests(input.requests.length));
   if (thinSeconds.length > 0) {
     const ratio = input.load.minRateRatio ?? DEFAULT_MIN_RATE_RATIO;
     reasons.push(
@@ -70,6 +81,13 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const out: Verdict = { verdict, reasons, requests: input.requests.length, failures, failuresByClass, thinSeconds };
   if (failures === 0 && input.requests.length > 0) out.failureRateUpperBound95 = 3 / input.requests.length;
   return out;
+}
+
+/** Why a clean run of `n` requests is no proof, with the minimum a pass needs. */
+function tooFewRequests(n: number): string {
+  const bound = 3 / n;
+  const theirs = bound >= 1 ? `${n} bound${n === 1 ? 's' : ''} nothing` : `${n} bound it only below ${Number((bound * 100).toPrecision(2))} %`;
+  return `only ${n} request${n === 1 ? ' was' : 's were'} sent, too few to prove zero drops: a pass needs at least ${MIN_REQUESTS_FOR_PASS} requests (zero failures in ${MIN_REQUESTS_FOR_PASS} bound the failure rate below ${300 / MIN_REQUESTS_FOR_PASS} % with 95 % confidence, rule of three: 3/N; ${theirs}); raise --rate or lengthen the run`;
 }
 
 /**

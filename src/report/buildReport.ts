@@ -1,5 +1,5 @@
 import type { ContainerEvent, EndpointEvent, ErrorClass, PodEvent, RequestEvent, RunEndEvent, RunStartEvent, ZerodropEvent } from '../events/schema.js';
-import type { FailureRecord, ReportModel, RunReport, RunSummary } from './model.js';
+import { REPORT_LEGEND, type FailureRecord, type ReportModel, type RunReport, type RunSummary } from './model.js';
 import { explainFailures } from './explainFailures.js';
 import { percentileOfSorted, roundMs } from './percentile.js';
 import { buildPodLanes } from './podLanes.js';
@@ -15,6 +15,7 @@ export function buildReport(events: readonly ZerodropEvent[]): ReportModel {
   }
   return {
     generatedFrom: { events: events.length, runs: byRun.size },
+    legend: REPORT_LEGEND,
     runs: [...byRun.entries()].map(([run, runEvents]) => buildRunReport(run, runEvents)),
   };
 }

@@ -1,4 +1,7 @@
-/** Number formatting for the static HTML and the sentences the report writes; the page script has its own tiny copies. */
+/**
+ * Number formatting for the static HTML, the sentences the report writes and the page script
+ * (which gets these very functions' sources, so each must stay self-contained).
+ */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   if (Math.abs(ms) >= 10_000) return `${(ms / 1000).toFixed(1)} s`;

@@ -7,8 +7,34 @@ import type { ErrorClass, RunEndEvent, RunStartEvent } from '../events/schema.js
 
 export const ERROR_CLASSES: readonly ErrorClass[] = ['refused', 'reset', 'socket-closed', 'timeout', 'http-5xx', 'other'];
 
+/** Every lane state in drawing order, with the words the legend and the hover details use. */
+const LANE_STATE_TEXT: Record<LaneState, { legend: string; hover: string }> = {
+  pending: { legend: 'pending', hover: 'pending' },
+  ready: { legend: 'ready', hover: 'ready' },
+  unready: { legend: 'not ready', hover: 'not ready' },
+  terminating: { legend: 'terminating (preStop)', hover: 'terminating (preStop / grace period)' },
+  signalled: { legend: 'signalled', hover: 'signalled (stop signal sent)' },
+  killed: { legend: 'killed', hover: 'killed (SIGKILL sent)' },
+  exited: { legend: 'exited', hover: 'exited' },
+};
+
+/**
+ * The names a rendering draws with, carried in the model so the page script reads them from the
+ * data it draws rather than keeping copies: failure classes in stacking order, lane states.
+ */
+export interface ReportLegend {
+  errorClasses: readonly ErrorClass[];
+  laneStates: ReadonlyArray<{ state: LaneState; legend: string; hover: string }>;
+}
+
+export const REPORT_LEGEND: ReportLegend = {
+  errorClasses: ERROR_CLASSES,
+  laneStates: (Object.keys(LANE_STATE_TEXT) as LaneState[]).map((state) => ({ state, ...LANE_STATE_TEXT[state] })),
+};
+
 export interface ReportModel {
   generatedFrom: { events: number; runs: number };
+  legend: ReportLegend;
   runs: RunReport[];
 }
 

@@ -4,11 +4,11 @@
  */
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { fixturesDir, json, zerodrop } from './cli.js';
+import { cliPath, fixturesDir, json, zerodrop } from './cli.js';
 import { applyPatch } from '../../src/audit/patch.js';
 import { auditText } from '../../src/audit/testing.js';
 
@@ -297,6 +297,20 @@ describe('--output and help', () => {
     expect(r.stdout).toMatch(/helm template .* \| zerodrop audit -/);
     expect(r.stdout).toMatch(/kustomize build .* \| zerodrop audit -/);
     expect(r.stdout).toMatch(/--fail-on/);
+  });
+});
+
+describe('interrupts', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s while the audit reads stdin exits 130, like every other command', async (signal) => {
+    const child = spawn(process.execPath, [cliPath, 'audit', '-'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, sig) => resolve([code, sig])));
+    // More than a pipe holds: the write completes only once the audit is reading its input.
+    await new Promise<void>((resolve, reject) => child.stdin.write('# padding\n'.repeat(40_000), (err) => (err ? reject(err) : resolve())));
+    child.kill(signal);
+    expect(await exited).toEqual([130, null]);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
 

@@ -50,7 +50,7 @@ describe.skipIf(!kubectlPresent)('--format github (workflow annotations)', () =>
 
   it('escapes what would end a property or the message, and the runner unescapes it back', () => {
     const tricky: AuditResult = {
-      findings: [{ rule: 'x', severity: 'warning', message: '100% sure: a, b\r\nnext', file: 'dir,with:odd%name.yaml', line: 3, column: 2 }],
+      findings: [{ rule: 'x', messageId: 'x', severity: 'warning', message: '100% sure: a, b\r\nnext', file: 'dir,with:odd%name.yaml', line: 3, column: 2 }],
       errors: [{ file: '-', message: 'stdin: bad' }],
     };
     const [finding, error] = formatGithub(tricky)

@@ -3,8 +3,9 @@
  * @microsoft/sarif-multitool) with its SARIF rules and the rules GitHub's ingestion applies
  * (`--rule-kind "Sarif;Ghas"`), on every kind of input: plain files with input errors, a traced
  * kustomize overlay, an untraceable field, helm output with and without --chart-root, a clean
- * run. A broken log goes through the same run and must fail, so a validator that silently
- * checks nothing cannot pass this test. Then what code scanning relies on: fingerprints stable
+ * run, and every message of every rule (message strings and their arguments). A broken log
+ * goes through the same run and must fail, so a validator that silently checks nothing cannot
+ * pass this test. Then what code scanning relies on: fingerprints stable
  * across runs and moved lines, helpUri to the rule pages, relative URIs under %SRCROOT%.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatSarif } from '../../src/audit/format/sarif.js';
+import { auditBadFixtures } from '../../src/audit/rules/fixtures/badFixtures.js';
+import { ruleMetas } from '../../src/audit/rules/index.js';
 import { version } from '../../src/version.js';
 import { cliPath, fixturesDir, repoRoot } from './cli.js';
 import { kubectlPresent } from './positions.js';
@@ -73,6 +77,8 @@ describe.skipIf(!multitool)('Microsoft SARIF validator', () => {
             'kustomize-untraced': sarifOf(['overlays/replaced'], { cwd: kustomize }).text,
           }
         : {}),
+      // Every message of every rule, so every messageStrings template and its arguments are checked.
+      'every-rule-message': formatSarif(auditBadFixtures(), ruleMetas()),
       broken: JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'r', message: { text: 'm' } }] }] }),
     };
     const files = Object.entries(logs).map(([name, text]) => {

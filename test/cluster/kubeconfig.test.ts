@@ -42,7 +42,7 @@ describe('loadKubeconfig (as kubectl loads it)', () => {
   });
 
   it.each([
-    [{ kubeconfig: '/nonexistent/kc' }, 'kubeconfig-missing', 2],
+    [{ kubeconfig: '/nonexistent/kc' }, 'input-unreadable', 2],
     [{ env: { KUBECONFIG: '/nonexistent/kc', HOME: '/nonexistent' } }, 'kubeconfig-missing', 4],
   ])('a missing kubeconfig is one clear error %j', (options, code, exitCode) => {
     try {

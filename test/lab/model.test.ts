@@ -3,7 +3,7 @@ import { ZerodropError } from '../../src/errors.js';
 import { endpointsForConsumer, podToEndpoint, type EndpointSourcePod, type ResolvedEndpoint } from '../../src/k8s/endpointSlice.js';
 import { parseDelayRange, seededRandom } from '../../src/lab/endpoints/delay.js';
 import { splitCommand } from '../../src/lab/pods/command.js';
-import { expandEnvReferences } from '../../src/lab/pods/pod.js';
+import { expandEnvReferences } from '../../src/lab/pods/podNetwork.js';
 import { parseManifestText } from '../../src/lab/config/manifests.js';
 import { buildWorkload, lookupImage } from '../../src/lab/config/workload.js';
 import { parseRolloutFlag } from '../../src/lab/config/labFile.js';
@@ -133,7 +133,7 @@ describe('buildWorkload validates before anything starts', () => {
     expect(() => build(yaml)).toThrow(message);
   });
   it('takes the stop signal from lifecycle.stopSignal, else the official image (nginx ≥ 1.19.5 → SIGQUIT, §6.2)', () => {
-    const nginx = { nginx: { command: 'nginx' } };
+    const nginx = { nginx: { command: process.execPath } };
     const mk = (image: string, extra = '') =>
       buildWorkload(parseManifestText(deployment('  replicas: 1', extra).replace('image: app:1', `image: ${image}`), 'm.yaml'), {
         images: nginx,

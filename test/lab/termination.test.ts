@@ -91,31 +91,29 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
     expect(await goneWithin(grandchild, 1000)).toBe(true);
   });
 
-  it('preStop sleep 1 s with grace 3: SIGTERM at 1 s, SIGKILL at 3 s (the hook counts against the grace period)', async () => {
-    const c = container('app', { preStop: { sleep: { seconds: 1 } } });
-    const r = await deleteAndObserve(plan([c], 3));
-    const sigs = signalsIn(c.log);
-    expect(sigs.map((s) => s.signal)).toEqual(['SIGTERM']);
-    const termAt = (sigs[0]!.at - r.t0) / 1000;
-    expect(termAt).toBeGreaterThan(0.9);
-    expect(termAt).toBeLessThan(1.6);
-    const kill = r.containerEvents.find((e) => e.action === 'kill')!;
-    expect(kill.rel).toBeGreaterThan(2.8);
-    expect(kill.rel).toBeLessThan(3.8);
-  });
-
-  it('a hung preStop is abandoned at the grace period; the 2 s minimum then applies before SIGKILL', async () => {
-    const c = container('app', { preStop: { exec: { command: ['/bin/sleep', '30'] } } });
-    const r = await deleteAndObserve(plan([c], 1));
-    const sigs = signalsIn(c.log);
-    const termAt = (sigs[0]!.at - r.t0) / 1000;
-    expect(termAt).toBeGreaterThan(0.9);
-    expect(termAt).toBeLessThan(1.6);
-    const kill = r.containerEvents.find((e) => e.action === 'kill')!;
+  const hookCases = [
+    // The hook counts against the grace period: SIGTERM when it ends at 1 s, SIGKILL at G = 3.
+    { name: 'preStop sleep 1 s with grace 3: SIGTERM at 1 s, SIGKILL at 3 s', preStop: { sleep: { seconds: 1 } }, grace: 3 },
     // G = 1: SIGTERM at 1, remaining 0 → raised to 2 → SIGKILL at 3.
-    expect(kill.rel).toBeGreaterThan(2.8);
-    expect(kill.rel).toBeLessThan(3.8);
-  });
+    {
+      name: 'a hung preStop is abandoned at the grace period; the 2 s minimum then applies before SIGKILL',
+      preStop: { exec: { command: ['/bin/sleep', '30'] } },
+      grace: 1,
+    },
+  ];
+  for (const { name, preStop, grace } of hookCases)
+    it(name, async () => {
+      const c = container('app', { preStop });
+      const r = await deleteAndObserve(plan([c], grace));
+      const sigs = signalsIn(c.log);
+      expect(sigs.map((s) => s.signal)).toEqual(['SIGTERM']);
+      const termAt = (sigs[0]!.at - r.t0) / 1000;
+      expect(termAt).toBeGreaterThan(0.9);
+      expect(termAt).toBeLessThan(1.6);
+      const kill = r.containerEvents.find((e) => e.action === 'kill')!;
+      expect(kill.rel).toBeGreaterThan(2.8);
+      expect(kill.rel).toBeLessThan(3.8);
+    });
 
   it('preStop hooks run concurrently: a container without one is signalled at once while its sibling sleeps (§1.2 step 3)', async () => {
     const app = container('app', { preStop: { sleep: { seconds: 1 } } }, { EXIT_ON: 'SIGTERM' });
@@ -155,7 +153,7 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
     const pod = new LabPod({ name: 'probe-pod', plan: plan([c], 2), events, onChange: () => {}, kubeletDelayMs: () => 0 });
     await pod.start();
     await new Promise((r) => setTimeout(r, 1200));
-    expect(pod.ready).toBe(true);
+    expect(pod.status.ready).toBe(true);
     await pod.delete();
     expect(seen.filter((e) => e.action === 'restart')).toHaveLength(0);
     expect(seen.some((e) => e.action === 'kill')).toBe(true);

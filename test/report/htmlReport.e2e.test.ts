@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../../scripts/chromium.mjs';
 import { buildReport } from '../../src/report/buildReport.js';
 import { runMiniRollout } from './fixtures/miniRollout.js';
 import { allScenarioEvents, toNdjson } from './fixtures/rollingUpdateTimeline.js';
 
 // The report as a user gets it: the compiled CLI writes the HTML from an NDJSON file, Debian's
 // Chromium opens it offline, and we look at pixels, lanes, hover details and requests.
-const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
 const haveChromium = existsSync(CHROMIUM);
@@ -25,8 +24,8 @@ const model = buildReport(events);
 
 describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', () => {
   let context: BrowserContext;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let page: Page;
-  let userData: string;
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
   let reportUrl: string;
@@ -43,22 +42,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
     reportUrl = pathToFileURL(htmlFile).href;
     allowed.add(reportUrl);
 
-    userData = mkdtempSync(join(tmpdir(), 'zerodrop-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 900 },
-    });
+    ({ context, close: closeBrowser } = await launchChromium({ width: 1400, height: 900 }));
     // Anything but the report file itself is a failure: the page must work offline.
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -76,8 +60,7 @@ describe.skipIf(!haveChromium || !haveDist)('HTML report in headless Chromium', 
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
+    await closeBrowser?.();
   });
 
   async function select(run: number) {

@@ -14,8 +14,8 @@ if (!built) console.warn('!! dist/ missing (run npm run build): SKIPPING the liv
 const socket = `zerodrop-live-${process.pid}`;
 const run = (...args: string[]) => execFileSync(tmux, ['-L', socket, ...args], { encoding: 'utf8' });
 
-async function paneAfterDemo(mode: string): Promise<string> {
-  run('new-session', '-d', '-x', '100', '-y', '30', `node ${demo} ${mode}; sleep 30`);
+async function paneAfterDemo(mode: string, variant = ''): Promise<string> {
+  run('new-session', '-d', '-x', '100', '-y', '30', `node ${demo} ${mode} ${variant}; sleep 30`);
   const deadline = Date.now() + 15_000;
   for (;;) {
     const pane = run('capture-pane', '-p');
@@ -39,6 +39,17 @@ describe.skipIf(!tmux || !built)('live view in a real terminal (tmux)', () => {
     expect(pane).toMatch(/web-new-1 +ready/);
     expect(pane).toMatch(/web-old-1 +terminating/);
     expect(run('display-message', '-p', '#{cursor_flag}').trim()).toBe('1');
+    run('kill-session');
+  });
+
+  it.each(['auto', 'plain'])('shows escape sequences in pod names and notes as text (%s): the window keeps its title, the screen its lines', async (mode) => {
+    const pane = await paneAfterDemo(mode, 'hostile');
+    expect(pane).toContain(`DONE ${mode === 'auto' ? 'tty' : 'plain'}`);
+    expect(run('display-message', '-p', '#{pane_title}').trim()).not.toBe('pwned');
+    expect(pane).toContain('web-evil\\x1b]2;pwned\\x07\\x1b[2J');
+    expect(pane).toContain('note\\x1b]2;pwned\\x07\\x1b[2J');
+    // Nothing was cleared: the lines drawn before the hostile events are still on screen.
+    expect(pane).toMatch(mode === 'auto' ? /^zerodrop baseline/m : /web-old-1 terminating/);
     run('kill-session');
   });
 

@@ -44,8 +44,20 @@ describe.skipIf(!haveDist)('zerodrop report', () => {
     writeFileSync(bad, `${toNdjson(simulateRollingUpdate(SCENARIOS[0]!).slice(0, 3))}{"t": 1, "run": "x"\n`);
     const r = zerodrop('report', bad, '-o', join(dir, 'bad.html'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`error ${bad}:4: not a JSON event (expected NDJSON written by zerodrop lab --events)\n`);
+    expect(r.stderr).toBe(`zerodrop: error[events-malformed]: ${bad}:4: not a JSON event (expected NDJSON written by zerodrop lab --events)\n`);
     expect(existsSync(join(dir, 'bad.html'))).toBe(false);
+  });
+
+  it.each([
+    ['a run-end without its reasons and counts', { t: 9, run: 'x', type: 'run-end', verdict: 'pass' }, 'run-end event: reasons is missing'],
+    ['a note without a message', { t: 9, run: 'x', type: 'note', level: 'info' }, 'note event: message is missing'],
+  ])('refuses %s with its file, line and field, exit 2, no stack trace and no report', (_what, event, message) => {
+    const bad = join(dir, 'fields.ndjson');
+    writeFileSync(bad, `${toNdjson(simulateRollingUpdate(SCENARIOS[0]!).slice(0, 3))}${JSON.stringify(event)}\n`);
+    const r = zerodrop('report', bad, '-o', join(dir, 'fields.html'));
+    expect(r.stderr).toBe(`zerodrop: error[events-malformed]: ${bad}:4: ${message}\n`);
+    expect(r.status).toBe(2);
+    expect(existsSync(join(dir, 'fields.html'))).toBe(false);
   });
 
   it('reports a missing or empty events file as a usage error', () => {

@@ -3,6 +3,7 @@
  * container, message and fix; coloured only when writing to a terminal.
  */
 import { createColors } from 'picocolors';
+import { terminalSafe } from '../../terminalText.js';
 import type { AuditResult, Finding, Severity } from '../types.js';
 
 export interface TextOptions {
@@ -19,6 +20,8 @@ const RENDERED_NOTE: Record<NonNullable<Finding['renderedBy']>, string> = {
 
 export function formatText(result: AuditResult, options: TextOptions): string {
   const c = createColors(options.color);
+  // Names, paths and messages quote the user's files: neutralised before colours are added.
+  const t = terminalSafe;
   const sev: Record<Severity, (s: string) => string> = { error: (s) => c.red(c.bold(s)), warning: c.yellow, info: c.cyan };
   const lines: string[] = [];
   const byFile = new Map<string, Finding[]>();
@@ -29,20 +32,20 @@ export function formatText(result: AuditResult, options: TextOptions): string {
   }
   for (const [file, findings] of byFile) {
     const rendered = findings.find((f) => f.rendered);
-    lines.push(c.underline(c.bold(file)) + (rendered ? c.dim(`  (${RENDERED_NOTE[rendered.renderedBy ?? (file === '-' ? 'stdin' : 'kustomize')]})`) : ''));
+    lines.push(c.underline(c.bold(t(file))) + (rendered ? c.dim(`  (${RENDERED_NOTE[rendered.renderedBy ?? (file === '-' ? 'stdin' : 'kustomize')]})`) : ''));
     for (const f of findings) {
       const where = (f.location ?? `${f.line}:${f.column}`).padEnd(7);
-      const obj = f.object ? `${f.object.kind} ${f.object.namespace}/${f.object.name}` : '';
-      const ctr = f.container ? ` container ${f.container}` : '';
+      const obj = f.object ? t(`${f.object.kind} ${f.object.namespace}/${f.object.name}`) : '';
+      const ctr = f.container ? ` container ${t(f.container)}` : '';
       lines.push(`  ${c.dim(where)} ${sev[f.severity](f.severity.padEnd(8))}${c.bold(f.rule)}${obj ? `  ${obj}${ctr}` : ''}`);
-      lines.push(`          ${f.message}`);
-      if (f.fix) lines.push(`          ${c.green('fix:')} ${f.fix}`);
+      lines.push(`          ${t(f.message)}`);
+      if (f.fix) lines.push(`          ${c.green('fix:')} ${t(f.fix)}`);
     }
     lines.push('');
   }
   if (result.errors.length > 0) {
     lines.push(c.bold('Input errors'));
-    for (const e of result.errors) lines.push(`  ${c.red('error')} ${[e.file, e.line, e.column].filter((x) => x !== undefined).join(':')}: ${e.message}`);
+    for (const e of result.errors) lines.push(`  ${c.red('error')} ${t([e.file, e.line, e.column].filter((x) => x !== undefined).join(':'))}: ${t(e.message)}`);
     lines.push('');
   }
   const n = (s: Severity) => result.findings.filter((f) => f.severity === s).length;

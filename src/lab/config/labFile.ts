@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { usageError, ZerodropError, ExitCode } from '../../errors.js';
+import { usageError, ZerodropError } from '../../errors.js';
 import type { ImageMap, RolloutChange } from './workload.js';
 
 /**
@@ -80,46 +80,46 @@ export function readLabFile(file: string): LabFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ZerodropError('lab-file-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: ExitCode.usage });
+    throw new ZerodropError('input-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors[0]) {
     const pos = lineCounter.linePos(doc.errors[0].pos[0]);
-    throw usageError('lab-file-yaml', `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file, line: pos.line });
+    throw usageError('yaml-invalid', `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, { file, line: pos.line });
   }
   const v = doc.toJS() as Record<string, unknown> | null;
   const at = (key: string): { file: string; line?: number } => {
     const node = doc.get(key, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? { file, line: lineCounter.linePos(node.range[0]).line } : { file };
   };
-  if (!v || typeof v !== 'object') throw usageError('lab-file-shape', 'a lab file is a mapping with manifests and images', { file, line: 1 });
-  for (const k of Object.keys(v)) if (!KEYS.has(k)) throw usageError('lab-file-key', `unknown key "${k}" (known: ${[...KEYS].join(', ')})`, at(k));
+  if (!v || typeof v !== 'object') throw usageError('lab-file-invalid', 'a lab file is a mapping with manifests and images', { file, line: 1 });
+  for (const k of Object.keys(v)) if (!KEYS.has(k)) throw usageError('lab-file-invalid', `unknown key "${k}" (known: ${[...KEYS].join(', ')})`, at(k));
   const dir = path.dirname(path.resolve(file));
   const manifests = v.manifests;
   if (!Array.isArray(manifests) || manifests.length === 0 || !manifests.every((m) => typeof m === 'string'))
-    throw usageError('lab-file-manifests', 'manifests: a list of manifest files or directories is required', at('manifests'));
+    throw usageError('lab-file-invalid', 'manifests: a list of manifest files or directories is required', at('manifests'));
   const images: ImageMap = {};
   const rawImages = (v.images ?? {}) as Record<string, unknown>;
-  if (typeof rawImages !== 'object' || Array.isArray(rawImages)) throw usageError('lab-file-images', 'images: a mapping from image to command', at('images'));
+  if (typeof rawImages !== 'object' || Array.isArray(rawImages)) throw usageError('lab-file-invalid', 'images: a mapping from image to command', at('images'));
   for (const [image, spec] of Object.entries(rawImages)) {
     if (typeof spec === 'string') images[image] = { command: spec };
     else if (spec && typeof spec === 'object' && typeof (spec as { command?: unknown }).command === 'string') {
       const s = spec as { command: string; stopSignal?: unknown };
       images[image] = typeof s.stopSignal === 'string' ? { command: s.command, stopSignal: s.stopSignal } : { command: s.command };
-    } else throw usageError('lab-file-images', `images.${image}: expected a command string or { command, stopSignal }`, at('images'));
+    } else throw usageError('lab-file-invalid', `images.${image}: expected a command string or { command, stopSignal }`, at('images'));
   }
   const out: LabFile = { file, dir, manifests: (manifests as string[]).map((m) => path.resolve(dir, m)), images };
   const str = (k: string): string | undefined => {
     const x = v[k];
     if (x === undefined) return undefined;
-    if (typeof x !== 'string' && typeof x !== 'number') throw usageError('lab-file-value', `${k}: expected a string`, at(k));
+    if (typeof x !== 'string' && typeof x !== 'number') throw usageError('lab-file-invalid', `${k}: expected a string`, at(k));
     return String(x);
   };
   if (typeof v.name === 'string') out.name = v.name;
   if (typeof v.description === 'string') out.description = v.description;
   if (v.rate !== undefined) {
-    if (typeof v.rate !== 'number' || !(v.rate > 0)) throw usageError('lab-file-value', 'rate: requests per second, a positive number', at('rate'));
+    if (typeof v.rate !== 'number' || !(v.rate > 0)) throw usageError('bad-rate', 'rate: requests per second, a positive number', at('rate'));
     out.rate = v.rate;
   }
   const propagation = str('propagation');
@@ -129,15 +129,15 @@ export function readLabFile(file: string): LabFile {
   const upstream = str('upstreamKeepAlive');
   if (upstream !== undefined) out.upstreamKeepAlive = upstream;
   if (v.proxy !== undefined) {
-    if (v.proxy !== 'l7' && v.proxy !== 'l4' && v.proxy !== 'nginx') throw usageError('lab-file-value', 'proxy: l7, l4 or nginx', at('proxy'));
+    if (v.proxy !== 'l7' && v.proxy !== 'l4' && v.proxy !== 'nginx') throw usageError('lab-file-invalid', 'proxy: l7, l4 or nginx', at('proxy'));
     out.proxy = v.proxy;
   }
   if (v.proxyRetries !== undefined) {
-    if (typeof v.proxyRetries !== 'number' || v.proxyRetries < 0) throw usageError('lab-file-value', 'proxyRetries: a number ≥ 0', at('proxyRetries'));
+    if (typeof v.proxyRetries !== 'number' || v.proxyRetries < 0) throw usageError('lab-file-invalid', 'proxyRetries: a number ≥ 0', at('proxyRetries'));
     out.proxyRetries = v.proxyRetries;
   }
   if (v.connection !== undefined) {
-    if (v.connection !== 'keep-alive' && v.connection !== 'fresh') throw usageError('lab-file-value', 'connection: keep-alive or fresh', at('connection'));
+    if (v.connection !== 'keep-alive' && v.connection !== 'fresh') throw usageError('lab-file-invalid', 'connection: keep-alive or fresh', at('connection'));
     out.connection = v.connection;
   }
   const timeout = str('timeout');
@@ -155,7 +155,7 @@ function parseRolloutValue(raw: unknown, where: { file: string; line?: number })
     const r = raw as { image: string; container?: unknown };
     return typeof r.container === 'string' ? { kind: 'image', image: r.image, container: r.container } : { kind: 'image', image: r.image };
   }
-  throw usageError('lab-file-value', 'rollout: restart, or { image, container }', where);
+  throw usageError('lab-file-invalid', 'rollout: restart, or { image, container }', where);
 }
 
 /** `--rollout restart`, `--rollout image=demo:v2`, `--rollout image=app=demo:v2`. */

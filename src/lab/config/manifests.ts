@@ -1,7 +1,7 @@
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { ZerodropError, ExitCode, usageError } from '../../errors.js';
+import { ZerodropError, usageError } from '../../errors.js';
 import type { KubeObject } from '../../k8s/objects.js';
 
 /** A manifest object with where it came from, for one-line errors naming file:line. */
@@ -23,7 +23,7 @@ function expand(p: string): string[] {
   try {
     st = statSync(p);
   } catch {
-    throw usageError('lab-manifest-missing', `${p}: no such file or directory`);
+    throw usageError('input-unreadable', `${p}: no such file or directory`);
   }
   if (!st.isDirectory()) return [p];
   return readdirSync(p)
@@ -36,9 +36,7 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ZerodropError('lab-manifest-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      exitCode: ExitCode.usage,
-    });
+    throw new ZerodropError('input-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -51,7 +49,7 @@ export function parseManifestText(text: string, file: string): SourcedObject[] {
     const err = doc.errors[0];
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
-      throw usageError('lab-manifest-yaml', `not valid YAML: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+      throw usageError('yaml-invalid', `not valid YAML: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;

@@ -8,7 +8,7 @@ import { resolveProbe, type Probe } from '../../k8s/probes.js';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../k8s/shutdownTimeline.js';
 import { normaliseSignal } from '../../k8s/signals.js';
 import type { DeploymentSettings } from '../controllers/deployment.js';
-import { splitCommand } from '../pods/command.js';
+import { checkProgram, splitCommand } from '../pods/command.js';
 import type { ContainerPlan, PodPlan } from '../pods/plan.js';
 import type { SourcedObject } from './manifests.js';
 
@@ -120,7 +120,7 @@ function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, optio
 function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, deployment: string, at: SourcePosition): PodPlan {
   const grace = podSpec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
   if (typeof grace !== 'number' || grace < 0)
-    throw usageError('lab-bad-grace', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
+    throw usageError('lab-bad-field', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
   const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, options, deployment, at));
   const ignoredInit = (podSpec.initContainers ?? []).filter((c) => !isNativeSidecar(c));
   if (ignoredInit.length > 0)
@@ -147,6 +147,7 @@ function buildContainer(c: Container, grace: number, options: WorkloadOptions, d
     );
   }
   const argv = [...splitCommand(mapped.command), ...(c.args ?? []).map(String)];
+  checkProgram(argv, { container: cname, image: c.image, mapping: parseImageRef(c.image).repository, cwd: options.cwd });
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) if (e.name && e.value !== undefined) env[e.name] = String(e.value);
   // Stop signal precedence (§1.2 step 4.6, §5.4): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.

@@ -151,15 +151,15 @@ export class DeploymentController {
 
   private syncOnce(): void {
     const now = this.events.now();
-    for (const rs of this.replicaSets) rs.pods = rs.pods.filter((p) => !p.gone);
+    for (const rs of this.replicaSets) rs.pods = rs.pods.filter((p) => !p.status.gone);
     const newRS = this.replicaSets[this.replicaSets.length - 1]!;
     const oldRSs = this.replicaSets.slice(0, -1);
     const stateOf = (rs: ReplicaSet): { replicas: number; available: number; active: number } => {
-      const active = rs.pods.filter((p) => !p.deleting);
+      const active = rs.pods.filter((p) => !p.status.deleting);
       return {
         replicas: rs.replicas,
         active: active.length,
-        available: active.filter((p) => podAvailable(p.readySince, this.settings.minReadySeconds, now)).length,
+        available: active.filter((p) => podAvailable(p.status.readySince, this.settings.minReadySeconds, now)).length,
       };
     };
 
@@ -219,7 +219,7 @@ export class DeploymentController {
 
   /** The ReplicaSet controller: active (non-terminating) pods follow spec.replicas (§1.3, §3.2). */
   private reconcileReplicaSet(rs: ReplicaSet): void {
-    const active = rs.pods.filter((p) => !p.deleting);
+    const active = rs.pods.filter((p) => !p.status.deleting);
     if (active.length < rs.replicas) {
       for (let i = active.length; i < rs.replicas; i++) {
         const name = `${this.settings.name}-${rs.revision}-${this.podSuffix()}`;
@@ -252,11 +252,11 @@ export class DeploymentController {
  */
 export function rankForDeletion(pods: readonly LabPod[], now: number): LabPod[] {
   const key = (p: LabPod): number[] => [
-    p.phase === 'pending' ? 0 : 1,
-    p.ready ? 1 : 0,
-    p.ready && p.readySince !== undefined ? now - p.readySince : 0,
-    -p.restarts,
-    -p.createdAt,
+    p.status.phase === 'pending' ? 0 : 1,
+    p.status.ready ? 1 : 0,
+    p.status.ready && p.status.readySince !== undefined ? now - p.status.readySince : 0,
+    -p.status.restarts,
+    -p.status.createdAt,
   ];
   return [...pods].sort((a, b) => {
     const ka = key(a);

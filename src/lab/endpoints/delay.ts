@@ -1,4 +1,4 @@
-import { parseDurationMs as parseDuration } from '../../durations.js';
+import { parseDurationMs } from '../../durations.js';
 import { usageError } from '../../errors.js';
 
 /** A delay in milliseconds, fixed or drawn uniformly from a range, per change. */
@@ -14,17 +14,12 @@ export interface DelayRange {
 export function parseDelayRange(text: string, flag = '--propagation'): DelayRange {
   const parts = String(text).trim().split('..');
   if (parts.length > 2 || parts.some((p) => p.trim() === ''))
-    throw usageError('lab-bad-delay', `${flag}: expected a duration like 1s or a range like 0.5s..3s, got "${text}"`);
+    throw usageError('bad-delay-range', `${flag}: expected a duration like 1s or a range like 0.5s..3s, got "${text}"`);
   const values = parts.map((p) => parseDurationMs(p, flag));
   const minMs = values[0]!;
   const maxMs = values[1] ?? minMs;
-  if (maxMs < minMs) throw usageError('lab-bad-delay', `${flag}: range ${text} ends before it starts`);
+  if (maxMs < minMs) throw usageError('bad-delay-range', `${flag}: range ${text} ends before it starts`);
   return { minMs, maxMs };
-}
-
-/** A single duration (`500ms`, `1.5s`, `5m`, bare seconds) in lab flags and lab files. */
-export function parseDurationMs(text: string, flag: string): number {
-  return parseDuration(text, flag, 'lab-bad-duration');
 }
 
 export function formatDelayRange(r: DelayRange): string {

@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import type { Readable } from 'node:stream';
+import { ZerodropError } from '../../errors.js';
+import { terminalSafe } from '../../terminalText.js';
 import { killGroup, labProcesses, type ProcessRegistry } from './processRegistry.js';
 
 export interface ContainerExit {
@@ -31,11 +33,17 @@ export interface ContainerProcessOptions {
  */
 export class ContainerProcess {
   readonly exited: Promise<ContainerExit>;
+  /**
+   * Resolves once stdout and stderr are closed: the process's last words may arrive after its
+   * exit, and a crash report must wait for them.
+   */
+  readonly outputDone: Promise<void>;
   private readonly child: ChildProcess;
   private readonly pgid: number;
   private mainPid: number;
   private exitInfo: ContainerExit | undefined;
   private readonly log: string[] = [];
+  private readonly errLog: string[] = [];
   private readonly registry: ProcessRegistry;
 
   private constructor(options: ContainerProcessOptions) {
@@ -57,15 +65,24 @@ export class ContainerProcess {
       this.registry.add(this.pgid);
     }
     const keep = options.logLines ?? 20;
-    const onData = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        this.log.push(line);
-        if (this.log.length > keep) this.log.shift();
-      }
+    // Lines split across chunks are joined again; control characters are neutralised at once,
+    // because this output ends up in messages, events and the terminal.
+    const collect = (stream: Readable | null, tails: string[][]): Promise<void> => {
+      if (!stream) return Promise.resolve();
+      let partial = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.record(tails, line, keep);
+      });
+      return new Promise((resolve) =>
+        stream.once('close', () => {
+          this.record(tails, partial, keep);
+          resolve();
+        }),
+      );
     };
-    this.child.stdout?.on('data', onData);
-    this.child.stderr?.on('data', onData);
+    this.outputDone = Promise.all([collect(this.child.stdout, [this.log]), collect(this.child.stderr, [this.log, this.errLog])]).then(() => {});
     this.exited = new Promise((resolve) => {
       const finish = (info: ContainerExit): void => {
         if (this.exitInfo) return;
@@ -78,7 +95,7 @@ export class ContainerProcess {
         resolve(info);
       };
       this.child.on('error', (err) => {
-        this.log.push(`spawn ${argv[0]}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+        this.record([this.log, this.errLog], `spawn ${argv[0]}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, keep);
         finish({ code: 127, signal: null });
       });
       this.child.on('exit', (code, signal) => finish({ code, signal }));
@@ -86,7 +103,7 @@ export class ContainerProcess {
   }
 
   static start(options: ContainerProcessOptions): ContainerProcess {
-    if (options.argv.length === 0) throw new ZerodropError('lab-empty-command', 'a container has an empty command', { exitCode: ExitCode.usage });
+    if (options.argv.length === 0) throw new ZerodropError('lab-empty-command', 'a container has an empty command');
     const proc = new ContainerProcess(options);
     if (options.pidNamespace) proc.findNamespaceInit();
     return proc;
@@ -104,8 +121,23 @@ export class ContainerProcess {
     return this.exitInfo;
   }
 
+  /** The last lines of stdout and stderr together, in the order they came. */
   lastOutput(): string[] {
     return [...this.log];
+  }
+
+  /** The last lines of stderr alone: where a crashing program says why. */
+  lastStderr(): string[] {
+    return [...this.errLog];
+  }
+
+  private record(tails: string[][], line: string, keep: number): void {
+    if (line.trim() === '') return;
+    const safe = terminalSafe(line.replace(/\r$/, ''));
+    for (const tail of tails) {
+      tail.push(safe);
+      if (tail.length > keep) tail.shift();
+    }
   }
 
   /** Stop signal to the container's main process only (PID 1 in a PID namespace). */

@@ -1,24 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
 import { connect } from 'node:net';
 import { startLoad } from '../../load/generator.js';
-import { startBackend, type TestBackend } from '../../load/fixtures/test-servers.js';
-import { startL4Proxy, type L4Proxy } from './l4-proxy.js';
+import { proxyTestHarness } from './fixtures/proxyHarness.js';
+import type { ProxyOptions } from './types.js';
 
-const cleanup: Array<{ close(): Promise<void> }> = [];
-async function backend(name: string): Promise<TestBackend> {
-  const b = await startBackend(name, { podHeader: true });
-  cleanup.push(b);
-  return b;
-}
-async function proxy(options: Parameters<typeof startL4Proxy>[0]): Promise<L4Proxy> {
-  const p = await startL4Proxy(options);
-  cleanup.unshift(p);
-  return p;
-}
-afterEach(async () => {
-  for (const c of cleanup.splice(0)) await c.close();
-});
+const harness = proxyTestHarness();
+const backend = (name: string) => harness.backend(name, { podHeader: true });
+const proxy = (options: Omit<ProxyOptions, 'mode'>) => harness.proxy({ ...options, mode: 'l4' });
 
 async function podOf(pool: Pool): Promise<string> {
   const res = await pool.request({ path: '/', method: 'GET' });

@@ -1,6 +1,7 @@
 import { createServer, connect, type Socket } from 'node:net';
+import { resolveProxyOptions } from './defaults.js';
 import { EndpointView, RoundRobin } from './endpoints.js';
-import { listen } from './listen.js';
+import { serveNodeProxy } from './nodeProxy.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 
 export interface L4Proxy extends TrafficProxy {
@@ -18,10 +19,9 @@ export interface L4Proxy extends TrafficProxy {
  * client; a userspace proxy has already accepted, so the client sees a reset instead.
  */
 export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy> {
-  const host = options.host ?? '127.0.0.1';
-  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  const o = resolveProxyOptions('l4', options);
   // Nothing to do on a change beyond the view: established connections are never touched.
-  const view = new EndpointView(options.consumer ?? 'l4', options.events);
+  const view = new EndpointView(o.consumer, o.events);
   const rr = new RoundRobin();
   const open = new Map<Socket, string>();
 
@@ -35,7 +35,7 @@ export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy>
     // Forward segments as they come, like packet forwarding does; Nagle would add ~40 ms stalls.
     client.setNoDelay(true);
     const upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
-    upstream.setTimeout(connectTimeoutMs, () => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
+    upstream.setTimeout(o.connectTimeoutMs, () => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
     upstream.once('connect', () => upstream.setTimeout(0));
     client.pipe(upstream);
     upstream.pipe(client);
@@ -50,25 +50,13 @@ export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy>
       if (!upstream.destroyed) upstream.end();
     });
   });
-  view.replace(options.endpoints ?? []);
-  const port = await listen(server, host, options.port);
-
+  const proxy = await serveNodeProxy(server, view, o, { clients: () => open.keys() });
   return {
-    mode: 'l4',
-    host,
-    port,
-    url: `http://${host}:${port}/`,
-    setEndpoints: async (next) => void view.replace(next),
-    endpoints: () => [...view.current],
+    ...proxy,
     connectionsByPod: () => {
       const counts: Record<string, number> = {};
       for (const pod of open.values()) counts[pod] = (counts[pod] ?? 0) + 1;
       return counts;
-    },
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of open.keys()) s.destroy();
-      await closed;
     },
   };
 }

@@ -1,25 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
 import { EventStream } from '../../events/stream.js';
 import type { ZerodropEvent } from '../../events/schema.js';
 import { startLoad } from '../../load/generator.js';
-import { refusedPort, startBackend, type TestBackend } from '../../load/fixtures/test-servers.js';
-import { startProxy, type TrafficProxy } from './index.js';
+import { refusedPort } from '../../load/fixtures/test-servers.js';
+import { proxyTestHarness } from './fixtures/proxyHarness.js';
 
-const cleanup: Array<{ close(): Promise<void> }> = [];
-async function backend(name: string, options: Parameters<typeof startBackend>[1] = {}): Promise<TestBackend> {
-  const b = await startBackend(name, options);
-  cleanup.push(b);
-  return b;
-}
-async function proxy(options: Parameters<typeof startProxy>[0]): Promise<TrafficProxy> {
-  const p = await startProxy(options);
-  cleanup.unshift(p);
-  return p;
-}
-afterEach(async () => {
-  for (const c of cleanup.splice(0)) await c.close();
-});
+const { backend, proxy, closeLater } = proxyTestHarness();
 
 async function get(pool: Pool): Promise<{ status: number; pod: string | undefined; proxyError: string | undefined; body: string }> {
   const res = await pool.request({ path: '/', method: 'GET' });
@@ -129,7 +116,7 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
       res.on('finish', () => setTimeout(() => req.socket.destroy(), 100));
     });
     await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
-    cleanup.push({ close: () => new Promise<void>((r) => app.close(() => r())) });
+    closeLater({ close: () => new Promise<void>((r) => app.close(() => r())) });
     const endpoint = { name: 'app', host: '127.0.0.1', port: (app.address() as { port: number }).port };
     const p = await proxy({ endpoints: [endpoint], upstreamKeepAliveMs: 60_000, upstreamCloseNoticeDelayMs: delayMs });
     const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
@@ -155,7 +142,7 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     const { createServer } = await import('node:http');
     const echo = createServer((req, res) => req.pipe(res));
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
-    cleanup.push({ close: () => new Promise<void>((r) => echo.close(() => r())) });
+    closeLater({ close: () => new Promise<void>((r) => echo.close(() => r())) });
     const port = (echo.address() as { port: number }).port;
     const gone = await refusedPort();
     const p = await proxy({

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Dispatcher, Pool } from 'undici';
-import { endpointKey, EndpointView, RoundRobin, type Endpoint } from './endpoints.js';
-import { listen } from './listen.js';
+import { resolveProxyOptions } from './defaults.js';
+import { endpointKey, EndpointView, RoundRobin, type Endpoint, type EndpointDiff } from './endpoints.js';
+import { serveNodeProxy } from './nodeProxy.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
 import { upstreamPool } from './upstream-pool.js';
 
@@ -27,22 +28,21 @@ interface Upstream {
  * client's response with backpressure and costs far less per request than http.request.
  */
 export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficProxy> {
-  const host = options.host ?? '127.0.0.1';
-  const retries = Math.max(0, options.retries ?? 0);
-  const idleMs = options.upstreamKeepAliveMs ?? 4000;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-  const podHeader = (options.podHeader ?? 'x-zerodrop-pod').toLowerCase();
-  const view = new EndpointView(options.consumer ?? 'proxy', options.events);
+  const o = resolveProxyOptions('l7', options);
+  const view = new EndpointView(o.consumer, o.events);
   const rr = new RoundRobin();
   const upstreams = new Map<string, Upstream>();
   const clientSockets = new Set<Socket>();
 
-  const apply = (next: readonly Endpoint[]): void => {
-    const diff = view.replace(next);
+  const onChange = (diff: EndpointDiff): void => {
     for (const e of diff.added)
       upstreams.set(endpointKey(e), {
         endpoint: e,
-        pool: upstreamPool(`http://${e.host}:${e.port}`, { idleMs, connectTimeoutMs, closeNoticeDelayMs: options.upstreamCloseNoticeDelayMs ?? 0 }),
+        pool: upstreamPool(`http://${e.host}:${e.port}`, {
+          idleMs: o.upstreamKeepAliveMs,
+          connectTimeoutMs: o.connectTimeoutMs,
+          closeNoticeDelayMs: o.upstreamCloseNoticeDelayMs,
+        }),
       });
     for (const e of diff.removed) {
       const key = endpointKey(e);
@@ -57,14 +57,14 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
 
   const reply = (res: ServerResponse, status: number, message: string, pod: string | undefined, code: string): void => {
     const headers: OutgoingHttpHeaders = { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(message) + 1, [PROXY_ERROR_HEADER]: code };
-    if (pod) headers[podHeader] = pod;
+    if (pod) headers[o.podHeader] = pod;
     res.writeHead(status, headers);
     res.end(`${message}\n`);
   };
 
   const core: ExchangeCore = {
-    retries,
-    podHeader,
+    retries: o.retries,
+    podHeader: o.podHeader,
     pick: (tried) => {
       const target = rr.pick(view.current, tried);
       const upstream = target && upstreams.get(endpointKey(target));
@@ -83,7 +83,7 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
       if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
     }
     if (bodyless) req.resume();
-    new Exchange(core, req, res, method, headers, retries > 0 && bodyless && IDEMPOTENT.has(method)).attempt();
+    new Exchange(core, req, res, method, headers, o.retries > 0 && bodyless && IDEMPOTENT.has(method)).attempt();
   };
 
   const server = createServer({ noDelay: true }, handle);
@@ -91,24 +91,14 @@ export async function startL7Proxy(options: ProxyOptions = {}): Promise<TrafficP
     clientSockets.add(s);
     s.once('close', () => clientSockets.delete(s));
   });
-  apply(options.endpoints ?? []);
-  const port = await listen(server, host, options.port);
-
-  return {
-    mode: 'l7',
-    host,
-    port,
-    url: `http://${host}:${port}/`,
-    setEndpoints: async (next) => apply(next),
-    endpoints: () => [...view.current],
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of clientSockets) s.destroy();
+  return serveNodeProxy(server, view, o, {
+    onChange,
+    clients: () => clientSockets,
+    release: async () => {
       await Promise.all([...upstreams.values()].map((u) => u.pool.destroy().catch(() => {})));
       upstreams.clear();
-      await closed;
     },
-  };
+  });
 }
 
 interface ExchangeCore {

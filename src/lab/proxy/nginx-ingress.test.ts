@@ -3,20 +3,17 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventStream } from '../../events/stream.js';
 import type { ZerodropEvent } from '../../events/schema.js';
 import { startLoad } from '../../load/generator.js';
-import { startBackend, type TestBackend } from '../../load/fixtures/test-servers.js';
-import { nginxAvailable, startNginxIngress, type NginxIngress } from './nginx-ingress.js';
+import { proxyTestHarness } from './fixtures/proxyHarness.js';
+import { nginxAvailable } from './nginx-ingress.js';
 
 const hasNginx = nginxAvailable();
 if (!hasNginx) console.warn('SKIPPING nginx ingress tests: /usr/sbin/nginx is not installed (apt-get install nginx)');
 
-const cleanup: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0)) await c.close();
-});
+const { backend, proxy } = proxyTestHarness();
 
 function alive(pid: number): boolean {
   try {
@@ -39,14 +36,11 @@ async function pods(url: string): Promise<Record<string, number>> {
 
 describe.skipIf(!hasNginx)('real nginx as the ingress', () => {
   it('starts, proxies with the pod header, reloads on endpoint changes, and stops without leftovers', async () => {
-    const a: TestBackend = await startBackend('a');
-    const b: TestBackend = await startBackend('b');
-    cleanup.push(a, b);
+    const [a, b] = [await backend('a'), await backend('b')];
     const events = new EventStream('t');
     const seen: ZerodropEvent[] = [];
     events.subscribe((e) => seen.push(e));
-    const ingress: NginxIngress = await startNginxIngress({ endpoints: [a.endpoint], events });
-    cleanup.unshift(ingress);
+    const ingress = await proxy({ mode: 'nginx', endpoints: [a.endpoint], events });
     expect(await pods(ingress.url)).toEqual({ a: 20 });
 
     await ingress.setEndpoints([a.endpoint, b.endpoint]);
@@ -68,15 +62,13 @@ describe.skipIf(!hasNginx)('real nginx as the ingress', () => {
     const { pid, prefix } = ingress;
     expect(alive(pid)).toBe(true);
     await ingress.close();
-    cleanup.splice(cleanup.indexOf(ingress), 1);
     expect(alive(pid)).toBe(false);
     expect(existsSync(prefix)).toBe(false);
   });
 
   it('fails with a clear error when the port is taken, leaving nothing behind', async () => {
-    const a = await startBackend('a');
-    cleanup.push(a);
-    await expect(startNginxIngress({ port: a.port, readyTimeoutMs: 2000 })).rejects.toThrow(/nginx did not start/);
+    const a = await backend('a');
+    await expect(proxy({ mode: 'nginx', port: a.port, readyTimeoutMs: 2000 })).rejects.toThrow(/nginx did not start/);
   });
 
   it('leaves no nginx behind when the process that started it is SIGKILLed', async () => {

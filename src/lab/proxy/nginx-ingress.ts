@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import { ZerodropError } from '../../errors.js';
+import { resolveProxyOptions } from './defaults.js';
 import { EndpointView, validateEndpoints, type Endpoint } from './endpoints.js';
 import { listen } from './listen.js';
 import { renderNginxConfig } from './nginx-config.js';
@@ -22,11 +23,7 @@ export interface NginxIngress extends TrafficProxy {
   readonly prefix: string;
 }
 
-export interface NginxIngressOptions extends Omit<ProxyOptions, 'mode'> {
-  binary?: string;
-  /** How long to wait for start and for each reload. Default 5000 ms. */
-  readyTimeoutMs?: number;
-}
+export type NginxIngressOptions = Omit<ProxyOptions, 'mode'>;
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -96,20 +93,19 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startNginxIngress(options: NginxIngressOptions = {}): Promise<NginxIngress> {
   const binary = options.binary ?? NGINX_BINARY;
   if (!nginxAvailable(binary)) {
-    throw new ZerodropError('nginx-missing', `nginx not found at ${binary}; install the Debian package nginx or use the built-in proxy`, {
-      exitCode: ExitCode.environment,
-    });
+    throw new ZerodropError('nginx-missing', `nginx not found at ${binary}; install the Debian package nginx or use the built-in proxy`);
   }
-  const host = options.host ?? '127.0.0.1';
-  const port = options.port && options.port > 0 ? options.port : await freePort(host);
-  const timeoutMs = options.readyTimeoutMs ?? 5000;
-  const view = new EndpointView(options.consumer ?? 'nginx', options.events);
+  const o = resolveProxyOptions('nginx', options);
+  const host = o.host;
+  const port = o.port > 0 ? o.port : await freePort(host);
+  const timeoutMs = o.readyTimeoutMs;
+  const view = new EndpointView(o.consumer, o.events);
   const prefix = mkdtempSync(join(tmpdir(), 'zerodrop-nginx-'));
   // Workers drop to `nobody` when the master runs as root; they must be able to enter the prefix.
   chmodSync(prefix, 0o755);
   const confPath = join(prefix, 'nginx.conf');
   const errorLog = join(prefix, 'error.log');
-  const initial = [...(options.endpoints ?? [])];
+  const initial = [...o.endpoints];
   validateEndpoints(initial);
   const write = (endpoints: readonly Endpoint[]): void =>
     writeFileSync(
@@ -119,9 +115,9 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
         host,
         port,
         endpoints,
-        retries: Math.max(0, options.retries ?? 0),
-        keepAliveMs: options.upstreamKeepAliveMs ?? 60_000,
-        podHeader: (options.podHeader ?? 'x-zerodrop-pod').toLowerCase(),
+        retries: o.retries,
+        keepAliveMs: o.upstreamKeepAliveMs,
+        podHeader: o.podHeader,
       }),
     );
   write(initial);
@@ -162,7 +158,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       const log = safeRead(errorLog);
       await cleanup();
-      throw new ZerodropError('nginx-start-failed', `nginx did not start: ${lastLine(stderr || log) || 'timed out'}`, { exitCode: ExitCode.environment });
+      throw new ZerodropError('nginx-start-failed', `nginx did not start: ${lastLine(stderr || log) || 'timed out'}`);
     }
     await sleep(25);
   }
@@ -172,7 +168,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
 
   const reload = async (next: Endpoint[]): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints');
     }
     const started = workerStarts();
     const retired = workersRetired();
@@ -180,14 +176,13 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
     try {
       process.kill(child.pid!, 'SIGHUP');
     } catch {
-      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints', { exitCode: ExitCode.environment });
+      throw new ZerodropError('nginx-gone', 'nginx exited; cannot change its endpoints');
     }
     // The reload has taken effect when the new worker runs and the old one stopped accepting
     // (it logs "gracefully shutting down" right before closing its listening sockets).
     const until = Date.now() + timeoutMs;
     while (workerStarts() <= started || workersRetired() <= retired) {
-      if (Date.now() > until)
-        throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`, { exitCode: ExitCode.environment });
+      if (Date.now() > until) throw new ZerodropError('nginx-reload-failed', `nginx did not reload: ${lastLine(safeRead(errorLog))}`);
       await sleep(10);
     }
     await sleep(20);
@@ -196,6 +191,7 @@ export async function startNginxIngress(options: NginxIngressOptions = {}): Prom
 
   return {
     mode: 'nginx',
+    consumer: o.consumer,
     pid: child.pid!,
     prefix,
     host,

@@ -6,6 +6,8 @@ export type ProxyMode = 'l7' | 'l4' | 'nginx';
 /** A traffic consumer in front of the pods: the lab's ingress or Service. */
 export interface TrafficProxy {
   readonly mode: ProxyMode;
+  /** The `consumer` its `endpoint` events carry (`proxy`, `l4`, `nginx` unless renamed). */
+  readonly consumer: string;
   readonly host: string;
   readonly port: number;
   /** `http://host:port/` for clients (the load generator). */
@@ -22,21 +24,23 @@ export interface TrafficProxy {
   close(): Promise<void>;
 }
 
+/** Options of every consumer; the defaults are in defaults.ts (PROXY_DEFAULTS). */
 export interface ProxyOptions {
-  /** `l7` (default): ingress-like, per request. `l4`: kube-proxy-like, per connection. */
-  mode?: 'l7' | 'l4';
+  /** `l7` (default): ingress-like, per request. `l4`: kube-proxy-like, per connection. `nginx`: real nginx. */
+  mode?: ProxyMode;
   /** Listen address. Default 127.0.0.1 (loopback only). */
   host?: string;
   /** Listen port. Default 0: a free port, see `proxy.port`. */
   port?: number;
   endpoints?: readonly Endpoint[];
-  /** L7 only: extra attempts for idempotent requests on another endpoint (ingress-nginx's proxy_next_upstream). Default 0. */
+  /** L7 and nginx: extra attempts for idempotent requests on another endpoint (ingress-nginx's proxy_next_upstream). Default 0. */
   retries?: number;
   /**
-   * L7 only: how long an idle pooled upstream connection is kept. The server's `Keep-Alive: timeout`
-   * hint is ignored, as nginx ignores it, so a value above the app's keepAliveTimeout reproduces the
-   * keep-alive race of kubernetes-semantics §7.3. Default 4000 ms: below Node's 5 s default, so the
-   * race only happens when a scenario asks for it. ingress-nginx uses 60 s (§1.5).
+   * L7 and nginx: how long an idle pooled upstream connection is kept. The server's
+   * `Keep-Alive: timeout` hint is ignored, as nginx ignores it, so a value above the app's
+   * keepAliveTimeout reproduces the keep-alive race of kubernetes-semantics §7.3. Default 4000 ms
+   * for L7: below Node's 5 s default, so the race only happens when a scenario asks for it.
+   * ingress-nginx uses 60 s (§1.5), and so does the nginx mode.
    */
   upstreamKeepAliveMs?: number;
   /**
@@ -50,8 +54,12 @@ export interface ProxyOptions {
   connectTimeoutMs?: number;
   /** Receives an `endpoint` event per change of this proxy's view. */
   events?: EventStream;
-  /** `consumer` field of those events. Default `proxy` (L7) or `l4`. */
+  /** `consumer` field of those events. Default `proxy` (L7), `l4` or `nginx`. */
   consumer?: string;
-  /** L7: response header naming the pod. Default `x-zerodrop-pod`. */
+  /** L7 and nginx: response header naming the pod. Default `x-zerodrop-pod`. */
   podHeader?: string;
+  /** nginx only: the binary. Default `$ZERODROP_NGINX` or /usr/sbin/nginx. */
+  binary?: string;
+  /** nginx only: how long to wait for start and for each reload. Default 5000 ms. */
+  readyTimeoutMs?: number;
 }

@@ -3,7 +3,8 @@ import { usageError } from '../../errors.js';
 import { loadManifests } from '../config/manifests.js';
 import { buildWorkload, type ImageMap } from '../config/workload.js';
 import type { LabFile, LabSettings } from '../config/labFile.js';
-import { parseDelayRange, parseDurationMs, type DelayRange } from '../endpoints/delay.js';
+import { parseDurationMs } from '../../durations.js';
+import { parseDelayRange, type DelayRange } from '../endpoints/delay.js';
 import type { LabRunConfig, LabTiming } from './runLab.js';
 
 /** Options from the command line; each one overrides the lab file. */
@@ -46,7 +47,7 @@ export function configureRun(
   const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
   const kubeletDelay = parseDelayRange(o.kubeletDelay ?? lab?.kubeletDelay ?? DEFAULT_KUBELET_DELAY, '--kubelet-delay');
   const rate = o.rate ?? lab?.rate ?? DEFAULT_RATE;
-  if (!(rate > 0) || rate > 5000) throw usageError('lab-bad-rate', `--rate must be between 1 and 5000 requests per second, got ${rate}`);
+  if (!(rate > 0) || rate > 5000) throw usageError('bad-rate', `--rate must be a positive number of requests per second, at most 5000, got ${rate}`);
   const upstream = o.upstreamKeepAlive ?? lab?.upstreamKeepAlive;
   const config: LabRunConfig = {
     name: input.name,

@@ -2,7 +2,7 @@ import { EventStream } from '../../events/stream.js';
 import type { EventListener } from '../../events/stream.js';
 import type { ErrorClass, RunStartEvent } from '../../events/schema.js';
 import { decideVerdict, startLoad, type Verdict } from '../../load/index.js';
-import { startProxy, startNginxIngress, type TrafficProxy } from '../proxy/index.js';
+import { startProxy, type TrafficProxy } from '../proxy/index.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '../endpoints/delay.js';
@@ -135,25 +135,18 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
   let deployment: DeploymentController | undefined;
   const allPods = new Set<LabPod>();
   try {
-    proxy =
-      config.proxy.mode === 'nginx'
-        ? await startNginxIngress({
-            events,
-            retries: config.proxy.retries,
-            ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
-          })
-        : await startProxy({
-            mode: config.proxy.mode,
-            events,
-            retries: config.proxy.retries,
-            ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
-          });
+    proxy = await startProxy({
+      mode: config.proxy.mode,
+      events,
+      retries: config.proxy.retries,
+      ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
+    });
     const theProxy = proxy;
     endpoints = new EndpointsController(
       events,
       [
         {
-          name: theProxy.mode === 'nginx' ? 'nginx' : theProxy.mode === 'l4' ? 'l4' : 'proxy',
+          name: theProxy.consumer,
           kind: theProxy.mode === 'l4' ? 'kube-proxy' : 'ingress',
           propagation: config.propagation,
           setEndpoints: (list) => theProxy.setEndpoints(list),
@@ -178,7 +171,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
             onChange: () => {
               deployment?.notify();
               publish();
-              if (pod.gone) allPods.delete(pod);
+              if (pod.status.gone) allPods.delete(pod);
             },
             kubeletDelayMs: () => sampleDelay(config.kubeletDelay, random),
           });
@@ -197,18 +190,18 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     const startDeadline = performance.now() + config.timing.startTimeoutMs;
     while (!abort?.aborted && performance.now() < startDeadline) {
       // Ready is not enough for apps without a readiness probe: the control window must be clean.
-      const ready = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
+      const ready = theDeployment.pods().filter((p) => p.status.ready && p.listening && !p.status.deleting).length;
       if (ready >= workload.deployment.replicas && theProxy.endpoints().length >= workload.deployment.replicas) break;
       // Every pod in a crash loop: waiting longer shows nothing new.
       const pods = theDeployment.pods();
-      if (pods.length >= workload.deployment.replicas && pods.every((p) => p.restarts >= 3)) break;
+      if (pods.length >= workload.deployment.replicas && pods.every((p) => p.status.restarts >= 3)) break;
       await sleep(50, abort);
     }
-    const readyPods = theDeployment.pods().filter((p) => p.ready && p.listening && !p.deleting).length;
+    const readyPods = theDeployment.pods().filter((p) => p.status.ready && p.listening && !p.status.deleting).length;
     if (readyPods < workload.deployment.replicas || abort?.aborted) {
       const stuck = theDeployment
         .pods()
-        .filter((p) => !(p.ready && p.listening))
+        .filter((p) => !(p.status.ready && p.listening))
         .flatMap((p) => p.diagnostics());
       const reason = abort?.aborted
         ? 'interrupted before the rollout started'
@@ -279,7 +272,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
 
 /** The proxy sends to exactly the ready pods: the settle window measures the new steady state. */
 function proxyConverged(proxy: TrafficProxy, pods: readonly LabPod[]): boolean {
-  const want = new Set(pods.filter((p) => p.ready && !p.deleting).map((p) => p.name));
+  const want = new Set(pods.filter((p) => p.status.ready && !p.status.deleting).map((p) => p.name));
   const have = proxy.endpoints().map((e) => e.name);
   return have.length === want.size && have.every((n) => want.has(n));
 }
@@ -289,9 +282,9 @@ function podView(p: LabPod): EndpointSourcePod {
     name: p.name,
     host: p.host,
     port: p.servicePort,
-    ready: p.ready,
-    deleting: p.deleting,
-    terminal: p.phase === 'terminated',
+    ready: p.status.ready,
+    deleting: p.status.deleting,
+    terminal: p.status.phase === 'terminated',
     hasAddress: p.servicePort > 0,
   };
 }

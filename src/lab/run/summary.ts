@@ -1,10 +1,8 @@
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
-import type { LabRunResult } from './runLab.js';
-
-type Row = LabRunResult | { name: string; unavailable: string };
+import { terminalSafe } from '../../terminalText.js';
+import type { LabResultRow } from './runPlanned.js';
 
 /** The table the lab ends with: run, requests, failed, by class, rollout time, verdict, and the audit's prediction beside it. */
-export function formatResultsTable(rows: readonly Row[]): string {
+export function formatResultsTable(rows: readonly LabResultRow[]): string {
   const header = ['run', 'requests', 'failed', 'by class', 'rollout', 'verdict', 'audit'];
   const body = rows.map((r) => {
     if ('unavailable' in r) return [r.name, '–', '–', '–', '–', r.unavailable, ''];
@@ -21,6 +19,8 @@ export function formatResultsTable(rows: readonly Row[]): string {
       r.audit ? (r.audit.predictsDrops ? 'predicts drops' : 'predicts zero') : '–',
     ];
   });
+  // Run names and reasons come from lab files: terminal-safe before widths are measured.
+  for (const row of body) row.forEach((cell, i) => (row[i] = terminalSafe(cell)));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]): string =>
     row
@@ -28,12 +28,4 @@ export function formatResultsTable(rows: readonly Row[]): string {
       .join('  ')
       .trimEnd();
   return `${fmt(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}\n${body.map(fmt).join('\n')}\n`;
-}
-
-/** Exit codes (issue 4): 0 all runs passed, 1 a run dropped requests, 3 inconclusive. */
-export function labExitCode(rows: readonly Row[]): ExitCodeValue {
-  const ran = rows.filter((r): r is LabRunResult => !('unavailable' in r));
-  if (ran.some((r) => r.verdict === 'fail')) return ExitCode.findings;
-  if (ran.some((r) => r.verdict === 'inconclusive')) return ExitCode.inconclusive;
-  return ExitCode.ok;
 }

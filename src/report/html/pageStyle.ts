@@ -1,3 +1,5 @@
+import { ERROR_CLASSES } from '../model.js';
+
 /** The report's stylesheet. Colours for classes and states are shared with the page script via CSS variables. */
 export const PAGE_STYLE = `
 :root {
@@ -30,7 +32,7 @@ a.run-link { color: inherit; font-weight: 600; text-decoration: none; }
 .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); } .badge.inconclusive { background: var(--inconclusive); }
 .chip { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; white-space: nowrap; margin-right: 6px; }
 .chip i { width: 9px; height: 9px; border-radius: 50%; display: inline-block; }
-${['refused', 'reset', 'socket-closed', 'timeout', 'http-5xx', 'other'].map((c) => `.cls-${c} i { background: var(--cls-${c}); }`).join('\n')}
+${ERROR_CLASSES.map((c) => `.cls-${c} i { background: var(--cls-${c}); }`).join('\n')}
 nav.tabs { display: flex; gap: 4px; margin: 18px 0 0; border-bottom: 2px solid var(--line); flex-wrap: wrap; }
 nav.tabs button { font: inherit; border: 0; background: transparent; padding: 8px 16px; cursor: pointer; border-bottom: 3px solid transparent; margin-bottom: -2px; color: var(--muted); display: flex; gap: 8px; align-items: center; }
 nav.tabs button.active { color: var(--fg); border-bottom-color: #3b5bdb; font-weight: 600; }

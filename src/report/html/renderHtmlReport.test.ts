@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBody, ZerodropEvent } from '../../events/schema.js';
-import { escapeHtml, jsonForScript } from './escape.js';
+import { escapeHtml, jsonForScript } from './safeHtml.js';
 import { renderHtmlReport } from './renderHtmlReport.js';
 
 const e = (t: number, run: string, body: EventBody) => ({ t, run, ...body }) as ZerodropEvent;

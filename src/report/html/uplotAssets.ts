@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ZerodropError, ExitCode } from '../../errors.js';
+import { ZerodropError } from '../../errors.js';
 
 export interface UplotAssets {
   script: string;
@@ -25,9 +25,6 @@ export function loadUplotAssets(): UplotAssets {
     };
     return cached;
   } catch (err) {
-    throw new ZerodropError('uplot-missing', `cannot read uPlot from node_modules (${(err as Error).message}); reinstall zerodrop`, {
-      exitCode: ExitCode.environment,
-      cause: err,
-    });
+    throw new ZerodropError('uplot-missing', `cannot read uPlot from node_modules (${(err as Error).message}); reinstall zerodrop`, { cause: err });
   }
 }

@@ -1,4 +1,5 @@
 import type pc from 'picocolors';
+import { terminalSafe } from '../../terminalText.js';
 import { ERROR_CLASSES } from '../model.js';
 import { currentRate, failureHistory, type LivePod, type LiveState } from './liveState.js';
 
@@ -59,23 +60,24 @@ export function renderLivePanel(state: LiveState, now: number, c: Colors): strin
     ? `  ${state.verdict === 'pass' ? c.green(c.bold('PASS')) : state.verdict === 'fail' ? c.red(c.bold('FAIL')) : c.yellow(c.bold('INCONCLUSIVE'))}`
     : '';
   const lines = [
-    `${c.bold('zerodrop')} ${c.cyan(state.run || '…')}  ${c.dim(`t=${seconds(now)}`)}  rollout ${state.rollout}${verdict}`,
+    `${c.bold('zerodrop')} ${c.cyan(terminalSafe(state.run) || '…')}  ${c.dim(`t=${seconds(now)}`)}  rollout ${state.rollout}${verdict}`,
     `rate ${String(currentRate(state, now)).padStart(4)} req/s   requests ${state.requests}   failed ${failed}${classes ? c.dim(` (${classes})`) : ''}`,
     `failures/s ${sparkline(failureHistory(state, now, 30), c)} ${c.dim('last 30 s')}`,
   ];
   const visible = [...state.pods.values()].filter((p) => p.deletedAt === undefined || now - p.deletedAt < KEEP_DELETED_MS);
   if (visible.length > 0) {
-    const nameWidth = Math.min(34, Math.max(3, ...visible.map((p) => p.name.length)));
+    const name = (p: LivePod) => terminalSafe(p.name);
+    const nameWidth = Math.min(34, Math.max(3, ...visible.map((p) => name(p).length)));
     lines.push(c.dim(`${pad('POD', nameWidth)}  ${pad('PHASE', 12)}  ${pad('IN PHASE', 8)}  AGE`));
     for (const pod of visible.slice(-MAX_POD_ROWS)) {
       lines.push(
-        `${pad(pod.name.slice(0, nameWidth), nameWidth)}  ${pad(phaseText(pod, c), 12)}  ${pad(seconds(Math.max(0, now - pod.since)), 8)}  ${seconds(Math.max(0, now - pod.createdAt))}`,
+        `${pad(name(pod).slice(0, nameWidth), nameWidth)}  ${pad(phaseText(pod, c), 12)}  ${pad(seconds(Math.max(0, now - pod.since)), 8)}  ${seconds(Math.max(0, now - pod.createdAt))}`,
       );
     }
     if (visible.length > MAX_POD_ROWS) lines.push(c.dim(`… ${visible.length - MAX_POD_ROWS} older pods not shown`));
   }
   if (state.lastNote) {
-    const text = `${state.lastNote.level === 'warn' ? 'warning: ' : ''}${state.lastNote.message}`;
+    const text = terminalSafe(`${state.lastNote.level === 'warn' ? 'warning: ' : ''}${state.lastNote.message}`);
     lines.push(state.lastNote.level === 'warn' ? c.yellow(text) : c.dim(text));
   }
   return lines;

@@ -1,4 +1,5 @@
 import type { ErrorClass, ZerodropEvent } from '../../events/schema.js';
+import { terminalSafe } from '../../terminalText.js';
 import { ERROR_CLASSES } from '../model.js';
 import { failureClass, isFailure } from '../requestSeries.js';
 
@@ -8,9 +9,15 @@ function stamp(event: { run: string; t: number }): string {
 
 /**
  * One line for an event worth a line in a log (CI, `--no-progress`), or null. Requests are not
- * printed one by one: their failures are summarised per second by FailureSummariser.
+ * printed one by one: their failures are summarised per second by FailureSummariser. Names and
+ * messages come from manifests and processes, so the line is terminal-safe.
  */
 export function plainLine(event: ZerodropEvent): string | null {
+  const line = describeEvent(event);
+  return line === null ? null : terminalSafe(line);
+}
+
+function describeEvent(event: ZerodropEvent): string | null {
   const at = stamp(event);
   switch (event.type) {
     case 'run-start':
@@ -33,7 +40,7 @@ export function plainLine(event: ZerodropEvent): string | null {
         case 'prestop-start':
           return `${at} pod ${event.pod} ${event.container}: preStop started${event.detail ? ` (${event.detail})` : ''}`;
         case 'exit':
-          return `${at} pod ${event.pod} ${event.container}: exited${event.exitCode === null ? ` by ${event.signal ?? 'signal'}` : event.exitCode === undefined ? '' : ` with code ${event.exitCode}`}`;
+          return `${at} pod ${event.pod} ${event.container}: exited${event.exitCode === null ? ` by ${event.signal ?? 'signal'}` : event.exitCode === undefined ? '' : ` with code ${event.exitCode}`}${event.detail ? `: ${event.detail}` : ''}`;
         case 'restart':
           return `${at} pod ${event.pod} ${event.container}: restarted${event.detail ? ` (${event.detail})` : ''}`;
         default:
@@ -85,7 +92,9 @@ export class FailureSummariser {
       .map((k) => `${k} ${this.byClass[k]}`)
       .join(', ');
     const pods = this.pods.size > 0 ? `; pods ${[...this.pods].slice(0, 4).join(', ')}${this.pods.size > 4 ? ` and ${this.pods.size - 4} more` : ''}` : '';
-    const line = `${stamp({ run: this.run, t: this.second * 1000 })} ${this.count} request${this.count === 1 ? '' : 's'} failed in this second (${classes}${pods})`;
+    const line = terminalSafe(
+      `${stamp({ run: this.run, t: this.second * 1000 })} ${this.count} request${this.count === 1 ? '' : 's'} failed in this second (${classes}${pods})`,
+    );
     this.second = undefined;
     this.count = 0;
     this.byClass = {};

@@ -113,7 +113,8 @@ describe.skipIf(!multitool)('Microsoft SARIF validator', () => {
       problems.get(join(dir, 'broken.sarif'))?.some((p) => p.startsWith('error GH')),
       'the validator reports GitHub ingestion errors',
     ).toBe(true);
-  });
+    // Seven audits and a .NET process start in this one test: over a minute on a loaded machine.
+  }, 300_000);
 });
 
 describe('SARIF for code scanning', () => {

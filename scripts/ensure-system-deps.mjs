@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
 // stop-signal scenarios, HAProxy for the graceful drain tests, Chromium for the HTML report test,
-// util-linux's unshare for PID-1 tests, tmux for the live terminal view). Debian packages only, never a downloaded browser. Where installation is impossible
+// util-linux's unshare for PID-1 tests, tmux for the live terminal view, xmllint for the JUnit
+// report). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const wanted = [
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
+  { bin: '/usr/bin/xmllint', pkg: 'libxml2-utils', why: 'JUnit report well-formedness test' },
 ];
 
 const missing = wanted.filter((w) => !existsSync(w.bin));

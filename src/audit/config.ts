@@ -14,7 +14,7 @@ export const CONFIG_FILE_NAMES = ['.zerodrop.yaml', '.zerodrop.yml'];
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'codequality' | 'junit';
 
 export interface AuditConfig {
   file?: string;
@@ -23,12 +23,14 @@ export interface AuditConfig {
   drainSeconds?: number;
   failOn?: FailOn;
   format?: OutputFormat;
+  /** Base URL of the rule pages linked from SARIF (helpUri). */
+  docsBaseUrl?: string;
   rules: Record<string, SeveritySetting>;
 }
 
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github', 'codequality', 'junit'];
 
 /**
  * The config in effect: --config FILE, else `.zerodrop.yaml` in the working directory, else none.
@@ -125,6 +127,14 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
       case 'format':
         config.format = oneOf(pair, key, FORMATS);
         break;
+      case 'docsBaseUrl':
+      case 'docs-base-url': {
+        const v = pair.value;
+        const url = isScalar(v) ? String(v.value) : '';
+        if (!isHttpUrl(url)) throw usageError('config-invalid', `${key} must be an http(s) URL`, at((v as Node) ?? pair));
+        config.docsBaseUrl = url;
+        break;
+      }
       case 'rules': {
         const v = pair.value;
         if (v === null) break;
@@ -148,12 +158,21 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
         break;
       }
       default: {
-        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'format', 'rules']);
+        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'format', 'docsBaseUrl', 'rules']);
         throw usageError('config-unknown-setting', `unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, at(pair.key as Node));
       }
     }
   }
   return config;
+}
+
+/** An absolute http or https URL: where rule pages can be linked from code scanning. */
+export function isHttpUrl(s: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Rule ids and setting names are long: allow a third of the word in edits. */

@@ -3,9 +3,17 @@
  * positions. dockerfile-ast is lenient (it never throws), so the few mistakes that make
  * `docker build` refuse a file are reported here as input errors.
  */
-import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import { createRequire } from 'node:module';
+import type { From, Instruction } from 'dockerfile-ast';
 import type { DockerfileInstruction, DockerfileView, InputError } from './types.js';
 import type { Source } from './sources.js';
+
+// dockerfile-ast (a CommonJS package with the VS Code language-server types) takes longer to load
+// than the rest of an audit of one manifest, so it is required on first use: a run without
+// Dockerfiles, such as a pre-commit hook on YAML files, never loads it.
+const require = createRequire(import.meta.url);
+let dockerfileAst: typeof import('dockerfile-ast') | undefined;
+const parser = () => (dockerfileAst ??= require('dockerfile-ast') as typeof import('dockerfile-ast')).DockerfileParser;
 
 const KNOWN_INSTRUCTIONS = new Set([
   'ADD',
@@ -48,7 +56,7 @@ function toView(i: Instruction): DockerfileInstruction {
 
 export function parseDockerfileSource(source: Source): { view: DockerfileView | undefined; errors: InputError[] } {
   const errors: InputError[] = [];
-  const df = DockerfileParser.parse(source.text);
+  const df = parser().parse(source.text);
   const all = df.getInstructions();
   for (const i of all) {
     const kw = i.getKeyword().toUpperCase();

@@ -5,12 +5,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { version } from '../version.js';
 
-/** Public home of the docs; helpUri = `${DOCS_BASE_URL}/rules/<id>.md`. */
-export const DOCS_BASE_URL = 'https://github.com/zerodrop-dev/zerodrop/blob/main/docs';
+/** The project's public repository. */
+export const REPOSITORY_URL = 'https://github.com/zerodrop-dev/zerodrop';
 
-export function ruleDocsUrl(id: string): string {
-  return `${DOCS_BASE_URL}/rules/${id}.md`;
+/**
+ * Where rule pages are read on the web: `docs/rules/` of the repository at this version's release
+ * tag, so a link always shows the rule as the running version checks it. `--docs-base-url`
+ * (or `docsBaseUrl` in .zerodrop.yaml) points elsewhere, e.g. an internal mirror.
+ */
+export const DEFAULT_RULES_BASE_URL = `${REPOSITORY_URL}/blob/v${version}/docs/rules`;
+
+/** `<base>/<id>.md`. */
+export function ruleDocsUrl(id: string, base: string = DEFAULT_RULES_BASE_URL): string {
+  return `${base.replace(/\/+$/, '')}/${id}.md`;
 }
 
 /** docs/ of this package, from src/audit or dist/audit alike. */

@@ -259,7 +259,13 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
   details.sort((a, b) => {
     const fa = fileOrder.get(a.finding.file) ?? 0;
     const fb = fileOrder.get(b.finding.file) ?? 0;
-    return fa - fb || a.finding.line - b.finding.line || a.finding.column - b.finding.column || a.finding.rule.localeCompare(b.finding.rule);
+    // Code-unit order, not localeCompare: rule ids are ASCII, and loading ICU's collator slows every CLI start.
+    return (
+      fa - fb ||
+      a.finding.line - b.finding.line ||
+      a.finding.column - b.finding.column ||
+      (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0)
+    );
   });
 
   return {

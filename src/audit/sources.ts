@@ -24,6 +24,7 @@ import type { InputError } from './types.js';
 import { runBounded } from './boundedCommand.js';
 import { describeFsError } from './fsError.js';
 import { estimateYamlNodes } from './yamlSource.js';
+import type { DocumentOrigin } from './origins/kustomizeBuild.js';
 
 export type SourceKind = 'yaml' | 'dockerfile';
 /** Where a text came from: a plain file keeps its own positions; stdin and kustomize output are rendered streams. */
@@ -39,6 +40,8 @@ export interface Source {
   origin: SourceOrigin;
   /** Set when the bytes were UTF-16 with a byte-order mark (decoded into `text`); --fix-in-place writes the same encoding back. */
   encoding?: 'utf-16le' | 'utf-16be';
+  /** Kustomize output: where each document (by index in the stream) was read from and what transformed it. */
+  kustomize?: { documents: DocumentOrigin[] };
 }
 
 /** Files larger than this are refused with one line instead of being parsed: bounded memory and time (yaml parses ~1 MiB/s with positions; the 10k-pair benchmark stream is 11 MiB). */
@@ -129,7 +132,10 @@ export async function collectSources(paths: readonly string[], options: CollectO
     if (st.isDirectory()) {
       const kustomizations: Array<{ dir: string; shown: string }> = [];
       walkDirectory(abs, arg, walk, true, kustomizations);
-      for (const k of outermostKustomizations(kustomizations)) await renderKustomization(k.dir, k.shown, walk, options);
+      const outermost = outermostKustomizations(kustomizations);
+      // Loaded only for kustomize directories.
+      const build = outermost.length > 0 ? await import('./origins/kustomizeBuild.js') : undefined;
+      for (const k of outermost) await renderKustomization(k.dir, k.shown, walk, options, build!);
     } else if (st.isFile()) addFile(abs, arg, walk, sourceKindOf(abs));
     else await addStream(abs, arg, walk, st);
   }
@@ -258,7 +264,7 @@ export async function readBounded(stream: AsyncIterable<unknown>, limit = MAX_SO
   return Buffer.concat(chunks);
 }
 
-function addBytes(walk: Walk, where: Pick<Source, 'file' | 'path' | 'origin'>, buf: Buffer, kind: SourceKind | undefined): void {
+function addBytes(walk: Walk, where: Pick<Source, 'file' | 'path' | 'origin' | 'kustomize'>, buf: Buffer, kind: SourceKind | undefined): void {
   const out = walk.out;
   if (buf.length > MAX_SOURCE_BYTES) {
     out.errors.push(tooLarge(where.file, where.origin === 'file' ? `${Math.round(buf.length / 1048576)} MiB` : undefined));
@@ -391,11 +397,45 @@ export function outermostKustomizations<T extends { dir: string }>(found: readon
   return found.filter((k) => !included.has(resolve(k.dir)));
 }
 
-async function renderKustomization(dir: string, shown: string, walk: Walk, options: CollectOptions): Promise<void> {
+/**
+ * Renders through a temporary wrapper kustomization that asks kustomize for build metadata, so
+ * findings can name the file that wrote each field (src/audit/origins). When that render exits
+ * with an error (a kustomize without buildMetadata, or a broken kustomization), the directory is
+ * rendered as the user would, so errors name the user's paths and old kustomize versions still
+ * work. Both renders are bounded in time and output.
+ */
+async function renderKustomization(
+  dir: string,
+  shown: string,
+  walk: Walk,
+  options: CollectOptions,
+  build: typeof import('./origins/kustomizeBuild.js'),
+): Promise<void> {
   const out = walk.out;
   const kubectl = options.kubectl ?? 'kubectl';
   const timeoutMs = options.kustomizeTimeoutMs ?? KUSTOMIZE_TIMEOUT_MS;
-  const res = await runBounded(kubectl, ['kustomize', dir], { timeoutMs, maxStdoutBytes: MAX_SOURCE_BYTES });
+  const bounds = { timeoutMs, maxStdoutBytes: MAX_SOURCE_BYTES };
+  let wrapper: ReturnType<typeof build.writeWrapperKustomization> | undefined;
+  try {
+    wrapper = build.writeWrapperKustomization(dir);
+  } catch {
+    wrapper = undefined;
+  }
+  let res: Awaited<ReturnType<typeof runBounded>> | undefined;
+  if (wrapper) {
+    try {
+      res = await runBounded(kubectl, ['kustomize', wrapper.dir], bounds);
+    } finally {
+      wrapper.remove();
+    }
+    if (res.kind === 'exited' && res.status === 0) {
+      const { text, documents } = build.stripBuildMetadata(res.stdout.toString('utf8'), wrapper.dir);
+      addBytes(walk, { file: shown, origin: 'kustomize', kustomize: { documents } }, Buffer.from(text, 'utf8'), 'yaml');
+      return;
+    }
+  }
+  // A timeout, missing kubectl or oversized output would only repeat: report the traced attempt's.
+  if (!res || res.kind === 'exited' || res.kind === 'failed') res = await runBounded(kubectl, ['kustomize', dir], bounds);
   const fail = (code: ErrorCode, message: string) => out.errors.push({ file: shown, code, message });
   switch (res.kind) {
     case 'missing':

@@ -216,6 +216,13 @@ export interface Finding {
   /** Set when positions refer to a rendered stream (kustomize, stdin), not the user's source file. */
   rendered?: boolean;
   /**
+   * With `rendered`: what rendered it. `kustomize`: the field could not be traced to a file, and
+   * the position is in `kubectl kustomize`'s output for the directory `file`; `helm`: `file` is
+   * the template and the line is within the document helm rendered from it; `stdin`: the position
+   * is in the input stream.
+   */
+  renderedBy?: 'kustomize' | 'helm' | 'stdin';
+  /**
    * audit --cluster: where in the live object `file` (kind/namespace/name) the finding is, as a
    * JSON-path-like location (`spec.template.spec.containers[0]`); line/column then refer to the
    * object printed as YAML.

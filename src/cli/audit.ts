@@ -2,15 +2,11 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { auditExitCode, auditPaths } from '../audit/audit.js';
-import { findConfigFile, loadConfig, type FailOn, type OutputFormat } from '../audit/config.js';
+import { FORMATS, findConfigFile, isHttpUrl, loadConfig, type FailOn, type OutputFormat } from '../audit/config.js';
 import { DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS, resolveAuditOptions } from '../audit/settings.js';
 import { sourceKindOf } from '../audit/sources.js';
 import { ruleMetas } from '../audit/rules/index.js';
-import { formatText } from '../audit/format/text.js';
-import { formatJson } from '../audit/format/json.js';
-import { formatSarif } from '../audit/format/sarif.js';
-import { collectFixes, formatFixPatches } from '../audit/fix/patches.js';
-import { applyFixesInPlace } from '../audit/fix/inPlace.js';
+import { renderReport } from '../audit/format/report.js';
 import { readRuleDocs } from '../audit/docs.js';
 import { didYouMean } from '../audit/didYouMean.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../k8s/features.js';
@@ -36,12 +32,9 @@ interface AuditFlags {
   allNamespaces?: boolean;
   context?: string;
   kubeconfig?: string;
-}
-
-function render(run: AuditRun, format: OutputFormat, color: boolean): string {
-  if (format === 'json') return formatJson(run);
-  if (format === 'sarif') return formatSarif(run, ruleMetas());
-  return formatText(run, { color });
+  chartRoot?: string;
+  changedFiles?: boolean;
+  docsBaseUrl?: string;
 }
 
 async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
@@ -61,23 +54,42 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const knownIds = new Set(ruleMetas().map((m) => m.id));
   const config = configFile ? loadConfig(configFile, knownIds) : undefined;
   const { settings, format, failOn, severities } = resolveAuditOptions(flags, config);
-  const options = { settings, severities, debug, cwd };
+  const docsBaseUrl = flags.docsBaseUrl ?? config?.docsBaseUrl;
+  if (flags.docsBaseUrl !== undefined && !isHttpUrl(flags.docsBaseUrl))
+    throw usageError('bad-url', `--docs-base-url must be an http(s) URL, got "${flags.docsBaseUrl}"`);
+  const options = {
+    settings,
+    severities,
+    debug,
+    cwd,
+    ...(flags.chartRoot === undefined ? {} : { chartRoot: flags.chartRoot }),
+    changedFiles: !!flags.changedFiles,
+  };
   const output = flags.output === undefined ? undefined : claimReportFile(flags.output, flags.force === true, paths, configFile);
   const stopInterrupts = exitOnInterrupt();
   try {
     const notes: string[] = [];
     let writeFailed = false;
     const versionPinned = flags.kubernetesVersion !== undefined || config?.kubernetesVersion !== undefined;
-    let run = flags.cluster ? await auditClusterRun(flags, options, notes, versionPinned) : await auditPaths(paths, options);
+    let run: AuditRun;
+    if (flags.cluster) run = await auditClusterRun(flags, options, notes, versionPinned);
+    else {
+      const fromPaths = await auditPaths(paths, options);
+      notes.push(...fromPaths.notes.map((n) => pc.yellow(`not audited: ${n}`)));
+      run = fromPaths;
+    }
     // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
     const reportToStderr = !!flags.fix && !output;
 
+    // The fix modules load only with --fix or --fix-in-place.
     if (flags.fix) {
+      const { collectFixes, formatFixPatches } = await import('../audit/fix/patches.js');
       process.stdout.write(formatFixPatches(collectFixes(run.details)));
     } else if (flags.fixInPlace) {
       if (run.parseFailed) {
         notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
       } else {
+        const [{ collectFixes }, { applyFixesInPlace }] = await Promise.all([import('../audit/fix/patches.js'), import('../audit/fix/inPlace.js')]);
         const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
         for (const w of outcome.written)
           notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
@@ -92,7 +104,11 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
     }
 
     const stream = reportToStderr ? process.stderr : process.stdout;
-    const report = render(run, format, !output && !!stream.isTTY && !process.env.NO_COLOR);
+    const report = await renderReport(run, format, {
+      color: !output && !!stream.isTTY && !process.env.NO_COLOR,
+      rules: ruleMetas,
+      ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }),
+    });
     if (output) output.write(report);
     else stream.write(report);
     if (run.objectCount === 0 && run.dockerfiles.length === 0 && run.errors.length === 0)
@@ -199,9 +215,12 @@ export function registerAuditCommands(program: Command): void {
   program
     .command('audit [paths...]')
     .description('check manifests and Dockerfiles against the Rules of Uptime')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']))
+    .addOption(new Option('--format <format>', 'output format (CI formats: docs/ci.md)').choices(FORMATS))
     .option('--output <file>', 'write the report to FILE instead of stdout (refuses an existing file unless --force, never an input)')
     .option('--force', 'replace the --output file if it exists')
+    .option('--docs-base-url <url>', 'SARIF: base URL of the rule pages, helpUri = URL/<rule>.md (default: docs/rules at this version on GitHub)')
+    .option('--changed-files', 'PATHs are changed files (pre-commit): audit each with its kustomization or neighbours, report findings in them only')
+    .option('--chart-root <dir>', "helm template output on stdin: the chart's directory, so template paths resolve in the repository")
     .option('--kubernetes-version <X.Y>', `target Kubernetes version (default ${DEFAULT_KUBERNETES_VERSION})`)
     .option('--propagation-seconds <n>', `assumed endpoint-propagation time (default ${DEFAULT_PROPAGATION_SECONDS})`)
     .option('--drain-seconds <n>', `assumed time the app needs after its stop signal (default ${DEFAULT_DRAIN_SECONDS})`)

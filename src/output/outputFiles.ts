@@ -11,7 +11,6 @@
  * an interrupted or failed run never leaves a half-written file, and without --force the final
  * step refuses a file that appeared in the meantime.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   createWriteStream,
@@ -148,7 +147,10 @@ function reserve(label: string, target: string, force: boolean): OutputFile {
   const dirStat = statOrUndefined(dir);
   if (!dirStat) throw new ZerodropError('output-unwritable', `${label}: directory ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new ZerodropError('output-unwritable', `${label}: ${dir} is not a directory`);
-  const tempPath = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // The Web Crypto global loads node:crypto only when a file is claimed: every command imports
+  // this module (run/interrupt.ts), and an audit writing to stdout should not pay for it.
+  const nonce = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString('hex');
+  const tempPath = path.join(dir, `.${path.basename(target)}.${process.pid}.${nonce}.tmp`);
   try {
     closeSync(openSync(tempPath, 'wx'));
   } catch (err) {

@@ -344,7 +344,8 @@ describe('directories', () => {
     writeFileSync(join(dir, 'overlays', 'prod', 'kustomization.yaml'), 'resources: [../../base]\nnamePrefix: prod-\n');
     const { report } = json(['audit', dir]);
     expect(new Set(report.findings.map((f: { object: { name: string } }) => f.object.name))).toEqual(new Set(['prod-api']));
-    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set([join(dir, 'overlays', 'prod')]));
+    // Positions are traced back through the overlay to the base file that wrote each field.
+    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set([join(dir, 'base', 'app.yaml')]));
   });
 
   it('walks directories for manifests and Dockerfiles, skipping node_modules', () => {

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -45,5 +47,70 @@ describe('startup cost', () => {
     const credentials = resolve(SRC, 'cluster/credentials.ts');
     expect(reachable(resolve(SRC, 'cluster/rolloutRun.ts'))).toContain(credentials);
     expect(readFileSync(credentials, 'utf8')).toContain("await import('@kubernetes/client-node')");
+  });
+});
+
+// `zerodrop --version` and `zerodrop audit` (a pre-commit hook's every commit) load only what
+// they need: bench/startup.bench.ts measures them against bare Node. main.ts imports its
+// subcommands on use; the audit path leaves out the lab's undici and histograms, the report
+// renderer, the cluster client, dockerfile-ast (until a Dockerfile is read), the CI formatters
+// and kustomize/helm tracing (until a rendered stream is audited).
+const NOT_ON_THE_AUDIT_PATH = ['undici', 'hdr-histogram-js', 'uplot', '@kubernetes/client-node', 'dockerfile-ast', 'node:crypto'];
+const NOT_ON_THE_AUDIT_PATH_FILES = ['report/', 'lab/', 'cluster/', 'audit/format/sarif', 'audit/format/github', 'audit/origins/', 'audit/fix/'];
+
+describe('startup cost of the CLI', () => {
+  it('cli/main.ts imports no package statically: --version needs none', () => {
+    const graph = [...reachable(resolve(SRC, 'cli/main.ts'))];
+    expect(graph.filter((m) => !m.startsWith('/') && !m.startsWith('node:'))).toEqual([]);
+    expect(graph.some((m) => m.endsWith('/cli/audit.ts'))).toBe(false);
+  });
+
+  it('the audit command imports none of the other commands’ dependencies statically', () => {
+    const graph = [...reachable(resolve(SRC, 'cli/audit.ts'))];
+    expect(graph.length).toBeGreaterThan(20);
+    expect(graph.filter((m) => NOT_ON_THE_AUDIT_PATH.includes(m))).toEqual([]);
+    expect(graph.filter((m) => NOT_ON_THE_AUDIT_PATH_FILES.some((f) => m.startsWith(resolve(SRC, f))))).toEqual([]);
+  });
+});
+
+describe('modules a CLI run really loads (recorded by test/cluster/loadRecorder.mjs)', () => {
+  const root = resolve(import.meta.dirname, '..', '..');
+  const cli = resolve(root, 'dist', 'cli', 'main.js');
+  const manifest = resolve(root, 'test', 'fixtures', 'pre-commit', 'plain', 'deployment.yaml');
+  const dockerfile = resolve(root, 'test', 'fixtures', 'pre-commit', 'images', 'Dockerfile');
+  const loaded = (args: string[]): string[] => {
+    const dir = mkdtempSync(resolve(tmpdir(), 'zerodrop-loads-'));
+    const log = resolve(dir, 'loads.txt');
+    try {
+      const r = spawnSync(process.execPath, ['--import', resolve(import.meta.dirname, 'loadRecorder.mjs'), cli, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ZERODROP_LOAD_LOG: log, NO_COLOR: '1' },
+      });
+      expect([0, 1], r.stderr).toContain(r.status);
+      return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const matching = (mods: string[], needles: string[]) =>
+    needles.filter((n) => mods.some((m) => m.includes(`/node_modules/${n}/`) || m === n || m === `cjs:${n}`));
+  const ours = (mods: string[], dirs: string[]) => mods.filter((m) => dirs.some((d) => m.includes(`/dist/${d}`)));
+
+  it('--version loads neither the command-line parser nor any subcommand', () => {
+    const mods = loaded(['--version']);
+    expect(mods.some((m) => m.endsWith('/dist/version.js'))).toBe(true);
+    expect(matching(mods, ['commander', 'yaml', 'picocolors'])).toEqual([]);
+  });
+
+  it('an audit of one manifest loads yaml and the rules, and nothing of the lab, report, cluster or Dockerfile parser', () => {
+    const mods = loaded(['audit', manifest]);
+    expect(matching(mods, ['yaml', 'commander'])).toEqual(['yaml', 'commander']);
+    expect(mods.some((m) => m.includes('/dist/audit/rules/'))).toBe(true);
+    expect(matching(mods, NOT_ON_THE_AUDIT_PATH)).toEqual([]);
+    expect(ours(mods, NOT_ON_THE_AUDIT_PATH_FILES)).toEqual([]);
+  });
+
+  it('dockerfile-ast loads once a Dockerfile is audited', () => {
+    expect(matching(loaded(['audit', dockerfile]), ['dockerfile-ast'])).toEqual(['dockerfile-ast']);
   });
 });

@@ -5,33 +5,34 @@
  * (`message.id`, `message.arguments`) next to the rendered `message.text`, which consumers show
  * first. Input errors become tool execution notifications.
  */
-import { createHash } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult, MessageData, RuleMeta, Severity } from '../types.js';
-import { readRuleDocs, ruleDocsUrl } from '../docs.js';
+import { REPOSITORY_URL, readRuleDocs, ruleDocsUrl } from '../docs.js';
 import { sarifMessageString } from '../messages.js';
 import { version } from '../../version.js';
+import { reportLocation } from './location.js';
+import { fingerprints } from './fingerprint.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-
-function fingerprint(parts: string[]): string {
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
-}
 
 function artifactUri(file: string): { uri: string; uriBaseId?: string } {
   if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
   return { uri: file.split('\\').join('/').replace(/^\.\//, ''), uriBaseId: '%SRCROOT%' };
 }
 
-/** Rendered streams have no file of their own: point at the kustomization (or `stdin`) and keep the stream position in the message. */
-function locationFile(file: string, rendered: boolean): string {
-  if (!rendered || file === '-') return file === '-' ? 'stdin' : file;
-  return join(file, 'kustomization.yaml');
+export interface SarifOptions {
+  /** Base URL of the rule pages (helpUri = `<base>/<rule>.md`); default docs/rules at this version's tag. */
+  docsBaseUrl?: string;
+  /** The directory relative URIs are relative to (%SRCROOT%); default the working directory. */
+  srcRoot?: string;
 }
 
-export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object {
+export function toSarif(result: AuditResult, rules: readonly RuleMeta[], options: SarifOptions = {}): object {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const docsUrl = (id: string) => ruleDocsUrl(id, options.docsBaseUrl);
+  const prints = fingerprints(result.findings);
+  const srcRoot = pathToFileURL(join(options.srcRoot ?? process.cwd(), '/')).href;
   const templates = new Map(rules.map((r) => [r.id, new Map(Object.entries(r.messages).map(([id, t]) => [id, sarifMessageString(t)]))]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -43,7 +44,7 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             name: 'zerodrop',
             version,
             semanticVersion: version,
-            informationUri: ruleDocsUrl('README'),
+            informationUri: REPOSITORY_URL,
             rules: rules.map((r) => {
               const page = readRuleDocs(r.id);
               return {
@@ -51,8 +52,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
                 name: r.id.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
                 shortDescription: { text: r.summary },
                 fullDescription: { text: r.summary },
-                help: { text: page ?? `${r.summary}\nSee ${ruleDocsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
-                helpUri: ruleDocsUrl(r.id),
+                help: { text: page ?? `${r.summary}\nSee ${docsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
+                helpUri: docsUrl(r.id),
                 // Complete sentences, as the SARIF validator's guidance asks (SARIF2001); our templates are clauses.
                 messageStrings: Object.fromEntries(
                   [...(templates.get(r.id) ?? [])].map(([id, t]) => [id, { text: t.text.endsWith('.') ? t.text : `${t.text}.` }]),
@@ -66,9 +67,10 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             }),
           },
         },
-        results: result.findings.map((f) => {
-          const rendered = f.rendered === true;
-          const renderedNote = rendered ? ` (at ${f.line}:${f.column} of the ${f.file === '-' ? 'stdin stream' : 'kustomize output'})` : '';
+        results: result.findings.map((f, i) => {
+          // A finding that points into a rendered stream is placed where a reviewer can act on it; its message says where it really is.
+          const at = reportLocation(f);
+          const renderedNote = at.note;
           const where = f.object ? ` [${f.object.kind} ${f.object.namespace}/${f.object.name}${f.container ? `, container ${f.container}` : ''}]` : '';
           const res: Record<string, unknown> = {
             ruleId: f.rule,
@@ -80,21 +82,13 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: artifactUri(locationFile(f.file, rendered)),
-                  region: rendered ? { startLine: 1 } : { startLine: f.line, startColumn: f.column },
+                  artifactLocation: artifactUri(at.file ?? 'stdin'),
+                  region: at.column === undefined ? { startLine: at.line } : { startLine: at.line, startColumn: at.column },
                 },
               },
             ],
-            // Stable across line moves, so code scanning keeps an alert's history when lines shift.
-            partialFingerprints: {
-              'zerodrop/v1': fingerprint([
-                f.rule,
-                f.file,
-                f.object ? `${f.object.kind}/${f.object.namespace}/${f.object.name}` : '',
-                f.container ?? '',
-                f.message,
-              ]),
-            },
+            // Stable across runs, line moves and message wording (format/fingerprint.ts), so code scanning keeps an alert's history.
+            partialFingerprints: { 'zerodrop/v2': prints[i] },
           };
           const idx = ruleIndex.get(f.rule);
           if (idx !== undefined) res.ruleIndex = idx;
@@ -119,6 +113,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
         ],
         // Columns come from JavaScript string offsets (yaml's LineCounter, dockerfile-ast ranges).
         columnKind: 'utf16CodeUnits',
+        // Relative URIs resolve against the directory the audit ran in: the checkout root in CI.
+        originalUriBaseIds: { '%SRCROOT%': { uri: srcRoot, description: { text: 'The directory zerodrop audit ran in (the repository root in CI)' } } },
       },
     ],
   };
@@ -135,6 +131,6 @@ function messageReference(
   return args.length > 0 ? { id, arguments: args } : { id };
 }
 
-export function formatSarif(result: AuditResult, rules: readonly RuleMeta[]): string {
-  return `${JSON.stringify(toSarif(result, rules), null, 2)}\n`;
+export function formatSarif(result: AuditResult, rules: readonly RuleMeta[], options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(result, rules, options), null, 2)}\n`;
 }

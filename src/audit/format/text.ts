@@ -12,6 +12,12 @@ export interface TextOptions {
   renderedFiles?: ReadonlySet<string>;
 }
 
+const RENDERED_NOTE: Record<NonNullable<Finding['renderedBy']>, string> = {
+  stdin: 'stdin: positions refer to the input stream',
+  kustomize: 'rendered by kubectl kustomize: not traced to a file, positions refer to the rendered stream',
+  helm: 'helm template: lines are within the rendered template, not the template source',
+};
+
 export function formatText(result: AuditResult, options: TextOptions): string {
   const c = createColors(options.color);
   // Names, paths and messages quote the user's files: neutralised before colours are added.
@@ -25,13 +31,8 @@ export function formatText(result: AuditResult, options: TextOptions): string {
     byFile.set(f.file, list);
   }
   for (const [file, findings] of byFile) {
-    const rendered = findings.some((f) => f.rendered);
-    lines.push(
-      c.underline(c.bold(t(file))) +
-        (rendered
-          ? c.dim(file === '-' ? '  (stdin: positions refer to the input stream)' : '  (rendered by kubectl kustomize: positions refer to the rendered stream)')
-          : ''),
-    );
+    const rendered = findings.find((f) => f.rendered);
+    lines.push(c.underline(c.bold(t(file))) + (rendered ? c.dim(`  (${RENDERED_NOTE[rendered.renderedBy ?? (file === '-' ? 'stdin' : 'kustomize')]})`) : ''));
     for (const f of findings) {
       const where = (f.location ?? `${f.line}:${f.column}`).padEnd(7);
       const obj = f.object ? t(`${f.object.kind} ${f.object.namespace}/${f.object.name}`) : '';

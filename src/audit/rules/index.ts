@@ -99,5 +99,6 @@ export function ruleById(id: string): Rule[] {
 export function ruleMetas(): RuleMeta[] {
   const byId = new Map<string, RuleMeta>();
   for (const r of allRules) if (!byId.has(r.meta.id)) byId.set(r.meta.id, r.meta);
-  return [...byId.values()].sort((a, b) => (a.ruleOfUptime ?? 99) - (b.ruleOfUptime ?? 99) || a.id.localeCompare(b.id));
+  // Code-unit order, not localeCompare: ids are ASCII, and ICU's collator costs a CLI start a tenth of bare Node's.
+  return [...byId.values()].sort((a, b) => (a.ruleOfUptime ?? 99) - (b.ruleOfUptime ?? 99) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

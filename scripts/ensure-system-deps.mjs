@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
-// stop-signal scenarios, Chromium for the HTML report test, util-linux's unshare for PID-1
+// stop-signal scenarios, HAProxy for the lab's haproxy image mapping, Chromium for the HTML report test, util-linux's unshare for PID-1
 // tests, tmux for the live terminal view). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 
 const wanted = [
   { bin: '/usr/sbin/nginx', pkg: 'nginx-light', alt: 'nginx', why: 'lab nginx scenarios and proxy benchmark' },
+  { bin: '/usr/sbin/haproxy', pkg: 'haproxy', why: "lab's haproxy image mapping" },
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
@@ -42,5 +43,5 @@ try {
     process.stderr.write(`!! apt-get failed (${err.message}); tests that need these programs will SKIP\n`);
   }
 }
-// Debian's nginx package starts a system nginx on port 80; the tests run their own instances.
-spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl stop nginx 2>/dev/null; pkill -x nginx 2>/dev/null; true'], { stdio: 'ignore' });
+// Debian's nginx and haproxy packages start system services; the tests run their own instances.
+spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl stop nginx haproxy 2>/dev/null; pkill -x nginx 2>/dev/null; true'], { stdio: 'ignore' });

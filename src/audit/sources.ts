@@ -209,6 +209,7 @@ function renderKustomization(dir: string, shown: string, out: CollectedSources, 
     const missing = (res.error as NodeJS.ErrnoException).code === 'ENOENT';
     out.errors.push({
       file: shown,
+      ...(missing ? { code: 'kubectl-missing', environment: true } : { code: 'kustomize-failed' }),
       message: missing
         ? `is a kustomize directory but ${kubectl === 'kubectl' ? 'kubectl is not on PATH' : `${kubectl} was not found`}; render it yourself and pipe it in: kustomize build ${shown} | zerodrop audit -`
         : `kubectl kustomize failed: ${res.error.message}`,
@@ -221,7 +222,7 @@ function renderKustomization(dir: string, shown: string, out: CollectedSources, 
       .filter((l) => l.trim() !== '' && !l.startsWith('# Warning'))
       .join(' ')
       .trim();
-    out.errors.push({ file: shown, message: `kubectl kustomize failed: ${why || `exit ${res.status}`}` });
+    out.errors.push({ file: shown, code: 'kustomize-failed', message: `kubectl kustomize failed: ${why || `exit ${res.status}`}` });
     return;
   }
   addText(out, { file: shown, text: res.stdout, kind: 'yaml', origin: 'kustomize' });

@@ -197,6 +197,10 @@ export interface InputError {
   line?: number;
   column?: number;
   message: string;
+  /** Stable code from src/errors/catalogue.ts, for callers that stop at the first error (the lab). */
+  code?: string;
+  /** The machine, not the input, lacks something (kubectl not installed). */
+  environment?: boolean;
 }
 
 export interface AuditResult {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readLabFile } from '../../src/lab/config/labFile.js';
-import { parseDelayRange } from '../../src/lab/endpoints/delay.js';
-import { DEFAULT_PROPAGATION } from '../../src/lab/run/configure.js';
+import { configureFromLabFile } from '../../src/lab/run/configure.js';
 import { auditForLab } from '../../src/lab/run/audit.js';
 import { SCENARIOS, labFilePath, runName } from '../../src/lab/scenarios/catalog.js';
 
@@ -28,9 +27,9 @@ describe('audit ⇔ lab agreement on the bundled scenarios', () => {
   it('audit errors predict drops exactly where the lab drops requests', async () => {
     const disagreements: Record<string, string> = {};
     for (const { scenario, run } of visible) {
-      const lab = readLabFile(labFilePath(run));
-      const propagation = parseDelayRange(lab.propagation ?? DEFAULT_PROPAGATION[lab.proxy ?? 'l7']);
-      const audit = await auditForLab(lab.manifests, propagation.maxMs);
+      // The audit sees what the lab reads and judges the Deployment it rolls, with its propagation.
+      const config = await configureFromLabFile(readLabFile(labFilePath(run)), {}, 'test');
+      const audit = auditForLab(config.sources, config.workload.target, config.propagation.maxMs);
       expect(audit.inputErrors, `${scenario}/${runName(run)}`).toEqual([]);
       const labDrops = run.expect === 'fail';
       if (audit.predictsDrops !== labDrops) {

@@ -1,7 +1,10 @@
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
-import { ZerodropError, usageError } from '../../errors.js';
+import { isMap, isScalar, parse } from 'yaml';
+import { collectSources, kustomizationIn, type Source } from '../../audit/sources.js';
+import type { InputError } from '../../audit/types.js';
+import { parseYamlSource } from '../../audit/yamlSource.js';
+import { ERROR_CATALOGUE, type ErrorCode, usageError, ZerodropError } from '../../errors.js';
 import type { KubeObject } from '../../k8s/objects.js';
 
 /** A manifest object with where it came from, for one-line errors naming file:line. */
@@ -11,51 +14,127 @@ export interface SourcedObject {
   line: number;
 }
 
-/** Reads YAML manifests (files or directories of *.yaml/*.yml), every document of every file. */
-export function loadManifests(paths: readonly string[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  for (const p of paths) for (const file of expand(p)) out.push(...parseManifestText(readText(file), file));
-  return out;
+/** What the lab read from its inputs: the objects, and the texts they came from (which the audit reads too). */
+export interface ManifestInput {
+  objects: SourcedObject[];
+  sources: Source[];
 }
 
-function expand(p: string): string[] {
-  let st;
+const LAB_FILE = /\.lab\.ya?ml$/;
+
+/**
+ * Reads manifests exactly as the audit does (src/audit/sources.ts): files, directories walked
+ * recursively, and a directory holding a kustomization rendered as a whole by `kubectl kustomize`
+ * (so its patches are applied, never read as objects). The first input error stops the lab,
+ * with the audit's message. Lab files inside a directory are not manifests and are left out.
+ */
+export async function readManifests(paths: readonly string[], options: { cwd?: string } = {}): Promise<ManifestInput> {
+  const cwd = options.cwd ?? process.cwd();
+  for (const p of paths) refuseKustomizeFragment(p, cwd);
+  const collected = await collectSources(paths, { cwd });
+  const first = collected.errors[0];
+  if (first) throw inputError(first);
+  const sources = collected.sources.filter((s) => !LAB_FILE.test(s.file));
+  const objects = sources.filter((s) => s.kind === 'yaml').flatMap((s) => parseManifestText(s.text, s.file));
+  return { objects, sources };
+}
+
+/** The audit's input error as the lab's one-line error, under the audit's code when it has one. */
+function inputError(e: InputError): ZerodropError {
+  const code = (e.code !== undefined && Object.hasOwn(ERROR_CATALOGUE, e.code) ? e.code : 'input-unreadable') as ErrorCode;
+  const position = { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) };
+  return new ZerodropError(code, e.message, { position });
+}
+
+/** How a kustomization lists the files it applies as patches, and what each kind of patch is. */
+const PATCH_FIELDS: ReadonlyArray<{ field: string; what: string; pathOf: (entry: unknown) => unknown }> = [
+  { field: 'patchesStrategicMerge', what: 'a strategic-merge patch', pathOf: (e) => e },
+  { field: 'patches', what: 'a patch', pathOf: (e) => (e && typeof e === 'object' ? (e as { path?: unknown }).path : undefined) },
+  { field: 'patchesJson6902', what: 'a JSON 6902 patch', pathOf: (e) => (e && typeof e === 'object' ? (e as { path?: unknown }).path : undefined) },
+];
+
+/** Kustomizations this far up from a file are searched for one that applies it as a patch. */
+const PATCH_SEARCH_LEVELS = 3;
+
+/**
+ * A file that is part of a kustomization rather than a manifest: the kustomization file itself,
+ * or a patch one applies (a partial object, which would read as a Deployment without an image).
+ * Either is one error naming what the file is and the directory to pass instead.
+ */
+function refuseKustomizeFragment(input: string, cwd: string): void {
+  const abs = path.resolve(cwd, input);
+  let isFile = false;
   try {
-    st = statSync(p);
+    isFile = statSync(abs).isFile();
   } catch {
-    throw usageError('input-unreadable', `${p}: no such file or directory`);
+    return; // collectSources reports it
   }
-  if (!st.isDirectory()) return [p];
-  return readdirSync(p)
-    .filter((f) => /\.ya?ml$/.test(f) && !/\.lab\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(p, f));
+  if (!isFile) return;
+  const shown = (p: string): string => {
+    const r = path.relative(cwd, p);
+    return r === '' ? '.' : r.startsWith('..') ? p : r;
+  };
+  const dir = path.dirname(abs);
+  if (kustomizationIn(dir) === abs)
+    throw usageError(
+      'lab-input-is-kustomization',
+      `is a kustomization file; pass its directory instead (zerodrop lab ${shown(dir)}), which the lab renders with kubectl kustomize`,
+      { file: input },
+    );
+  let level = dir;
+  for (let i = 0; i < PATCH_SEARCH_LEVELS; i++) {
+    const kustomization = kustomizationIn(level);
+    const listing = kustomization ? patchListing(kustomization, abs) : undefined;
+    if (kustomization && listing)
+      throw usageError(
+        'lab-input-is-patch',
+        `is ${listing.what} that ${shown(kustomization)} applies (${listing.field}), not a complete manifest; pass the kustomization's directory instead: zerodrop lab ${shown(level)}`,
+        { file: input },
+      );
+    const parent = path.dirname(level);
+    if (parent === level) break;
+    level = parent;
+  }
 }
 
-function readText(file: string): string {
+function patchListing(kustomization: string, file: string): { field: string; what: string } | undefined {
+  let doc: unknown;
   try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ZerodropError('input-unreadable', `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    doc = parse(readFileSync(kustomization, 'utf8'));
+  } catch {
+    return undefined; // kubectl reports a broken kustomization when it renders it
   }
+  if (!doc || typeof doc !== 'object') return undefined;
+  const dir = path.dirname(kustomization);
+  for (const { field, what, pathOf } of PATCH_FIELDS) {
+    const list = (doc as Record<string, unknown>)[field];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const p = pathOf(entry);
+      if (typeof p === 'string' && path.resolve(dir, p) === file) return { field, what };
+    }
+  }
+  return undefined;
 }
 
+/**
+ * The Kubernetes objects of one manifest text, read by the audit's YAML reader: mappings that are
+ * not Kubernetes objects (no apiVersion and kind) are skipped, `kind: List` is unwrapped, and the
+ * first YAML error, or a document that is not a mapping, is one positioned error.
+ */
 export function parseManifestText(text: string, file: string): SourcedObject[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
-  const out: SourcedObject[] = [];
-  for (const doc of docs) {
-    const line = lineCounter.linePos(doc.range[0]).line;
-    const err = doc.errors[0];
-    if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      throw usageError('yaml-invalid', `not valid YAML: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
-    }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value))
-      throw usageError('lab-manifest-shape', 'expected a Kubernetes object (a mapping with apiVersion and kind)', { file, line });
-    out.push({ object: value as KubeObject, file, line });
+  const { parsed, errors } = parseYamlSource({ file, text, kind: 'yaml', origin: 'file' });
+  const first = errors[0];
+  if (first)
+    throw usageError('yaml-invalid', first.message, { file, ...(first.line ? { line: first.line } : {}), ...(first.column ? { column: first.column } : {}) });
+  // A list or a bare value where an object belongs is a mistake to name, not a document to skip.
+  for (const doc of parsed.documents) {
+    const contents = doc.contents;
+    if (contents === null || isMap(contents) || (isScalar(contents) && (contents.value === null || contents.value === undefined))) continue;
+    throw usageError('lab-manifest-shape', 'expected a Kubernetes object (a mapping with apiVersion and kind)', {
+      file,
+      line: parsed.lineCounter.linePos(contents.range?.[0] ?? doc.range[0]).line,
+    });
   }
-  return out;
+  return parsed.objects.map((o) => ({ object: o.object, file, line: parsed.lineCounter.linePos(o.node.range?.[0] ?? 0).line }));
 }

@@ -9,6 +9,7 @@ import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '..
 import type { EndpointSourcePod } from '../../k8s/endpointSlice.js';
 import { LabPod } from '../pods/pod.js';
 import type { LabWorkload } from '../config/workload.js';
+import type { Source } from '../../audit/sources.js';
 
 export interface LabTiming {
   /** Load before the rollout starts: a control window that must be clean. */
@@ -25,8 +26,10 @@ export interface LabRunConfig {
   name: string;
   description?: string;
   workload: LabWorkload;
-  /** The manifest files or directories the workload came from (the audit reads them too). */
+  /** The manifest files or directories the workload came from. */
   manifests: string[];
+  /** The texts read from them (kustomize directories rendered), which the audit reads too. */
+  sources: Source[];
   rate: number;
   /** Propagation delay of the proxy (§1.6). */
   propagation: DelayRange;

@@ -53,7 +53,7 @@ const PATCH_FIELDS: ReadonlyArray<{ field: string; what: string; pathOf: (entry:
   { field: 'patchesJson6902', what: 'a JSON 6902 patch', pathOf: (e) => (e && typeof e === 'object' ? (e as { path?: unknown }).path : undefined) },
 ];
 
-/** Kustomizations this far up from a file are searched for one that applies it as a patch. */
+/** How many directories, from the file's own upwards, are searched for a kustomization that applies it as a patch. */
 const PATCH_SEARCH_LEVELS = 3;
 
 /**

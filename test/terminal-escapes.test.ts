@@ -67,6 +67,7 @@ describe('control characters in names and messages never reach the terminal raw'
         findings: [
           {
             rule: 'prestop-missing',
+            messageId: 'noPreStop',
             severity: 'error',
             message: hostile('message'),
             fix: hostile('fix'),

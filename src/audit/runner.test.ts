@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkloadRule, WorkloadView } from './types.js';
 import { auditText, auditTextsRun } from './testing.js';
+import { runAudit } from './runner.js';
+import { defaultSettings } from './settings.js';
 
 /** A probe rule that reports what the view builder decided, so view facts are testable through the real runner. */
 function spy(): { rule: WorkloadRule; seen: WorkloadView[] } {
   const seen: WorkloadView[] = [];
   const rule: WorkloadRule = {
-    meta: { id: 'test-spy', ruleOfUptime: null, severity: 'warning', summary: 'test' },
+    meta: { id: 'test-spy', ruleOfUptime: null, severity: 'warning', summary: 'test', messages: { serving: '{{reason}}' }, fixes: {} },
     target: 'workload',
     check(w) {
       seen.push(w);
-      return [{ path: [...w.podSpecPath, 'containers', 0, 'readinessProbe'], message: w.servingReason, container: w.containers[0]?.name ?? '' }];
+      return [
+        {
+          path: [...w.podSpecPath, 'containers', 0, 'readinessProbe'],
+          messageId: 'serving',
+          data: { reason: w.servingReason },
+          container: w.containers[0]?.name ?? '',
+        },
+      ];
     },
   };
   return { rule, seen };
@@ -251,5 +260,41 @@ describe('Dockerfiles and containers', () => {
       { rules: [rule] },
     );
     expect(seen[0]!.containers[0]!.dockerfiles.map((d) => d.file)).toEqual(['web/Dockerfile']);
+  });
+});
+
+describe('messages as data', () => {
+  const rule = (messageId: string, data: Record<string, string>): WorkloadRule => ({
+    meta: {
+      id: 'test-messages',
+      ruleOfUptime: null,
+      severity: 'warning',
+      summary: 'test',
+      messages: { named: 'workload {{name}} is here' },
+      fixes: { rename: 'rename {{name}}' },
+    },
+    target: 'workload',
+    check: () => [{ path: ['metadata', 'name'], messageId, data, fixId: 'rename' }],
+  });
+  const run = (r: WorkloadRule) =>
+    runAudit([{ file: 'a.yaml', text: deployment('web'), origin: 'file', kind: 'yaml' }], { settings: defaultSettings(), rules: [r] });
+
+  it('renders the message and fix templates and keeps the messageId and data on the finding', () => {
+    const { findings, errors } = run(rule('named', { name: 'web' }));
+    expect(errors).toEqual([]);
+    expect(findings.map(({ messageId, message, fix, data }) => ({ messageId, message, fix, data }))).toEqual([
+      { messageId: 'named', message: 'workload web is here', fix: 'rename web', data: { name: 'web' } },
+    ]);
+  });
+
+  it('turns an undeclared messageId into a rule failure, not a finding with a made-up text', () => {
+    const { findings, errors } = run(rule('unnamed', { name: 'web' }));
+    expect(findings).toEqual([]);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/rule test-messages failed .*messageId "unnamed".*does not declare/)]);
+  });
+
+  it('turns a missing placeholder value into a rule failure', () => {
+    const { errors } = run(rule('named', {}));
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/rule test-messages failed .*needs data\.name/)]);
   });
 });

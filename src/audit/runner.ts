@@ -10,6 +10,7 @@ import type {
   DockerfileView,
   Finding,
   InputError,
+  ReportedMessage,
   ObjectView,
   Rule,
   RuleMeta,
@@ -20,6 +21,7 @@ import type {
   YamlPath,
 } from './types.js';
 import type { Source } from './sources.js';
+import { renderTemplate } from './messages.js';
 import { parseYamlSource, positionOf, type LocatedObject, type ParsedYamlSource } from './yamlSource.js';
 import { parseDockerfileSource } from './dockerfileSource.js';
 import { buildViews, ignoredRules, objectViewOf } from './views.js';
@@ -36,6 +38,8 @@ export interface RunOptions {
 /** A finding plus what --fix needs; `finding` is the stable JSON shape. */
 export interface DetailedFinding {
   finding: Finding;
+  /** Which of the rule's fix templates the fix text was rendered from. */
+  fixId?: string;
   patch?: StrategicPatch;
   located?: LocatedObject;
   workload?: WorkloadView;
@@ -78,6 +82,50 @@ function dockerfilePragmas(text: string): { global: Set<string>; byLine: Map<num
     }
   });
   return { global, byLine };
+}
+
+/** A result with its message and fix text rendered from the rule's templates. */
+type Rendered<R> = R & ReportedMessage & { message: string; fix?: string };
+
+/** Renders every result's message and fix; an undeclared id or a missing placeholder value throws (a rule bug). */
+function rendered<R extends ReportedMessage>(rule: Rule, results: readonly R[]): Rendered<R>[] {
+  const { messages, fixes, id } = rule.meta;
+  return results.map((r) => {
+    const template = Object.hasOwn(messages, r.messageId) ? messages[r.messageId] : undefined;
+    if (template === undefined) throw new Error(`rule ${id} reported messageId "${r.messageId}", which its meta.messages does not declare`);
+    const out: Rendered<R> = { ...r, message: renderTemplate(template, r.data) };
+    if (r.fixId !== undefined) {
+      const fix = Object.hasOwn(fixes, r.fixId) ? fixes[r.fixId] : undefined;
+      if (fix === undefined) throw new Error(`rule ${id} reported fixId "${r.fixId}", which its meta.fixes does not declare`);
+      out.fix = renderTemplate(fix, r.data);
+    }
+    return out;
+  });
+}
+
+/** The stable finding of a rendered result at its position; Kubernetes objects name the object, Dockerfiles none. */
+function detailedFinding(
+  rule: Rule,
+  severity: Severity,
+  r: Rendered<object>,
+  at: { file: string; line: number; column: number },
+  renderedStream: boolean,
+  about: Pick<Finding, 'object' | 'container'> = {},
+): DetailedFinding {
+  const finding: Finding = {
+    rule: rule.meta.id,
+    messageId: r.messageId,
+    severity,
+    message: r.message,
+    ...(r.data ? { data: r.data } : {}),
+    ...at,
+    ...(about.object ? { object: about.object } : {}),
+    ruleOfUptime: rule.meta.ruleOfUptime,
+  };
+  if (about.container !== undefined) finding.container = about.container;
+  if (r.fix !== undefined) finding.fix = r.fix;
+  if (renderedStream) finding.rendered = true;
+  return r.fixId !== undefined ? { finding, fixId: r.fixId } : { finding };
 }
 
 export function runAudit(sources: readonly Source[], options: RunOptions): AuditRun {
@@ -142,26 +190,16 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
     rule: Rule,
     severity: Severity,
     view: ObjectView,
-    r: { path: YamlPath; message: string; container?: string; fix?: string; patch?: StrategicPatch },
+    r: Rendered<{ path: YamlPath; container?: string; patch?: StrategicPatch }>,
     workload?: WorkloadView,
   ) => {
     const lo = located.get(view.object);
     if (!lo) return;
     const pos = positionOf(lo, r.path);
-    const finding: Finding = {
-      rule: rule.meta.id,
-      severity,
-      message: r.message,
-      file: lo.source.file,
-      line: pos.line,
-      column: pos.column,
-      object: { apiVersion: view.apiVersion, kind: view.kind, namespace: view.namespace, name: view.name },
-      ruleOfUptime: rule.meta.ruleOfUptime,
-    };
-    if (r.container !== undefined) finding.container = r.container;
-    if (r.fix !== undefined) finding.fix = r.fix;
-    if (lo.source.origin !== 'file') finding.rendered = true;
-    const d: DetailedFinding = { finding, located: lo };
+    const object = { apiVersion: view.apiVersion, kind: view.kind, namespace: view.namespace, name: view.name };
+    const about = r.container !== undefined ? { object, container: r.container } : { object };
+    const d = detailedFinding(rule, severity, r, { file: lo.source.file, ...pos }, lo.source.origin !== 'file', about);
+    d.located = lo;
     if (r.patch) d.patch = r.patch;
     if (workload) d.workload = workload;
     details.push(d);
@@ -175,7 +213,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
         if (ignored(w.object, rule.meta.id)) continue;
         let results;
         try {
-          results = rule.check(w, options.settings);
+          results = rendered(rule, rule.check(w, options.settings));
         } catch (err) {
           crash(rule, located.get(w.object)?.source.file ?? '?', err);
           continue;
@@ -187,7 +225,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
         if (!rule.kinds.includes(ov.kind) || ignored(ov.object, rule.meta.id)) continue;
         let results;
         try {
-          results = rule.check(ov, options.settings, all);
+          results = rendered(rule, rule.check(ov, options.settings, all));
         } catch (err) {
           crash(rule, located.get(ov.object)?.source.file ?? '?', err);
           continue;
@@ -201,7 +239,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
         if (pragmas.global.has(rule.meta.id)) continue;
         let results;
         try {
-          results = rule.check(df, options.settings);
+          results = rendered(rule, rule.check(df, options.settings));
         } catch (err) {
           crash(rule, df.file, err);
           continue;
@@ -210,18 +248,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
         for (const r of results) {
           const at = r.instruction ?? finalFrom;
           if (at && pragmas.byLine.get(at.line)?.has(rule.meta.id)) continue;
-          const finding: Finding = {
-            rule: rule.meta.id,
-            severity,
-            message: r.message,
-            file: df.file,
-            line: at?.line ?? 1,
-            column: at?.column ?? 1,
-            ruleOfUptime: rule.meta.ruleOfUptime,
-          };
-          if (r.fix !== undefined) finding.fix = r.fix;
-          if (df.file === '-') finding.rendered = true;
-          details.push({ finding });
+          details.push(detailedFinding(rule, severity, r, { file: df.file, line: at?.line ?? 1, column: at?.column ?? 1 }, df.file === '-'));
         }
       }
     }

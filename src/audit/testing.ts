@@ -1,11 +1,9 @@
 /**
- * Test helpers for rule tests: run the real loader, view builder and runner on a text or a
- * fixture file (no mocks), optionally limited to some rules. Excluded from nothing: it is small
- * and lets library users test their own configurations too.
+ * Audit texts and files the way the CLI does: the real loader, view builder and runner (no mocks),
+ * optionally limited to some rules. Rule tests build on it (src/audit/rules/fixtures/ruleTester.ts);
+ * it ships because it is small and lets library users test their own configurations too.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { AuditSettings, Finding, Rule, SeveritySetting } from './types.js';
 import type { Source } from './sources.js';
 import { sourceKindOf } from './sources.js';
@@ -42,7 +40,8 @@ function resolveSettings(s: AuditTextOptions['settings']): AuditSettings {
   return base;
 }
 
-function isDockerfileText(text: string): boolean {
+/** Whether a text without a telling file name is a Dockerfile: its first instruction is FROM or ARG. */
+export function isDockerfileText(text: string): boolean {
   const first = text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   return first !== undefined && /^\s*(FROM|ARG)\s/i.test(first);
 }
@@ -60,49 +59,24 @@ export function auditTextsRun(texts: ReadonlyArray<{ file: string; text: string 
   return runAudit(sources, run);
 }
 
-/** Findings for one YAML or Dockerfile text. Input errors throw, so a broken fixture cannot pass silently. */
+/** `auditTextsRun`, but input errors throw, so a broken fixture or test case cannot pass silently. */
+export function auditTextsStrict(texts: ReadonlyArray<{ file: string; text: string }>, options: AuditTextOptions = {}): AuditRun {
+  const run = auditTextsRun(texts, options);
+  if (run.errors.length > 0) throw new Error(`input errors: ${run.errors.map((e) => `${e.file}:${e.line ?? ''}:${e.column ?? ''} ${e.message}`).join('; ')}`);
+  return run;
+}
+
+/** Findings for one YAML or Dockerfile text; input errors throw. */
 export function auditText(text: string, options: AuditTextOptions = {}): Finding[] {
   const file = options.file ?? (isDockerfileText(text) ? 'Dockerfile' : 'test.yaml');
-  const run = auditTextsRun([{ file, text }], options);
-  if (run.errors.length > 0) throw new Error(`input errors: ${run.errors.map((e) => `${e.file}:${e.line ?? ''}:${e.column ?? ''} ${e.message}`).join('; ')}`);
-  return run.findings;
+  return auditTextsStrict([{ file, text }], options).findings;
 }
 
-/** Findings for fixture files (one path or several audited together). */
+/** Findings for fixture files (one path or several audited together); input errors throw. */
 export function auditFixture(paths: string | readonly string[], options: Omit<AuditTextOptions, 'file'> = {}): Finding[] {
   const list = typeof paths === 'string' ? [paths] : paths;
-  const run = auditTextsRun(
+  return auditTextsStrict(
     list.map((p) => ({ file: p, text: readFileSync(p, 'utf8') })),
     options,
-  );
-  if (run.errors.length > 0) throw new Error(`input errors: ${run.errors.map((e) => `${e.file}:${e.line ?? ''}:${e.column ?? ''} ${e.message}`).join('; ')}`);
-  return run.findings;
-}
-
-/** Rule ids of findings, sorted, for compact table-driven assertions. */
-export function ruleIds(findings: readonly Finding[]): string[] {
-  return findings.map((f) => f.rule).sort();
-}
-
-export interface FixtureCase {
-  /** File name, e.g. `bad-sighup.Dockerfile`. */
-  name: string;
-  path: string;
-  /** `bad*` files must produce findings of the rule, `good*` files none. */
-  bad: boolean;
-  /** From a `# expect: N` line in the fixture, when given. */
-  expectedCount: number | undefined;
-}
-
-/** Fixture files of a rule: `src/audit/rules/fixtures/<id>/{bad,good}*`, sorted by name. */
-export function ruleFixtureCases(ruleId: string): FixtureCase[] {
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'rules', 'fixtures', ruleId);
-  return readdirSync(dir)
-    .filter((n) => /^(bad|good)/.test(n))
-    .sort()
-    .map((name) => {
-      const path = join(dir, name);
-      const m = /^#\s*expect:\s*(\d+)/m.exec(readFileSync(path, 'utf8'));
-      return { name, path, bad: name.startsWith('bad'), expectedCount: m ? Number(m[1]) : undefined };
-    });
+  ).findings;
 }

@@ -12,7 +12,14 @@ export type SeveritySetting = Severity | 'off';
 /** A path into a YAML document from the object root, e.g. ['spec','template','spec','containers',0,'readinessProbe']. */
 export type YamlPath = ReadonlyArray<string | number>;
 
-export interface RuleMeta {
+/** Values for a message template's `{{name}}` placeholders (a value left undefined is missing: rendering throws). */
+export type MessageData = Readonly<Record<string, string | number | undefined>>;
+
+/**
+ * `M` names the rule's message ids and `F` its fix ids, so a rule can only report ids it declares
+ * (`defineRule` in src/audit/rules/support/defineRule.ts infers both from the templates).
+ */
+export interface RuleMeta<M extends string = string, F extends string = string> {
   /** Stable id, also the docs page name: docs/rules/<id>.md */
   id: string;
   /** Which Rule of Uptime (talk) it enforces; null for wiring/version rules. */
@@ -23,6 +30,14 @@ export interface RuleMeta {
   summary: string;
   /** True when results carry a patch that `--fix` can apply. */
   fixable?: boolean;
+  /**
+   * What the rule can report, by stable id (camelCase): templates with `{{name}}` placeholders filled
+   * from a result's `data`. JSON findings carry the id as `messageId`, SARIF as `message.id` with
+   * these templates as the rule's `messageStrings`.
+   */
+  messages: Readonly<Record<M, string>>;
+  /** The human fix texts, by id: templates filled from the same `data` as the message. */
+  fixes: Readonly<Record<F, string>>;
 }
 
 /** Settings every rule may read (CLI flags, config file, per-workload annotations already applied). */
@@ -40,14 +55,20 @@ export interface AuditSettings {
  */
 export type StrategicPatch = Record<string, unknown>;
 
-export interface RuleResult {
+/** What a result says: a message id of the rule, the values its template needs, and which fix text applies. */
+export interface ReportedMessage<M extends string = string, F extends string = string> {
+  messageId: M;
+  /** Values for the placeholders of the message and the fix template. */
+  data?: MessageData;
+  /** Human fix text: what to change. */
+  fixId?: F;
+}
+
+export interface RuleResult<M extends string = string, F extends string = string> extends ReportedMessage<M, F> {
   /** Where the problem is: the exact node, or for a missing field the nearest parent that should hold it. */
   path: YamlPath;
-  message: string;
   /** Container name when the finding concerns one container. */
   container?: string;
-  /** Human fix text: what to change. */
-  fix?: string;
   /** Machine fix, when the rule is fixable. */
   patch?: StrategicPatch;
 }
@@ -130,48 +151,52 @@ export interface DockerfileInstruction {
   column: number;
 }
 
-export interface DockerfileResult {
+export interface DockerfileResult<M extends string = string, F extends string = string> extends ReportedMessage<M, F> {
   /** The instruction the finding is about, or undefined for "missing instruction" (reported at the final FROM). */
   instruction?: DockerfileInstruction;
-  message: string;
-  fix?: string;
 }
 
-interface RuleBase {
-  meta: RuleMeta;
+interface RuleBase<M extends string, F extends string> {
+  meta: RuleMeta<M, F>;
 }
 
-export interface WorkloadRule extends RuleBase {
+export interface WorkloadRule<M extends string = string, F extends string = string> extends RuleBase<M, F> {
   target: 'workload';
-  check(workload: WorkloadView, settings: AuditSettings): RuleResult[];
+  check(workload: WorkloadView, settings: AuditSettings): RuleResult<NoInfer<M>, NoInfer<F>>[];
 }
 
-export interface ObjectRule extends RuleBase {
+export interface ObjectRule<M extends string = string, F extends string = string> extends RuleBase<M, F> {
   target: 'object';
   /** Kinds this rule looks at, e.g. ['Service'] or ['PodDisruptionBudget']. */
   kinds: readonly string[];
   /** `all` gives cross-object context (every object and workload view of the run). */
-  check(object: ObjectView, settings: AuditSettings, all: { objects: ObjectView[]; workloads: WorkloadView[] }): RuleResult[];
+  check(object: ObjectView, settings: AuditSettings, all: { objects: ObjectView[]; workloads: WorkloadView[] }): RuleResult<NoInfer<M>, NoInfer<F>>[];
 }
 
-export interface DockerfileRule extends RuleBase {
+export interface DockerfileRule<M extends string = string, F extends string = string> extends RuleBase<M, F> {
   target: 'dockerfile';
-  check(dockerfile: DockerfileView, settings: AuditSettings): DockerfileResult[];
+  check(dockerfile: DockerfileView, settings: AuditSettings): DockerfileResult<NoInfer<M>, NoInfer<F>>[];
 }
 
 /**
  * A rule file (`src/audit/rules/<id>.ts`) default-exports one Rule, or an array of Rules sharing
  * one meta when the same id checks several targets (e.g. a Dockerfile and the workload running
- * the image). `src/audit/rules/index.ts` imports each file once. Tests use `src/audit/testing.ts`.
- * For fixable results, build `patch` with `patchAt(w.object, path, value)` from `src/audit/patch.ts`.
+ * the image). `src/audit/rules/index.ts` imports each file once. Tests use `testRule` from
+ * `src/audit/rules/fixtures/ruleTester.ts`. For fixable results, build `patch` with
+ * `patchAt(w.object, path, value)` from `src/audit/patch.ts`.
  */
 export type Rule = WorkloadRule | ObjectRule | DockerfileRule;
 
 /** The stable JSON output shape (issue 2): one finding. */
 export interface Finding {
   rule: string;
+  /** Stable id of the message within the rule (`meta.messages`); the text may be reworded, the id is not. */
+  messageId: string;
   severity: Severity;
+  /** The rendered message. */
   message: string;
+  /** The values the message and fix templates were filled with (SARIF `message.arguments`). */
+  data?: MessageData;
   file: string;
   /** 1-based. */
   line: number;

@@ -188,7 +188,7 @@ describe.skipIf(!haveChromium || !existsSync(cli))('the HTML report with hostile
     rmSync(html, { force: true });
     const r = spawnSync(process.execPath, [cli, 'report', file, '-o', html], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^error .*report-hostile-all\.ndjson:1: run-start event: source must be one of lab, cluster, got /);
+    expect(r.stderr).toMatch(/^zerodrop: error\[events-malformed\]: .*report-hostile-all\.ndjson:1: run-start event: source must be one of lab, cluster, got /);
     expect(existsSync(html)).toBe(false);
   });
 

@@ -1,12 +1,15 @@
 /**
  * The stable JSON output of issue 2: `{ findings, errors }`, positions 1-based. Extra fields
- * (ruleOfUptime, rendered, summary, tool) are additions, never renames.
+ * (messageId, ruleOfUptime, rendered, summary, tool) are additions, never renames.
  */
 import type { AuditResult, Finding } from '../types.js';
 import { version } from '../../version.js';
 
-/** A finding with every key of the issue present: absent values are null, not missing. */
-export type JsonFinding = Omit<Finding, 'object' | 'container' | 'fix' | 'ruleOfUptime'> & {
+/**
+ * A finding with every key of the issue present: absent values are null, not missing. `messageId`
+ * is the stable id to match on; `data` stays out, since `message` is its rendering.
+ */
+export type JsonFinding = Omit<Finding, 'object' | 'container' | 'fix' | 'ruleOfUptime' | 'data'> & {
   object: Finding['object'] | null;
   container: string | null;
   fix: string | null;
@@ -24,7 +27,7 @@ export function toJsonReport(result: AuditResult): JsonReport {
   const count = (s: Finding['severity']) => result.findings.filter((f) => f.severity === s).length;
   return {
     tool: { name: 'zerodrop', version },
-    findings: result.findings.map((f) => ({
+    findings: result.findings.map(({ data: _data, ...f }) => ({
       ...f,
       object: f.object ?? null,
       container: f.container ?? null,

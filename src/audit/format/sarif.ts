@@ -1,13 +1,16 @@
 /**
- * SARIF 2.1.0 for GitHub code scanning: one run, every rule with help text and a helpUri to its
- * page, every result with a physical location (uri relative to the repository root, line and
- * column). Input errors become tool execution notifications.
+ * SARIF 2.1.0 for GitHub code scanning: one run, every rule with help text, a helpUri to its page
+ * and its message templates as `messageStrings`; every result with a physical location (uri
+ * relative to the repository root, line and column) and a message that names its template
+ * (`message.id`, `message.arguments`) next to the rendered `message.text`, which consumers show
+ * first. Input errors become tool execution notifications.
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AuditResult, RuleMeta, Severity } from '../types.js';
+import type { AuditResult, MessageData, RuleMeta, Severity } from '../types.js';
 import { readRuleDocs, ruleDocsUrl } from '../docs.js';
+import { sarifMessageString } from '../messages.js';
 import { version } from '../../version.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -29,6 +32,7 @@ function locationFile(file: string, rendered: boolean): string {
 
 export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const templates = new Map(rules.map((r) => [r.id, new Map(Object.entries(r.messages).map(([id, t]) => [id, sarifMessageString(t)]))]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -49,6 +53,10 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
                 fullDescription: { text: r.summary },
                 help: { text: page ?? `${r.summary}\nSee ${ruleDocsUrl(r.id)}`, ...(page ? { markdown: page } : {}) },
                 helpUri: ruleDocsUrl(r.id),
+                // Complete sentences, as the SARIF validator's guidance asks (SARIF2001); our templates are clauses.
+                messageStrings: Object.fromEntries(
+                  [...(templates.get(r.id) ?? [])].map(([id, t]) => [id, { text: t.text.endsWith('.') ? t.text : `${t.text}.` }]),
+                ),
                 defaultConfiguration: { level: LEVEL[r.severity] },
                 properties: {
                   tags: ['kubernetes', 'zero-downtime', ...(r.ruleOfUptime ? [`rule-of-uptime-${r.ruleOfUptime}`] : [])],
@@ -65,7 +73,10 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
           const res: Record<string, unknown> = {
             ruleId: f.rule,
             level: LEVEL[f.severity],
-            message: { text: `${f.message}${where}${renderedNote}${f.fix ? `\nFix: ${f.fix}` : ''}` },
+            message: {
+              text: `${f.message}${where}${renderedNote}${f.fix ? `\nFix: ${f.fix}` : ''}`,
+              ...messageReference(templates.get(f.rule)?.get(f.messageId), f.messageId, f.data),
+            },
             locations: [
               {
                 physicalLocation: {
@@ -111,6 +122,17 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
       },
     ],
   };
+}
+
+/** `message.id` and, when its template has placeholders, the `arguments` the SARIF spec then requires. */
+function messageReference(
+  template: ReturnType<typeof sarifMessageString> | undefined,
+  id: string,
+  data: MessageData | undefined,
+): { id?: string; arguments?: string[] } {
+  if (!template) return {};
+  const args = template.arguments(data);
+  return args.length > 0 ? { id, arguments: args } : { id };
 }
 
 export function formatSarif(result: AuditResult, rules: readonly RuleMeta[]): string {

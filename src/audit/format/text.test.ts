@@ -6,6 +6,7 @@ const result: AuditResult = {
   findings: [
     {
       rule: 'prestop-missing',
+      messageId: 'noPreStop',
       severity: 'error',
       message: 'no preStop',
       file: 'k8s/a.yaml',
@@ -15,9 +16,10 @@ const result: AuditResult = {
       container: 'app',
       fix: 'add a preStop sleep',
     },
-    { rule: 'docker-healthcheck-ignored', severity: 'info', message: 'ignored', file: 'Dockerfile', line: 2, column: 1 },
+    { rule: 'docker-healthcheck-ignored', messageId: 'ignored', severity: 'info', message: 'ignored', file: 'Dockerfile', line: 2, column: 1 },
     {
       rule: 'pdb-missing',
+      messageId: 'noBudget',
       severity: 'warning',
       message: 'no PDB',
       file: 'k8s/a.yaml',

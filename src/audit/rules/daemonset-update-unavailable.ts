@@ -1,7 +1,7 @@
 import { featureAvailable } from '../../k8s/features.js';
 import { isLiteralZero } from '../../k8s/intOrPercent.js';
-import type { WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { daemonSetRollout } from './support/rollout.js';
 import { portsOf } from './support/fields.js';
 
@@ -10,13 +10,27 @@ import { portsOf } from './support/fields.js';
  * its replacement starts, so node-local traffic (externalTrafficPolicy: Local, node ingress) has
  * no pod on that node meanwhile. maxSurge (GA 1.25) starts the new pod first.
  */
-export const daemonsetUpdateUnavailable: WorkloadRule = {
+export const daemonsetUpdateUnavailable = defineRule({
   target: 'workload',
   meta: {
     id: 'daemonset-update-unavailable',
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'a serving DaemonSet updates with maxSurge 0, so each node loses its pod during the update',
+    messages: {
+      surgeZeroByDefault:
+        "DaemonSet updates with maxSurge 0 (the default, §3.5): each node's pod is stopped before its replacement starts, so traffic that " +
+        'stays on the node (externalTrafficPolicy: Local, node-local ingress, hostPort) fails there until the new pod is Ready',
+      surgeZero:
+        "DaemonSet updates with maxSurge 0: each node's pod is stopped before its replacement starts, so traffic that " +
+        'stays on the node (externalTrafficPolicy: Local, node-local ingress, hostPort) fails there until the new pod is Ready',
+    },
+    fixes: {
+      drainNodeFirst:
+        'hostPort rules surge out: make each node stop receiving traffic first (preStop delay longer than the load balancer health check), or drop hostPort and set maxSurge: 1, maxUnavailable: 0',
+      setMaxSurge: 'set updateStrategy.rollingUpdate.maxSurge: 1 and maxUnavailable: 0',
+      upgradeOrDrain: 'upgrade to Kubernetes 1.22+ for DaemonSet maxSurge, or add a preStop delay so the node drains first',
+    },
   },
   check(w, settings) {
     if (w.kind !== 'DaemonSet' || !w.serving) return [];
@@ -27,17 +41,11 @@ export const daemonsetUpdateUnavailable: WorkloadRule = {
     return [
       {
         path: ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge'],
-        message:
-          `DaemonSet updates with maxSurge 0${r.surgeSet ? '' : ' (the default, §3.5)'}: each node's pod is stopped before its replacement starts, so traffic that ` +
-          'stays on the node (externalTrafficPolicy: Local, node-local ingress, hostPort) fails there until the new pod is Ready',
-        fix: hostPort
-          ? 'hostPort rules surge out: make each node stop receiving traffic first (preStop delay longer than the load balancer health check), or drop hostPort and set maxSurge: 1, maxUnavailable: 0'
-          : canSurge
-            ? 'set updateStrategy.rollingUpdate.maxSurge: 1 and maxUnavailable: 0'
-            : 'upgrade to Kubernetes 1.22+ for DaemonSet maxSurge, or add a preStop delay so the node drains first',
+        messageId: r.surgeSet ? 'surgeZero' : 'surgeZeroByDefault',
+        fixId: hostPort ? 'drainNodeFirst' : canSurge ? 'setMaxSurge' : 'upgradeOrDrain',
       },
     ];
   },
-};
+});
 
 export default daemonsetUpdateUnavailable;

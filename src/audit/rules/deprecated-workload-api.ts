@@ -4,23 +4,36 @@
  * Deployments defaulted maxUnavailable 1 / maxSurge 1 and had no progress deadline
  * (kubernetes-semantics §3.3, kubernetes/kubernetes PR 39683).
  */
-import type { ObjectRule } from '../types.js';
 import { DEPRECATED_WORKLOAD_APIS, defaultChangesOnMigration } from '../../k8s/apiDefaults.js';
+import { defineRule } from './support/defineRule.js';
+import { specOf } from './support/fields.js';
 
-const rule: ObjectRule = {
+const rule = defineRule({
+  target: 'object',
+  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet'],
   meta: {
     id: 'deprecated-workload-api',
     ruleOfUptime: 5,
     severity: 'error',
     summary: 'workload uses extensions/v1beta1, apps/v1beta1 or apps/v1beta2 (removed in 1.16; defaults change on migration)',
+    messages: {
+      removed: '{{kind}} uses {{apiVersion}}, which Kubernetes stopped serving in {{removedIn}}',
+      removedAndDefaultsChange:
+        '{{kind}} uses {{apiVersion}}, which Kubernetes stopped serving in {{removedIn}}; moving to {{replacement}} changes defaults you rely on: {{changes}}',
+    },
+    fixes: {
+      setApiVersion: 'set apiVersion: {{replacement}}',
+      setApiVersionAndSelector: 'set apiVersion: {{replacement}} and add spec.selector (required in apps/v1)',
+      setApiVersionAndDefaults: 'set apiVersion: {{replacement}}, and set explicitly what you want: {{fields}}',
+      setApiVersionSelectorAndDefaults:
+        'set apiVersion: {{replacement}} and add spec.selector (required in apps/v1), and set explicitly what you want: {{fields}}',
+    },
   },
-  target: 'object',
-  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet'],
   check(view) {
     const dep = DEPRECATED_WORKLOAD_APIS[view.apiVersion];
     if (!dep) return [];
     const changes = view.kind === 'Deployment' ? defaultChangesOnMigration(view.apiVersion) : [];
-    const spec = (view.object.spec ?? {}) as Record<string, unknown>;
+    const spec = specOf(view);
     const strategy = (spec.strategy ?? {}) as Record<string, unknown>;
     const ru = (strategy.rollingUpdate ?? {}) as Record<string, unknown>;
     const relied = changes.filter((c) => {
@@ -30,14 +43,29 @@ const rule: ObjectRule = {
       if (c.startsWith('progressDeadlineSeconds')) return spec.progressDeadlineSeconds === undefined;
       return true;
     });
-    const changeText = relied.length > 0 ? `; moving to ${dep.replacement} changes defaults you rely on: ${relied.join(', ')}` : '';
+    const needsSelector = view.kind !== 'Pod' && spec.selector === undefined;
+    const defaults = relied.length > 0;
     return [
       {
         path: ['apiVersion'],
-        message: `${view.kind} uses ${view.apiVersion}, which Kubernetes stopped serving in ${dep.removedIn}${changeText}`,
-        fix: `set apiVersion: ${dep.replacement}${view.kind !== 'Pod' && spec.selector === undefined ? ' and add spec.selector (required in apps/v1)' : ''}${relied.length > 0 ? `, and set explicitly what you want: ${relied.map((c) => c.split(' ')[0]).join(', ')}` : ''}`,
+        messageId: defaults ? 'removedAndDefaultsChange' : 'removed',
+        data: {
+          kind: view.kind,
+          apiVersion: view.apiVersion,
+          removedIn: dep.removedIn,
+          replacement: dep.replacement,
+          changes: relied.join(', '),
+          fields: relied.map((c) => c.split(' ')[0]).join(', '),
+        },
+        fixId: needsSelector
+          ? defaults
+            ? 'setApiVersionSelectorAndDefaults'
+            : 'setApiVersionAndSelector'
+          : defaults
+            ? 'setApiVersionAndDefaults'
+            : 'setApiVersion',
       },
     ];
   },
-};
+});
 export default rule;

@@ -1,14 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { auditText } from '../testing.js';
-import { describeFixtureTable } from './fixtures/fixtureTable.js';
+import { testRule } from './fixtures/ruleTester.js';
 
-const ID = 'docker-healthcheck-ignored';
-
-describeFixtureTable(ID);
-
-describe(ID, () => {
-  it('is info: a hint, not a failure', () => {
-    const [f] = auditText('FROM node:20\nHEALTHCHECK CMD true\n', { rules: [ID] });
-    expect(f!.severity).toBe('info');
-  });
+// kubernetes-semantics §2: only pod probes gate traffic; the finding is an info hint (the tester checks the severity).
+testRule('docker-healthcheck-ignored', {
+  valid: [
+    { name: 'HEALTHCHECK NONE turns an inherited check off', text: 'FROM example/base:1\nHEALTHCHECK NONE\n' },
+    { name: 'no HEALTHCHECK', text: 'FROM node:20\nCMD ["node", "server.js"]\n' },
+  ],
+  invalid: [
+    {
+      name: 'a HEALTHCHECK instruction, at the instruction',
+      text: 'FROM node:20\nHEALTHCHECK CMD true\n',
+      findings: [{ messageId: 'ignored', line: 2, column: 1, fixId: 'useProbes' }],
+    },
+  ],
 });

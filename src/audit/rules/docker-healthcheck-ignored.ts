@@ -3,24 +3,26 @@
  * probes in the pod spec count (kubernetes-semantics §2). A HEALTHCHECK gives a false sense that
  * the app is checked.
  */
-import type { DockerfileRule } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 
-const rule: DockerfileRule = {
+const rule = defineRule({
+  target: 'dockerfile',
   meta: {
     id: 'docker-healthcheck-ignored',
     ruleOfUptime: null,
     severity: 'info',
     summary: 'Kubernetes ignores Dockerfile HEALTHCHECK; only pod probes gate traffic',
+    messages: {
+      ignored: 'HEALTHCHECK is ignored by Kubernetes: the kubelet runs only the probes in the pod spec, so this check never takes a pod out of its Service',
+    },
+    fixes: {
+      useProbes: 'express the same check as a readinessProbe (and, if restarts help, a slower livenessProbe) on the container',
+    },
   },
-  target: 'dockerfile',
   check(view) {
     return view.instructions
       .filter((i) => i.keyword === 'HEALTHCHECK' && !/^\s*NONE\s*$/i.test(i.raw))
-      .map((instruction) => ({
-        instruction,
-        message: 'HEALTHCHECK is ignored by Kubernetes: the kubelet runs only the probes in the pod spec, so this check never takes a pod out of its Service',
-        fix: 'express the same check as a readinessProbe (and, if restarts help, a slower livenessProbe) on the container',
-      }));
+      .map((instruction) => ({ instruction, messageId: 'ignored', fixId: 'useProbes' }));
   },
-};
+});
 export default rule;

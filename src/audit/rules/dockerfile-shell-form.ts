@@ -3,7 +3,8 @@
  * the shell is PID 1, does not pass SIGTERM on, and (as namespace init without a handler)
  * ignores it, so the pod runs until SIGKILL (kubernetes-semantics §6.1).
  */
-import type { DockerfileResult, DockerfileRule } from '../types.js';
+import type { DockerfileResult } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 import { effectiveCommand, scriptExecsServer, shellWords } from '../dockerfileCommand.js';
 
 function execFormOf(raw: string): string {
@@ -13,32 +14,39 @@ function execFormOf(raw: string): string {
   return JSON.stringify(shellWords(t.replace(/^exec\s+/, '')));
 }
 
-const rule: DockerfileRule = {
+const rule = defineRule({
+  target: 'dockerfile',
   meta: {
     id: 'dockerfile-shell-form',
     ruleOfUptime: 1,
     severity: 'error',
     summary: 'shell-form CMD/ENTRYPOINT makes /bin/sh PID 1, which never passes SIGTERM to the app',
+    messages: {
+      singleQuoted:
+        '{{keyword}} {{raw}} is not valid JSON (single quotes), so Docker runs it in shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the app',
+      shellForm:
+        '{{keyword}} in shell form runs as /bin/sh -c "{{raw}}": the shell is PID 1, ignores SIGTERM and never passes it on, so every pod stop ends in SIGKILL after the grace period',
+    },
+    fixes: {
+      execForm: 'use exec form: {{keyword}} {{execForm}}',
+    },
   },
-  target: 'dockerfile',
   check(view) {
     const { entrypoint, cmd } = effectiveCommand(view);
-    const out: DockerfileResult[] = [];
+    const out: DockerfileResult<'singleQuoted' | 'shellForm', 'execForm'>[] = [];
     for (const instr of [entrypoint, cmd]) {
       if (!instr || instr.execForm) continue;
       const raw = instr.raw.trim();
       // `CMD exec node server.js`: the shell replaces itself, the server becomes PID 1.
       if (scriptExecsServer(raw)) continue;
-      const singleQuoted = raw.startsWith('[');
       out.push({
         instruction: instr,
-        message: singleQuoted
-          ? `${instr.keyword} ${raw} is not valid JSON (single quotes), so Docker runs it in shell form: /bin/sh becomes PID 1 and SIGTERM never reaches the app`
-          : `${instr.keyword} in shell form runs as /bin/sh -c "${raw}": the shell is PID 1, ignores SIGTERM and never passes it on, so every pod stop ends in SIGKILL after the grace period`,
-        fix: `use exec form: ${instr.keyword} ${execFormOf(raw)}`,
+        messageId: raw.startsWith('[') ? 'singleQuoted' : 'shellForm',
+        data: { keyword: instr.keyword, raw, execForm: execFormOf(raw) },
+        fixId: 'execForm',
       });
     }
     return out;
   },
-};
+});
 export default rule;

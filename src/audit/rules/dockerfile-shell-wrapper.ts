@@ -5,7 +5,6 @@
  * An init wrapper (tini, dumb-init) in front fixes both. hadolint DL3025 passes these
  * (linter-landscape §6).
  */
-import type { DockerfileRule } from '../types.js';
 import {
   effectiveCommand,
   executableName,
@@ -15,15 +14,28 @@ import {
   unwrapInit,
   withExecOnLastCommand,
 } from '../dockerfileCommand.js';
+import { defineRule } from './support/defineRule.js';
 
-const rule: DockerfileRule = {
+const rule = defineRule({
+  target: 'dockerfile',
   meta: {
     id: 'dockerfile-shell-wrapper',
     ruleOfUptime: 1,
     severity: 'error',
     summary: 'exec-form command that makes sh -c, npm, yarn or pnpm PID 1 without tini/dumb-init',
+    messages: {
+      shellPid1:
+        '{{keyword}} makes {{shell}} PID 1 ({{argv}}…): the shell ignores SIGTERM as namespace init and does not pass it to the app, so the pod is SIGKILLed at the end of the grace period',
+      packageManagerPid1:
+        '{{keyword}} makes {{exe}} PID 1: the app runs as its child, and whether {{exe}} forwards SIGTERM depends on its version; shutdown may wait for SIGKILL',
+    },
+    fixes: {
+      execLastCommand:
+        'let the server replace the shell: "{{script}}", or run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]',
+      execDirectly: 'run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]',
+      runAppDirectly: 'run the app directly, e.g. {{keyword}} ["node", "server.js"], or put an init in front: ENTRYPOINT ["tini", "--"] (or dumb-init)',
+    },
   },
-  target: 'dockerfile',
   check(view) {
     const { argv, decisive } = effectiveCommand(view);
     if (!argv || !decisive || argv.length === 0) return [];
@@ -32,28 +44,16 @@ const rule: DockerfileRule = {
     const sh = shellInvocation(inner);
     if (sh) {
       if (sh.script !== undefined && scriptExecsServer(sh.script)) return [];
+      const data = { keyword: decisive.keyword, shell: sh.shell, argv: JSON.stringify(inner.slice(0, 3)) };
       return [
-        {
-          instruction: decisive,
-          message: `${decisive.keyword} makes ${sh.shell} PID 1 (${JSON.stringify(inner.slice(0, 3))}…): the shell ignores SIGTERM as namespace init and does not pass it to the app, so the pod is SIGKILLed at the end of the grace period`,
-          fix:
-            sh.script !== undefined
-              ? `let the server replace the shell: "${withExecOnLastCommand(sh.script)}", or run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]`
-              : 'run the server directly in exec form, or put tini in front: ENTRYPOINT ["tini", "--"]',
-        },
+        sh.script !== undefined
+          ? { instruction: decisive, messageId: 'shellPid1', data: { ...data, script: withExecOnLastCommand(sh.script) }, fixId: 'execLastCommand' }
+          : { instruction: decisive, messageId: 'shellPid1', data, fixId: 'execDirectly' },
       ];
     }
     const exe = executableName(inner[0]!);
-    if (PACKAGE_MANAGERS.has(exe)) {
-      return [
-        {
-          instruction: decisive,
-          message: `${decisive.keyword} makes ${exe} PID 1: the app runs as its child, and whether ${exe} forwards SIGTERM depends on its version; shutdown may wait for SIGKILL`,
-          fix: `run the app directly, e.g. ${decisive.keyword} ["node", "server.js"], or put an init in front: ENTRYPOINT ["tini", "--"] (or dumb-init)`,
-        },
-      ];
-    }
-    return [];
+    if (!PACKAGE_MANAGERS.has(exe)) return [];
+    return [{ instruction: decisive, messageId: 'packageManagerPid1', data: { keyword: decisive.keyword, exe }, fixId: 'runAppDirectly' }];
   },
-};
+});
 export default rule;

@@ -1,5 +1,6 @@
 import { FEATURES, featureAvailable, formatVersion, type Feature } from '../../k8s/features.js';
-import type { RuleResult, WorkloadRule, YamlPath } from '../types.js';
+import type { RuleResult, YamlPath } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 import { PROBE_FIELDS } from './support/probes.js';
 
 /** What happens when the target cluster lacks the feature. */
@@ -14,30 +15,42 @@ const CONSEQUENCE: Readonly<Record<Feature, string>> = {
   probeTerminationGracePeriod: 'the field is dropped: probe-triggered kills use the pod grace period',
 };
 
+/** One message per feature, written from the feature table: only the target version varies. */
+const MESSAGES = Object.fromEntries(
+  (Object.keys(FEATURES) as Feature[]).map((feature) => {
+    const info = FEATURES[feature];
+    const from = info.onByDefaultFrom ? `on by default from ${info.onByDefaultFrom}` : 'not on by default in any released version we know';
+    return [feature, `${info.field} is not available in Kubernetes {{version}} (${from}; ${info.note}): ${CONSEQUENCE[feature]}`];
+  }),
+) as Record<Feature, string>;
+
 /**
  * Fields the target Kubernetes version lacks or keeps behind an alpha gate (kubernetes-semantics
  * §0.1, §3.4, §5.1–§5.4): an auditor relies only on what is on by default.
  */
-export const featureUnavailable: WorkloadRule = {
+export const featureUnavailable = defineRule({
   target: 'workload',
   meta: {
     id: 'feature-unavailable',
     ruleOfUptime: null,
     severity: 'warning',
     summary: 'a field needs a feature the target Kubernetes version does not have on by default',
+    messages: MESSAGES,
+    fixes: {
+      raiseVersionOrAvoid: 'raise --kubernetes-version if the cluster is newer, or avoid {{field}}',
+    },
   },
   check(w, settings) {
     const version = settings.kubernetesVersion;
-    const results: RuleResult[] = [];
+    const results: RuleResult<Feature, 'raiseVersionOrAvoid'>[] = [];
     const flag = (feature: Feature, path: YamlPath, container?: string) => {
       if (featureAvailable(feature, version)) return;
-      const info = FEATURES[feature];
-      const from = info.onByDefaultFrom ? `on by default from ${info.onByDefaultFrom}` : 'not on by default in any released version we know';
       results.push({
         path,
         ...(container !== undefined ? { container } : {}),
-        message: `${info.field} is not available in Kubernetes ${formatVersion(version)} (${from}; ${info.note}): ${CONSEQUENCE[feature]}`,
-        fix: `raise --kubernetes-version if the cluster is newer, or avoid ${info.field}`,
+        messageId: feature,
+        data: { version: formatVersion(version), field: FEATURES[feature].field },
+        fixId: 'raiseVersionOrAvoid',
       });
     };
     for (const c of w.containers) {
@@ -66,6 +79,6 @@ export const featureUnavailable: WorkloadRule = {
       flag('daemonSetMaxSurge', ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge']);
     return results;
   },
-};
+});
 
 export default featureUnavailable;

@@ -1,9 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §1.2 step 4 worked examples (G = 30): SIGKILL at min(P,G) + max(G − floor(min(P,G)), 2).
-describeFixtures('grace-period-exhausted');
-
 const withPreStop = (seconds: number, podSpec: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
   manifests({
     containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds } } } }],
@@ -12,41 +10,57 @@ const withPreStop = (seconds: number, podSpec: Record<string, unknown> = {}, ann
   });
 const grace = (n: number) => ({ spec: { template: { spec: { terminationGracePeriodSeconds: n } } } });
 
-describeCases('grace-period-exhausted', [
-  {
-    name: 'invalid: preStop equal to the default grace leaves the 2 s minimum (Yelp/paasta#3909)',
-    yaml: withPreStop(30),
-    expected: [
-      {
-        container: 'app',
-        message:
-          /sleeps 30 s against terminationGracePeriodSeconds 30 \(the default\): the stop signal comes at 30 s and SIGKILL 2 s later \(the kubelet's 2 s minimum\), so the app gets 2 s of the 5 s it needs/,
-        patch: grace(35),
-      },
-    ],
-  },
-  {
-    name: 'invalid: preStop + declared drain exceed an explicit grace period',
-    yaml: withPreStop(20, { terminationGracePeriodSeconds: 30 }, { 'zerodrop.dev/drain-seconds': '15' }),
-    expected: [
-      {
-        message:
-          /preStop 20 s \+ drain 15 s = 35 s exceeds terminationGracePeriodSeconds 30 for "app": the app gets its stop signal at 20 s and SIGKILL at 30 s, 5 s before it finishes draining/,
-        patch: grace(35),
-      },
-    ],
-  },
-  {
-    name: 'invalid: a sleep action above the grace period is also rejected by the API server',
-    yaml: withPreStop(40, { terminationGracePeriodSeconds: 30 }),
-    expected: [{ message: /rejects sleep\.seconds above terminationGracePeriodSeconds \(§1\.1\)/, patch: grace(45) }],
-  },
-  {
-    name: 'invalid: --drain-seconds applies without preStop',
-    yaml: manifests({ podSpec: { terminationGracePeriodSeconds: 10 } }),
-    settings: { drainSeconds: 20 },
-    expected: [{ message: /preStop 0 s \+ drain 20 s = 20 s exceeds terminationGracePeriodSeconds 10/, patch: grace(20) }],
-  },
-  { name: 'valid: 25 s + 5 s fits 30 s', yaml: withPreStop(25), expected: [] },
-  { name: 'valid: no preStop, default drain', yaml: manifests(), expected: [] },
-]);
+testRule('grace-period-exhausted', {
+  valid: [
+    { name: '25 s + 5 s fits 30 s', text: withPreStop(25) },
+    { name: 'no preStop, default drain', text: manifests() },
+  ],
+  invalid: [
+    {
+      name: 'preStop equal to the default grace leaves the 2 s minimum (Yelp/paasta#3909)',
+      text: withPreStop(30),
+      findings: [
+        {
+          messageId: 'minimumWindowOnly',
+          line: 25,
+          container: 'app',
+          data: { preStop: '30 s', grace: 'terminationGracePeriodSeconds 30 (the default)', stopSignalAt: '30 s', appWindow: '2 s', drain: '5 s' },
+          fix: 'set terminationGracePeriodSeconds to at least 35 (preStop + drain), or shorten the preStop',
+          patch: grace(35),
+        },
+      ],
+    },
+    {
+      name: 'preStop + declared drain exceed an explicit grace period',
+      text: withPreStop(20, { terminationGracePeriodSeconds: 30 }, { 'zerodrop.dev/drain-seconds': '15' }),
+      findings: [
+        {
+          messageId: 'killedMidDrain',
+          line: 37,
+          container: 'app',
+          data: {
+            preStop: '20 s',
+            drain: '15 s',
+            total: '35 s',
+            grace: 'terminationGracePeriodSeconds 30',
+            stopSignalAt: '20 s',
+            killAt: '30 s',
+            shortfall: '5 s',
+          },
+          patch: grace(35),
+        },
+      ],
+    },
+    {
+      name: 'a sleep action above the grace period is also rejected by the API server',
+      text: withPreStop(40, { terminationGracePeriodSeconds: 30 }),
+      findings: [{ messageId: 'minimumWindowOnlyAndRejected', line: 35, container: 'app', data: { preStop: '40 s', needed: 45 }, patch: grace(45) }],
+    },
+    {
+      name: '--drain-seconds applies without preStop',
+      text: manifests({ podSpec: { terminationGracePeriodSeconds: 10 } }),
+      settings: { drainSeconds: 20 },
+      findings: [{ messageId: 'killedMidDrain', line: 31, container: 'app', data: { preStop: '0 s', drain: '20 s', total: '20 s' }, patch: grace(20) }],
+    },
+  ],
+});

@@ -1,7 +1,7 @@
 import { preStopDelaySeconds } from '../../k8s/objects.js';
 import { graceSecondsNeeded, shutdownTimeline } from '../../k8s/shutdownTimeline.js';
-import type { RuleResult, WorkloadRule } from '../types.js';
 import { trafficContainers } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { graceOf, gracePath, preStopOf, seconds } from './support/drain.js';
 import { podSpecPatch } from './support/patches.js';
 
@@ -10,7 +10,7 @@ import { podSpecPatch } from './support/patches.js';
  * G − floor(P), never below the 2 s minimum, and SIGKILL follows. When preStop + drain exceeds
  * terminationGracePeriodSeconds (default 30) the app is killed mid-drain (§1.7 step 3; Yelp/paasta#3909).
  */
-export const gracePeriodExhausted: WorkloadRule = {
+export const gracePeriodExhausted = defineRule({
   target: 'workload',
   meta: {
     id: 'grace-period-exhausted',
@@ -18,6 +18,21 @@ export const gracePeriodExhausted: WorkloadRule = {
     severity: 'error',
     summary: 'preStop plus drain time exceeds terminationGracePeriodSeconds, so the app is SIGKILLed mid-drain',
     fixable: true,
+    messages: {
+      minimumWindowOnly:
+        'preStop of "{{container}}" sleeps {{preStop}} against {{grace}}: the stop signal comes at {{stopSignalAt}} and SIGKILL ' +
+        "{{appWindow}} later (the kubelet's 2 s minimum), so the app gets {{appWindow}} of the {{drain}} it needs to drain (--drain-seconds).",
+      minimumWindowOnlyAndRejected:
+        'preStop of "{{container}}" sleeps {{preStop}} against {{grace}}: the stop signal comes at {{stopSignalAt}} and SIGKILL ' +
+        "{{appWindow}} later (the kubelet's 2 s minimum), so the app gets {{appWindow}} of the {{drain}} it needs to drain (--drain-seconds). " +
+        'The API server rejects sleep.seconds above terminationGracePeriodSeconds (§1.1).',
+      killedMidDrain:
+        'preStop {{preStop}} + drain {{drain}} = {{total}} exceeds {{grace}} for "{{container}}": ' +
+        'the app gets its stop signal at {{stopSignalAt}} and SIGKILL at {{killAt}}, {{shortfall}} before it finishes draining, cutting in-flight requests',
+    },
+    fixes: {
+      raiseGrace: 'set terminationGracePeriodSeconds to at least {{needed}} (preStop + drain), or shorten the preStop',
+    },
   },
   check(w) {
     if (!w.serving) return [];
@@ -34,22 +49,29 @@ export const gracePeriodExhausted: WorkloadRule = {
     if (failing.length === 0) return [];
     const needed = Math.max(...trafficContainers(w).map((c) => graceSecondsNeeded(preStopDelaySeconds(preStopOf(c)) ?? 0, drain)));
     const patch = podSpecPatch(w, { terminationGracePeriodSeconds: needed });
-    return failing.map(({ c, handler, preStop, timeline }): RuleResult => {
-      const rejected = handler?.sleep && preStop > grace.seconds ? ' The API server rejects sleep.seconds above terminationGracePeriodSeconds (§1.1).' : '';
-      const message = timeline.floorApplied
-        ? `preStop of "${c.name}" sleeps ${seconds(preStop)} against ${graceText}: the stop signal comes at ${seconds(timeline.stopSignalAt)} and SIGKILL ` +
-          `${seconds(timeline.appWindow)} later (the kubelet's 2 s minimum), so the app gets ${seconds(timeline.appWindow)} of the ${seconds(drain)} it needs to drain (--drain-seconds).${rejected}`
-        : `preStop ${seconds(preStop)} + drain ${seconds(drain)} = ${seconds(preStop + drain)} exceeds ${graceText} for "${c.name}": ` +
-          `the app gets its stop signal at ${seconds(timeline.stopSignalAt)} and SIGKILL at ${seconds(timeline.killAt)}, ${seconds(drain - timeline.appWindow)} before it finishes draining, cutting in-flight requests`;
+    return failing.map(({ c, handler, preStop, timeline }) => {
+      const rejected = Boolean(handler?.sleep) && preStop > grace.seconds;
       return {
         path: gracePath(w),
         container: c.name,
-        message,
-        fix: `set terminationGracePeriodSeconds to at least ${needed} (preStop + drain), or shorten the preStop`,
+        messageId: timeline.floorApplied ? (rejected ? 'minimumWindowOnlyAndRejected' : 'minimumWindowOnly') : 'killedMidDrain',
+        data: {
+          container: c.name,
+          preStop: seconds(preStop),
+          drain: seconds(drain),
+          total: seconds(preStop + drain),
+          grace: graceText,
+          stopSignalAt: seconds(timeline.stopSignalAt),
+          appWindow: seconds(timeline.appWindow),
+          killAt: seconds(timeline.killAt),
+          shortfall: seconds(drain - timeline.appWindow),
+          needed,
+        },
+        fixId: 'raiseGrace',
         patch,
       };
     });
   },
-};
+});
 
 export default gracePeriodExhausted;

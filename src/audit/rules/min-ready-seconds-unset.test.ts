@@ -1,16 +1,19 @@
 import { manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §3.2 IsPodAvailable; §1.5 ingress and load-balancer registration delays.
-describeFixtures('min-ready-seconds-unset');
-
-describeCases('min-ready-seconds-unset', [
-  {
-    name: 'invalid: unset on a serving Deployment',
-    yaml: manifests(),
-    expected: [{ message: /^minReadySeconds is 0: a new pod counts as available at its first successful readiness probe \(§3\.2\)/ }],
-  },
-  { name: 'invalid: serving DaemonSet', yaml: manifests({ kind: 'DaemonSet' }), expected: [{ message: /minReadySeconds is 0/ }] },
-  { name: 'valid: set', yaml: manifests({ spec: { minReadySeconds: 10 } }), expected: [] },
-  { name: 'valid: not serving', yaml: manifests({ service: { selector: { app: 'other' } } }), expected: [] },
-]);
+testRule('min-ready-seconds-unset', {
+  valid: [
+    { name: 'set', text: manifests({ spec: { minReadySeconds: 10 } }) },
+    { name: 'not serving', text: manifests({ service: { selector: { app: 'other' } } }) },
+  ],
+  invalid: [
+    {
+      name: 'unset on a serving Deployment: at the spec',
+      text: manifests(),
+      findings: [{ messageId: 'availableAtFirstProbe', line: 16, fixId: 'setMinReadySeconds' }],
+    },
+    { name: 'explicit 0: at the field', text: manifests({ spec: { minReadySeconds: 0 } }), findings: [{ messageId: 'availableAtFirstProbe', line: 18 }] },
+    { name: 'serving DaemonSet', text: manifests({ kind: 'DaemonSet' }), findings: [{ messageId: 'availableAtFirstProbe', line: 16 }] },
+  ],
+});

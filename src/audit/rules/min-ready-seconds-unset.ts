@@ -1,4 +1,4 @@
-import type { WorkloadRule } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 
 const ROLLED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
@@ -7,13 +7,21 @@ const ROLLED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replica
  * IsPodAvailable) and the rollout removes an old pod at once, before load balancers that register
  * pod IPs (ALB, NEG) or the ingress controller's next sync (§1.5) send the new pod traffic.
  */
-export const minReadySecondsUnset: WorkloadRule = {
+export const minReadySecondsUnset = defineRule({
   target: 'workload',
   meta: {
     id: 'min-ready-seconds-unset',
     ruleOfUptime: 6,
     severity: 'info',
     summary: 'minReadySeconds is 0, so pods count as available before load balancers route to them',
+    messages: {
+      availableAtFirstProbe:
+        'minReadySeconds is 0: a new pod counts as available at its first successful readiness probe (§3.2), so the rollout stops an old pod before ' +
+        'ingress controllers (≥3.3 s sync) and IP-target load balancers have started sending the new one traffic (§1.5)',
+    },
+    fixes: {
+      setMinReadySeconds: 'set minReadySeconds to your load balancer registration time (e.g. 10)',
+    },
   },
   check(w) {
     if (!w.serving || !ROLLED_KINDS.has(w.kind)) return [];
@@ -22,13 +30,11 @@ export const minReadySecondsUnset: WorkloadRule = {
     return [
       {
         path: typeof value === 'number' ? ['spec', 'minReadySeconds'] : ['spec'],
-        message:
-          'minReadySeconds is 0: a new pod counts as available at its first successful readiness probe (§3.2), so the rollout stops an old pod before ' +
-          'ingress controllers (≥3.3 s sync) and IP-target load balancers have started sending the new one traffic (§1.5)',
-        fix: 'set minReadySeconds to your load balancer registration time (e.g. 10)',
+        messageId: 'availableAtFirstProbe',
+        fixId: 'setMinReadySeconds',
       },
     ];
   },
-};
+});
 
 export default minReadySecondsUnset;

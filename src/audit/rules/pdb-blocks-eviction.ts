@@ -1,7 +1,8 @@
 import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptionBudget.js';
-import type { ObjectRule } from '../types.js';
 import { lowestReplicas } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { intOrPercent } from './support/rollout.js';
+import { specOf } from './support/fields.js';
 import { workloadsSelectedByPdb } from './support/crossObjects.js';
 
 /**
@@ -9,7 +10,7 @@ import { workloadsSelectedByPdb } from './support/crossObjects.js';
  * node upgrades for good (§4.2 auditor hints). Percentages round UP (§4.1): minAvailable 50% of 1
  * pod is 1. HPA-managed workloads are judged at minReplicas (kube-linter#637).
  */
-export const pdbBlocksEviction: ObjectRule = {
+export const pdbBlocksEviction = defineRule({
   target: 'object',
   kinds: ['PodDisruptionBudget'],
   meta: {
@@ -17,9 +18,20 @@ export const pdbBlocksEviction: ObjectRule = {
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
+    messages: {
+      blocksEviction:
+        '{{field}} {{value}} over {{pods}} pod(s) ({{workloads}}) requires {{desiredHealthy}} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
+        'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+      blocksEvictionAtAnySize:
+        '{{field}} {{value}} over its pods ({{workloads}}) requires all healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
+        'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+    },
+    fixes: {
+      allowOneEviction: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',
+    },
   },
-  check(object, _settings, all) {
-    const spec = (object.object.spec ?? {}) as { minAvailable?: unknown; maxUnavailable?: unknown };
+  check(pdb, _settings, all) {
+    const spec = specOf(pdb);
     const budgetSpec: DisruptionBudgetSpec = {};
     const minAvailable = intOrPercent(spec.minAvailable);
     const maxUnavailable = intOrPercent(spec.maxUnavailable);
@@ -28,7 +40,7 @@ export const pdbBlocksEviction: ObjectRule = {
     else return [];
     const field = minAvailable !== undefined ? 'minAvailable' : 'maxUnavailable';
     const value = minAvailable ?? maxUnavailable;
-    const selected = workloadsSelectedByPdb(all.workloads, object);
+    const selected = workloadsSelectedByPdb(all.workloads, pdb);
     if (selected.length === 0) return [];
     const counts = selected.map((w) => lowestReplicas(w));
     const known = counts.every((n): n is number => typeof n === 'number');
@@ -53,13 +65,12 @@ export const pdbBlocksEviction: ObjectRule = {
     return [
       {
         path: ['spec', field],
-        message:
-          `${field} ${value} over ${known ? `${pods} pod(s)` : 'its pods'} (${who}) requires ${known ? budget.desiredHealthy : 'all'} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ` +
-          'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
-        fix: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',
+        messageId: known ? 'blocksEviction' : 'blocksEvictionAtAnySize',
+        data: { field, value: String(value), pods, workloads: who, desiredHealthy: budget.desiredHealthy },
+        fixId: 'allowOneEviction',
       },
     ];
   },
-};
+});
 
 export default pdbBlocksEviction;

@@ -1,22 +1,31 @@
 import { hpa, manifests, pdb } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §4.2: only the Eviction API honours PDBs. Polaris#999: selectors must match on all labels.
-describeFixtures('pdb-missing');
-
-describeCases('pdb-missing', [
-  {
-    name: 'invalid: 3 replicas, no PDB',
-    yaml: manifests(),
-    expected: [{ message: /^3 replicas and no PodDisruptionBudget selects them/, fix: /maxUnavailable: 1 and selector matchLabels \{app: web\}/ }],
-  },
-  { name: 'invalid: HPA minReplicas 3', yaml: manifests({ replicas: null, extra: [hpa(3)] }), expected: [{ message: /^3 replicas/ }] },
-  {
-    name: 'invalid: a PDB matching only some of the labels does not select the pods (Polaris#999)',
-    yaml: manifests({ extra: [{ ...pdb({ maxUnavailable: 1 }), spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web', tier: 'front' } } } }] }),
-    expected: [{ message: /no PodDisruptionBudget/ }],
-  },
-  { name: 'valid: PDB present', yaml: manifests({ extra: [pdb({ maxUnavailable: 1 })] }), expected: [] },
-  { name: 'valid: one replica is single-replica territory', yaml: manifests({ replicas: 1 }), expected: [] },
-  { name: 'valid: not serving', yaml: manifests({ service: { selector: { app: 'other' } } }), expected: [] },
-]);
+testRule('pdb-missing', {
+  valid: [
+    { name: 'PDB present', text: manifests({ extra: [pdb({ maxUnavailable: 1 })] }) },
+    { name: 'one replica is single-replica territory', text: manifests({ replicas: 1 }) },
+    { name: 'not serving', text: manifests({ service: { selector: { app: 'other' } } }) },
+  ],
+  invalid: [
+    {
+      name: '3 replicas, no PDB: the fix names the selector',
+      text: manifests(),
+      findings: [
+        { messageId: 'noBudget', line: 15, data: { replicas: 3 }, fix: 'add a PodDisruptionBudget with maxUnavailable: 1 and selector matchLabels {app: web}' },
+      ],
+    },
+    { name: 'HPA minReplicas 3', text: manifests({ replicas: null, extra: [hpa(3)] }), findings: [{ messageId: 'noBudget', line: 15, data: { replicas: 3 } }] },
+    {
+      name: 'a PDB matching only some of the labels does not select the pods (Polaris#999)',
+      text: manifests({ extra: [{ ...pdb({ maxUnavailable: 1 }), spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web', tier: 'front' } } } }] }),
+      findings: [{ messageId: 'noBudget', line: 15 }],
+    },
+    {
+      name: 'no labels to select by: the fix leaves the selector to the reader',
+      text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers: [{name: app, image: x, ports: [{containerPort: 8080}]}]\n',
+      findings: [{ messageId: 'noBudget', line: 3, data: { replicas: 2 }, fixId: 'addBudget' }],
+    },
+  ],
+});

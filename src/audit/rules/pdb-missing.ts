@@ -1,17 +1,26 @@
-import type { WorkloadRule } from '../types.js';
 import { lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 
 /**
  * Only the Eviction API honours PodDisruptionBudgets (§4.2): without one, kubectl drain, the
  * cluster autoscaler or a node upgrade may evict every replica at once.
  */
-export const pdbMissing: WorkloadRule = {
+export const pdbMissing = defineRule({
   target: 'workload',
   meta: {
     id: 'pdb-missing',
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'a multi-replica serving workload has no PodDisruptionBudget',
+    messages: {
+      noBudget:
+        '{{replicas}} replicas and no PodDisruptionBudget selects them: kubectl drain, the cluster autoscaler or a node upgrade may evict all of them at once ' +
+        '(only the Eviction API honours budgets, §4.2)',
+    },
+    fixes: {
+      addBudgetWithSelector: 'add a PodDisruptionBudget with maxUnavailable: 1 and selector matchLabels {{matchLabels}}',
+      addBudget: 'add a PodDisruptionBudget with maxUnavailable: 1',
+    },
   },
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind) || w.pdbs.length > 0) return [];
@@ -27,13 +36,12 @@ export const pdbMissing: WorkloadRule = {
     return [
       {
         path: ['metadata', 'name'],
-        message:
-          `${replicas} replicas and no PodDisruptionBudget selects them: kubectl drain, the cluster autoscaler or a node upgrade may evict all of them at once ` +
-          '(only the Eviction API honours budgets, §4.2)',
-        fix: `add a PodDisruptionBudget with maxUnavailable: 1${selector ? ` and selector matchLabels {${selector}}` : ''}`,
+        messageId: 'noBudget',
+        data: { replicas, matchLabels: `{${selector}}` },
+        fixId: selector ? 'addBudgetWithSelector' : 'addBudget',
       },
     ];
   },
-};
+});
 
 export default pdbMissing;

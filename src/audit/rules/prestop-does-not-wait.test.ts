@@ -1,35 +1,41 @@
 import { APP, manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §1.2 step 4: the stop signal follows the hook's return; kubernetes/website#1414.
-describeFixtures('prestop-does-not-wait');
-
 const withCommand = (command: string[]) =>
   manifests({ containers: [{ ...APP, name: 'nginx', image: 'nginx:1.27', lifecycle: { preStop: { exec: { command } } } }] });
 
-describeCases('prestop-does-not-wait', [
-  {
-    name: 'invalid: nginx -s quit',
-    yaml: withCommand(['/usr/sbin/nginx', '-s', 'quit']),
-    expected: [
-      {
-        container: 'nginx',
-        message: /runs "\/usr\/sbin\/nginx -s quit": nginx -s only sends a signal to the master process and returns at once/,
-        fix: /sh -c "sleep 5; \/usr\/sbin\/nginx -s quit"/,
-      },
-    ],
-  },
-  {
-    name: 'invalid: kill in a shell',
-    yaml: withCommand(['sh', '-c', 'kill -QUIT 1']),
-    expected: [{ message: /kill only sends a signal/, fix: /sh -c "sleep 5; kill -QUIT 1"/ }],
-  },
-  {
-    name: 'invalid: apachectl graceful-stop',
-    yaml: withCommand(['apachectl', '-k', 'graceful-stop']),
-    expected: [{ message: /apachectl -k only signals httpd/ }],
-  },
-  { name: 'valid: sleep before the quit', yaml: withCommand(['sh', '-c', 'sleep 5; nginx -s quit']), expected: [] },
-  { name: 'valid: a wait loop after the quit', yaml: withCommand(['sh', '-c', 'nginx -s quit; while pgrep -x nginx; do :; done']), expected: [] },
-  { name: 'valid: an opaque script', yaml: withCommand(['/drain.sh']), expected: [] },
-]);
+testRule('prestop-does-not-wait', {
+  valid: [
+    { name: 'sleep before the quit', text: withCommand(['sh', '-c', 'sleep 5; nginx -s quit']) },
+    { name: 'a wait loop after the quit', text: withCommand(['sh', '-c', 'nginx -s quit; while pgrep -x nginx; do :; done']) },
+    { name: 'an opaque script', text: withCommand(['/drain.sh']) },
+  ],
+  invalid: [
+    {
+      name: 'nginx -s quit',
+      text: withCommand(['/usr/sbin/nginx', '-s', 'quit']),
+      findings: [
+        {
+          messageId: 'signalsAndReturns',
+          line: 34,
+          container: 'nginx',
+          data: { command: '/usr/sbin/nginx -s quit', what: 'nginx -s only sends a signal to the master process and returns', propagation: '5 s' },
+          fix: 'sleep first (lifecycle.preStop.sleep.seconds: 5) and let the image\'s STOPSIGNAL do the graceful stop, or sleep in the hook: sh -c "sleep 5; /usr/sbin/nginx -s quit"',
+        },
+      ],
+    },
+    {
+      name: 'kill in a shell: the fix keeps the script',
+      text: withCommand(['sh', '-c', 'kill -QUIT 1']),
+      findings: [
+        { messageId: 'signalsAndReturns', line: 34, container: 'nginx', data: { what: 'kill only sends a signal and returns', script: 'kill -QUIT 1' } },
+      ],
+    },
+    {
+      name: 'apachectl graceful-stop',
+      text: withCommand(['apachectl', '-k', 'graceful-stop']),
+      findings: [{ messageId: 'signalsAndReturns', line: 34, container: 'nginx', data: { what: 'apachectl -k only signals httpd and returns' } }],
+    },
+  ],
+});

@@ -1,52 +1,67 @@
 import { APP, manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §1.2 step 3 and §1.3: stop signal and endpoint removal race; §5.1: the sleep action from 1.30.
-describeFixtures('prestop-missing');
-
 const containers = (patch: Record<string, unknown>) => ({ spec: { template: { spec: { containers: [{ name: 'app', ...patch }] } } } });
 
-describeCases('prestop-missing', [
-  {
-    name: 'invalid: no preStop; at 1.33 the fix is the sleep action',
-    yaml: manifests(),
-    expected: [
-      {
-        container: 'app',
-        message: /container "app" has no preStop hook: .*endpoint removal is still propagating \(assumed 5 s, --propagation-seconds\)/,
-        fix: /lifecycle\.preStop\.sleep\.seconds: 5/,
-        patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
-      },
-    ],
-  },
-  {
-    name: 'invalid: at 1.29 the fix is exec sleep',
-    yaml: manifests(),
-    settings: { kubernetesVersion: '1.29' },
-    expected: [{ message: /no preStop hook/, patch: containers({ lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } }) }],
-  },
-  {
-    name: 'invalid: at 1.29 a distroless image gets no machine fix, and advice to drain in the app',
-    yaml: manifests({ containers: [{ ...APP, image: 'gcr.io/distroless/nodejs20-debian12' }] }),
-    settings: { kubernetesVersion: '1.29' },
-    expected: [{ message: /no preStop hook/, fix: /no sleep binary .*zerodrop.dev\/in-app-drain/ }],
-  },
-  {
-    name: 'invalid: a long propagation assumption also raises the grace period in the patch',
-    yaml: manifests(),
-    settings: { propagationSeconds: 40 },
-    expected: [
-      {
-        message: /assumed 40 s/,
-        patch: {
-          spec: {
-            template: { spec: { terminationGracePeriodSeconds: 45, containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 40 } } } }] } },
+testRule('prestop-missing', {
+  valid: [
+    { name: 'sleep action', text: manifests({ containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 5 } } } }] }) },
+    { name: 'in-app drain declared', text: manifests({ templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' } }) },
+    { name: 'not serving (a Service exists but selects other pods)', text: manifests({ service: { selector: { app: 'other' } } }) },
+  ],
+  invalid: [
+    {
+      name: 'no preStop; at 1.33 the fix is the sleep action',
+      text: manifests(),
+      findings: [
+        {
+          messageId: 'noPreStop',
+          line: 27,
+          container: 'app',
+          data: { propagationSeconds: 5, servingReason: 'selected by Service web' },
+          fix: 'add lifecycle.preStop.sleep.seconds: 5 (or, if the app itself keeps serving after SIGTERM, annotate zerodrop.dev/in-app-drain: "true")',
+          patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
+        },
+      ],
+    },
+    {
+      name: 'at 1.29 the fix is exec sleep',
+      text: manifests(),
+      settings: { kubernetesVersion: '1.29' },
+      findings: [
+        {
+          messageId: 'noPreStop',
+          line: 27,
+          container: 'app',
+          fixId: 'addExecSleep',
+          patch: containers({ lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } }),
+        },
+      ],
+    },
+    {
+      name: 'at 1.29 a distroless image gets no machine fix, and advice to drain in the app',
+      text: manifests({ containers: [{ ...APP, image: 'gcr.io/distroless/nodejs20-debian12' }] }),
+      settings: { kubernetesVersion: '1.29' },
+      findings: [{ messageId: 'noPreStop', line: 27, container: 'app', fixId: 'drainInApp' }],
+    },
+    {
+      name: 'a long propagation assumption also raises the grace period in the patch',
+      text: manifests(),
+      settings: { propagationSeconds: 40 },
+      findings: [
+        {
+          messageId: 'noPreStop',
+          line: 27,
+          container: 'app',
+          data: { propagationSeconds: 40 },
+          patch: {
+            spec: {
+              template: { spec: { terminationGracePeriodSeconds: 45, containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 40 } } } }] } },
+            },
           },
         },
-      },
-    ],
-  },
-  { name: 'valid: sleep action', yaml: manifests({ containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 5 } } } }] }), expected: [] },
-  { name: 'valid: in-app drain declared', yaml: manifests({ templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' } }), expected: [] },
-  { name: 'valid: not serving (a Service exists but selects other pods)', yaml: manifests({ service: { selector: { app: 'other' } } }), expected: [] },
-]);
+      ],
+    },
+  ],
+});

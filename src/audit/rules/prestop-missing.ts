@@ -1,8 +1,9 @@
 import { preStopDelayHandler } from '../../k8s/preStop.js';
-import type { WorkloadRule } from '../types.js';
-import { trafficContainers } from './support/containers.js';
+import { drainingContainers } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { graceFieldsFor, preStopOf, preStopPath } from './support/drain.js';
 import { containerPatch } from './support/patches.js';
+import { perContainer } from './support/perContainer.js';
 
 /**
  * Endpoint removal and the kubelet's stop signal start at the same moment and nothing orders them
@@ -11,7 +12,7 @@ import { containerPatch } from './support/patches.js';
  * server stops accepting on its graceful signal (§6.2 "Common consequence"), so requests in that
  * window are refused. Skipped when the workload declares zerodrop.dev/in-app-drain.
  */
-export const prestopMissing: WorkloadRule = {
+export const prestopMissing = defineRule({
   target: 'workload',
   meta: {
     id: 'prestop-missing',
@@ -19,33 +20,41 @@ export const prestopMissing: WorkloadRule = {
     severity: 'error',
     summary: 'a serving container has no preStop delay, so it stops listening while endpoints still route to it',
     fixable: true,
+    messages: {
+      noPreStop:
+        'container "{{container}}" has no preStop hook: it gets its stop signal the moment the pod is deleted, while endpoint removal is still ' +
+        'propagating (assumed {{propagationSeconds}} s, --propagation-seconds), so requests routed to it in that window hit a closed listener ({{servingReason}})',
+    },
+    fixes: {
+      addSleepAction:
+        'add lifecycle.preStop.sleep.seconds: {{seconds}} (or, if the app itself keeps serving after SIGTERM, annotate zerodrop.dev/in-app-drain: "true")',
+      addExecSleep:
+        'add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (or, if the app itself keeps serving after SIGTERM, annotate zerodrop.dev/in-app-drain: "true")',
+      drainInApp:
+        'the image has no sleep binary and this Kubernetes version has no sleep action: delay shutdown in the app and annotate zerodrop.dev/in-app-drain: "true"',
+    },
   },
-  check(w, settings) {
-    if (!w.serving || w.inAppDrain) return [];
-    return trafficContainers(w)
-      .filter((c) => !preStopOf(c))
-      .map((c) => {
-        const handler = preStopDelayHandler(
-          settings.propagationSeconds,
-          settings.kubernetesVersion,
-          typeof c.container.image === 'string' ? c.container.image : undefined,
-        );
-        const form = handler?.sleep
-          ? `lifecycle.preStop.sleep.seconds: ${handler.sleep.seconds}`
-          : `lifecycle.preStop.exec.command: ["sleep", "${Math.ceil(settings.propagationSeconds)}"]`;
-        return {
-          path: preStopPath(c),
-          container: c.name,
-          message:
-            `container "${c.name}" has no preStop hook: it gets its stop signal the moment the pod is deleted, while endpoint removal is still ` +
-            `propagating (assumed ${settings.propagationSeconds} s, --propagation-seconds), so requests routed to it in that window hit a closed listener (${w.servingReason})`,
-          fix: handler
-            ? `add ${form} (or, if the app itself keeps serving after SIGTERM, annotate zerodrop.dev/in-app-drain: "true")`
-            : `the image has no sleep binary and this Kubernetes version has no sleep action: delay shutdown in the app and annotate zerodrop.dev/in-app-drain: "true"`,
-          ...(handler ? { patch: containerPatch(w, c, { lifecycle: { preStop: handler } }, graceFieldsFor(w, c, settings.propagationSeconds)) } : {}),
-        };
-      });
-  },
-};
+  check: perContainer(drainingContainers, (c, w, settings) => {
+    if (preStopOf(c)) return undefined;
+    const handler = preStopDelayHandler(
+      settings.propagationSeconds,
+      settings.kubernetesVersion,
+      typeof c.container.image === 'string' ? c.container.image : undefined,
+    );
+    const data = { container: c.name, propagationSeconds: settings.propagationSeconds, servingReason: w.servingReason };
+    const path = preStopPath(c);
+    if (!handler) return { path, messageId: 'noPreStop', data, fixId: 'drainInApp' };
+    const fix = handler.sleep
+      ? ({ fixId: 'addSleepAction', seconds: handler.sleep.seconds } as const)
+      : ({ fixId: 'addExecSleep', seconds: Math.ceil(settings.propagationSeconds) } as const);
+    return {
+      path,
+      messageId: 'noPreStop',
+      data: { ...data, seconds: fix.seconds },
+      fixId: fix.fixId,
+      patch: containerPatch(w, c, { lifecycle: { preStop: handler } }, graceFieldsFor(w, c, settings.propagationSeconds)),
+    };
+  }),
+});
 
 export default prestopMissing;

@@ -1,9 +1,10 @@
 import { featureAvailable, formatVersion } from '../../k8s/features.js';
 import { classifyPreStop } from '../../k8s/preStop.js';
-import type { RuleResult, WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { graceOf, imageIsShellless, preStopOf, preStopPath, seconds } from './support/drain.js';
 import { containerPatch } from './support/patches.js';
+import { perContainer } from './support/perContainer.js';
 
 /** exec commands that do nothing but sleep: `sleep N`, `/bin/sleep N`, `sh -c "sleep N"`. */
 export function isPureSleep(command: string[]): boolean {
@@ -15,7 +16,7 @@ export function isPureSleep(command: string[]): boolean {
  * From 1.30 the kubelet runs `lifecycle.preStop.sleep` itself (§5.1): no sleep binary or shell is
  * needed in the image, and the delay cannot fail with "executable file not found".
  */
-export const prestopPreferSleepAction: WorkloadRule = {
+export const prestopPreferSleepAction = defineRule({
   target: 'workload',
   meta: {
     id: 'prestop-prefer-sleep-action',
@@ -23,29 +24,39 @@ export const prestopPreferSleepAction: WorkloadRule = {
     severity: 'info',
     summary: 'an exec sleep preStop can be the built-in sleep action on this Kubernetes version',
     fixable: true,
+    messages: {
+      execSleep:
+        'preStop of "{{container}}" execs "{{command}}" ({{duration}}) inside the container; Kubernetes {{kubernetesVersion}} ' +
+        'has the sleep action (on since 1.30, §5.1), which the kubelet runs itself: no sleep binary or shell needed in the image',
+    },
+    fixes: {
+      useSleepAction: 'replace exec with lifecycle.preStop.sleep.seconds: {{seconds}}',
+    },
   },
-  check(w, settings) {
-    if (!featureAvailable('sleepAction', settings.kubernetesVersion)) return [];
-    const results: RuleResult[] = [];
-    for (const c of longRunningContainers(w)) {
+  check: perContainer(
+    (w, settings) => (featureAvailable('sleepAction', settings.kubernetesVersion) ? longRunningContainers(w) : []),
+    (c, w, settings) => {
       const handler = preStopOf(c);
-      if (!handler) continue;
+      if (!handler) return undefined;
       const shape = classifyPreStop(handler);
-      if (shape.kind !== 'exec-sleep' || !isPureSleep(shape.command) || imageIsShellless(c)) continue;
+      if (shape.kind !== 'exec-sleep' || !isPureSleep(shape.command) || imageIsShellless(c)) return undefined;
       // sleep.seconds is an integer and must not exceed the grace period (§1.1 validation).
       const whole = Math.min(Math.max(1, Math.ceil(shape.seconds)), graceOf(w).seconds);
-      results.push({
+      return {
         path: [...preStopPath(c), 'exec'],
-        container: c.name,
-        message:
-          `preStop of "${c.name}" execs "${shape.command.join(' ')}" (${seconds(shape.seconds)}) inside the container; Kubernetes ${formatVersion(settings.kubernetesVersion)} ` +
-          'has the sleep action (on since 1.30, §5.1), which the kubelet runs itself: no sleep binary or shell needed in the image',
-        fix: `replace exec with lifecycle.preStop.sleep.seconds: ${whole}`,
+        messageId: 'execSleep',
+        data: {
+          container: c.name,
+          command: shape.command.join(' '),
+          duration: seconds(shape.seconds),
+          kubernetesVersion: formatVersion(settings.kubernetesVersion),
+          seconds: whole,
+        },
+        fixId: 'useSleepAction',
         patch: containerPatch(w, c, { lifecycle: { preStop: { exec: null, sleep: { seconds: whole } } } }),
-      });
-    }
-    return results;
-  },
-};
+      };
+    },
+  ),
+});
 
 export default prestopPreferSleepAction;

@@ -1,56 +1,70 @@
 import { describe, expect, it } from 'vitest';
 import { APP, manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 import { withSleepSeconds } from './prestop-shorter-than-propagation.js';
 
 // §1.6 propagation latencies; the preStop must outlast them.
-describeFixtures('prestop-shorter-than-propagation');
-
 const withPreStop = (preStop: unknown) => manifests({ containers: [{ ...APP, lifecycle: { preStop } }] });
 
-describeCases('prestop-shorter-than-propagation', [
-  {
-    name: 'invalid: sleep action of 3 s against 5 s propagation',
-    yaml: withPreStop({ sleep: { seconds: 3 } }),
-    expected: [
-      {
-        container: 'app',
-        message:
-          /^preStop of "app" sleeps 3 s but endpoint removal is assumed to take 5 s \(--propagation-seconds\): requests routed in the last 2 s hit a closed listener$/,
-        patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } },
-      },
-    ],
-  },
-  {
-    name: 'invalid: exec sleep inside a shell keeps the rest of the script in the fix',
-    yaml: withPreStop({ exec: { command: ['sh', '-c', 'sleep 2 && kill -TERM 1'] } }),
-    expected: [
-      {
-        message: /sleeps 2 s/,
-        patch: {
-          spec: {
-            template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5 && kill -TERM 1'] } } } }] } },
+testRule('prestop-shorter-than-propagation', {
+  valid: [
+    { name: '5 s', text: withPreStop({ sleep: { seconds: 5 } }) },
+    {
+      name: 'in-app drain covers the rest',
+      text: manifests({
+        containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 1 } } } }],
+        templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' },
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'sleep action of 3 s against 5 s propagation, at the seconds',
+      text: withPreStop({ sleep: { seconds: 3 } }),
+      findings: [
+        {
+          messageId: 'shorterThanPropagation',
+          line: 34,
+          container: 'app',
+          data: { preStop: '3 s', propagation: '5 s', gap: '2 s' },
+          fix: 'sleep at least 5 s in preStop (tune --propagation-seconds to your ingress or load balancer)',
+          patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } },
+        },
+      ],
+    },
+    {
+      name: 'exec sleep inside a shell keeps the rest of the script in the fix',
+      text: withPreStop({ exec: { command: ['sh', '-c', 'sleep 2 && kill -TERM 1'] } }),
+      findings: [
+        {
+          messageId: 'shorterThanPropagation',
+          line: 34,
+          container: 'app',
+          data: { preStop: '2 s' },
+          patch: {
+            spec: {
+              template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5 && kill -TERM 1'] } } } }] } },
+            },
           },
         },
-      },
-    ],
-  },
-  {
-    name: 'invalid: a longer assumed propagation',
-    yaml: withPreStop({ sleep: { seconds: 10 } }),
-    settings: { propagationSeconds: 15 },
-    expected: [{ message: /sleeps 10 s but .* 15 s .* last 5 s/ }],
-  },
-  { name: 'valid: 5 s', yaml: withPreStop({ sleep: { seconds: 5 } }), expected: [] },
-  {
-    name: 'valid: in-app drain covers the rest',
-    yaml: manifests({
-      containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 1 } } } }],
-      templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' },
-    }),
-    expected: [],
-  },
-]);
+      ],
+    },
+    {
+      name: 'a longer assumed propagation',
+      text: withPreStop({ sleep: { seconds: 10 } }),
+      settings: { propagationSeconds: 15 },
+      findings: [
+        {
+          messageId: 'shorterThanPropagation',
+          line: 34,
+          container: 'app',
+          data: { preStop: '10 s', propagation: '15 s', gap: '5 s', wanted: 15 },
+          patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 15 } } } }] } } } },
+        },
+      ],
+    },
+  ],
+});
 
 describe('withSleepSeconds', () => {
   it('replaces the sleep argument or the sleep inside a script', () => {

@@ -1,43 +1,64 @@
 import { manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // Named probe ports resolve among the container's own ports; kube-linter#1086 (ports set via args) must not fire.
-describeFixtures('probe-port-undeclared');
-
 const app = (extra: Record<string, unknown>) => ({ name: 'app', image: 'example/web:1.0', ...extra });
 const ports = [{ name: 'http', containerPort: 8080 }];
 
-describeCases('probe-port-undeclared', [
-  {
-    name: 'invalid: readiness on an undeclared port name',
-    yaml: manifests({ containers: [app({ ports, readinessProbe: { httpGet: { path: '/', port: 'health' } } })] }),
-    expected: [{ container: 'app', message: /named port "health", but the container declares only "http": .*the pod never becomes Ready/ }],
-  },
-  {
-    name: 'invalid: liveness on an undeclared name restarts the container forever',
-    yaml: manifests({ containers: [app({ livenessProbe: { tcpSocket: { port: 'admin' } } })] }),
-    expected: [{ message: /declares no named ports: .*restarted over and over/ }],
-  },
-  {
-    name: 'invalid: numeric port owned by another container probes that container',
-    yaml: manifests({
-      containers: [
-        app({ readinessProbe: { httpGet: { path: '/', port: 15021 } } }),
-        { name: 'envoy', image: 'envoyproxy/envoy:v1.30', ports: [{ containerPort: 15021 }] },
+testRule('probe-port-undeclared', {
+  valid: [
+    { name: 'declared name', text: manifests({ containers: [app({ ports, readinessProbe: { httpGet: { path: '/', port: 'http' } } })] }) },
+    { name: 'numeric port, no ports declared (kube-linter#1086)', text: manifests({ containers: [app({ readinessProbe: { tcpSocket: { port: 9000 } } })] }) },
+    { name: 'exec probe', text: manifests({ containers: [app({ ports, livenessProbe: { exec: { command: ['true'] } } })] }) },
+  ],
+  invalid: [
+    {
+      name: 'readiness on an undeclared port name',
+      text: manifests({ containers: [app({ ports, readinessProbe: { httpGet: { path: '/', port: 'health' } } })] }),
+      findings: [
+        {
+          messageId: 'namedPortUndeclared',
+          line: 35,
+          container: 'app',
+          data: { field: 'readinessProbe', port: 'health', declaredNames: '"http"', consequence: 'the pod never becomes Ready' },
+          fix: 'name the container port "health" (ports: - name: health), or use the port number',
+        },
       ],
-    }),
-    expected: [{ container: 'app', message: /checks port 15021, which container "envoy" declares: it probes "envoy", not "app"/ }],
-  },
-  {
-    name: 'invalid: numeric port not among declared ports',
-    yaml: manifests({ containers: [app({ ports, readinessProbe: { tcpSocket: { port: 8081 } } })] }),
-    expected: [{ message: /checks port 8081, which is not among its containerPorts \(8080\)/ }],
-  },
-  { name: 'valid: declared name', yaml: manifests({ containers: [app({ ports, readinessProbe: { httpGet: { path: '/', port: 'http' } } })] }), expected: [] },
-  {
-    name: 'valid: numeric port, no ports declared (kube-linter#1086)',
-    yaml: manifests({ containers: [app({ readinessProbe: { tcpSocket: { port: 9000 } } })] }),
-    expected: [],
-  },
-  { name: 'valid: exec probe', yaml: manifests({ containers: [app({ ports, livenessProbe: { exec: { command: ['true'] } } })] }), expected: [] },
-]);
+    },
+    {
+      name: 'liveness on an undeclared name restarts the container forever',
+      text: manifests({ containers: [app({ livenessProbe: { tcpSocket: { port: 'admin' } } })] }),
+      findings: [
+        {
+          messageId: 'namedPortWithoutNames',
+          line: 31,
+          container: 'app',
+          data: { field: 'livenessProbe', port: 'admin', consequence: 'the container is restarted over and over' },
+        },
+      ],
+    },
+    {
+      name: 'numeric port owned by another container probes that container',
+      text: manifests({
+        containers: [
+          app({ readinessProbe: { httpGet: { path: '/', port: 15021 } } }),
+          { name: 'envoy', image: 'envoyproxy/envoy:v1.30', ports: [{ containerPort: 15021 }] },
+        ],
+      }),
+      findings: [
+        {
+          messageId: 'probesOtherContainer',
+          line: 32,
+          container: 'app',
+          data: { port: 15021, owner: 'envoy', podState: 'Ready' },
+          fix: 'probe a port "app" itself listens on',
+        },
+      ],
+    },
+    {
+      name: 'numeric port not among declared ports',
+      text: manifests({ containers: [app({ ports, readinessProbe: { tcpSocket: { port: 8081 } } })] }),
+      findings: [{ messageId: 'portNotDeclared', line: 34, container: 'app', data: { port: 8081, declaredPorts: '8080' }, fixId: 'probeDeclaredPort' }],
+    },
+  ],
+});

@@ -1,33 +1,43 @@
 import { manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §3.2 progressDeadlineSeconds only reports; startup budget from the probes (§2.1).
-describeFixtures('progress-deadline-too-short');
-
 const startup = { httpGet: { path: '/live', port: 8080 }, periodSeconds: 10, failureThreshold: 30 };
 const app = (extra: Record<string, unknown>) => [{ name: 'app', image: 'example/web:1.0', ...extra }];
 
-describeCases('progress-deadline-too-short', [
-  {
-    name: 'invalid: 120 s deadline, 300 s startup budget',
-    yaml: manifests({ containers: app({ startupProbe: startup }), spec: { progressDeadlineSeconds: 120 } }),
-    expected: [
-      {
-        container: 'app',
-        message: /^progressDeadlineSeconds 120 is below the 300 s a pod may take to become available \("app" probes allow 300 s to start\)/,
-        fix: /above 300/,
-      },
-    ],
-  },
-  {
-    name: 'invalid: the default 600 s against a 40-minute startup plus minReadySeconds',
-    yaml: manifests({ containers: app({ startupProbe: { ...startup, failureThreshold: 240 } }), spec: { minReadySeconds: 30 } }),
-    expected: [{ message: /progressDeadlineSeconds 600 \(default\) is below the 2430 s .*plus minReadySeconds 30/ }],
-  },
-  { name: 'valid: default deadline, 300 s budget', yaml: manifests({ containers: app({ startupProbe: startup }) }), expected: [] },
-  {
-    name: 'valid: extensions/v1beta1 has no deadline by default',
-    yaml: manifests({ apiVersion: 'extensions/v1beta1', containers: app({ startupProbe: { ...startup, failureThreshold: 240 } }) }),
-    expected: [],
-  },
-]);
+testRule('progress-deadline-too-short', {
+  valid: [
+    { name: 'default deadline, 300 s budget', text: manifests({ containers: app({ startupProbe: startup }) }) },
+    {
+      name: 'extensions/v1beta1 has no deadline by default',
+      text: manifests({ apiVersion: 'extensions/v1beta1', containers: app({ startupProbe: { ...startup, failureThreshold: 240 } }) }),
+    },
+  ],
+  invalid: [
+    {
+      name: '120 s deadline, 300 s startup budget',
+      text: manifests({ containers: app({ startupProbe: startup }), spec: { progressDeadlineSeconds: 120 } }),
+      findings: [
+        {
+          messageId: 'belowStartupBudget',
+          line: 18,
+          container: 'app',
+          data: { deadline: '120', needed: 300, container: 'app', budget: 300 },
+          fix: 'set progressDeadlineSeconds above 300 (e.g. 360)',
+        },
+      ],
+    },
+    {
+      name: 'the default 600 s against a 40-minute startup plus minReadySeconds',
+      text: manifests({ containers: app({ startupProbe: { ...startup, failureThreshold: 240 } }), spec: { minReadySeconds: 30 } }),
+      findings: [
+        {
+          messageId: 'belowStartupBudgetAndMinReady',
+          line: 16,
+          container: 'app',
+          data: { deadline: '600 (default)', needed: 2430, minReadySeconds: 30 },
+        },
+      ],
+    },
+  ],
+});

@@ -1,7 +1,7 @@
 import { deploymentDefaults } from '../../k8s/apiDefaults.js';
 import { startupBudgetSeconds } from '../../k8s/probes.js';
-import type { WorkloadRule } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { resolvedProbe } from './support/probes.js';
 
 /**
@@ -10,13 +10,25 @@ import { resolvedProbe } from './support/probes.js';
  * healthy rollout; the controller only reports it, it never rolls back (§3.2), but pipelines that
  * wait on `kubectl rollout status` fail.
  */
-export const progressDeadlineTooShort: WorkloadRule = {
+export const progressDeadlineTooShort = defineRule({
   target: 'workload',
   meta: {
     id: 'progress-deadline-too-short',
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'progressDeadlineSeconds is shorter than the startup time the probes allow',
+    messages: {
+      belowStartupBudget:
+        'progressDeadlineSeconds {{deadline}} is below the {{needed}} s a pod may take to become available ' +
+        '("{{container}}" probes allow {{budget}} s to start): a slow but healthy rollout is reported as ProgressDeadlineExceeded, and nothing is rolled back (§3.2)',
+      belowStartupBudgetAndMinReady:
+        'progressDeadlineSeconds {{deadline}} is below the {{needed}} s a pod may take to become available ' +
+        '("{{container}}" probes allow {{budget}} s to start plus minReadySeconds {{minReadySeconds}}): ' +
+        'a slow but healthy rollout is reported as ProgressDeadlineExceeded, and nothing is rolled back (§3.2)',
+    },
+    fixes: {
+      raiseDeadline: 'set progressDeadlineSeconds above {{needed}} (e.g. {{suggested}})',
+    },
   },
   check(w) {
     if (w.kind !== 'Deployment') return [];
@@ -36,14 +48,19 @@ export const progressDeadlineTooShort: WorkloadRule = {
       {
         path: set ? ['spec', 'progressDeadlineSeconds'] : ['spec'],
         container: worst.c.name,
-        message:
-          `progressDeadlineSeconds ${deadline}${set ? '' : ' (default)'} is below the ${needed} s a pod may take to become available ` +
-          `("${worst.c.name}" probes allow ${worst.budget} s to start${minReady ? ` plus minReadySeconds ${minReady}` : ''}): a slow but healthy rollout is reported as ` +
-          'ProgressDeadlineExceeded, and nothing is rolled back (§3.2)',
-        fix: `set progressDeadlineSeconds above ${needed} (e.g. ${needed + 60})`,
+        messageId: minReady ? 'belowStartupBudgetAndMinReady' : 'belowStartupBudget',
+        data: {
+          deadline: `${deadline}${set ? '' : ' (default)'}`,
+          needed,
+          container: worst.c.name,
+          budget: worst.budget,
+          minReadySeconds: minReady,
+          suggested: needed + 60,
+        },
+        fixId: 'raiseDeadline',
       },
     ];
   },
-};
+});
 
 export default progressDeadlineTooShort;

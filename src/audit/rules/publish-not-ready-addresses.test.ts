@@ -1,24 +1,25 @@
 import { manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §1.3 podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating).
-describeFixtures('publish-not-ready-addresses');
-
-describeCases('publish-not-ready-addresses', [
-  {
-    name: 'invalid: on a traffic Service',
-    yaml: manifests({ service: { publishNotReadyAddresses: true } }),
-    expected: [{ message: /^publishNotReadyAddresses: true marks every endpoint ready, .*terminating \(§1\.3\)/ }],
-  },
-  {
-    name: 'invalid: headless but not a StatefulSet governing Service',
-    yaml: manifests({ service: { publishNotReadyAddresses: true, clusterIP: 'None' } }),
-    expected: [{ message: /marks every endpoint ready/ }],
-  },
-  {
-    name: 'valid: governing headless Service of a StatefulSet',
-    yaml: manifests({ kind: 'StatefulSet', spec: { serviceName: 'web' }, service: { publishNotReadyAddresses: true, clusterIP: 'None' } }),
-    expected: [],
-  },
-  { name: 'valid: false', yaml: manifests({ service: { publishNotReadyAddresses: false } }), expected: [] },
-]);
+testRule('publish-not-ready-addresses', {
+  valid: [
+    {
+      name: 'governing headless Service of a StatefulSet',
+      text: manifests({ kind: 'StatefulSet', spec: { serviceName: 'web' }, service: { publishNotReadyAddresses: true, clusterIP: 'None' } }),
+    },
+    { name: 'false', text: manifests({ service: { publishNotReadyAddresses: false } }) },
+  ],
+  invalid: [
+    {
+      name: 'on a traffic Service, at the flag',
+      text: manifests({ service: { publishNotReadyAddresses: true } }),
+      findings: [{ messageId: 'everyEndpointReady', line: 11, column: 29, fixId: 'keepForPeerDiscovery' }],
+    },
+    {
+      name: 'headless but not a StatefulSet governing Service',
+      text: manifests({ service: { publishNotReadyAddresses: true, clusterIP: 'None' } }),
+      findings: [{ messageId: 'everyEndpointReady', line: 11 }],
+    },
+  ],
+});

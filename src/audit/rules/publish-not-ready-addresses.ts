@@ -1,4 +1,5 @@
-import type { ObjectRule } from '../types.js';
+import { defineRule } from './support/defineRule.js';
+import { specOf } from './support/fields.js';
 
 /**
  * `ready = publishNotReadyAddresses || (serving && !terminating)` (§1.3 podToEndpoint): the flag
@@ -6,7 +7,7 @@ import type { ObjectRule } from '../types.js';
  * passes and during their shutdown. The legitimate use, a StatefulSet's headless governing Service
  * for peer discovery, is not flagged.
  */
-export const publishNotReadyAddresses: ObjectRule = {
+export const publishNotReadyAddresses = defineRule({
   target: 'object',
   kinds: ['Service'],
   meta: {
@@ -14,24 +15,24 @@ export const publishNotReadyAddresses: ObjectRule = {
     ruleOfUptime: null,
     severity: 'warning',
     summary: 'publishNotReadyAddresses sends traffic to pods that are starting or terminating',
+    messages: {
+      everyEndpointReady:
+        'publishNotReadyAddresses: true marks every endpoint ready, including pods whose readiness probe has not passed and pods that are terminating (§1.3), ' +
+        'so clients and ingress controllers keep sending requests to pods during startup and shutdown',
+    },
+    fixes: {
+      keepForPeerDiscovery: 'remove publishNotReadyAddresses from Services that carry traffic; keep it only on a headless Service used for peer discovery',
+    },
   },
-  check(object, _settings, all) {
-    const spec = (object.object.spec ?? {}) as { publishNotReadyAddresses?: unknown; clusterIP?: unknown };
+  check(service, _settings, { workloads }) {
+    const spec = specOf(service);
     if (spec.publishNotReadyAddresses !== true) return [];
     const governing =
       spec.clusterIP === 'None' &&
-      all.workloads.some((w) => w.kind === 'StatefulSet' && w.namespace === object.namespace && w.object.spec?.serviceName === object.name);
+      workloads.some((w) => w.kind === 'StatefulSet' && w.namespace === service.namespace && w.object.spec?.serviceName === service.name);
     if (governing) return [];
-    return [
-      {
-        path: ['spec', 'publishNotReadyAddresses'],
-        message:
-          'publishNotReadyAddresses: true marks every endpoint ready, including pods whose readiness probe has not passed and pods that are terminating (§1.3), ' +
-          'so clients and ingress controllers keep sending requests to pods during startup and shutdown',
-        fix: 'remove publishNotReadyAddresses from Services that carry traffic; keep it only on a headless Service used for peer discovery',
-      },
-    ];
+    return [{ path: ['spec', 'publishNotReadyAddresses'], messageId: 'everyEndpointReady', fixId: 'keepForPeerDiscovery' }];
   },
-};
+});
 
 export default publishNotReadyAddresses;

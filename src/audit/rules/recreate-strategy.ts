@@ -1,15 +1,26 @@
-import type { WorkloadRule } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 import { deploymentRollout } from './support/rollout.js';
 import { records } from './support/fields.js';
 
 /** `Recreate` kills all old pods and starts new ones only after they have terminated (§3.2). */
-export const recreateStrategy: WorkloadRule = {
+export const recreateStrategy = defineRule({
   target: 'workload',
   meta: {
     id: 'recreate-strategy',
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'strategy Recreate stops every pod before starting the new version',
+    messages: {
+      stopsEveryPod:
+        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (§3.2): the Service has no Ready endpoint until a new pod passes ' +
+        'its readiness probe, and every request in between fails',
+      stopsEveryPodForClaim:
+        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (§3.2): the Service has no Ready endpoint until a new pod passes ' +
+        'its readiness probe, and every request in between fails (if Recreate is there for the claim {{claims}}, a StatefulSet or a ReadWriteMany volume keeps pods warm instead)',
+    },
+    fixes: {
+      rollingUpdate: 'use strategy RollingUpdate with maxUnavailable: 0 and maxSurge: 1',
+    },
   },
   check(w) {
     if (w.kind !== 'Deployment' || !w.serving) return [];
@@ -21,16 +32,12 @@ export const recreateStrategy: WorkloadRule = {
     return [
       {
         path: ['spec', 'strategy', 'type'],
-        message:
-          `strategy Recreate terminates all ${w.replicas ?? 1} pod(s) before the new version starts (§3.2): the Service has no Ready endpoint until a new pod passes ` +
-          'its readiness probe, and every request in between fails' +
-          (claims.length
-            ? ` (if Recreate is there for the claim ${claims.map((c) => `"${c}"`).join(', ')}, a StatefulSet or a ReadWriteMany volume keeps pods warm instead)`
-            : ''),
-        fix: 'use strategy RollingUpdate with maxUnavailable: 0 and maxSurge: 1',
+        messageId: claims.length ? 'stopsEveryPodForClaim' : 'stopsEveryPod',
+        data: { pods: w.replicas ?? 1, claims: claims.map((c) => `"${c}"`).join(', ') },
+        fixId: 'rollingUpdate',
       },
     ];
   },
-};
+});
 
 export default recreateStrategy;

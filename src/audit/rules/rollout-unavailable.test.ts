@@ -1,54 +1,56 @@
 import { hpa, manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §3.1 ResolveFenceposts (unavailable rounds down, capped at replicas); §3.3 extensions/v1beta1 defaults 1/1.
-describeFixtures('rollout-unavailable');
-
 const strategy = (rollingUpdate: Record<string, unknown>) => ({ strategy: { type: 'RollingUpdate', rollingUpdate } });
+const noUnavailable = (extra: Record<string, unknown> = {}) => ({
+  spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, ...extra } } },
+});
 
-describeCases('rollout-unavailable', [
-  {
-    name: 'invalid: replicas 1, maxUnavailable 1',
-    yaml: manifests({ replicas: 1, spec: strategy({ maxSurge: 1, maxUnavailable: 1 }) }),
-    expected: [
-      {
-        message: /^replicas 1 with maxUnavailable 1 resolves to 1 unavailable \(maxSurge 1, §3\.1\): .*leaving 0 available pods/,
-        patch: { spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } } } },
-      },
-    ],
-  },
-  {
-    name: 'invalid: maxUnavailable 100% with maxSurge 0; the fix also opens surge',
-    yaml: manifests({ replicas: 2, spec: strategy({ maxSurge: 0, maxUnavailable: '100%' }) }),
-    expected: [
-      {
-        message: /replicas 2 with maxUnavailable 100% resolves to 2 unavailable \(maxSurge 0/,
-        fix: /maxUnavailable: 0 and maxSurge: 1/,
-        patch: { spec: { strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } },
-      },
-    ],
-  },
-  {
-    name: 'invalid: extensions/v1beta1 default maxUnavailable 1 with one replica (kubernetes/kubernetes#37728)',
-    yaml: manifests({ apiVersion: 'extensions/v1beta1', replicas: 1 }),
-    expected: [{ message: /maxUnavailable unset \(extensions\/v1beta1 defaults it to 1, §3\.3\)/ }],
-  },
-  {
-    name: 'invalid: at the HPA minimum of 1',
-    yaml: manifests({ replicas: 3, spec: strategy({ maxUnavailable: 1 }), extra: [hpa(1)] }),
-    expected: [{ message: /^HPA minReplicas 1 with maxUnavailable 1 resolves to 1 unavailable/ }],
-  },
-  {
-    name: 'valid: replicas unset but the HPA keeps 3',
-    yaml: manifests({ replicas: null, spec: strategy({ maxUnavailable: 1 }), extra: [hpa(3)] }),
-    expected: [],
-  },
-  { name: 'valid: apps/v1 defaults with one replica resolve to surge 1, unavailable 0', yaml: manifests({ replicas: 1 }), expected: [] },
-  { name: 'valid: replicas 4 with 25%', yaml: manifests({ replicas: 4, spec: strategy({ maxUnavailable: '25%' }) }), expected: [] },
-  { name: 'valid: Recreate is left to recreate-strategy', yaml: manifests({ replicas: 1, spec: { strategy: { type: 'Recreate' } } }), expected: [] },
-  {
-    name: 'valid: not serving',
-    yaml: manifests({ replicas: 1, spec: strategy({ maxUnavailable: 1 }), service: { selector: { app: 'other' } } }),
-    expected: [],
-  },
-]);
+testRule('rollout-unavailable', {
+  valid: [
+    { name: 'replicas unset but the HPA keeps 3', text: manifests({ replicas: null, spec: strategy({ maxUnavailable: 1 }), extra: [hpa(3)] }) },
+    { name: 'apps/v1 defaults with one replica resolve to surge 1, unavailable 0', text: manifests({ replicas: 1 }) },
+    { name: 'replicas 4 with 25%', text: manifests({ replicas: 4, spec: strategy({ maxUnavailable: '25%' }) }) },
+    { name: 'Recreate is left to recreate-strategy', text: manifests({ replicas: 1, spec: { strategy: { type: 'Recreate' } } }) },
+    { name: 'not serving', text: manifests({ replicas: 1, spec: strategy({ maxUnavailable: 1 }), service: { selector: { app: 'other' } } }) },
+  ],
+  invalid: [
+    {
+      name: 'replicas 1, maxUnavailable 1',
+      text: manifests({ replicas: 1, spec: strategy({ maxSurge: 1, maxUnavailable: 1 }) }),
+      findings: [
+        {
+          messageId: 'resolvesToAll',
+          line: 22,
+          data: { replicaCount: 'replicas 1', maxUnavailable: 1, unavailable: 1, surge: 1 },
+          fix: 'set strategy.rollingUpdate.maxUnavailable: 0 so a new pod is Ready before an old one stops',
+          patch: noUnavailable(),
+        },
+      ],
+    },
+    {
+      name: 'maxUnavailable 100% with maxSurge 0; the fix also opens surge',
+      text: manifests({ replicas: 2, spec: strategy({ maxSurge: 0, maxUnavailable: '100%' }) }),
+      findings: [
+        {
+          messageId: 'resolvesToAll',
+          line: 22,
+          data: { replicaCount: 'replicas 2', maxUnavailable: '100%', unavailable: 2, surge: 0 },
+          fixId: 'noUnavailableOneSurge',
+          patch: noUnavailable({ maxSurge: 1 }),
+        },
+      ],
+    },
+    {
+      name: 'extensions/v1beta1 default maxUnavailable 1 with one replica (kubernetes/kubernetes#37728)',
+      text: manifests({ apiVersion: 'extensions/v1beta1', replicas: 1 }),
+      findings: [{ messageId: 'defaultResolvesToAll', line: 16, data: { apiVersion: 'extensions/v1beta1', maxUnavailable: 1 }, patch: noUnavailable() }],
+    },
+    {
+      name: 'at the HPA minimum of 1',
+      text: manifests({ replicas: 3, spec: strategy({ maxUnavailable: 1 }), extra: [hpa(1)] }),
+      findings: [{ messageId: 'resolvesToAll', line: 21, data: { replicaCount: 'HPA minReplicas 1' }, patch: noUnavailable() }],
+    },
+  ],
+});

@@ -1,22 +1,44 @@
 import { manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // Named targetPorts resolve per pod; linter-landscape §5 item 14.
-describeFixtures('service-port-unresolved');
-
 const named = (name: string) => [{ name: 'app', image: 'example/web:1.0', ports: [{ name, containerPort: 8080 }] }];
+const second = (portName: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web-canary' },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'x', ports: [{ name: portName, containerPort: 8080 }] }] } },
+  },
+});
 
-describeCases('service-port-unresolved', [
-  {
-    name: 'invalid: targetPort http, container port named web',
-    yaml: manifests({ containers: named('web'), service: { ports: [{ port: 80, targetPort: 'http' }] } }),
-    expected: [{ message: /^targetPort "http" names no container port in Deployment\/web: those pods give the Service no endpoint for port 80/ }],
-  },
-  { name: 'valid: named port declared', yaml: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] } }), expected: [] },
-  { name: 'valid: numeric targetPort', yaml: manifests({ containers: named('web') }), expected: [] },
-  {
-    name: 'valid: selects nothing in the input',
-    yaml: manifests({ containers: named('web'), service: { selector: { app: 'other' }, ports: [{ port: 80, targetPort: 'http' }] } }),
-    expected: [],
-  },
-]);
+testRule('service-port-unresolved', {
+  valid: [
+    { name: 'named port declared', text: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] } }) },
+    { name: 'numeric targetPort', text: manifests({ containers: named('web') }) },
+    {
+      name: 'selects nothing in the input',
+      text: manifests({ containers: named('web'), service: { selector: { app: 'other' }, ports: [{ port: 80, targetPort: 'http' }] } }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'targetPort http, container port named web',
+      text: manifests({ containers: named('web'), service: { ports: [{ port: 80, targetPort: 'http' }] } }),
+      findings: [
+        {
+          messageId: 'noNamedPort',
+          line: 10,
+          data: { name: 'http', workloads: 'Deployment/web', port: '80' },
+          fix: 'name the container port "http" in the pod template (ports: - name: http), or use the port number',
+        },
+      ],
+    },
+    {
+      name: 'one of two selected workloads lacks the name',
+      text: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] }, extra: [second('web')] }),
+      findings: [{ messageId: 'noNamedPortInSome', line: 10, data: { workloads: 'Deployment/web-canary', missing: 1, selected: 2 } }],
+    },
+  ],
+});

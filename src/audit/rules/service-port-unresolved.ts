@@ -1,6 +1,7 @@
-import type { ObjectRule, RuleResult } from '../types.js';
+import type { RuleResult } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
-import { indexedRecords, portsOf } from './support/fields.js';
+import { defineRule } from './support/defineRule.js';
+import { indexedRecords, portsOf, specOf } from './support/fields.js';
 import { workloadsSelectedByService } from './support/crossObjects.js';
 
 /**
@@ -8,7 +9,7 @@ import { workloadsSelectedByService } from './support/crossObjects.js';
  * no such name contributes no endpoint for that Service port, so connections to it are refused
  * (kube-linter checks only the name's syntax, linter-landscape §5 item 14).
  */
-export const servicePortUnresolved: ObjectRule = {
+export const servicePortUnresolved = defineRule({
   target: 'object',
   kinds: ['Service'],
   meta: {
@@ -16,29 +17,43 @@ export const servicePortUnresolved: ObjectRule = {
     ruleOfUptime: null,
     severity: 'error',
     summary: "a Service's named targetPort is declared by none of the pods it selects",
+    messages: {
+      noNamedPort:
+        'targetPort "{{name}}" names no container port in {{workloads}}: those pods give the Service no endpoint for port {{port}}, so connections to it are refused',
+      noNamedPortInSome:
+        'targetPort "{{name}}" names no container port in {{workloads}} ({{missing}} of {{selected}} selected workloads): ' +
+        'those pods give the Service no endpoint for port {{port}}, so connections to it are refused',
+    },
+    fixes: {
+      namePort: 'name the container port "{{name}}" in the pod template (ports: - name: {{name}}), or use the port number',
+    },
   },
-  check(object, _settings, all) {
-    const selected = workloadsSelectedByService(all.workloads, object);
+  check(service, _settings, { workloads }) {
+    const selected = workloadsSelectedByService(workloads, service);
     if (selected.length === 0) return [];
-    const ports = (object.object.spec as { ports?: unknown } | undefined)?.ports;
+    const ports = specOf(service).ports;
     if (!Array.isArray(ports)) return [];
-    const results: RuleResult[] = [];
+    const results: RuleResult<'noNamedPort' | 'noNamedPortInSome', 'namePort'>[] = [];
     indexedRecords<{ port?: unknown; targetPort?: unknown }>(ports).forEach(({ item: p, index: i }) => {
       const name = p.targetPort;
       if (typeof name !== 'string') return;
       const missing = selected.filter((w) => !longRunningContainers(w).some((c) => portsOf(c.container).some((cp) => cp.name === name)));
       if (missing.length === 0) return;
-      const where = missing.map((w) => `${w.kind}/${w.name}`).join(', ');
       results.push({
         path: ['spec', 'ports', i, 'targetPort'],
-        message:
-          `targetPort "${name}" names no container port in ${where}${missing.length < selected.length ? ` (${missing.length} of ${selected.length} selected workloads)` : ''}: ` +
-          `those pods give the Service no endpoint for port ${String(p.port ?? '?')}, so connections to it are refused`,
-        fix: `name the container port "${name}" in the pod template (ports: - name: ${name}), or use the port number`,
+        messageId: missing.length < selected.length ? 'noNamedPortInSome' : 'noNamedPort',
+        data: {
+          name,
+          workloads: missing.map((w) => `${w.kind}/${w.name}`).join(', '),
+          missing: missing.length,
+          selected: selected.length,
+          port: String(p.port ?? '?'),
+        },
+        fixId: 'namePort',
       });
     });
     return results;
   },
-};
+});
 
 export default servicePortUnresolved;

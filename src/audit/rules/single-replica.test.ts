@@ -1,32 +1,37 @@
 import { hpa, manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §4.2 (drains), §3.4 (StatefulSet deletes before recreating); kube-score#581 (HPA minReplicas).
-describeFixtures('single-replica');
+const statefulSetHpa = { ...hpa(undefined), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web' }, maxReplicas: 5 } };
 
-describeCases('single-replica', [
-  {
-    name: 'invalid: replicas 1',
-    yaml: manifests({ replicas: 1 }),
-    expected: [{ message: /^it runs replicas 1: a node drain, eviction or crash leaves the Service with no endpoint/, fix: /at least 2 replicas/ }],
-  },
-  { name: 'invalid: replicas unset defaults to 1', yaml: manifests({ replicas: null }), expected: [{ message: /runs replicas 1/ }] },
-  {
-    name: 'invalid: HPA minReplicas defaults to 1',
-    yaml: manifests({ replicas: null, extra: [hpa(undefined)] }),
-    expected: [{ message: /HorizontalPodAutoscaler web may scale it down to minReplicas 1/, fix: /HPA minReplicas/ }],
-  },
-  {
-    name: 'invalid: a single StatefulSet pod is deleted before it is recreated',
-    yaml: manifests({ kind: 'StatefulSet', replicas: 1 }),
-    expected: [{ message: /StatefulSet update deletes the pod before recreating it \(§3\.4\)/ }],
-  },
-  {
-    name: 'invalid: an HPA in another namespace does not manage it (Polaris did not compare namespaces)',
-    yaml: manifests({ replicas: 1, extra: [{ ...hpa(3), metadata: { name: 'web', namespace: 'other' } }] }),
-    expected: [{ message: /^it runs replicas 1/ }],
-  },
-  { name: 'valid: replicas 3', yaml: manifests(), expected: [] },
-  { name: 'valid: HPA keeps 2 even with replicas 1 in the manifest', yaml: manifests({ replicas: 1, extra: [hpa(2)] }), expected: [] },
-  { name: 'valid: DaemonSets have no replicas', yaml: manifests({ kind: 'DaemonSet' }), expected: [] },
-]);
+testRule('single-replica', {
+  valid: [
+    { name: 'replicas 3', text: manifests() },
+    { name: 'HPA keeps 2 even with replicas 1 in the manifest', text: manifests({ replicas: 1, extra: [hpa(2)] }) },
+    { name: 'DaemonSets have no replicas', text: manifests({ kind: 'DaemonSet' }) },
+  ],
+  invalid: [
+    { name: 'replicas 1, at the field', text: manifests({ replicas: 1 }), findings: [{ messageId: 'oneReplica', line: 17, fixId: 'addReplicas' }] },
+    { name: 'replicas unset defaults to 1, at the spec', text: manifests({ replicas: null }), findings: [{ messageId: 'oneReplica', line: 16 }] },
+    {
+      name: 'HPA minReplicas defaults to 1',
+      text: manifests({ replicas: null, extra: [hpa(undefined)] }),
+      findings: [{ messageId: 'hpaMinimumOne', line: 16, data: { hpa: 'web' }, fix: 'set the HPA minReplicas to at least 2' }],
+    },
+    {
+      name: 'a single StatefulSet pod is deleted before it is recreated (§3.4)',
+      text: manifests({ kind: 'StatefulSet', replicas: 1 }),
+      findings: [{ messageId: 'oneStatefulSetReplica', line: 17 }],
+    },
+    {
+      name: 'an HPA that may take a StatefulSet down to one pod',
+      text: manifests({ kind: 'StatefulSet', replicas: null, extra: [statefulSetHpa] }),
+      findings: [{ messageId: 'hpaMinimumOneStatefulSet', line: 16, data: { hpa: 'web' }, fixId: 'raiseHpaMinimum' }],
+    },
+    {
+      name: 'an HPA in another namespace does not manage it (Polaris did not compare namespaces)',
+      text: manifests({ replicas: 1, extra: [{ ...hpa(3), metadata: { name: 'web', namespace: 'other' } }] }),
+      findings: [{ messageId: 'oneReplica', line: 17 }],
+    },
+  ],
+});

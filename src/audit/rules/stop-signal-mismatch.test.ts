@@ -1,36 +1,108 @@
-import { describe, expect, it } from 'vitest';
-import { auditText } from '../testing.js';
-import { describeFixtureTable } from './fixtures/fixtureTable.js';
+import { testRule } from './fixtures/ruleTester.js';
 
-const ID = 'stop-signal-mismatch';
+// §6.2: the graceful stop signal of each server; official nginx images set SIGQUIT from 1.19.5.
+const pod = (image: string, stopSignal = '') =>
+  `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: ${image}\n${stopSignal}`;
 
-describeFixtureTable(ID, [
-  ['nginx reloading on HUP never exits (talk demo image)', 'FROM nginx\nSTOPSIGNAL HUP\n', 1],
-  ['numeric STOPSIGNAL 3 is SIGQUIT', 'FROM nginx\nSTOPSIGNAL 3\n', 0],
-  ['official nginx before 1.19.5 inherits SIGTERM (§6.2)', 'FROM nginx:1.18\n', 1],
-  ['official nginx 1.19.5 sets SIGQUIT', 'FROM nginx:1.19.5\n', 0],
-  ['openresty on SIGTERM', 'FROM debian:12\nCMD ["openresty", "-g", "daemon off;"]\n', 1],
-  ['php-fpm needs QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGTERM\n', 1],
-  ['php-fpm with QUIT', 'FROM php:8.3-fpm\nSTOPSIGNAL SIGQUIT\n', 0],
-  ['apache2 via sh -c on debian', 'FROM debian:12\nCMD ["sh", "-c", "exec apache2ctl -DFOREGROUND; apache2 -DFOREGROUND"]\n', 1],
-  ['nginx after the official entrypoint script', 'FROM nginx:1.18\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["nginx", "-g", "daemon off;"]\n', 1],
-  ['a script named after nginx is not nginx', 'FROM python:3.12\nCMD ["python", "/app/nginx_log_parser.py"]\n', 0],
-  ['an app image is none of our business', 'FROM node:20\nCMD ["node", "server.js"]\n', 0],
-]);
-
-describe(ID, () => {
-  it('explains that SIGHUP only reloads nginx', () => {
-    const [f] = auditText('FROM nginx:1.27\nSTOPSIGNAL SIGHUP\n', { rules: [ID] });
-    expect(f!.message).toMatch(/reloads/);
-    expect([f!.line, f!.column]).toEqual([2, 1]);
-  });
-
-  it('checks an official image in a pod spec when no Dockerfile of the run builds it', () => {
-    const text = (image: string, stopSignal = '') =>
-      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: ${image}\n${stopSignal}`;
-    expect(auditText(text('nginx:1.17'), { rules: [ID] })).toHaveLength(1);
-    expect(auditText(text('nginx:1.27'), { rules: [ID] })).toHaveLength(0);
-    expect(auditText(text('bitnami/nginx:1.17'), { rules: [ID] }), 'unknown image: no guess').toHaveLength(0);
-    expect(auditText(text('nginx:1.27', '    lifecycle: {stopSignal: SIGTERM}\n'), { rules: [ID] })).toHaveLength(1);
-  });
+testRule('stop-signal-mismatch', {
+  valid: [
+    { name: 'numeric STOPSIGNAL 3 is SIGQUIT', text: 'FROM nginx\nSTOPSIGNAL 3\n' },
+    { name: 'official nginx 1.19.5 sets SIGQUIT', text: 'FROM nginx:1.19.5\n' },
+    { name: 'php-fpm with QUIT', text: 'FROM php:8.3-fpm\nSTOPSIGNAL SIGQUIT\n' },
+    { name: 'a script named after nginx is not nginx', text: 'FROM python:3.12\nCMD ["python", "/app/nginx_log_parser.py"]\n' },
+    { name: 'an app image is none of our business', text: 'FROM node:20\nCMD ["node", "server.js"]\n' },
+    { name: 'a current official nginx image in a pod spec', text: pod('nginx:1.27') },
+    { name: 'an unknown image: no guess', text: pod('bitnami/nginx:1.17') },
+    {
+      name: 'a pod running an image that a Dockerfile of the run builds is judged by the Dockerfile',
+      files: [
+        { file: 'nginx/Dockerfile', text: 'FROM nginx:1.27\n' },
+        { file: 'pod.yaml', text: pod('nginx') },
+      ],
+    },
+  ],
+  invalid: [
+    {
+      name: 'nginx reloading on HUP never exits (talk demo image), at the STOPSIGNAL',
+      text: 'FROM nginx:1.27\nSTOPSIGNAL SIGHUP\n',
+      findings: [{ messageId: 'sighupReloads', line: 2, column: 1, data: { where: 'STOPSIGNAL SIGHUP' }, fixId: 'stopSignalNginx' }],
+    },
+    {
+      name: 'official nginx before 1.19.5 inherits SIGTERM (§6.2), at the FROM',
+      text: 'FROM nginx:1.18\n',
+      findings: [
+        {
+          messageId: 'sigtermCuts',
+          line: 1,
+          data: { where: 'the base image nginx:1.18 (STOPSIGNAL SIGTERM)', server: 'nginx', gracefulSignal: 'SIGQUIT' },
+          fix: 'STOPSIGNAL SIGQUIT (or base on nginx ≥ 1.19.5, which sets it); keep a preStop sleep too, since nginx stops accepting at once',
+        },
+      ],
+    },
+    {
+      name: 'openresty on SIGTERM, with no STOPSIGNAL at all',
+      text: 'FROM debian:12\nCMD ["openresty", "-g", "daemon off;"]\n',
+      findings: [
+        {
+          messageId: 'sigtermCuts',
+          line: 1,
+          data: { where: 'the image (no STOPSIGNAL, so the runtime sends SIGTERM)', server: 'openresty' },
+          fix: 'STOPSIGNAL SIGQUIT; keep a preStop sleep too, since openresty stops accepting at once',
+        },
+      ],
+    },
+    {
+      name: 'php-fpm needs QUIT',
+      text: 'FROM php:8.3-fpm\nSTOPSIGNAL SIGTERM\n',
+      findings: [{ messageId: 'sigtermCuts', line: 2, data: { where: 'STOPSIGNAL SIGTERM', server: 'php-fpm' }, fixId: 'stopSignal' }],
+    },
+    {
+      name: 'HAProxy stopped with SIGINT',
+      text: 'FROM haproxy:2.9\nSTOPSIGNAL SIGINT\n',
+      findings: [{ messageId: 'notGraceful', line: 2, data: { server: 'haproxy', signal: 'SIGINT', gracefulSignal: 'SIGUSR1' } }],
+    },
+    {
+      name: 'apache2 via sh -c on debian',
+      text: 'FROM debian:12\nCMD ["sh", "-c", "exec apache2ctl -DFOREGROUND; apache2 -DFOREGROUND"]\n',
+      findings: [{ messageId: 'sigtermCuts', line: 1, data: { server: 'httpd', gracefulSignal: 'SIGWINCH' } }],
+    },
+    {
+      name: 'nginx after the official entrypoint script',
+      text: 'FROM nginx:1.18\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["nginx", "-g", "daemon off;"]\n',
+      findings: [{ messageId: 'sigtermCuts', line: 1, data: { server: 'nginx' } }],
+    },
+    {
+      name: 'an old official nginx image in a pod spec, at the image',
+      text: pod('nginx:1.17'),
+      findings: [
+        {
+          messageId: 'sigtermCuts',
+          line: 7,
+          container: 'web',
+          data: { where: 'image nginx:1.17 (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' },
+          fixId: 'newerNginx',
+        },
+      ],
+    },
+    {
+      name: 'lifecycle.stopSignal SIGTERM on a current nginx',
+      text: pod('nginx:1.27', '    lifecycle: {stopSignal: SIGTERM}\n'),
+      findings: [
+        { messageId: 'sigtermCuts', line: 8, container: 'web', data: { where: 'lifecycle.stopSignal of container web' }, fix: 'lifecycle.stopSignal: SIGQUIT' },
+      ],
+    },
+    {
+      name: "nginx run on the httpd image gets httpd's STOPSIGNAL: build an image with the right one",
+      text: pod('httpd:2.4', '    command: ["nginx", "-g", "daemon off;"]\n'),
+      findings: [
+        {
+          messageId: 'notGraceful',
+          line: 7,
+          container: 'web',
+          data: { where: 'image httpd:2.4', server: 'nginx', signal: 'SIGWINCH' },
+          fix: 'build the image with STOPSIGNAL SIGQUIT',
+        },
+      ],
+    },
+  ],
 });

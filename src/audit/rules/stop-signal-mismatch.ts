@@ -8,22 +8,39 @@
  * know (official images) when no Dockerfile of the run builds it.
  */
 import { runningContainersWithoutDockerfile } from '../views.js';
-import type { DockerfileInstruction, DockerfileRule, DockerfileView, Rule, RuleMeta, RuleResult, WorkloadRule } from '../types.js';
+import type { DockerfileInstruction, DockerfileView, MessageData, Rule } from '../types.js';
 import { officialImageStopSignal, parseImageRef, serverFor, serverForImage, type ServerKnowledge } from '../../k8s/images.js';
 import { normaliseSignal } from '../../k8s/signals.js';
 import { effectiveCommand, executableName, lastCommandOf, lastInstruction, shellInvocation, shellWords, unwrapInit } from '../dockerfileCommand.js';
+import { commandLineOf } from './support/containers.js';
+import { defineMeta, defineRule } from './support/defineRule.js';
+import { perContainer } from './support/perContainer.js';
 
-const meta: RuleMeta = {
+const meta = defineMeta({
   id: 'stop-signal-mismatch',
   ruleOfUptime: 2,
   severity: 'error',
   summary: 'image runs nginx, httpd, haproxy or php-fpm but stops it with a signal that cuts in-flight requests (or never stops it)',
-};
+  messages: {
+    sighupReloads:
+      '{{where}} stops nginx with SIGHUP, which only reloads its configuration: nginx never exits, so every pod stop waits for SIGKILL at the end of the grace period',
+    sigtermCuts: '{{where}} stops {{server}} with SIGTERM ({{onSigterm}}); {{server}} finishes in-flight requests only on {{gracefulSignal}}',
+    notGraceful: '{{where}} stops {{server}} with {{signal}} (not its graceful signal); {{server}} finishes in-flight requests only on {{gracefulSignal}}',
+  },
+  fixes: {
+    stopSignalNginx: 'STOPSIGNAL {{gracefulSignal}} (or base on nginx ≥ 1.19.5, which sets it); keep a preStop sleep too, since nginx stops accepting at once',
+    stopSignal: 'STOPSIGNAL {{gracefulSignal}}; keep a preStop sleep too, since {{server}} stops accepting at once',
+    lifecycleStopSignal: 'lifecycle.stopSignal: {{gracefulSignal}}',
+    newerNginx: 'use nginx ≥ 1.19.5 (STOPSIGNAL SIGQUIT), or build FROM it with STOPSIGNAL SIGQUIT',
+    buildWithStopSignal: 'build the image with STOPSIGNAL {{gracefulSignal}}',
+  },
+});
 
-function mismatchMessage(server: ServerKnowledge, signal: string, where: string): string {
-  if (signal === 'SIGHUP' && server.server === 'nginx')
-    return `${where} stops nginx with SIGHUP, which only reloads its configuration: nginx never exits, so every pod stop waits for SIGKILL at the end of the grace period`;
-  return `${where} stops ${server.server} with ${signal} (${signal === 'SIGTERM' ? server.onSigterm : 'not its graceful signal'}); ${server.server} finishes in-flight requests only on ${server.gracefulSignal}`;
+/** Which message fits: `where` says where the signal comes from (an instruction, the base image, a field). */
+function mismatch(server: ServerKnowledge, signal: string, where: string): { messageId: 'sighupReloads' | 'sigtermCuts' | 'notGraceful'; data: MessageData } {
+  const data = { where, server: server.server, signal, gracefulSignal: server.gracefulSignal, onSigterm: server.onSigterm };
+  if (signal === 'SIGHUP' && server.server === 'nginx') return { messageId: 'sighupReloads', data };
+  return { messageId: signal === 'SIGTERM' ? 'sigtermCuts' : 'notGraceful', data };
 }
 
 /** dumb-init --rewrite 15:3 turns the runtime's SIGTERM into SIGQUIT (§6.1). */
@@ -54,7 +71,7 @@ function serverOfDockerfile(view: DockerfileView): { server: ServerKnowledge; wr
   return base ? { server: base, wrapperArgs } : undefined;
 }
 
-const dockerfileSide: DockerfileRule = {
+const dockerfileSide = defineRule({
   meta,
   target: 'dockerfile',
   check(view) {
@@ -77,58 +94,39 @@ const dockerfileSide: DockerfileRule = {
     if (!signal) return [];
     const effective = rewrittenSignal(wrapperArgs, signal);
     if (effective === server.gracefulSignal) return [];
-    return [
-      {
-        ...(at ? { instruction: at } : {}),
-        message: mismatchMessage(server, effective, where),
-        fix: `STOPSIGNAL ${server.gracefulSignal}${server.server === 'nginx' ? ' (or base on nginx ≥ 1.19.5, which sets it)' : ''}; keep a preStop sleep too, since ${server.server} stops accepting at once`,
-      },
-    ];
+    return [{ ...(at ? { instruction: at } : {}), ...mismatch(server, effective, where), fixId: server.server === 'nginx' ? 'stopSignalNginx' : 'stopSignal' }];
   },
-};
+});
 
-const workloadSide: WorkloadRule = {
+const workloadSide = defineRule({
   meta,
   target: 'workload',
-  check(w) {
-    const out: RuleResult[] = [];
-    for (const c of runningContainersWithoutDockerfile(w)) {
-      if (typeof c.container.image !== 'string') continue;
-      const ref = parseImageRef(c.container.image);
-      const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
-      const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverForImage(ref);
-      if (!server) continue;
-      const stopSignalField = c.container.lifecycle?.stopSignal;
-      if (typeof stopSignalField === 'string') {
-        const s = normaliseSignal(stopSignalField);
-        if (s && s !== server.gracefulSignal)
-          out.push({
-            path: [...c.path, 'lifecycle', 'stopSignal'],
-            container: c.name,
-            message: mismatchMessage(server, s, `lifecycle.stopSignal of container ${c.name}`),
-            fix: `lifecycle.stopSignal: ${server.gracefulSignal}`,
-          });
-        continue;
-      }
-      const official = officialImageStopSignal(ref);
-      if (!official || official === server.gracefulSignal) continue;
-      out.push({
-        path: [...c.path, 'image'],
-        container: c.name,
-        message: mismatchMessage(
-          server,
-          official,
-          `image ${c.container.image}${ref.name === 'nginx' ? ' (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' : ''}`,
-        ),
-        fix:
-          ref.name === 'nginx'
-            ? 'use nginx ≥ 1.19.5 (STOPSIGNAL SIGQUIT), or build FROM it with STOPSIGNAL SIGQUIT'
-            : `build the image with STOPSIGNAL ${server.gracefulSignal}`,
-      });
+  check: perContainer(runningContainersWithoutDockerfile, (c) => {
+    if (typeof c.container.image !== 'string') return undefined;
+    const ref = parseImageRef(c.container.image);
+    const command = commandLineOf(c).command ?? [];
+    const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverForImage(ref);
+    if (!server) return undefined;
+    const stopSignalField = c.container.lifecycle?.stopSignal;
+    if (typeof stopSignalField === 'string') {
+      const s = normaliseSignal(stopSignalField);
+      if (!s || s === server.gracefulSignal) return undefined;
+      return {
+        path: [...c.path, 'lifecycle', 'stopSignal'],
+        ...mismatch(server, s, `lifecycle.stopSignal of container ${c.name}`),
+        fixId: 'lifecycleStopSignal',
+      };
     }
-    return out;
-  },
-};
+    const official = officialImageStopSignal(ref);
+    if (!official || official === server.gracefulSignal) return undefined;
+    const note = ref.name === 'nginx' ? ' (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' : '';
+    return {
+      path: [...c.path, 'image'],
+      ...mismatch(server, official, `image ${c.container.image}${note}`),
+      fixId: ref.name === 'nginx' ? 'newerNginx' : 'buildWithStopSignal',
+    };
+  }),
+});
 
 const rules: Rule[] = [dockerfileSide, workloadSide];
 export default rules;

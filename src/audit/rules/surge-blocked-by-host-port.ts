@@ -1,60 +1,66 @@
 import { isLiteralZero } from '../../k8s/intOrPercent.js';
-import type { RuleResult, WorkloadRule } from '../types.js';
+import type { WorkloadView } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
+import { defineRule } from './support/defineRule.js';
 import { daemonSetRollout, deploymentRollout } from './support/rollout.js';
 import { indexedRecords } from './support/fields.js';
+import { perContainer } from './support/perContainer.js';
+
+/** How the rollout surges: `maxSurge N` and whether, with no pod unavailable, it can never proceed; undefined when it does not surge. */
+function surgeOf(w: WorkloadView): { surge: string; stallsForever: boolean } | undefined {
+  if (w.kind === 'Deployment' && w.replicas) {
+    const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
+    if (!f || f.maxSurge === 0) return undefined;
+    return { surge: `maxSurge ${f.maxSurge}`, stallsForever: f.maxUnavailable === 0 };
+  }
+  if (w.kind === 'DaemonSet') {
+    const r = daemonSetRollout(w.object);
+    if (r.type !== 'RollingUpdate' || isLiteralZero(r.maxSurge)) return undefined;
+    return { surge: `maxSurge ${r.maxSurge}`, stallsForever: false };
+  }
+  return undefined;
+}
 
 /**
  * A hostPort can be bound by one pod per node. A Deployment's surge pod (§3.1) needs a node where
  * the port is free; a DaemonSet's surge pod starts on the same node as the pod it replaces (§3.5),
  * where the port is always taken (KEP-1591 proposed rejecting this; not confirmed, §9).
  */
-export const surgeBlockedByHostPort: WorkloadRule = {
+export const surgeBlockedByHostPort = defineRule({
   target: 'workload',
   meta: {
     id: 'surge-blocked-by-host-port',
     ruleOfUptime: 6,
     severity: 'warning',
     summary: 'a rolling update surges pods that need a hostPort already taken on the node',
+    messages: {
+      portTakenOnNode:
+        'hostPort {{hostPort}} with {{surge}}: the surge pod starts on the same node as the pod it replaces, where port {{hostPort}} is taken, so it stays Pending and the update stalls',
+      neverProceeds:
+        'hostPort {{hostPort}} allows one such pod per node, and the rollout surges ({{surge}}): the new pod needs a node without one, so on a cluster with no spare node it stays Pending' +
+        ' and, with maxUnavailable 0, the rollout never proceeds',
+      waitsForOldPod:
+        'hostPort {{hostPort}} allows one such pod per node, and the rollout surges ({{surge}}): the new pod needs a node without one, so on a cluster with no spare node it stays Pending' +
+        ' until an old pod is stopped first, which is downtime on that node',
+    },
+    fixes: {
+      noSurgeDrainFirst: 'set maxSurge: 0 for hostPort DaemonSets, and drain each node first (preStop delay, externalTrafficPolicy health checks)',
+      dropHostPort: 'drop hostPort and route through a Service, or keep a spare node and set maxUnavailable ≥ 1',
+    },
   },
-  check(w) {
-    let surge: string | undefined;
-    let stallsForever = false;
-    if (w.kind === 'Deployment' && w.replicas) {
-      const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
-      if (!f || f.maxSurge === 0) return [];
-      surge = `maxSurge ${f.maxSurge}`;
-      stallsForever = f.maxUnavailable === 0;
-    } else if (w.kind === 'DaemonSet') {
-      const r = daemonSetRollout(w.object);
-      if (r.type !== 'RollingUpdate' || isLiteralZero(r.maxSurge)) return [];
-      surge = `maxSurge ${r.maxSurge}`;
-    } else {
-      return [];
-    }
-    const results: RuleResult[] = [];
-    for (const c of longRunningContainers(w)) {
-      indexedRecords<NonNullable<typeof c.container.ports>[number]>(c.container.ports).forEach(({ item: p, index: i }) => {
-        if (typeof p.hostPort !== 'number' || p.hostPort === 0) return;
-        results.push({
-          path: [...c.path, 'ports', i, 'hostPort'],
-          container: c.name,
-          message:
-            w.kind === 'DaemonSet'
-              ? `hostPort ${p.hostPort} with ${surge}: the surge pod starts on the same node as the pod it replaces, where port ${p.hostPort} is taken, so it stays Pending and the update stalls`
-              : `hostPort ${p.hostPort} allows one such pod per node, and the rollout surges (${surge}): the new pod needs a node without one, so on a cluster with no spare node it stays Pending` +
-                (stallsForever
-                  ? ' and, with maxUnavailable 0, the rollout never proceeds'
-                  : ' until an old pod is stopped first, which is downtime on that node'),
-          fix:
-            w.kind === 'DaemonSet'
-              ? 'set maxSurge: 0 for hostPort DaemonSets, and drain each node first (preStop delay, externalTrafficPolicy health checks)'
-              : 'drop hostPort and route through a Service, or keep a spare node and set maxUnavailable ≥ 1',
-        });
-      });
-    }
-    return results;
+  check(w, settings) {
+    const rollout = surgeOf(w);
+    if (!rollout) return [];
+    const messageId = w.kind === 'DaemonSet' ? 'portTakenOnNode' : rollout.stallsForever ? 'neverProceeds' : 'waitsForOldPod';
+    const fixId = w.kind === 'DaemonSet' ? 'noSurgeDrainFirst' : 'dropHostPort';
+    return perContainer(longRunningContainers, (c) =>
+      indexedRecords<NonNullable<typeof c.container.ports>[number]>(c.container.ports).flatMap(({ item: p, index: i }) =>
+        typeof p.hostPort !== 'number' || p.hostPort === 0
+          ? []
+          : [{ path: [...c.path, 'ports', i, 'hostPort'], messageId, data: { hostPort: p.hostPort, surge: rollout.surge }, fixId } as const],
+      ),
+    )(w, settings);
   },
-};
+});
 
 export default surgeBlockedByHostPort;

@@ -1,37 +1,55 @@
 import { manifests } from './fixtures/manifests.js';
-import { describeCases, describeFixtures } from './fixtures/expectations.js';
+import { testRule } from './fixtures/ruleTester.js';
 
 // §3.1 surge rounds up; §3.4 StatefulSets do not surge.
-describeFixtures('surge-blocked-by-rwo-volume');
-
 const pvc = (accessModes: string[]) => ({
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
   metadata: { name: 'uploads' },
   spec: { accessModes, resources: { requests: { storage: '1Gi' } } },
 });
-const withClaim = (accessModes: string[] | undefined, spec: Record<string, unknown> = {}) =>
+const withClaim = (accessModes: string[] | undefined, spec: Record<string, unknown> = {}, replicas = 1) =>
   manifests({
-    replicas: 1,
+    replicas,
     spec,
     podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'uploads' } }] },
     ...(accessModes ? { extra: [pvc(accessModes)] } : {}),
   });
 
-describeCases('surge-blocked-by-rwo-volume', [
-  {
-    name: 'invalid: default surge with a ReadWriteOnce claim',
-    yaml: withClaim(['ReadWriteOnce']),
-    expected: [
-      {
-        message:
-          /surges 1 new pod\(s\) that mount claim "uploads" \(ReadWriteOnce\) .*Multi-Attach.*with maxUnavailable 0 no old pod is stopped to free it, so the rollout stalls/,
-      },
-    ],
-  },
-  { name: 'invalid: ReadWriteOncePod can never be shared', yaml: withClaim(['ReadWriteOncePod']), expected: [{ message: /the new pod can never mount it/ }] },
-  { name: 'valid: ReadWriteMany', yaml: withClaim(['ReadWriteMany']), expected: [] },
-  { name: 'valid: the claim is not in the input (access mode unknown)', yaml: withClaim(undefined), expected: [] },
-  { name: 'valid: no surge', yaml: withClaim(['ReadWriteOnce'], { strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } }), expected: [] },
-  { name: 'valid: Recreate', yaml: withClaim(['ReadWriteOnce'], { strategy: { type: 'Recreate' } }), expected: [] },
-]);
+testRule('surge-blocked-by-rwo-volume', {
+  valid: [
+    { name: 'ReadWriteMany', text: withClaim(['ReadWriteMany']) },
+    { name: 'the claim is not in the input (access mode unknown)', text: withClaim(undefined) },
+    { name: 'no surge', text: withClaim(['ReadWriteOnce'], { strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } }) },
+    { name: 'Recreate', text: withClaim(['ReadWriteOnce'], { strategy: { type: 'Recreate' } }) },
+  ],
+  invalid: [
+    {
+      name: 'default surge with a ReadWriteOnce claim and one replica: the rollout stalls',
+      text: withClaim(['ReadWriteOnce']),
+      findings: [
+        {
+          messageId: 'otherNodeAndStalls',
+          line: 34,
+          data: { surge: 1, claim: 'uploads', mode: 'ReadWriteOnce' },
+          fix: 'use a ReadWriteMany volume, or a StatefulSet with volumeClaimTemplates (one claim per pod)',
+        },
+      ],
+    },
+    {
+      name: 'ReadWriteOnce with four replicas: the rollout waits for an old pod',
+      text: withClaim(['ReadWriteOnce'], {}, 4),
+      findings: [{ messageId: 'otherNodeUntilOldPodGoes', line: 34, data: { mode: 'ReadWriteOnce' } }],
+    },
+    {
+      name: 'ReadWriteOncePod can never be shared',
+      text: withClaim(['ReadWriteOncePod']),
+      findings: [{ messageId: 'neverMountsAndStalls', line: 34, data: { mode: 'ReadWriteOncePod' } }],
+    },
+    {
+      name: 'ReadWriteOncePod with four replicas',
+      text: withClaim(['ReadWriteOncePod'], {}, 4),
+      findings: [{ messageId: 'neverMountsUntilOldPodGoes', line: 34, data: { surge: 1 } }],
+    },
+  ],
+});

@@ -5,7 +5,8 @@
  * the fields that carry zero-downtime safety: pod spec, containers, probes, lifecycle and the
  * rollout strategy (kubernetes-semantics §2, §3, §5 name the fields).
  */
-import type { RuleResult, WorkloadRule, YamlPath } from '../types.js';
+import type { RuleResult, YamlPath } from '../types.js';
+import { defineRule } from './support/defineRule.js';
 import { patchAt } from '../patch.js';
 import { didYouMean } from '../didYouMean.js';
 
@@ -107,31 +108,39 @@ const ROLLING_UPDATE: Readonly<Record<string, string[]>> = {
   DaemonSet: ['maxSurge', 'maxUnavailable'],
 };
 
+const DROPPED = 'the API server drops unknown fields unless the client validates strictly, so this setting silently has no effect';
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-const rule: WorkloadRule = {
+const rule = defineRule({
+  target: 'workload',
   meta: {
     id: 'unknown-field',
     ruleOfUptime: null,
     severity: 'error',
     summary: 'misspelt field in pod spec, container, probe, lifecycle or strategy (the API server drops it silently)',
     fixable: true,
+    messages: {
+      misspelt: `unknown field "{{key}}" in {{where}} (did you mean "{{suggestion}}"?): ${DROPPED}`,
+      unknown: `unknown field "{{key}}" in {{where}}: ${DROPPED}`,
+    },
+    fixes: {
+      rename: 'rename "{{key}}" to "{{suggestion}}"',
+      removeOrMove: 'remove "{{key}}" or move it where it belongs',
+    },
   },
-  target: 'workload',
   check(w) {
-    const out: RuleResult[] = [];
+    const out: RuleResult<'misspelt' | 'unknown', 'rename' | 'removeOrMove'>[] = [];
     const check = (value: unknown, path: YamlPath, known: readonly string[], what: string, container?: string) => {
       if (!isRecord(value)) return;
       for (const key of Object.keys(value)) {
         if (known.includes(key)) continue;
         const suggestion = didYouMean(key, known);
-        const r: RuleResult = {
-          path: [...path, key],
-          message: `unknown field "${key}" in ${what}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: the API server drops unknown fields unless the client validates strictly, so this setting silently has no effect`,
-          fix: suggestion ? `rename "${key}" to "${suggestion}"` : `remove "${key}" or move it where it belongs`,
-        };
+        const r: (typeof out)[number] = suggestion
+          ? { path: [...path, key], messageId: 'misspelt', data: { key, where: what, suggestion }, fixId: 'rename' }
+          : { path: [...path, key], messageId: 'unknown', data: { key, where: what }, fixId: 'removeOrMove' };
         if (container !== undefined) r.container = container;
         if (suggestion && value[suggestion] === undefined) {
           try {
@@ -176,5 +185,5 @@ const rule: WorkloadRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -5,26 +5,41 @@
  * unbit/uwsgi#849; the talk's uWSGI slide).
  */
 import { runningContainersWithoutDockerfile } from '../views.js';
-import type { DockerfileRule, Rule, RuleMeta, RuleResult, WorkloadRule } from '../types.js';
+import type { Rule } from '../types.js';
 import { effectiveCommand } from '../dockerfileCommand.js';
+import { commandLineOf } from './support/containers.js';
+import { defineMeta, defineRule } from './support/defineRule.js';
+import { perContainer } from './support/perContainer.js';
 
-const meta: RuleMeta = {
+const meta = defineMeta({
   id: 'uwsgi-sigterm-reload',
   ruleOfUptime: 2,
   severity: 'error',
   summary: 'uWSGI without die-on-term reloads on SIGTERM instead of stopping',
-};
+  messages: {
+    reloads: '{{where}} runs uWSGI without die-on-term: SIGTERM makes uWSGI reload its workers instead of exiting, so the pod keeps running until SIGKILL',
+    reloadsUnlessConfigSays:
+      '{{where}} runs uWSGI without die-on-term: SIGTERM makes uWSGI reload its workers instead of exiting, so the pod keeps running until SIGKILL ' +
+      '(unless the ini/yaml config it loads sets die-on-term, which zerodrop cannot see)',
+  },
+  fixes: {
+    dieOnTerm:
+      'add --die-on-term (env UWSGI_DIE_ON_TERM=1), or for a graceful stop --hook-master-start "unix_signal:15 gracefully_kill_them_all"; keep a preStop sleep as well',
+  },
+});
 
 const HANDLED = /die[-_]on[-_]term|gracefully_kill_them_all/i;
 const RUNS_UWSGI = /(^|[\s/"'])uwsgi(\s|$|["'])/;
+const HANDLED_BY_ENV = /UWSGI_DIE_ON_TERM|UWSGI_HOOK_MASTER_START/;
 
-function message(where: string, ini: boolean): string {
-  return `${where} runs uWSGI without die-on-term: SIGTERM makes uWSGI reload its workers instead of exiting, so the pod keeps running until SIGKILL${ini ? ' (unless the ini/yaml config it loads sets die-on-term, which zerodrop cannot see)' : ''}`;
+/** What to report for a command line that runs uWSGI, given the environment variable names set for it. */
+function reloadFinding(where: string, commandLine: string, envNames: string) {
+  if (HANDLED.test(commandLine) || HANDLED_BY_ENV.test(envNames)) return undefined;
+  const configFile = /--(ini|yaml|xml|json)\b|\.ini\b/.test(commandLine);
+  return { messageId: configFile ? 'reloadsUnlessConfigSays' : 'reloads', data: { where }, fixId: 'dieOnTerm' } as const;
 }
-const FIX =
-  'add --die-on-term (env UWSGI_DIE_ON_TERM=1), or for a graceful stop --hook-master-start "unix_signal:15 gracefully_kill_them_all"; keep a preStop sleep as well';
 
-const dockerfileSide: DockerfileRule = {
+const dockerfileSide = defineRule({
   meta,
   target: 'dockerfile',
   check(view) {
@@ -35,39 +50,23 @@ const dockerfileSide: DockerfileRule = {
       .filter((i) => i.keyword === 'ENV')
       .map((i) => i.raw)
       .join('\n');
-    if (HANDLED.test(text) || /UWSGI_DIE_ON_TERM|UWSGI_HOOK_MASTER_START/.test(env)) return [];
-    return [
-      {
-        instruction: cmd && RUNS_UWSGI.test(cmd.raw) ? cmd : decisive,
-        message: message(decisive.keyword, /--(ini|yaml|xml|json)\b|\.ini\b/.test(text)),
-        fix: FIX,
-      },
-    ];
+    const found = reloadFinding(decisive.keyword, text, env);
+    return found ? [{ instruction: cmd && RUNS_UWSGI.test(cmd.raw) ? cmd : decisive, ...found }] : [];
   },
-};
+});
 
-const workloadSide: WorkloadRule = {
+const workloadSide = defineRule({
   meta,
   target: 'workload',
-  check(w) {
-    const out: RuleResult[] = [];
-    for (const c of runningContainersWithoutDockerfile(w)) {
-      const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
-      const args = Array.isArray(c.container.args) ? c.container.args.map(String) : [];
-      const text = [...command, ...args].join(' ');
-      if (!RUNS_UWSGI.test(` ${text} `)) continue;
-      const env = Array.isArray(c.container.env) ? c.container.env.map((e) => String(e?.name ?? '')).join(' ') : '';
-      if (HANDLED.test(text) || /UWSGI_DIE_ON_TERM|UWSGI_HOOK_MASTER_START/.test(env)) continue;
-      out.push({
-        path: [...c.path, command.length > 0 ? 'command' : 'args'],
-        container: c.name,
-        message: message(`container ${c.name}`, /--(ini|yaml|xml|json)\b|\.ini\b/.test(text)),
-        fix: FIX,
-      });
-    }
-    return out;
-  },
-};
+  check: perContainer(runningContainersWithoutDockerfile, (c) => {
+    const { command = [], args } = commandLineOf(c);
+    const text = [...command, ...args].join(' ');
+    if (!RUNS_UWSGI.test(` ${text} `)) return undefined;
+    const env = Array.isArray(c.container.env) ? c.container.env.map((e) => String(e?.name ?? '')).join(' ') : '';
+    const found = reloadFinding(`container ${c.name}`, text, env);
+    return found && { path: [...c.path, command.length > 0 ? 'command' : 'args'], ...found };
+  }),
+});
 
 const rules: Rule[] = [dockerfileSide, workloadSide];
 export default rules;

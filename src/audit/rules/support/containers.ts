@@ -4,6 +4,7 @@
  * serving rules look at each of these containers on its own.
  */
 import { sidecarProxyFor } from '../../../k8s/images.js';
+import { isBatchKind } from '../../../k8s/objects.js';
 import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
 import { portsOf } from './fields.js';
 
@@ -61,6 +62,19 @@ export function trafficContainers(w: WorkloadView): ContainerView[] {
   return apps;
 }
 
+/** The traffic containers of a serving workload; none when nothing routes to it. */
+export function servingContainers(w: WorkloadView): ContainerView[] {
+  return w.serving ? trafficContainers(w) : [];
+}
+
+/**
+ * The traffic containers whose shutdown has to wait for endpoint removal: none when the workload
+ * is not serving or declares zerodrop.dev/in-app-drain (the app delays its own shutdown).
+ */
+export function drainingContainers(w: WorkloadView): ContainerView[] {
+  return w.inAppDrain ? [] : servingContainers(w);
+}
+
 /**
  * A port the container is known to listen on: its first declared containerPort, else a selecting
  * Service's numeric targetPort (the seed's nginx declares no ports; its Service targets 80).
@@ -89,3 +103,14 @@ export function describeWorkload(w: WorkloadView): string {
 
 /** Kinds whose pod count is spec.replicas (DaemonSets, Pods and Jobs have none). */
 export const REPLICATED_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/** The container's command (undefined when not a list: the image's entrypoint runs) and args, as strings. */
+export function commandLineOf(c: ContainerView): { command: string[] | undefined; args: string[] } {
+  const { command, args } = c.container;
+  return { command: Array.isArray(command) ? command.map(String) : undefined, args: Array.isArray(args) ? args.map(String) : [] };
+}
+
+/** The long-running containers of a workload meant to keep running: none for Jobs and CronJobs, whose pods exit. */
+export function longRunningUnlessBatch(w: WorkloadView): ContainerView[] {
+  return isBatchKind(w.kind) ? [] : longRunningContainers(w);
+}

@@ -2,7 +2,7 @@
  * Defensive readers for list fields: hand-written or templated manifests carry wrong types
  * (`ports: "8080"`, `env: {A: 1}`), which the API server rejects but the auditor must survive.
  */
-import type { Container } from '../../../k8s/objects.js';
+import type { Container, KubeObject } from '../../../k8s/objects.js';
 
 type Port = NonNullable<Container['ports']>[number];
 
@@ -22,6 +22,12 @@ export function records<T>(list: unknown): T[] {
 
 export function strings(list: unknown): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+}
+
+/** An object's spec as a record of values still to be type-checked (a spec of the wrong type reads as empty). */
+export function specOf(view: { object: KubeObject }): Record<string, unknown> {
+  const spec: unknown = view.object.spec;
+  return isRecord(spec) ? spec : {};
 }
 
 export function portsOf(container: Container): Port[] {

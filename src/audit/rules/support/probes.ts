@@ -3,18 +3,20 @@ import type { Container } from '../../../k8s/objects.js';
 import type { ContainerView, YamlPath } from '../../types.js';
 import { portsOf, strings } from './fields.js';
 
-export const PROBE_FIELDS: ReadonlyArray<{ kind: ProbeKind; field: 'readinessProbe' | 'livenessProbe' | 'startupProbe' }> = [
+export type ProbeField = 'readinessProbe' | 'livenessProbe' | 'startupProbe';
+
+export const PROBE_FIELDS: ReadonlyArray<{ kind: ProbeKind; field: ProbeField }> = [
   { kind: 'readiness', field: 'readinessProbe' },
   { kind: 'liveness', field: 'livenessProbe' },
   { kind: 'startup', field: 'startupProbe' },
 ];
 
-export function probeOf(c: ContainerView, field: 'readinessProbe' | 'livenessProbe' | 'startupProbe'): Probe | undefined {
+export function probeOf(c: ContainerView, field: ProbeField): Probe | undefined {
   const p = c.container[field];
   return p && typeof p === 'object' ? p : undefined;
 }
 
-export function resolvedProbe(c: ContainerView, field: 'readinessProbe' | 'livenessProbe' | 'startupProbe'): ResolvedProbe | undefined {
+export function resolvedProbe(c: ContainerView, field: ProbeField): ResolvedProbe | undefined {
   const p = probeOf(c, field);
   return p ? resolveProbe(p) : undefined;
 }

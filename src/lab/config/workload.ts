@@ -48,8 +48,15 @@ export interface WorkloadOptions {
   workload?: string;
 }
 
-/** Notes collected while the pod plans are built (once per image, though two revisions are planned). */
-type Notes = Set<string>;
+/** What every step of planning one Deployment's pods shares. */
+interface PlanContext {
+  options: WorkloadOptions;
+  /** The Deployment's name and position, for messages. */
+  deployment: string;
+  at: SourcePosition;
+  /** Notes collected on the way (a set: both revisions are planned, each image is noted once). */
+  notes: Set<string>;
+}
 
 /**
  * Turns manifests into what the lab runs, validating everything first so that a bad manifest or an
@@ -100,9 +107,9 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     throw usageError('lab-no-containers', `Deployment ${name}: spec.template.spec.containers is empty`, at);
   const servicePort = findServicePort(sourced, template?.metadata?.labels, podSpec);
 
-  const notes: Notes = new Set(choice.notes);
-  const initial = buildPodPlan('rev1', podSpec, servicePort, options, name, at, notes);
-  const next = nextPlan(initial, podSpec, servicePort, options, name, at, notes);
+  const ctx: PlanContext = { options, deployment: name, at, notes: new Set(choice.notes) };
+  const initial = buildPodPlan('rev1', podSpec, servicePort, ctx);
+  const next = nextPlan(initial, podSpec, servicePort, ctx);
   return {
     deployment: { name, replicas, strategy: type, fenceposts, minReadySeconds, progressDeadlineSeconds },
     target: { kind: 'Deployment', namespace: obj.metadata?.namespace ?? 'default', name },
@@ -110,33 +117,26 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     initial,
     next,
     source: at,
-    notes: [...notes],
+    notes: [...ctx.notes],
   };
 }
 
-function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, name: string, at: SourcePosition, notes: Notes): PodPlan {
-  const change = options.rollout;
+function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, ctx: PlanContext): PodPlan {
+  const change = ctx.options.rollout;
   if (change.kind === 'restart') return { ...initial, revision: 'rev2' };
   const containers = podSpec.containers!.map((c) => ({ ...c }));
   const target = change.container ? containers.find((c) => c.name === change.container) : containers[0];
-  if (!target) throw usageError('lab-bad-rollout', `--rollout image: Deployment ${name} has no container named ${change.container}`, at);
+  if (!target) throw usageError('lab-bad-rollout', `--rollout image: Deployment ${ctx.deployment} has no container named ${change.container}`, ctx.at);
   target.image = change.image;
-  return buildPodPlan('rev2', { ...podSpec, containers }, servicePort, options, name, at, notes);
+  return buildPodPlan('rev2', { ...podSpec, containers }, servicePort, ctx);
 }
 
-function buildPodPlan(
-  revision: string,
-  podSpec: PodSpec,
-  servicePort: number,
-  options: WorkloadOptions,
-  deployment: string,
-  at: SourcePosition,
-  notes: Notes,
-): PodPlan {
+function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, ctx: PlanContext): PodPlan {
+  const { options, deployment, at } = ctx;
   const grace = podSpec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
   if (typeof grace !== 'number' || grace < 0)
     throw usageError('lab-bad-field', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
-  const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, options, deployment, at, notes, undefined));
+  const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, ctx, undefined));
   const ignoredInit = (podSpec.initContainers ?? []).filter((c) => !isNativeSidecar(c));
   if (ignoredInit.length > 0)
     throw usageError(
@@ -145,21 +145,14 @@ function buildPodPlan(
       at,
     );
   // The first main container serves the Service's target port even when it declares no ports (podNetwork.ts).
-  const containers = podSpec.containers!.map((c, i) => buildContainer(c, grace, options, deployment, at, notes, i === 0 ? servicePort : undefined));
+  const containers = podSpec.containers!.map((c, i) => buildContainer(c, grace, ctx, i === 0 ? servicePort : undefined));
   const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
   if (options.pidNamespace) plan.pidNamespace = true;
   return plan;
 }
 
-function buildContainer(
-  c: Container,
-  grace: number,
-  options: WorkloadOptions,
-  deployment: string,
-  at: SourcePosition,
-  notes: Notes,
-  servicePort: number | undefined,
-): ContainerPlan {
+function buildContainer(c: Container, grace: number, ctx: PlanContext, servicePort: number | undefined): ContainerPlan {
+  const { options, deployment, at, notes } = ctx;
   const cname = c.name ?? '?';
   if (!c.image) throw usageError('lab-no-image', `Deployment ${deployment}: container ${cname} has no image`, at);
   const ref = parseImageRef(c.image);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_SERVERS } from '../../src/lab/images/localServers.js';
+import { HAVE_KUBECTL, warnWithoutKubectl } from './support/kubectl.js';
 import { liveProcessesWith } from './support/processes.js';
 
 // The talk's demo repository replayed as a user would, with one command and no mapping: three
@@ -27,6 +28,7 @@ const HAVE_NGINX = existsSync(LOCAL_SERVERS.nginx!.binary);
 const HAVE_SEED = existsSync(path.join(SEED, 'k8s', 'kustomization.yaml'));
 
 if (!HAVE_NGINX) console.warn(`\n*** SKIPPING the demo-repository lab replays: ${LOCAL_SERVERS.nginx!.binary} is not installed (apt-get install nginx) ***\n`);
+warnWithoutKubectl('the demo-repository lab replays');
 if (!HAVE_SEED)
   console.warn(`\n*** SKIPPING the replay of the seed's own demo repository: ${SEED} is not there (only our copy in examples/talk/demo-repo runs) ***\n`);
 
@@ -83,7 +85,7 @@ function expectTheTalksProgression(r: Awaited<ReturnType<typeof replay>>): void 
 }
 
 describe('zerodrop lab on the demo repository: base, probes, probes + preStop', () => {
-  it.skipIf(!HAVE_NGINX)(
+  it.skipIf(!HAVE_NGINX || !HAVE_KUBECTL)(
     'our copy (examples/talk/demo-repo): the base and probes runs drop requests, the preStop run drops none, no pod survives',
     async () => {
       const r = await replay(OWN);
@@ -94,7 +96,7 @@ describe('zerodrop lab on the demo repository: base, probes, probes + preStop', 
     150_000,
   );
 
-  it.skipIf(!HAVE_NGINX || !HAVE_SEED)(
+  it.skipIf(!HAVE_NGINX || !HAVE_KUBECTL || !HAVE_SEED)(
     "the seed's own files, as the talk ran them",
     async () => {
       expectTheTalksProgression(await replay(SEED));

@@ -8,6 +8,7 @@ import { chooseWorkload } from '../../src/lab/config/workloadChoice.js';
 import { planLabRuns } from '../../src/lab/run/plan.js';
 import { ZerodropError } from '../../src/errors.js';
 import { zerodrop } from '../audit/cli.js';
+import { HAVE_KUBECTL, warnWithoutKubectl } from './support/kubectl.js';
 
 // What the lab reads and decides before any process starts: kustomize directories rendered by
 // the audit's own renderer, patch files refused with what to pass instead, which Deployment of
@@ -19,6 +20,7 @@ const APP = path.join(ROOT, 'test', 'lab', 'fixtures', 'kustomize-app');
 const STAGING = path.join(APP, 'overlays', 'staging');
 const DEMO_IMAGE = { 'zerodrop/demo-app': { command: `${process.execPath} ${path.join(ROOT, 'examples', 'demo-app', 'server.mjs')}` } };
 const tmp = mkdtempSync(path.join(tmpdir(), 'zerodrop-lab-inputs-'));
+warnWithoutKubectl('the lab tests that render kustomize directories');
 
 /** The one-line error a plan stops with, as the CLI prints it after `zerodrop: error[CODE]: `. */
 async function planError(inputs: string[], overrides: Parameters<typeof planLabRuns>[0]['overrides'] = {}, runs?: string[]): Promise<string> {
@@ -34,7 +36,7 @@ async function planError(inputs: string[], overrides: Parameters<typeof planLabR
 const plan = (inputs: string[], overrides: Parameters<typeof planLabRuns>[0]['overrides'] = {}, runs?: string[]) =>
   planLabRuns({ inputs, overrides: { images: DEMO_IMAGE, ...overrides }, command: 'test', cwd: ROOT, ...(runs ? { runs } : {}) });
 
-describe('a kustomize directory is rendered as the audit renders it', () => {
+describe.skipIf(!HAVE_KUBECTL)('a kustomize directory is rendered as the audit renders it', () => {
   it('applies the overlay, its patch, a component and a generator; no patch file is read as an object', async () => {
     const read = await readManifests([STAGING]);
     const kinds = read.objects.map((o) => `${o.object.kind}/${o.object.metadata?.name}`);
@@ -215,7 +217,7 @@ spec:
   });
 });
 
-describe('several inputs, several runs', () => {
+describe.skipIf(!HAVE_KUBECTL)('several inputs, several runs', () => {
   it('one run per input, in order, named after it; lab files and manifests mix', async () => {
     const again = path.join(tmp, 'staging');
     cpSync(STAGING, again, { recursive: true });

@@ -48,7 +48,8 @@ async function replay(repo: string): Promise<{ code: number | null; output: stri
   const tmp = mkdtempSync(path.join(tmpdir(), 'zerodrop-demo-repo-'));
   const json = path.join(tmp, 'runs.json');
   const inputs = ['k8s', 'kustom-probes', 'kustom-probes-prestop'].map((d) => path.join(repo, d));
-  const child = spawn(process.execPath, [CLI, 'lab', ...inputs, '--quick', '--rate', '50', '--no-progress', '--json', json], {
+  const outputs = ['--json', json, '--events', path.join(tmp, 'events.ndjson'), '--report', path.join(tmp, 'lab.html')];
+  const child = spawn(process.execPath, [CLI, 'lab', ...inputs, '--quick', '--rate', '50', '--no-progress', ...outputs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp },
   });
@@ -90,6 +91,17 @@ describe('zerodrop lab on the demo repository: base, probes, probes + preStop', 
     async () => {
       const r = await replay(OWN);
       expectTheTalksProgression(r);
+      // One events file and one report hold the three runs, in order, with the table's verdicts.
+      const events = readFileSync(path.join(r.tmp, 'events.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; run: string; verdict?: string });
+      expect(events.filter((e) => e.type === 'run-start').map((e) => e.run)).toEqual(['k8s', 'kustom-probes', 'kustom-probes-prestop']);
+      expect(events.filter((e) => e.type === 'run-end').map((e) => [e.run, e.verdict])).toEqual(
+        ['k8s', 'kustom-probes', 'kustom-probes-prestop'].map((n) => [n, r.runs.get(n)?.verdict]),
+      );
+      const html = readFileSync(path.join(r.tmp, 'lab.html'), 'utf8');
+      for (const name of ['k8s', 'kustom-probes', 'kustom-probes-prestop']) expect(html).toContain(`"${name}"`);
       await new Promise((res) => setTimeout(res, 300));
       expect(liveProcessesWith(r.tmp)).toEqual([]);
     },

@@ -104,6 +104,18 @@ describe('a patch given alone says what it is and what to pass instead', () => {
     );
   });
 
+  it('the suggested command is written as the input was: relative from outside the working directory, absolute when given absolute', () => {
+    const patch = path.join(ROOT, 'examples', 'talk', 'demo-repo', 'kustom-probes', 'patch.yaml');
+    const elsewhere = path.join(ROOT, 'test', 'lab');
+    const relative = zerodrop(['lab', path.relative(elsewhere, patch)], { cwd: elsewhere });
+    expect(relative.code).toBe(2);
+    expect(relative.stderr).toMatch(
+      /applies \(patchesStrategicMerge\), not a complete manifest; pass the kustomization's directory instead: zerodrop lab \.\.\/\.\.\/examples\/talk\/demo-repo\/kustom-probes\n$/,
+    );
+    const absolute = zerodrop(['lab', patch], { cwd: elsewhere });
+    expect(absolute.stderr).toContain(`pass the kustomization's directory instead: zerodrop lab ${path.dirname(patch)}\n`);
+  });
+
   it('a patch copied out of its kustomization is still recognised by its shape', async () => {
     const file = path.join(tmp, 'patch.yaml');
     writeFileSync(

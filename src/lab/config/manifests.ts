@@ -70,10 +70,9 @@ function refuseKustomizeFragment(input: string, cwd: string): void {
     return; // collectSources reports it
   }
   if (!isFile) return;
-  const shown = (p: string): string => {
-    const r = path.relative(cwd, p);
-    return r === '' ? '.' : r.startsWith('..') ? p : r;
-  };
+  // Paths as the user wrote the input: relative to where they are (`../repo/overlay` included),
+  // absolute when they gave an absolute path, so the suggested command runs as printed.
+  const shown = (p: string): string => (path.isAbsolute(input) ? p : path.relative(cwd, p) || '.');
   const dir = path.dirname(abs);
   if (kustomizationIn(dir) === abs)
     throw usageError(

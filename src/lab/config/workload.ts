@@ -147,7 +147,8 @@ function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, c
   // The first main container serves the Service's target port even when it declares no ports (podNetwork.ts).
   const containers = podSpec.containers!.map((c, i) => buildContainer(c, grace, ctx, i === 0 ? servicePort : undefined));
   const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
-  if (options.pidNamespace) plan.pidNamespace = true;
+  if (options.pidNamespace !== undefined) plan.pidNamespace = options.pidNamespace;
+  if (podSpec.shareProcessNamespace === true) plan.shareProcessNamespace = true;
   return plan;
 }
 

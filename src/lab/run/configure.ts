@@ -49,7 +49,7 @@ export async function configureRun(
     images,
     rollout,
     cwd: input.cwd,
-    ...(o.pidNamespace ? { pidNamespace: true } : {}),
+    ...(o.pidNamespace !== undefined ? { pidNamespace: o.pidNamespace } : {}),
     ...(o.workload !== undefined ? { workload: o.workload } : {}),
   });
   const mode = o.proxy ?? lab?.proxy ?? 'l7';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
-// stop-signal scenarios, HAProxy for the graceful drain tests, Chromium for the HTML report test,
+// stop-signal scenarios, HAProxy for the graceful drain tests and the lab's haproxy image mapping, Chromium for the HTML report test,
 // util-linux's unshare for PID-1 tests, tmux for the live terminal view, xmllint for the JUnit
 // report). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
@@ -17,7 +17,12 @@ const wanted = [
     why: 'lab nginx scenarios and proxy benchmark',
     service: { name: 'nginx', pidfile: '/run/nginx.pid' },
   },
-  { bin: '/usr/sbin/haproxy', pkg: 'haproxy', why: 'graceful drain tests behind HAProxy', service: { name: 'haproxy', pidfile: '/run/haproxy.pid' } },
+  {
+    bin: '/usr/sbin/haproxy',
+    pkg: 'haproxy',
+    why: "graceful drain tests behind HAProxy, lab's haproxy image mapping",
+    service: { name: 'haproxy', pidfile: '/run/haproxy.pid' },
+  },
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },

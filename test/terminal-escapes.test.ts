@@ -107,7 +107,10 @@ describe('control characters in names and messages never reach the terminal raw'
       wallMs: 2000,
       latency: { p50: 1, p99: 2, max: 3 },
     };
-    const table = formatResultsTable([run, { name: 'other', unavailable: hostile('needs nginx') }]);
+    const table = formatResultsTable([
+      { ...run, expected: 'zero' },
+      { name: 'other', unavailable: hostile('needs nginx'), expected: 'zero' },
+    ]);
     expect(table).toContain(shown('run'));
     expect(table).toContain(shown('needs nginx'));
     expect(unsafe(table)).toEqual([]);

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { terminalSafe } from '../terminalText.js';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
+import { preStopDelaySeconds } from '../k8s/objects.js';
 import type { EventStream } from '../events/stream.js';
 import { parseRolloutFlag } from '../lab/config/labFile.js';
 import type { ImageMap } from '../lab/config/workload.js';
@@ -10,17 +11,17 @@ import { installExitCleanup, labProcesses } from '../lab/pods/processRegistry.js
 import type { AuditVerdict } from '../lab/run/audit.js';
 import type { LabOverrides } from '../lab/run/configure.js';
 import { labInputPaths, planLabRuns } from '../lab/run/plan.js';
-import { labResultsJson, labVerdicts, runPlannedRuns } from '../lab/run/runPlanned.js';
+import { labExitCode, labResultsJson, runPlannedRuns } from '../lab/run/runPlanned.js';
 import type { LabRunConfig, LabRunResult } from '../lab/run/runLab.js';
-import { formatResultsTable } from '../lab/run/summary.js';
+import { formatExpectationLine, formatResultsTable } from '../lab/run/summary.js';
 import { SCENARIOS, runName } from '../lab/scenarios/catalog.js';
 import { createLiveView } from '../report/index.js';
-import { verdictExitCode } from '../run/exitCode.js';
 import { handleInterrupts } from '../run/interrupt.js';
 import { RunOutputs } from '../run/runOutputs.js';
 
 interface LabCliOptions {
   run: string[];
+  workload?: string;
   rollout?: string;
   scenario?: string;
   list?: boolean;
@@ -44,6 +45,19 @@ interface LabCliOptions {
 }
 
 const LAB_HELP = `
+Inputs: each lab file, manifest file or directory is its own run, in the order given, and the
+runs end in one table, one --json result and one --report. A directory holding a
+kustomization.yaml is rendered with kubectl kustomize, exactly as zerodrop audit renders it
+(overlays, patches, components, generators); pass the directory, not its patch files. With
+several Deployments in an input the lab rolls the one the load reaches (behind an Ingress, else
+a Service), or the one --workload names; an ingress controller in the manifests (traefik,
+ingress-nginx, ...) is not run: the lab's proxy stands in for it.
+
+Images: --run IMAGE=COMMAND maps an image to a local command. Without one, the official nginx
+and haproxy images run Debian's nginx and haproxy with a minimal config on the container's ports
+and the image's stop signal (the run says so); --run overrides it. A missing binary is exit 4
+and names the package to install.
+
 Outputs (--json, --events, --report) are checked before anything starts: an existing file is
 refused unless --force, an input (a lab file or manifest) is never written over, and each file is
 written whole or not at all.
@@ -52,20 +66,29 @@ Verdicts: PASS needs zero failed requests, the load held every second, the rollo
 enough requests to bound the failure rate (at least 100: zero failures in 100 requests bound it
 below 3 % with 95 % confidence). A run that cannot prove that is INCONCLUSIVE, never a pass.
 
+Expected: the bundled talk and scenarios demonstrate drops as well as fixes, so each of their
+runs declares what it shows (drops or zero, the "expected" column); your own inputs are expected
+to drop nothing.
+
 Containers: each one's main process is PID 1 of its own PID namespace where Linux allows it (as in
 Kubernetes: an app without a SIGTERM handler ignores SIGTERM), and nothing a pod starts outlives
 the lab, even a SIGKILLed one (docs/lab.md, "How pods are contained"). --no-pid-namespace opts out.
 
-Exit codes: 0 every run passed, 1 a run dropped requests, 3 a run was inconclusive, 2 usage or
-input error (docs/errors.md), 4 missing environment (nginx, PID namespaces), 130 interrupted
-(SIGINT or SIGTERM: the lab stops, reaps every pod and exits; a second signal forces it).`;
+Exit codes: 0 every run showed what it was expected to (your inputs: no run dropped a request),
+1 a run did not (your inputs: a run dropped requests), 3 a run was inconclusive, 2 usage or input
+error (docs/errors.md), 4 missing environment (nginx, haproxy, kubectl, PID namespaces), 130
+interrupted (SIGINT or SIGTERM: the lab stops, reaps every pod and exits; a second signal forces it).`;
 
 export function registerLabCommand(program: Command): void {
   program
     .command('lab')
     .description('replay a Kubernetes rolling update on this machine with real processes and count dropped requests')
-    .argument('[inputs...]', 'lab files (*.lab.yaml) or Kubernetes manifests (files or directories); none: the talk replayed on the demo app')
-    .option('--run <IMAGE=COMMAND>', 'command the lab runs for a container image (repeatable)', collect, [])
+    .argument(
+      '[inputs...]',
+      'lab files (*.lab.yaml) or Kubernetes manifests (files, directories, kustomize directories), one run each; none: the talk replayed on the demo app',
+    )
+    .option('--run <IMAGE=COMMAND>', 'command the lab runs for a container image (repeatable); overrides the built-in nginx and haproxy mappings', collect, [])
+    .option('--workload <name>', 'the Deployment to roll when an input has several (default: the one behind the Ingress or Service)')
     .option('--rollout <change>', 'what to roll out: restart (default), image=IMAGE or image=CONTAINER=IMAGE')
     .option('--scenario <name>', 'run a bundled scenario (see --list)')
     .option('--list', 'list the bundled scenarios')
@@ -104,7 +127,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
     printScenarioList();
     return ExitCode.ok;
   }
-  const plan = planLabRuns({
+  const plan = await planLabRuns({
     inputs,
     ...(opts.scenario ? { scenario: opts.scenario } : {}),
     ...(opts.runs ? { runs: opts.runs.split(',').map((s) => s.trim()) } : {}),
@@ -142,6 +165,7 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
       onRunStart: (p, audit) => {
         out.write(`${pc.cyan('▶')} ${pc.bold(terminalSafe(p.name))}${p.config.description ? `: ${terminalSafe(p.config.description)}` : ''}\n`);
         out.write(`  ${describeConfig(p.config)}\n`);
+        for (const note of p.config.notes ?? []) out.write(`  ${pc.dim(terminalSafe(note))}\n`);
         out.write(`  ${audit ? formatAudit(audit) : pc.dim('audit: could not run on these manifests')}\n`);
       },
       onRunEnd: (result) => {
@@ -162,9 +186,10 @@ async function labCommand(inputs: string[], opts: LabCliOptions): Promise<number
   }
 
   out.write(formatResultsTable(rows));
+  out.write(formatExpectationLine(rows));
   outputs.writeJson(labResultsJson(rows));
   if (outputs.writeReport('zerodrop lab')) out.write(`report: ${opts.report}\n`);
-  return verdictExitCode(labVerdicts(rows), interrupt.interrupted);
+  return labExitCode(rows, interrupt.interrupted);
 }
 
 function parseOverrides(opts: LabCliOptions): LabOverrides {
@@ -179,6 +204,7 @@ function parseOverrides(opts: LabCliOptions): LabOverrides {
     o.images = images;
   }
   if (opts.rollout) o.rollout = parseRolloutFlag(opts.rollout);
+  if (opts.workload !== undefined) o.workload = opts.workload;
   if (opts.rate !== undefined) o.rate = rateFlag(opts.rate);
   if (opts.propagation) o.propagation = opts.propagation;
   if (opts.kubeletDelay) o.kubeletDelay = opts.kubeletDelay;
@@ -213,7 +239,7 @@ function describeConfig(c: LabRunConfig): string {
     `${d.replicas} replicas`,
     d.strategy === 'Recreate' ? 'Recreate' : `maxSurge ${d.fenceposts.maxSurge}/maxUnavailable ${d.fenceposts.maxUnavailable}`,
     main.readiness ? `readiness every ${main.readiness.periodSeconds}s` : 'no readiness probe',
-    main.preStop ? 'preStop' : 'no preStop',
+    describePreStop(main),
     `grace ${c.workload.initial.graceSeconds}s`,
     describeContainment(c.workload.initial),
     `${c.rate} rps via ${c.proxy.mode}`,
@@ -221,6 +247,13 @@ function describeConfig(c: LabRunConfig): string {
     `seed ${c.seed}`,
   ];
   return pc.dim(parts.join(' · '));
+}
+
+/** `preStop 20s` when the hook is a recognisable sleep, as the manifest has it (never scaled). */
+function describePreStop(c: LabRunConfig['workload']['initial']['containers'][number]): string {
+  if (!c.preStop) return 'no preStop';
+  const seconds = preStopDelaySeconds(c.preStop);
+  return seconds === undefined ? 'preStop' : `preStop sleep ${seconds}s`;
 }
 
 function formatAudit(a: AuditVerdict): string {

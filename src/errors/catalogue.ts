@@ -95,7 +95,16 @@ export const ERROR_CATALOGUE = {
   'lab-file-invalid': usage('lab', 'A lab file has an unknown key or a value of the wrong type (manifests, images, rollout, proxy, connection, …).'),
   'lab-manifest-shape': usage('lab', 'A YAML document of a lab manifest is not a Kubernetes object (a mapping with apiVersion and kind).'),
   'lab-no-deployment': usage('lab', "The manifests hold no Deployment; the lab replays a Deployment's rolling update."),
-  'lab-many-deployments': usage('lab', 'The manifests hold more than one Deployment; the lab runs one at a time.'),
+  'lab-many-deployments': usage(
+    'lab',
+    'The manifests hold several Deployments and no single one is where the load arrives (behind an Ingress or Service); choose one with --workload NAME.',
+  ),
+  'lab-unknown-workload': usage('lab', '--workload names no Deployment of the input (the message lists the ones there are).'),
+  'lab-input-is-patch': usage(
+    'lab',
+    'An input is a kustomize patch (a partial object, not a complete manifest); pass the directory whose kustomization applies it.',
+  ),
+  'lab-input-is-kustomization': usage('lab', 'An input is a kustomization file; pass its directory, which the lab renders with kubectl kustomize.'),
   'lab-bad-replicas': usage('lab', 'replicas is not a whole number ≥ 1.'),
   'lab-too-many-replicas': usage('lab', 'More than 20 replicas: more processes than the lab runs on one machine.'),
   'lab-bad-strategy': usage('lab', 'The Deployment strategy is not RollingUpdate or Recreate, or its maxSurge/maxUnavailable are invalid.'),

@@ -86,3 +86,42 @@ export function sidecarProxyFor(image: string, containerName?: string): SidecarP
   if (/vault(?!.*operator)/.test(ref.repository) && /agent|vault/.test(hay)) return SIDECAR_PROXIES[4];
   return undefined;
 }
+
+export interface IngressControllerKnowledge {
+  controller: string;
+  /** Matches the image repository (registry and path, without tag). */
+  image: RegExp;
+  /** Where the image is published. */
+  source: string;
+}
+
+/**
+ * Ingress controllers by image: the Deployment that receives a cluster's external traffic and
+ * forwards it to the Services an Ingress names, rather than an application the load reaches
+ * through them. The list follows Kubernetes' own list of controllers
+ * (https://kubernetes.io/docs/concepts/services-networking/ingress-controllers/).
+ */
+export const INGRESS_CONTROLLERS: readonly IngressControllerKnowledge[] = [
+  { controller: 'ingress-nginx', image: /(^|\/)ingress-nginx\/controller$|nginx-ingress-controller$/, source: 'https://kubernetes.github.io/ingress-nginx/' },
+  { controller: 'NGINX Ingress Controller', image: /(^|\/)nginx\/nginx-ingress$|(^|\/)nginx-ic\//, source: 'https://docs.nginx.com/nginx-ingress-controller/' },
+  { controller: 'Traefik', image: /(^|\/)traefik$/, source: 'https://doc.traefik.io/traefik/providers/kubernetes-ingress/' },
+  {
+    controller: 'HAProxy Kubernetes Ingress',
+    image: /(^|\/)haproxytech\/kubernetes-ingress$|(^|\/)haproxy-ingress$/,
+    source: 'https://github.com/haproxytech/kubernetes-ingress',
+  },
+  { controller: 'Kong', image: /(^|\/)kong\/kubernetes-ingress-controller$/, source: 'https://github.com/Kong/kubernetes-ingress-controller' },
+  { controller: 'Contour', image: /(^|\/)projectcontour\/contour$/, source: 'https://projectcontour.io/' },
+  {
+    controller: 'Emissary-ingress',
+    image: /(^|\/)emissaryingress\/emissary$|(^|\/)datawire\/ambassador$/,
+    source: 'https://www.getambassador.io/docs/emissary',
+  },
+  { controller: 'Skipper', image: /(^|\/)skipper$/, source: 'https://github.com/zalando/skipper' },
+];
+
+/** The ingress controller an image runs, or undefined (`traefik:v3.1` → Traefik). */
+export function ingressControllerFor(image: string): IngressControllerKnowledge | undefined {
+  const { repository } = parseImageRef(image);
+  return INGRESS_CONTROLLERS.find((c) => c.image.test(repository));
+}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readLabFile } from '../../src/lab/config/labFile.js';
-import { parseDelayRange } from '../../src/lab/endpoints/delay.js';
-import { DEFAULT_PROPAGATION } from '../../src/lab/run/configure.js';
+import { configureFromLabFile } from '../../src/lab/run/configure.js';
 import { auditForLab } from '../../src/lab/run/audit.js';
 import { SCENARIOS, labFilePath, runName, type ScenarioRun } from '../../src/lab/scenarios/catalog.js';
 
@@ -16,11 +15,13 @@ import { SCENARIOS, labFilePath, runName, type ScenarioRun } from '../../src/lab
  */
 const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
-/** The audit of a run's manifests, with the lab's own propagation assumption. */
-function auditOf(run: ScenarioRun) {
-  const lab = readLabFile(labFilePath(run));
-  const propagation = parseDelayRange(lab.propagation ?? DEFAULT_PROPAGATION[lab.proxy ?? 'l7']);
-  return auditForLab(lab.manifests, propagation.maxMs);
+/**
+ * The audit of what the lab reads for a run, judging the Deployment it rolls, with the lab's own
+ * propagation assumption.
+ */
+async function auditOf(run: ScenarioRun) {
+  const config = await configureFromLabFile(readLabFile(labFilePath(run)), {}, 'test');
+  return auditForLab(config.sources, config.workload.target, config.propagation.maxMs);
 }
 
 describe('audit ⇔ lab agreement on the bundled scenarios', () => {

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ContainerEvent } from '../../src/events/schema.js';
 import { EventStream } from '../../src/events/stream.js';
-import { loadManifests } from '../../src/lab/config/manifests.js';
+import { readManifests } from '../../src/lab/config/manifests.js';
 import { buildWorkload } from '../../src/lab/config/workload.js';
 import { ContainerProcess } from '../../src/lab/pods/containerProcess.js';
 import { describeContainment, parentDeathPrefix, pidNamespaceSupport } from '../../src/lab/pods/containment.js';
@@ -283,23 +283,23 @@ describe('PID 1 follows the pod spec (§6.1)', () => {
     expect(await neededSigkill({ shareProcessNamespace: true })).toBe(false);
   });
 
-  it('the lab reads shareProcessNamespace from the manifest and says whether the app is PID 1', () => {
+  it('the lab reads shareProcessNamespace from the manifest and says whether the app is PID 1', async () => {
     const manifest = path.join(tmp, `shared-${cases++}.yaml`);
     const deployment = (share: string) =>
       `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: s}\nspec:\n  replicas: 1\n  template:\n    spec:\n${share}      containers:\n        - {name: app, image: demo}\n`;
-    const workloadOf = (share: string, pidNamespace?: boolean) => {
+    const workloadOf = async (share: string, pidNamespace?: boolean) => {
       writeFileSync(manifest, deployment(share));
       const images = { demo: { command: process.execPath } };
-      return buildWorkload(loadManifests([manifest]), {
+      return buildWorkload((await readManifests([manifest])).objects, {
         images,
         rollout: { kind: 'restart' },
         cwd: tmp,
         ...(pidNamespace !== undefined ? { pidNamespace } : {}),
       });
     };
-    expect(describeContainment(workloadOf('      shareProcessNamespace: true\n').initial)).toBe('app is not PID 1 (shareProcessNamespace)');
-    expect(describeContainment(workloadOf('', false).initial)).toBe('app is not PID 1 (--no-pid-namespace)');
-    expect(describeContainment(workloadOf('').initial)).toBe(
+    expect(describeContainment((await workloadOf('      shareProcessNamespace: true\n')).initial)).toBe('app is not PID 1 (shareProcessNamespace)');
+    expect(describeContainment((await workloadOf('', false)).initial)).toBe('app is not PID 1 (--no-pid-namespace)');
+    expect(describeContainment((await workloadOf('')).initial)).toBe(
       namespaces.available ? 'app is PID 1 (own PID namespace)' : 'app is not PID 1 (no PID namespace here)',
     );
   });

@@ -9,9 +9,11 @@ import { resolveProbe, type Probe } from '../../k8s/probes.js';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../k8s/shutdownTimeline.js';
 import { normaliseSignal } from '../../k8s/signals.js';
 import type { DeploymentSettings } from '../controllers/deployment.js';
+import { localServerCommand, localServerFor, localServerNote, type LocalServer } from '../images/localServers.js';
 import { checkProgram, splitCommand } from '../pods/command.js';
 import type { ContainerPlan, PodPlan } from '../pods/plan.js';
 import type { SourcedObject } from './manifests.js';
+import { chooseWorkload } from './workloadChoice.js';
 
 /** What the lab runs for an image: a command line, and the image's STOPSIGNAL when it sets one. */
 export interface ImageCommand {
@@ -25,12 +27,16 @@ export type RolloutChange = { kind: 'restart' } | { kind: 'image'; container?: s
 
 export interface LabWorkload {
   deployment: DeploymentSettings;
+  /** The Deployment that rolls, as the audit names objects (for its findings). */
+  target: { kind: 'Deployment'; namespace: string; name: string };
   /** The Deployment and every other object, for the audit. */
   objects: KubeObject[];
   initial: PodPlan;
   next: PodPlan;
   /** Where the Deployment was defined, for messages. */
   source: SourcePosition;
+  /** What the lab decided for this input (which workload rolls, images it mapped itself), one line each. */
+  notes: string[];
 }
 
 export interface WorkloadOptions {
@@ -39,6 +45,18 @@ export interface WorkloadOptions {
   /** Working directory of every container and exec hook (the lab file's directory). */
   cwd: string;
   pidNamespace?: boolean;
+  /** `--workload NAME`: the Deployment to roll when the input has several. */
+  workload?: string;
+}
+
+/** What every step of planning one Deployment's pods shares. */
+interface PlanContext {
+  options: WorkloadOptions;
+  /** The Deployment's name and position, for messages. */
+  deployment: string;
+  at: SourcePosition;
+  /** Notes collected on the way (a set: both revisions are planned, each image is noted once). */
+  notes: Set<string>;
 }
 
 /**
@@ -46,19 +64,12 @@ export interface WorkloadOptions {
  * unmapped image is one clear error before any process starts.
  */
 export function buildWorkload(sourced: readonly SourcedObject[], options: WorkloadOptions): LabWorkload {
-  const deployments = sourced.filter((s) => s.object.kind === 'Deployment');
-  if (deployments.length === 0) {
-    const where = sourced[0] ? `${sourced[0].file}: ` : '';
-    throw usageError('lab-no-deployment', `${where}no Deployment found; the lab replays a Deployment's rolling update`);
-  }
-  if (deployments.length > 1) {
-    const names = deployments.map((d) => `${d.object.metadata?.name ?? '?'} (${d.file}:${d.line})`).join(', ');
-    throw usageError('lab-many-deployments', `the lab runs one Deployment at a time, found ${deployments.length}: ${names}`);
-  }
-  const d = deployments[0]!;
+  const choice = chooseWorkload(sourced, options.workload);
+  const d = choice.chosen;
   const at: SourcePosition = { file: d.file, line: d.line };
   const obj = d.object;
   const name = obj.metadata?.name ?? 'app';
+  refuseLookalikePatch(obj, name, at);
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   const defaults = deploymentDefaults(String(obj.apiVersion ?? 'apps/v1'));
   const replicas = spec.replicas === undefined ? 1 : spec.replicas;
@@ -97,32 +108,36 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     throw usageError('lab-no-containers', `Deployment ${name}: spec.template.spec.containers is empty`, at);
   const servicePort = findServicePort(sourced, template?.metadata?.labels, podSpec);
 
-  const initial = buildPodPlan('rev1', podSpec, servicePort, options, name, at);
-  const next = nextPlan(initial, podSpec, servicePort, options, name, at);
+  const ctx: PlanContext = { options, deployment: name, at, notes: new Set(choice.notes) };
+  const initial = buildPodPlan('rev1', podSpec, servicePort, ctx);
+  const next = nextPlan(initial, podSpec, servicePort, ctx);
   return {
     deployment: { name, replicas, strategy: type, fenceposts, minReadySeconds, progressDeadlineSeconds },
+    target: { kind: 'Deployment', namespace: obj.metadata?.namespace ?? 'default', name },
     objects: sourced.map((s) => s.object),
     initial,
     next,
     source: at,
+    notes: [...ctx.notes],
   };
 }
 
-function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, name: string, at: SourcePosition): PodPlan {
-  const change = options.rollout;
+function nextPlan(initial: PodPlan, podSpec: PodSpec, servicePort: number, ctx: PlanContext): PodPlan {
+  const change = ctx.options.rollout;
   if (change.kind === 'restart') return { ...initial, revision: 'rev2' };
   const containers = podSpec.containers!.map((c) => ({ ...c }));
   const target = change.container ? containers.find((c) => c.name === change.container) : containers[0];
-  if (!target) throw usageError('lab-bad-rollout', `--rollout image: Deployment ${name} has no container named ${change.container}`, at);
+  if (!target) throw usageError('lab-bad-rollout', `--rollout image: Deployment ${ctx.deployment} has no container named ${change.container}`, ctx.at);
   target.image = change.image;
-  return buildPodPlan('rev2', { ...podSpec, containers }, servicePort, options, name, at);
+  return buildPodPlan('rev2', { ...podSpec, containers }, servicePort, ctx);
 }
 
-function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, options: WorkloadOptions, deployment: string, at: SourcePosition): PodPlan {
+function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, ctx: PlanContext): PodPlan {
+  const { options, deployment, at } = ctx;
   const grace = podSpec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS;
   if (typeof grace !== 'number' || grace < 0)
     throw usageError('lab-bad-field', `Deployment ${deployment}: terminationGracePeriodSeconds must be a number ≥ 0`, at);
-  const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, options, deployment, at));
+  const sidecars = (podSpec.initContainers ?? []).filter(isNativeSidecar).map((c) => buildContainer(c, grace, ctx, undefined));
   const ignoredInit = (podSpec.initContainers ?? []).filter((c) => !isNativeSidecar(c));
   if (ignoredInit.length > 0)
     throw usageError(
@@ -130,33 +145,50 @@ function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, o
       `Deployment ${deployment}: the lab runs native sidecars (restartPolicy: Always) but not run-to-completion init containers (${ignoredInit.map((c) => c.name).join(', ')})`,
       at,
     );
-  const containers = podSpec.containers!.map((c) => buildContainer(c, grace, options, deployment, at));
+  // The first main container serves the Service's target port even when it declares no ports (podNetwork.ts).
+  const containers = podSpec.containers!.map((c, i) => buildContainer(c, grace, ctx, i === 0 ? servicePort : undefined));
   const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
   if (options.pidNamespace !== undefined) plan.pidNamespace = options.pidNamespace;
   if (podSpec.shareProcessNamespace === true) plan.shareProcessNamespace = true;
   return plan;
 }
 
-function buildContainer(c: Container, grace: number, options: WorkloadOptions, deployment: string, at: SourcePosition): ContainerPlan {
+function buildContainer(c: Container, grace: number, ctx: PlanContext, servicePort: number | undefined): ContainerPlan {
+  const { options, deployment, at, notes } = ctx;
   const cname = c.name ?? '?';
   if (!c.image) throw usageError('lab-no-image', `Deployment ${deployment}: container ${cname} has no image`, at);
+  const ref = parseImageRef(c.image);
   const mapped = lookupImage(options.images, c.image);
-  if (!mapped) {
-    throw usageError(
-      'lab-unmapped-image',
-      `container ${cname} uses image ${c.image}, which the lab cannot run: map it to a command with --run ${parseImageRef(c.image).repository}=COMMAND (or an images: entry in a lab file)`,
-      at,
-    );
+  const declaredPorts = (c.ports ?? []).map((p) => p.containerPort).filter((p): p is number => typeof p === 'number');
+  let argv: string[];
+  let local: { server: LocalServer; ports: number[] } | undefined;
+  if (mapped) {
+    argv = [...splitCommand(mapped.command), ...(c.args ?? []).map(String)];
+    checkProgram(argv, { container: cname, image: c.image, mapping: ref.repository, cwd: options.cwd });
+  } else {
+    const server = localServerFor(c.image);
+    if (!server) {
+      throw usageError(
+        'lab-unmapped-image',
+        `container ${cname} uses image ${c.image}, which the lab cannot run: map it to a command with --run ${ref.repository}=COMMAND (or an images: entry in a lab file)`,
+        at,
+      );
+    }
+    const ports = declaredPorts.length > 0 ? declaredPorts : servicePort !== undefined ? [servicePort] : [];
+    argv = localServerCommand(server, { container: cname, image: c.image, ports });
+    local = { server, ports };
   }
-  const argv = [...splitCommand(mapped.command), ...(c.args ?? []).map(String)];
-  checkProgram(argv, { container: cname, image: c.image, mapping: parseImageRef(c.image).repository, cwd: options.cwd });
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) if (e.name && e.value !== undefined) env[e.name] = String(e.value);
   // Stop signal precedence (§1.2 step 4.6, §5.4): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.
   const specSignal = c.lifecycle?.stopSignal ? normaliseSignal(c.lifecycle.stopSignal) : undefined;
-  const imageSignal = mapped.stopSignal ? normaliseSignal(mapped.stopSignal) : imageStopSignal(parseImageRef(c.image))?.signal;
+  const imageSignal = mapped?.stopSignal ? normaliseSignal(mapped.stopSignal) : imageStopSignal(ref)?.signal;
   const stopSignal = (specSignal ?? imageSignal ?? 'SIGTERM') as NodeJS.Signals;
   if (!isKnownSignal(stopSignal)) throw usageError('lab-bad-signal', `container ${cname}: unknown stop signal ${stopSignal}`, at);
+  if (local)
+    notes.add(
+      localServerNote(local.server, c, local.ports, specSignal ? `${stopSignal} (lifecycle.stopSignal)` : `${stopSignal}, the official image's STOPSIGNAL`),
+    );
   const preStop = c.lifecycle?.preStop;
   if (preStop?.sleep && typeof preStop.sleep.seconds === 'number' && preStop.sleep.seconds > grace) {
     throw usageError(
@@ -191,6 +223,22 @@ function buildContainer(c: Container, grace: number, options: WorkloadOptions, d
   if (startup) plan.startup = startup;
   if (preStop) plan.preStop = preStop;
   return plan;
+}
+
+/**
+ * A Deployment with neither a selector nor an image is what a strategic-merge patch looks like
+ * (it names the object and the fields it changes, nothing else): say so, rather than that its
+ * container has no image.
+ */
+function refuseLookalikePatch(obj: KubeObject, name: string, at: SourcePosition): void {
+  const spec = (obj.spec ?? {}) as { selector?: unknown };
+  const containers = podTemplateOf(obj)?.spec?.containers;
+  if (spec.selector !== undefined || !Array.isArray(containers) || containers.length === 0 || containers.some((c) => c.image)) return;
+  throw usageError(
+    'lab-input-is-patch',
+    `Deployment ${name} has no selector and no container image: it reads as a strategic-merge patch, not a complete manifest; pass the kustomize directory that applies it (or the complete manifests)`,
+    at,
+  );
 }
 
 /** Exact image, then repository:tag, then repository, then its last path segment. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { usageError } from '../../errors.js';
-import { loadManifests } from '../config/manifests.js';
+import { readManifests } from '../config/manifests.js';
 import { buildWorkload, type ImageMap } from '../config/workload.js';
 import type { LabFile, LabSettings } from '../config/labFile.js';
 import { parseDurationMs } from '../../durations.js';
@@ -10,6 +10,8 @@ import type { LabRunConfig, LabTiming } from './runLab.js';
 /** Options from the command line; each one overrides the lab file. */
 export interface LabOverrides extends LabSettings {
   images?: ImageMap;
+  /** `--workload NAME`: the Deployment to roll when an input has several. */
+  workload?: string;
   quick?: boolean;
   seed?: number;
   pidNamespace?: boolean;
@@ -35,18 +37,20 @@ export function timingFor(quick: boolean): LabTiming {
 }
 
 /** Everything a run needs, validated before any process starts. */
-export function configureRun(
+export async function configureRun(
   input: { name: string; description?: string; manifests: string[]; images: ImageMap; cwd: string; lab?: LabFile; command: string },
   o: LabOverrides,
-): LabRunConfig {
+): Promise<LabRunConfig> {
   const lab = input.lab;
   const images = { ...input.images, ...(o.images ?? {}) };
   const rollout = o.rollout ?? lab?.rollout ?? { kind: 'restart' as const };
-  const workload = buildWorkload(loadManifests(input.manifests), {
+  const read = await readManifests(input.manifests);
+  const workload = buildWorkload(read.objects, {
     images,
     rollout,
     cwd: input.cwd,
     ...(o.pidNamespace !== undefined ? { pidNamespace: o.pidNamespace } : {}),
+    ...(o.workload !== undefined ? { workload: o.workload } : {}),
   });
   const mode = o.proxy ?? lab?.proxy ?? 'l7';
   const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
@@ -58,6 +62,7 @@ export function configureRun(
     name: input.name,
     workload,
     manifests: input.manifests,
+    sources: read.sources,
     rate,
     propagation,
     kubeletDelay,
@@ -75,10 +80,11 @@ export function configureRun(
   };
   const description = input.description ?? lab?.description;
   if (description) config.description = description;
+  if (workload.notes.length > 0) config.notes = workload.notes;
   return config;
 }
 
-export function configureFromLabFile(lab: LabFile, o: LabOverrides, command: string, name?: string): LabRunConfig {
+export function configureFromLabFile(lab: LabFile, o: LabOverrides, command: string, name?: string): Promise<LabRunConfig> {
   return configureRun(
     {
       name: name ?? lab.name ?? path.basename(lab.file).replace(/\.(lab\.)?ya?ml$/, ''),

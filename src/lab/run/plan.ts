@@ -1,7 +1,8 @@
 /**
  * What `zerodrop lab` will run, decided and validated before any process starts: the talk (no
- * inputs), a bundled scenario, lab files or plain manifests, each turned into a configured run or
- * the reason it cannot run on this machine. Every input mistake surfaces here, as one error.
+ * inputs), a bundled scenario, or the inputs given (each lab file, manifest file or directory is
+ * one run, in order), each turned into a configured run or the reason it cannot run on this
+ * machine. Every input mistake surfaces here, as one error.
  */
 import path from 'node:path';
 import { usageError, ZerodropError } from '../../errors.js';
@@ -12,12 +13,19 @@ import { SCENARIOS, TALK, findScenario, labFilePath, missingRequirement, runName
 import { configureFromLabFile, configureRun, type LabOverrides } from './configure.js';
 import type { LabRunConfig } from './runLab.js';
 
+/** What a run is meant to show: requests dropped, or none. */
+export type Expectation = 'drops' | 'zero';
+
 /** One planned run: configured (validated) up front, or the reason it cannot run here. */
 export interface PlannedRun {
   name: string;
   config?: LabRunConfig;
   unavailable?: string;
-  expect?: 'pass' | 'fail';
+  /**
+   * Bundled talk and scenario runs declare what they demonstrate (some are meant to drop); a
+   * user's own input is expected to drop nothing.
+   */
+  expect: Expectation;
   /** The lab file the run came from, when it came from one. */
   labFile?: string;
 }
@@ -40,9 +48,9 @@ export interface LabPlan {
   talk: boolean;
 }
 
-export function planLabRuns(request: LabPlanRequest): LabPlan {
+export async function planLabRuns(request: LabPlanRequest): Promise<LabPlan> {
   checkEnvironment(request.overrides);
-  const runs = planned(request);
+  const runs = await planned(request);
   if (!runs.some((p) => p.config))
     throw usageError('lab-nothing-to-run', `no run can start here: ${runs.map((p) => `${p.name}: ${p.unavailable}`).join('; ')}`);
   return { runs, talk: request.inputs.length === 0 && !request.scenario };
@@ -58,7 +66,7 @@ export function labInputPaths(plan: LabPlan, inputs: readonly string[]): string[
   return [...read];
 }
 
-function planned(r: LabPlanRequest): PlannedRun[] {
+async function planned(r: LabPlanRequest): Promise<PlannedRun[]> {
   const o = r.overrides;
   if (r.scenario && r.inputs.length > 0) throw usageError('conflicting-flags', '--scenario runs bundled files; do not also pass inputs');
   if (r.scenario || r.inputs.length === 0) {
@@ -68,29 +76,48 @@ function planned(r: LabPlanRequest): PlannedRun[] {
     const runs = scenario.runs.filter((run) => !only || only.includes(runName(run)));
     if (only && runs.length === 0) throw usageError('lab-unknown-run', `--runs: scenario ${scenario.name} has runs ${scenario.runs.map(runName).join(', ')}`);
     const nginx = nginxAvailable();
-    return runs.map((run) => {
+    const out: PlannedRun[] = [];
+    for (const run of runs) {
       const name = runName(run);
+      const expect: Expectation = run.expect === 'fail' ? 'drops' : 'zero';
       const missing = missingRequirement(run, nginx);
-      if (missing) return { name, unavailable: missing, expect: run.expect };
+      if (missing) {
+        out.push({ name, unavailable: missing, expect });
+        continue;
+      }
       const file = labFilePath(run);
-      return {
-        name,
-        config: configureFromLabFile(readLabFile(file), o, `zerodrop lab ${path.relative(r.cwd, file)}`, name),
-        expect: run.expect,
-        labFile: file,
-      };
-    });
+      const config = await configureFromLabFile(readLabFile(file), o, `zerodrop lab ${path.relative(r.cwd, file)}`, name);
+      out.push({ name, config, expect, labFile: file });
+    }
+    return out;
   }
-  const labFiles = r.inputs.filter((i) => looksLikeLabFile(i));
-  const manifests = r.inputs.filter((i) => !labFiles.includes(i));
-  if (labFiles.length > 0 && manifests.length > 0) throw usageError('conflicting-flags', 'pass either lab files or manifests, not both');
-  if (labFiles.length > 0)
-    return labFiles.map((f) => {
-      const config = configureFromLabFile(readLabFile(f), o, r.command);
-      return { name: config.name, config, labFile: f };
-    });
-  const config = configureRun({ name: 'lab', manifests, images: {}, cwd: r.cwd, command: r.command }, o);
-  return [{ name: config.name, config }];
+  if (r.runs) throw usageError('conflicting-flags', '--runs picks runs of a bundled scenario; with inputs, pass only the inputs to run');
+  const names = new Set<string>();
+  const out: PlannedRun[] = [];
+  for (const input of r.inputs) {
+    if (looksLikeLabFile(input)) {
+      const lab = readLabFile(input);
+      const name = uniqueName(lab.name ?? inputRunName(input, r.cwd), names);
+      out.push({ name, config: await configureFromLabFile(lab, o, r.command, name), expect: 'zero', labFile: input });
+    } else {
+      const name = uniqueName(inputRunName(input, r.cwd), names);
+      out.push({ name, config: await configureRun({ name, manifests: [input], images: {}, cwd: r.cwd, command: r.command }, o), expect: 'zero' });
+    }
+  }
+  return out;
+}
+
+/** A run's name from its input: `kustom-probes/` → kustom-probes, `app.yaml` → app, `web.lab.yaml` → web. */
+export function inputRunName(input: string, cwd: string): string {
+  return path.basename(path.resolve(cwd, input)).replace(/(\.lab)?\.(ya?ml|json)$/i, '') || 'lab';
+}
+
+/** Two inputs with the same base name (`a/k8s`, `b/k8s`) still get names that tell them apart. */
+function uniqueName(name: string, taken: Set<string>): string {
+  let candidate = name;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${name}-${i}`;
+  taken.add(candidate);
+  return candidate;
 }
 
 /** What the overrides ask of this machine, checked before any run is configured. */

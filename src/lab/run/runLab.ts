@@ -10,6 +10,7 @@ import type { EndpointSourcePod } from '../../k8s/endpointSlice.js';
 import { usesPidNamespace } from '../pods/containment.js';
 import { LabPod } from '../pods/pod.js';
 import type { LabWorkload } from '../config/workload.js';
+import type { Source } from '../../audit/sources.js';
 
 export interface LabTiming {
   /** Load before the rollout starts: a control window that must be clean. */
@@ -26,8 +27,10 @@ export interface LabRunConfig {
   name: string;
   description?: string;
   workload: LabWorkload;
-  /** The manifest files or directories the workload came from (the audit reads them too). */
+  /** The manifest files or directories the workload came from. */
   manifests: string[];
+  /** The texts read from them (kustomize directories rendered), which the audit reads too. */
+  sources: Source[];
   rate: number;
   /** Propagation delay of the proxy (§1.6). */
   propagation: DelayRange;

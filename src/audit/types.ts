@@ -73,6 +73,11 @@ export interface RuleResult<M extends string = string, F extends string = string
   container?: string;
   /** Machine fix, when the rule is fixable. */
   patch?: StrategicPatch;
+  /**
+   * The object `path` is in, when a workload's finding belongs in another object (the HPA whose
+   * minReplicas decides its pod count); the workload's own object otherwise.
+   */
+  at?: ObjectView;
 }
 
 export type ContainerRole = 'main' | 'init' | 'native-sidecar';
@@ -116,6 +121,11 @@ export interface WorkloadView {
   /** The containers that listen for the serving traffic (none when not serving), and how they were chosen. */
   servers: ContainerView[];
   serverChoice: string;
+  /**
+   * The Services that carry its serving traffic, each with every serving workload of the input
+   * behind it (this one included): the pods a Service keeps when one of them goes.
+   */
+  backends: Array<{ service: ObjectView; workloads: WorkloadView[] }>;
   /** Services in the same namespace whose selector matches the pod template labels. */
   services: ObjectView[];
   /** PodDisruptionBudgets in the same namespace selecting the pod template labels. */
@@ -236,8 +246,6 @@ export interface Finding {
   object?: { apiVersion: string; kind: string; namespace?: string; name: string };
   container?: string;
   fix?: string;
-  /** Which of the rule's fix templates `fix` was rendered from. */
-  fixId?: string;
   /** For a finding about a serving workload: the Service port and consumer that make it serving. */
   servedBy?: ServedBy;
   /** Which Rule of Uptime the rule enforces. */

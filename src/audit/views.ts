@@ -249,9 +249,31 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
+      backends: [],
     });
   }
+  linkBackends(workloads, viewOf);
   return { objects: objectViews, workloads, annotationProblems };
+}
+
+/**
+ * For each Service that carries a serving workload's traffic, every workload of the input whose
+ * pods are its endpoints for a carrying port: a Service over v1/v2/v3 Deployments has three.
+ */
+function linkBackends(workloads: WorkloadView[], viewOf: ReadonlyMap<KubeObject, ObjectView>): void {
+  const behind = new Map<KubeObject, WorkloadView[]>();
+  const carried = (w: WorkloadView) => [...new Set(w.servingPorts.filter((p) => p.traffic === 'user' || p.traffic === 'admission').map((p) => p.service))];
+  for (const w of workloads) {
+    if (!w.serving) continue;
+    for (const svc of carried(w)) behind.set(svc, [...(behind.get(svc) ?? []), w]);
+  }
+  for (const w of workloads) {
+    if (!w.serving) continue;
+    w.backends = carried(w).flatMap((svc) => {
+      const service = viewOf.get(svc);
+      return service ? [{ service, workloads: behind.get(svc) ?? [w] }] : [];
+    });
+  }
 }
 
 interface JudgementInput {

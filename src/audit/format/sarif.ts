@@ -12,6 +12,7 @@ import type { AuditResult, MessageData, RuleMeta, Severity } from '../types.js';
 import { readRuleDocs, ruleDocsUrl } from '../docs.js';
 import { sarifMessageString } from '../messages.js';
 import { version } from '../../version.js';
+import { objectRef } from './objectRef.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -69,7 +70,7 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
         results: result.findings.map((f) => {
           const rendered = f.rendered === true;
           const renderedNote = rendered ? ` (at ${f.line}:${f.column} of the ${f.file === '-' ? 'stdin stream' : 'kustomize output'})` : '';
-          const where = f.object ? ` [${f.object.kind} ${f.object.namespace}/${f.object.name}${f.container ? `, container ${f.container}` : ''}]` : '';
+          const where = f.object ? ` [${objectRef(f.object)}${f.container ? `, container ${f.container}` : ''}]` : '';
           const res: Record<string, unknown> = {
             ruleId: f.rule,
             level: LEVEL[f.severity],
@@ -90,7 +91,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[]): object
               'zerodrop/v1': fingerprint([
                 f.rule,
                 f.file,
-                f.object ? `${f.object.kind}/${f.object.namespace}/${f.object.name}` : '',
+                // Objects without a namespace keep the fingerprint they had when shown as default/.
+                f.object ? `${f.object.kind}/${f.object.namespace ?? 'default'}/${f.object.name}` : '',
                 f.container ?? '',
                 f.message,
               ]),

@@ -1,19 +1,12 @@
 import { imageRoleOf } from '../../k8s/containerRoles.js';
 import type { Datastore } from '../../k8s/datastores.js';
 import type { ObjectView, WorkloadView } from '../types.js';
-import { describeWorkload, lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
+import { describeWorkload, lowestReplicas, podsOf, REPLICATED_KINDS } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 
 const NO_ENDPOINT =
   'a node drain, eviction or crash leaves {{service}} with no endpoint, and no PodDisruptionBudget can protect one pod without blocking drains (§4.2)';
 const DELETES_FIRST = ', and every StatefulSet update deletes the pod before recreating it (§3.4)';
-
-/** Pods a workload keeps behind a Service: DaemonSets run one per node, so they count as several. */
-function podsOf(w: WorkloadView): number {
-  if (w.kind === 'DaemonSet') return Number.POSITIVE_INFINITY;
-  if (w.kind === 'Pod') return 1;
-  return lowestReplicas(w) ?? 1;
-}
 
 /**
  * The carrying Service that has only this one pod behind it, counting every workload of the input
@@ -22,7 +15,9 @@ function podsOf(w: WorkloadView): number {
  */
 function loneService(w: WorkloadView): string | undefined {
   if (w.backends.length === 0) return w.services.length === 0 ? 'the Service in front of it' : undefined;
-  const lone = w.backends.find((b) => b.workloads.reduce((n, x) => n + podsOf(x), 0) <= 1);
+  // A Service that only carries admission calls is webhook-single-pod's: its harm is rejected writes.
+  const userFacing = w.backends.filter((b) => w.servingPorts.some((p) => p.service === b.service.object && p.traffic === 'user'));
+  const lone = userFacing.find((b) => b.workloads.reduce((n, x) => n + podsOf(x), 0) <= 1);
   return lone ? `Service ${lone.service.name}` : undefined;
 }
 

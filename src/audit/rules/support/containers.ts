@@ -62,6 +62,13 @@ export function lowestReplicas(w: WorkloadView): number | undefined {
   return w.replicas;
 }
 
+/** Pods a workload keeps behind a Service: DaemonSets run one per node, so they count as several. */
+export function podsOf(w: WorkloadView): number {
+  if (w.kind === 'DaemonSet') return Number.POSITIVE_INFINITY;
+  if (w.kind === 'Pod') return 1;
+  return lowestReplicas(w) ?? 1;
+}
+
 /** `kind/name` for messages. */
 export function describeWorkload(w: WorkloadView): string {
   return `${w.kind}/${w.name}`;

@@ -263,9 +263,16 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
 function linkBackends(workloads: WorkloadView[], viewOf: ReadonlyMap<KubeObject, ObjectView>): void {
   const behind = new Map<KubeObject, WorkloadView[]>();
   const carried = (w: WorkloadView) => [...new Set(w.servingPorts.filter((p) => p.traffic === 'user' || p.traffic === 'admission').map((p) => p.service))];
+  // The same object written twice (a combined file beside the per-object ones) is one object once
+  // applied: count it once.
+  const key = (w: WorkloadView) => `${w.kind}\0${w.namespace}\0${w.name}`;
   for (const w of workloads) {
     if (!w.serving) continue;
-    for (const svc of carried(w)) behind.set(svc, [...(behind.get(svc) ?? []), w]);
+    for (const svc of carried(w)) {
+      const list = behind.get(svc) ?? [];
+      if (!list.some((x) => key(x) === key(w))) list.push(w);
+      behind.set(svc, list);
+    }
   }
   for (const w of workloads) {
     if (!w.serving) continue;

@@ -39,6 +39,31 @@ testRule('single-replica', {
       findings: [{ messageId: 'oneReplica', line: 16, data: { replicas: '1 (unset, the default)', service: 'Service web' } }],
     },
     {
+      name: 'the same Deployment written twice (a combined file and its own file) is one pod, not two',
+      text: manifests({
+        replicas: 1,
+        extra: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'web' },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: { app: 'web' } },
+              template: {
+                metadata: { labels: { app: 'web' } },
+                spec: { containers: [{ name: 'app', image: 'example/web:1.0', ports: [{ containerPort: 8080 }] }] },
+              },
+            },
+          },
+        ],
+      }),
+      findings: [
+        { messageId: 'oneReplica', line: 17 },
+        { messageId: 'oneReplica', line: 37 },
+      ],
+    },
+    {
       name: 'one Deployment of two behind a Service is the only one with pods: still counted per Service',
       text: manifests({ name: 'web-v1', replicas: 1, extra: [{ ...version('v2'), spec: { ...version('v2').spec, replicas: 0 } }] }),
       findings: [{ messageId: 'oneReplica', line: 17 }],

@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // picocolors colours output whenever CI is set, and tests compare exact text from the
+    // processes they start: every child inherits NO_COLOR. Tests of colour pass it explicitly.
+    env: { NO_COLOR: '1' },
   },
 });

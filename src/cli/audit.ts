@@ -66,7 +66,8 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const stopInterrupts = exitOnInterrupt();
   try {
     const notes: string[] = [];
-    let run = flags.cluster ? await auditClusterRun(flags, options, notes) : await auditPaths(paths, options);
+    const versionPinned = flags.kubernetesVersion !== undefined || config?.kubernetesVersion !== undefined;
+    let run = flags.cluster ? await auditClusterRun(flags, options, notes, versionPinned) : await auditPaths(paths, options);
     // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
     const reportToStderr = !!flags.fix && !output;
 
@@ -123,8 +124,13 @@ function checkClusterFlags(paths: string[], flags: AuditFlags): void {
 }
 
 /** audit --cluster: the rules on the objects the API server lists (src/cluster/liveAudit.ts). */
-async function auditClusterRun(flags: AuditFlags, options: Pick<AuditPathsOptions, 'settings' | 'severities' | 'debug'>, notes: string[]): Promise<AuditRun> {
-  // Loaded on use: @kubernetes/client-node is slow to import and only --cluster needs it.
+async function auditClusterRun(
+  flags: AuditFlags,
+  options: Pick<AuditPathsOptions, 'settings' | 'severities' | 'debug'>,
+  notes: string[],
+  kubernetesVersionPinned: boolean,
+): Promise<AuditRun> {
+  // Loaded on use: only --cluster needs the cluster layer.
   const { auditLiveObjects } = await import('../cluster/liveAudit.js');
   const live = await auditLiveObjects({
     ...options,
@@ -132,7 +138,9 @@ async function auditClusterRun(flags: AuditFlags, options: Pick<AuditPathsOption
     ...(flags.allNamespaces ? { allNamespaces: true } : {}),
     ...(flags.context === undefined ? {} : { context: flags.context }),
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+    kubernetesVersionPinned,
   });
+  for (const n of live.notes) notes.push(pc.dim(n));
   notes.push(
     pc.dim(
       `audited ${live.run.objectCount} live objects in ${live.namespace === undefined ? 'all namespaces' : `namespace ${live.namespace}`} (context ${live.context})`,
@@ -166,6 +174,7 @@ Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
   --drain-seconds        how long the app needs after its stop signal (default 5);
                          per workload: zerodrop.dev/drain-seconds: "N"
   zerodrop.dev/in-app-drain: "true"   the app delays its own shutdown, so no preStop sleep is needed
+                                      ("adaptive": it drains until its traffic stops)
   zerodrop.dev/ignore: "rule-a, rule-b"   suppress rules on one object (or its pod template)
 
 .zerodrop.yaml:

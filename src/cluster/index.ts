@@ -1,4 +1,4 @@
-// The real-cluster path (issue 6): kubeconfig and API access, list+watch, the rollout run, and
+// The real-cluster path: kubeconfig and API access as kubectl does it, list+watch, the rollout run, and
 // live objects for the audit. Kubernetes semantics it relies on live in src/k8s.
 export { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.js';
 export { KubeApiClient, type RawWatchEvent, type WatchHandle } from './apiClient.js';

@@ -1,7 +1,10 @@
+import { ZerodropError } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError, type ApiCall } from './apiErrors.js';
 import type { KubeApiClient, RawWatchEvent, WatchHandle } from './apiClient.js';
+import { listAllPages } from './pagedList.js';
 import { apiVersionOf, resourcePath, type ResourceRef } from './resources.js';
+import { WatchBackoff } from './watchBackoff.js';
 
 export interface ListWatchOptions {
   resource: ResourceRef;
@@ -10,10 +13,12 @@ export interface ListWatchOptions {
   fieldSelector?: string;
   /** Asks the server to end each watch after this long; the loop then re-watches from the last resourceVersion. */
   timeoutSeconds?: number;
-  /** Reconnect attempts after a transport error before giving up. */
-  maxRetries?: number;
-  /** Silence after which a watch counts as dead; default timeoutSeconds + 60 s. */
+  /** Silence after which a watch counts as dead (default WATCH_IDLE_MS). */
   idleMs?: number;
+  /** Items per list page (default PAGE_SIZE, as kubectl get). */
+  pageSize?: number;
+  /** For tests: the first wait and the cap of the re-watch backoff. */
+  backoff?: { baseMs: number; capMs: number };
 }
 
 export interface ObjectChange {
@@ -31,37 +36,67 @@ export interface ListWatchStats {
   bookmarks: number;
   /** 410 Gone answers (watch ERROR event or HTTP status) that forced a re-list. */
   gone: number;
+  /** Watches that failed (transport error, 429/5xx, an ERROR event, closed at once) and were re-opened after a wait. */
+  failures: number;
+  /** Time without an open watch because of those failures. */
+  downMs: number;
 }
 
-interface ObjectList {
-  metadata?: { resourceVersion?: string };
-  items?: KubeObject[];
+/**
+ * A watch with neither an event nor a bookmark for this long is presumed dead: servers send a
+ * bookmark about once a minute to watches that allow them (apiserver cacher.go,
+ * defaultBookmarkFrequency), so a dead connection is noticed within one bookmark interval and a
+ * margin. TCP keepalive (transport.ts) covers connections that die without a word.
+ */
+export const WATCH_IDLE_MS = 75_000;
+
+/** A watch that ends this soon with no event was not a normal end (client-go's VeryShortWatchError). */
+const VERY_SHORT_WATCH_MS = 1000;
+/** A watch that stayed up this long resets the backoff. */
+const HEALTHY_WATCH_MS = 10_000;
+/** How long `start` keeps retrying a server that answers 429/5xx or drops connections. */
+const START_DEADLINE_MS = 60_000;
+
+/** Errors worth retrying: the server is starting, overloaded, or the connection broke; not 401/403/404, nor a credential plugin's failure. */
+function retryable(err: unknown): boolean {
+  if (err instanceof KubeApiError) return err.statusCode === 429 || err.statusCode >= 500;
+  return !(err instanceof ZerodropError);
 }
 
 /**
  * List, then watch from the list's resourceVersion, the way client-go's reflector does:
- * bookmarks advance the resourceVersion without an object change; a watch that the server ends
+ * bookmarks advance the resourceVersion without an object change; a watch the server ends
  * normally is reopened from the last resourceVersion; 410 Gone (the version was compacted away)
- * forces a fresh list, and the difference between the cache and that list is reported as
- * changes so no transition is silently lost.
+ * forces a fresh list, and the difference between the cache and that list is reported as changes
+ * so no transition is silently lost. Lists are paged (limit/continue). A failing watch (429 with
+ * Retry-After while the server's watch cache starts, 5xx, a broken or silent connection, a watch
+ * closed at once with no event) is re-opened for as long as the run lasts, after a capped,
+ * jittered backoff; only a refusal (401, 403, 404) ends it for good.
  */
 export class ListWatch {
-  readonly stats: ListWatchStats = { lists: 0, watches: 0, bookmarks: 0, gone: 0 };
-  /** Set when the watch could not be kept alive; the caller decides whether that ends the run. */
+  readonly stats: ListWatchStats = { lists: 0, watches: 0, bookmarks: 0, gone: 0, failures: 0, downMs: 0 };
+  /** Set when the watch can no longer be kept (a refusal); the caller decides whether that ends the run. */
   failure: Error | undefined;
+  /** Set while no watch is open because of a failure. */
+  down: { since: number; reason: string } | undefined;
   private readonly cache = new Map<string, KubeObject>();
+  private readonly backoff: WatchBackoff;
   private resourceVersion = '';
   private handle: WatchHandle | undefined;
+  private openedAt = 0;
   private stopped = false;
   private goneSeen = false;
   private errorStatus: string | undefined;
   private loopDone: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly client: KubeApiClient,
     private readonly options: ListWatchOptions,
     private readonly onChange: (change: ObjectChange) => void,
-  ) {}
+  ) {
+    this.backoff = new WatchBackoff(options.backoff?.baseMs, options.backoff?.capMs);
+  }
 
   private call(verb: 'list' | 'watch'): ApiCall {
     return { verb, resource: this.options.resource, ...(this.options.namespace === undefined ? {} : { namespace: this.options.namespace }) };
@@ -69,21 +104,26 @@ export class ListWatch {
 
   /** Lists and opens the watch; rejects (403, 404, unreachable) before anything is watched. */
   async start(): Promise<KubeObject[]> {
-    try {
-      await this.list(true);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.openWatch();
-          break;
-        } catch (err) {
-          // Compacted between our list and our watch: list again (API concepts, "410 Gone responses").
-          if (!(err instanceof KubeApiError && err.statusCode === 410) || attempt >= 3) throw err;
+    const deadline = performance.now() + START_DEADLINE_MS;
+    let listed = false;
+    for (;;) {
+      try {
+        if (!listed) await this.list(true);
+        listed = true;
+        await this.openWatch();
+        break;
+      } catch (err) {
+        // Compacted between our list and our watch: list again (API concepts, "410 Gone responses").
+        if (err instanceof KubeApiError && err.statusCode === 410) {
           this.stats.gone++;
-          await this.list(false);
+          listed = false;
+          continue;
         }
+        if (!retryable(err) || performance.now() > deadline) throw this.client.userError(err, err instanceof KubeApiError ? err.call : this.call('list'));
+        this.stats.failures++;
+        await this.sleep(this.backoff.next(err instanceof KubeApiError ? err.retryAfterSeconds : undefined));
+        if (this.stopped) throw this.client.userError(err, this.call('watch'));
       }
-    } catch (err) {
-      throw this.client.userError(err, err instanceof KubeApiError ? err.call : this.call('list'));
     }
     this.loopDone = this.loop();
     return this.objects();
@@ -96,7 +136,9 @@ export class ListWatch {
   async stop(): Promise<void> {
     this.stopped = true;
     this.handle?.abort();
+    this.wake?.();
     await this.loopDone;
+    if (this.down) this.stats.downMs += Math.round(performance.now() - this.down.since);
   }
 
   private selectors() {
@@ -108,11 +150,11 @@ export class ListWatch {
 
   private async list(initial: boolean): Promise<void> {
     const path = resourcePath(this.options.resource, this.options.namespace);
-    const list = await this.client.rawJson<ObjectList>(this.call('list'), path, { query: this.selectors(), timeoutMs: 30_000 });
+    const list = await listAllPages(this.client, this.call('list'), path, this.selectors(), this.options.pageSize);
     this.stats.lists++;
-    this.resourceVersion = list.metadata?.resourceVersion ?? '';
+    this.resourceVersion = list.resourceVersion;
     const fresh = new Map<string, KubeObject>();
-    for (const item of list.items ?? []) {
+    for (const item of list.items) {
       // List items carry no apiVersion/kind on the wire; restore them so objects are self-describing.
       const object: KubeObject = { apiVersion: apiVersionOf(this.options.resource), kind: this.options.resource.kind, ...item };
       fresh.set(keyOf(object), object);
@@ -135,6 +177,7 @@ export class ListWatch {
     const path = resourcePath(this.options.resource, this.options.namespace);
     this.goneSeen = false;
     this.errorStatus = undefined;
+    const asked = performance.now();
     this.handle = await this.client.watch(
       this.call('watch'),
       path,
@@ -145,11 +188,16 @@ export class ListWatch {
         timeoutSeconds: this.options.timeoutSeconds ?? 300,
       },
       (event) => this.onEvent(event),
-      // The server ends the watch after timeoutSeconds and sends bookmarks meanwhile; a minute of
-      // silence beyond that means the connection is dead.
-      this.options.idleMs ?? ((this.options.timeoutSeconds ?? 300) + 60) * 1000,
+      this.options.idleMs ?? WATCH_IDLE_MS,
     );
+    // stop() may have come while we waited for the server: this watch is nobody's, end it.
+    if (this.stopped) this.handle.abort();
+    this.openedAt = asked;
     this.stats.watches++;
+    if (this.down) {
+      this.stats.downMs += Math.round(performance.now() - this.down.since);
+      this.down = undefined;
+    }
   }
 
   private onEvent(event: RawWatchEvent): void {
@@ -163,7 +211,7 @@ export class ListWatch {
       case 'ERROR': {
         const code = (object as { code?: number }).code;
         if (code === 410) this.goneSeen = true;
-        else this.errorStatus = `${code ?? '?'} ${(object as { message?: string }).message ?? ''}`.trim();
+        else this.errorStatus = `the watch ended with an ERROR event: ${code ?? '?'} ${(object as { message?: string }).message ?? ''}`.trim();
         this.handle?.abort();
         return;
       }
@@ -184,26 +232,33 @@ export class ListWatch {
     }
   }
 
+  /** Why the watch that just ended did not end normally, or undefined for a normal end. */
+  private async ended(): Promise<{ problem?: string; retryAfterSeconds?: number }> {
+    try {
+      await this.handle?.closed;
+    } catch (err) {
+      return { problem: (err as Error).message };
+    }
+    if (this.errorStatus) return { problem: this.errorStatus };
+    const lasted = performance.now() - this.openedAt;
+    if (!this.goneSeen && (this.handle?.events() ?? 0) === 0 && lasted < VERY_SHORT_WATCH_MS) {
+      return { problem: `the API server closed the watch after ${Math.round(lasted)} ms without an event` };
+    }
+    if (lasted >= HEALTHY_WATCH_MS) this.backoff.reset();
+    return {};
+  }
+
   private async loop(): Promise<void> {
-    const maxRetries = this.options.maxRetries ?? 5;
-    let failures = 0;
     while (!this.stopped) {
-      let problem: string | undefined;
-      try {
-        await this.handle?.closed;
-      } catch (err) {
-        problem = (err as Error).message;
-      }
+      let { problem, retryAfterSeconds } = await this.ended();
       if (this.stopped) return;
-      problem ??= this.errorStatus;
       let needList = this.goneSeen;
       while (!this.stopped) {
         if (problem !== undefined) {
-          if (++failures > maxRetries) {
-            this.failure = new Error(problem);
-            return;
-          }
-          await delay(Math.min(2000, 100 * 2 ** failures));
+          this.stats.failures++;
+          this.down ??= { since: performance.now(), reason: problem };
+          this.down.reason = problem;
+          await this.sleep(this.backoff.next(retryAfterSeconds));
           if (this.stopped) return;
         }
         try {
@@ -213,18 +268,36 @@ export class ListWatch {
             needList = false;
           }
           await this.openWatch();
-          if (problem === undefined) failures = 0;
           break;
         } catch (err) {
           if (err instanceof KubeApiError && err.statusCode === 410) {
             // The server may also refuse the watch itself with 410 Gone; same remedy: list again.
             needList = true;
+            problem = undefined;
             continue;
           }
+          if (!retryable(err)) {
+            this.failure = this.client.userError(err, err instanceof KubeApiError ? err.call : this.call('watch'));
+            return;
+          }
           problem = (err as Error).message;
+          retryAfterSeconds = err instanceof KubeApiError ? err.retryAfterSeconds : undefined;
         }
       }
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   }
 }
 
@@ -235,8 +308,4 @@ function keyOf(o: KubeObject): string {
 function rvOf(o: KubeObject): string | undefined {
   const rv = (o.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
   return typeof rv === 'string' ? rv : undefined;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

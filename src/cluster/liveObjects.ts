@@ -3,7 +3,9 @@ import type { KubeObject } from '../k8s/objects.js';
 import { KubeApiError } from './apiErrors.js';
 import { KubeApiClient } from './apiClient.js';
 import { loadKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+import { listAllPages } from './pagedList.js';
 import { apiVersionOf, RESOURCES, resourcePath, type ResourceRef } from './resources.js';
+import { readServerVersion, type ServerVersion } from './serverVersion.js';
 
 /** What `zerodrop audit --cluster` reads: the workloads and every object the rules relate them to. */
 export const AUDITED_RESOURCES: readonly ResourceRef[] = [
@@ -33,6 +35,10 @@ export interface LiveObjectsOptions extends KubeconfigOptions {
 export interface LiveObjects {
   objects: LiveObject[];
   context: string;
+  /** What the server says it runs (GET /version), when it says. */
+  serverVersion: ServerVersion | undefined;
+  /** How we connect, worth telling the user (from the kubeconfig and the client). */
+  notes: string[];
   /** The namespace read, or undefined for all namespaces. */
   namespace: string | undefined;
   /** Kinds that could not be read (not served, or not allowed) and why; their rules did not run. */
@@ -40,23 +46,33 @@ export interface LiveObjects {
 }
 
 /**
- * Lists the objects the audit needs, as plain KubeObjects with apiVersion and kind filled in
- * (list items omit them on the wire) and server-owned bookkeeping removed (status,
- * managedFields, uid, resourceVersion, ...), so they read like the manifests the audit knows.
+ * Asks the server its version and lists the objects the audit needs, in pages (pagedList.ts), as
+ * plain KubeObjects with apiVersion and kind filled in (list items omit them on the wire) and
+ * server-owned bookkeeping removed (status, managedFields, uid, resourceVersion, ...), so they
+ * read like the manifests the audit knows.
  * Not being allowed to read a workload kind is an error; a related kind (Service, PDB, HPA,
  * Ingress) that cannot be read is skipped and reported, because some rules then stay silent.
  */
 export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise<LiveObjects> {
   const loaded = loadKubeconfig(options);
   const client = new KubeApiClient(loaded);
-  const namespace = options.allNamespaces ? undefined : (options.namespace ?? loaded.config.getContextObject(loaded.context)?.namespace ?? 'default');
+  const namespace = options.allNamespaces ? undefined : (options.namespace ?? loaded.namespace ?? 'default');
+  try {
+    return await listWith(client, loaded.context, namespace);
+  } finally {
+    await client.close();
+  }
+}
+
+async function listWith(client: KubeApiClient, context: string, namespace: string | undefined): Promise<LiveObjects> {
   const objects: LiveObject[] = [];
   const skipped: string[] = [];
+  const serverVersion = await readServerVersion(client);
   for (const resource of AUDITED_RESOURCES) {
     const call = { verb: 'list' as const, resource, ...(namespace === undefined ? {} : { namespace }) };
-    let list: { items?: KubeObject[] };
+    let list: { items: KubeObject[] };
     try {
-      list = await client.rawJson<{ items?: KubeObject[] }>(call, resourcePath(resource, namespace), { timeoutMs: 30_000 });
+      list = await listAllPages(client, call, resourcePath(resource, namespace));
     } catch (err) {
       const status = err instanceof KubeApiError ? err.statusCode : undefined;
       if (!WORKLOADS.has(resource) && (status === 403 || status === 404)) {
@@ -67,7 +83,7 @@ export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise
       }
       throw client.userError(err, call);
     }
-    for (const item of list.items ?? []) {
+    for (const item of list.items) {
       const object = asManifest({ apiVersion: apiVersionOf(resource), kind: resource.kind, ...item });
       objects.push({ object, ref: `${resource.kind.toLowerCase()}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}` });
     }
@@ -75,15 +91,16 @@ export async function listLiveObjects(options: LiveObjectsOptions = {}): Promise
   if (objects.length === 0 && namespace !== undefined) {
     throw new ZerodropError(
       'cluster-empty',
-      `no Deployments, StatefulSets, DaemonSets or Services in namespace "${namespace}" (context "${loaded.context}"); pass -n or --all-namespaces`,
+      `no Deployments, StatefulSets, DaemonSets or Services in namespace "${namespace}" (context "${context}"); pass -n or --all-namespaces`,
+      {},
     );
   }
-  return { objects, context: loaded.context, namespace, skipped };
+  return { objects, context, namespace, skipped, serverVersion, notes: [...client.notes] };
 }
 
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'ownerReferences'];
 
-function asManifest(object: KubeObject): KubeObject {
+export function asManifest(object: KubeObject): KubeObject {
   const { status: _status, ...rest } = object;
   const metadata = { ...(rest.metadata ?? {}) } as Record<string, unknown>;
   for (const k of SERVER_METADATA) delete metadata[k];

@@ -39,8 +39,8 @@ export interface RolloutPlan {
 export async function preflight(options: PreflightOptions): Promise<RolloutPlan> {
   const loaded = loadKubeconfig(options);
   const client = new KubeApiClient(loaded);
-  const namespace = options.namespace ?? loaded.config.getContextObject(loaded.context)?.namespace ?? 'default';
-  const notes: string[] = [];
+  const namespace = options.namespace ?? loaded.namespace ?? 'default';
+  const notes: string[] = [...client.notes];
 
   const deployment = await client.json<KubeObject>(
     { verb: 'get', resource: RESOURCES.deployments, namespace, name: options.deployment },

@@ -1,11 +1,11 @@
 import { EventStream } from '../events/stream.js';
 import type { ErrorClass } from '../events/schema.js';
 import { decideVerdict, startLoad, type LatencySummary, type GeneratorHealth } from '../load/index.js';
-import type { KubeObject } from '../k8s/objects.js';
 import { generationOf } from '../k8s/rolloutStatus.js';
 import { preflight, type PreflightOptions, type RolloutPlan } from './preflight.js';
 import { RolloutObserver, type ReplacementEvidence } from './rolloutObserver.js';
-import { RESOURCES, resourcePath } from './resources.js';
+import type { DrainState } from './terminationWait.js';
+import { applyTrigger, type PatchTiming } from './rolloutPatch.js';
 import type { ListWatchStats } from './listWatch.js';
 
 export interface ClusterRolloutOptions extends PreflightOptions {
@@ -30,6 +30,8 @@ export interface ClusterRolloutOptions extends PreflightOptions {
   /** Aborts the run (Ctrl-C): load and watches stop; the cluster is left as it is. */
   signal?: AbortSignal;
   watchTimeoutSeconds?: number;
+  /** For tests: the PATCH's answer deadline and how long to look for the change after it passed. */
+  patchTiming?: PatchTiming;
 }
 
 /**
@@ -87,9 +89,6 @@ export function planLines(plan: RolloutPlan, o: ClusterRolloutOptions): string[]
   return lines;
 }
 
-/** The content type kubectl rollout restart and kubectl set image send their patches with. */
-const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
-
 function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
@@ -110,8 +109,8 @@ function abortable(ms: number, signal: AbortSignal | undefined): Promise<'timeou
 }
 
 /**
- * `zerodrop rollout`: preflight (reads only), then load → one change → watch until done →
- * settle → verdict. The only write is the single PATCH of the Deployment; nothing is restored
+ * `zerodrop rollout`: preflight (reads only), then load → one change → watch until done → wait
+ * for the pods still terminating → settle → verdict. The only write is the single PATCH of the Deployment; nothing is restored
  * or rolled back, whatever happens (the cluster owns the rollout once it started).
  */
 export async function runClusterRollout(o: ClusterRolloutOptions): Promise<ClusterRolloutResult> {
@@ -140,8 +139,12 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     // Open and close the watches too, so a dry run finds every missing permission; their
     // initial state goes to a throwaway stream, not the run's.
     const probe = observerFor(new EventStream('dry-run'));
-    await probe.start();
-    await probe.stop();
+    try {
+      await probe.start();
+      await probe.stop();
+    } finally {
+      await plan.client.close();
+    }
     const watched = `deployment, pods${plan.services.length > 0 ? ', endpointslices' : ''}`;
     return { name: 'rollout', dryRun: true, plan: [...lines, `watches on ${watched} opened and closed: permissions are in place`], target };
   }
@@ -149,7 +152,12 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
 
   const events = o.events;
   const observer = observerFor(events);
-  await observer.start();
+  try {
+    await observer.start();
+  } catch (err) {
+    await plan.client.close();
+    throw err;
+  }
 
   o.beforeRun?.();
   const say = (message: string) => events.emit({ type: 'note', level: 'info', message });
@@ -195,15 +203,11 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
   let state: NonNullable<ClusterRolloutResult['rollout']>['state'] = 'timeout';
   let finishedAt: number | null = null;
   let interrupted = false;
+  let undrained: DrainState | undefined;
   try {
     if ((await abortable(o.warmupMs, o.signal)) === 'aborted') interrupted = true;
     if (!interrupted && plan.trigger) {
-      const name = o.deployment;
-      const patched = await plan.client.json<KubeObject>(
-        { verb: 'patch', resource: RESOURCES.deployments, namespace: plan.namespace, name },
-        resourcePath(RESOURCES.deployments, plan.namespace, name),
-        { method: 'PATCH', body: plan.trigger.patch, contentType: STRATEGIC_MERGE_PATCH, timeoutMs: 15_000 },
-      );
+      const patched = await applyTrigger(plan.client, plan.namespace, o.deployment, plan.trigger, events, o.patchTiming);
       triggeredAt = events.now();
       events.emit({ type: 'rollout', action: 'start', detail: plan.trigger.describe });
       if (generationOf(patched) <= generationOf(plan.deployment)) {
@@ -213,8 +217,8 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     } else if (!interrupted) {
       observer.armWatchOnly();
     }
+    const deadline = performance.now() + o.timeoutMs;
     if (!interrupted) {
-      const deadline = performance.now() + o.timeoutMs;
       for (;;) {
         const left = deadline - performance.now();
         if (left <= 0) break;
@@ -238,12 +242,18 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
       if (state === 'timeout' && !interrupted)
         events.emit({ type: 'note', level: 'warn', message: `the rollout did not finish within ${o.timeoutMs / 1000} s` });
     }
+    if (state === 'complete' && !interrupted && finishedAt !== null) {
+      const waited = await waitForTerminatingPods(observer, finishedAt, events.at(deadline), o.signal, events);
+      interrupted = waited.interrupted;
+      if (waited.left && !interrupted) undrained = waited.left;
+    }
     if (!interrupted && (await abortable(o.settleMs, o.signal)) === 'aborted') interrupted = true;
   } catch (err) {
     // The change itself failed (e.g. 422 from an admission webhook): close the run so the
     // events file stays renderable, then report the error.
     const partial = await load.stop();
     await observer.stop();
+    await plan.client.close();
     const v = decideVerdict({ requests: partial.records, rollout: { completed: false }, generator: partial.health, load: partial });
     const why = `the run stopped: ${err instanceof Error ? err.message : String(err)}`;
     events.emit({
@@ -262,6 +272,16 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
   triggeredAt ??= observer.startedAt ?? null;
   const loaded = await load.stop();
   await observer.stop();
+  await plan.client.close();
+  for (const [name, w] of Object.entries(observer.stats())) {
+    if (w.failures > 0)
+      events.emit({
+        type: 'note',
+        level: 'warn',
+        message: `the ${name} watch failed ${w.failures} times and was re-opened (${(w.downMs / 1000).toFixed(1)} s without it)`,
+      });
+  }
+  for (const down of observer.watchesDown()) events.emit({ type: 'note', level: 'warn', message: down });
 
   const completed = state === 'complete';
   const verdict = decideVerdict({ requests: loaded.records, rollout: { completed }, generator: loaded.health, load: loaded });
@@ -271,6 +291,7 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
   if (completed && (evidence.oldPodsTerminated === 0 || evidence.newPodsReady === 0)) {
     extra.push(`no pod was replaced while we watched (${evidence.oldPodsTerminated} old pods terminated, ${evidence.newPodsReady} new pods became ready)`);
   }
+  if (undrained) extra.push(undrainedReason(undrained));
   if (state === 'deadline-exceeded') extra.push('the Deployment exceeded its progress deadline (Progressing=False, ProgressDeadlineExceeded)');
   const lost = observer.watchFailure();
   if (lost) extra.push(lost);
@@ -307,4 +328,49 @@ export async function runClusterRollout(o: ClusterRolloutOptions): Promise<Clust
     watches: observer.stats(),
     ...(interrupted ? { interrupted: true } : {}),
   };
+}
+
+function terminatingNow(state: DrainState): string {
+  if (state.pods.length > 0) return `${state.pods.length === 1 ? 'pod' : 'pods'} ${state.pods.join(', ')} ${state.pods.length === 1 ? 'is' : 'are'}`;
+  return `${state.terminatingReplicas} replicas (status.terminatingReplicas) are`;
+}
+
+function undrainedReason(state: DrainState): string {
+  return `${terminatingNow(state)} still terminating when the run had to stop: their exit, where late drops happen, was not observed`;
+}
+
+/**
+ * The Deployment counts a pod as gone the moment it is terminating; its drain and exit come up to
+ * a grace period later. Keeps the run (and the load) going until every pod seen terminating is
+ * gone, or past its grace period plus a margin, or the run's deadline (terminationWait.ts).
+ */
+async function waitForTerminatingPods(
+  observer: RolloutObserver,
+  completedAt: number,
+  runDeadline: number,
+  signal: AbortSignal | undefined,
+  events: EventStream,
+): Promise<{ interrupted: boolean; left?: DrainState }> {
+  let state = observer.drain(completedAt);
+  if (state.done) return { interrupted: false };
+  const began = events.now();
+  const limit = () => Math.min(state.deadline, runDeadline);
+  events.emit({
+    type: 'note',
+    level: 'info',
+    message: `the rollout is complete, but ${terminatingNow(state)} still terminating: the load stays on until they are gone (at most ${Math.max(0, Math.round((limit() - began) / 1000))} s), then settles`,
+  });
+  for (;;) {
+    state = observer.drain(completedAt);
+    if (state.done) {
+      events.emit({
+        type: 'note',
+        level: 'info',
+        message: `every terminating pod is gone ${((events.now() - began) / 1000).toFixed(1)} s after the rollout completed`,
+      });
+      return { interrupted: false };
+    }
+    if (events.now() >= limit() || observer.watchFailure()) return { interrupted: false, left: state };
+    if ((await abortable(200, signal)) === 'aborted') return { interrupted: true, left: state };
+  }
 }

@@ -10,7 +10,15 @@ export type RolloutAction = { kind: 'restart' } | { kind: 'image'; container: st
 export interface RolloutTrigger {
   patch: Record<string, unknown>;
   describe: string;
+  /** Whether a Deployment read back from the server already carries this change (after a PATCH whose answer never came). */
+  applied(deployment: KubeObject): boolean;
 }
+
+/** Who the API server records as the manager of the fields we change (managedFields), as kubectl names itself kubectl-rollout or kubectl-set. */
+export const FIELD_MANAGER = 'zerodrop';
+
+type PodSpecLike = { containers?: Container[]; initContainers?: Container[] };
+const podSpecOf = (d: KubeObject) => (d.spec?.template as { spec?: PodSpecLike } | undefined)?.spec;
 
 /** Go's time.RFC3339 layout ("2006-01-02T15:04:05Z07:00") in local time, which kubectl writes. */
 export function formatRfc3339(date: Date): string {
@@ -21,10 +29,13 @@ export function formatRfc3339(date: Date): string {
 }
 
 /**
- * The one change zerodrop makes. Restart: exactly the patch `kubectl rollout restart` sends
- * (the restartedAt annotation on the pod template), and like kubectl it refuses a paused
- * Deployment, which would not roll. Image: what `kubectl set image` sends, a strategic-merge
- * patch that matches the container by name. Returns undefined for --watch-only.
+ * The one change zerodrop makes, with the body kubectl sends (recorded from kubectl v1.32 in
+ * test/cluster/kubectlOracle.test.ts). Restart: the restartedAt annotation on the pod template
+ * (kubectl polymorphichelpers/objectrestarter.go), and like kubectl it refuses a paused
+ * Deployment, which would not roll. Image: kubectl set image's two-way strategic-merge patch,
+ * which names the changed container and lists every container of that list in
+ * `$setElementOrder/containers` (apimachinery strategicpatch), keys in Go's sorted order.
+ * Returns undefined for --watch-only.
  */
 export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, now: Date): RolloutTrigger | undefined {
   const name = deployment.metadata?.name ?? '?';
@@ -37,9 +48,11 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
     return {
       patch: { spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: at } } } } },
       describe: `restart deployment/${name} (pod template annotation ${RESTARTED_AT_ANNOTATION}=${at}, as kubectl rollout restart)`,
+      applied: (d) =>
+        (d.spec?.template as { metadata?: { annotations?: Record<string, string> } } | undefined)?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === at,
     };
   }
-  const podSpec = (deployment.spec?.template as { spec?: { containers?: Container[]; initContainers?: Container[] } } | undefined)?.spec;
+  const podSpec = podSpecOf(deployment);
   const inMain = (podSpec?.containers ?? []).find((c) => c.name === action.container);
   const inInit = (podSpec?.initContainers ?? []).find((c) => c.name === action.container);
   const target = inMain ?? inInit;
@@ -57,9 +70,11 @@ export function rolloutTrigger(deployment: KubeObject, action: RolloutAction, no
     );
   }
   const list = inMain ? 'containers' : 'initContainers';
+  const order = (podSpec?.[list] ?? []).map((c) => ({ name: c.name }));
   return {
-    patch: { spec: { template: { spec: { [list]: [{ name: action.container, image: action.image }] } } } },
+    patch: { spec: { template: { spec: { [`$setElementOrder/${list}`]: order, [list]: [{ image: action.image, name: action.container }] } } } },
     describe: `set image of container "${action.container}" in deployment/${name}: ${target.image ?? '(none)'} -> ${action.image}`,
+    applied: (d) => (podSpecOf(d)?.[list] ?? []).some((c) => c.name === action.container && c.image === action.image),
   };
 }
 

@@ -102,7 +102,8 @@ export function sameTiming(a: ResolvedProbe, b: ResolvedProbe): boolean {
   );
 }
 
-function stableJson(v: unknown): string {
+/** JSON with object keys sorted: equal for equal values, whatever the key order. */
+export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v)

@@ -48,6 +48,19 @@ describe('zerodrop audit --cluster (live objects from the fake API)', () => {
     expect(r.stderr).toContain('cannot list statefulsets.apps in namespace "shop"');
   });
 
+  it("judges features by the server's /version: a preStop sleep is unavailable on 1.29, and --kubernetes-version overrides", async () => {
+    const kc = await kubeconfig({ serverVersion: { major: '1', minor: '29+', gitVersion: 'v1.29.10-eks-7f9249a' } });
+    let r = await runCli(['audit', '--cluster', '--kubeconfig', kc, '--format', 'json']);
+    const rulesOn = (out: string, ref: string) =>
+      (JSON.parse(out) as { findings: Array<Record<string, any>> }).findings.filter((f) => f.file === ref).map((f) => f.rule);
+    expect(rulesOn(r.stdout, 'deployment/shop/web')).toContain('feature-unavailable');
+    expect(r.stderr).toContain('judged as Kubernetes 1.29.10, the version the server runs (v1.29.10-eks-7f9249a); --kubernetes-version overrides it');
+    expect(cluster.current().requests[0]).toMatchObject({ method: 'GET', path: '/version' });
+    r = await runCli(['audit', '--cluster', '--kubeconfig', kc, '--format', 'json', '--kubernetes-version', '1.33']);
+    expect(rulesOn(r.stdout, 'deployment/shop/web')).not.toContain('feature-unavailable');
+    expect(r.stderr).toContain('judged as Kubernetes 1.33 as configured, although the server runs v1.29.10-eks-7f9249a');
+  });
+
   it.each([
     [['audit', '--cluster', 'k8s/'], 'give no PATH'],
     [['audit', 'k8s/', '-n', 'shop'], 'only apply with --cluster'],

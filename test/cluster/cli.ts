@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
-import { FakeKubeApi, kubeconfigYaml, type FakeOptions } from './fakeKubeApi.js';
+import type { ZerodropError } from '../../src/errors.js';
+import { FakeKubeApi, kubeconfigYaml, type FakeOptions, type KubeconfigSpec } from './fakeKubeApi.js';
 
 const MAIN = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
@@ -60,10 +61,20 @@ export function tempDir(): string {
   return dir;
 }
 
-export function writeKubeconfig(dir: string, server: string, options: Parameters<typeof kubeconfigYaml>[1] = {}): string {
-  const file = join(dir, 'kubeconfig');
+export function writeKubeconfig(dir: string, server: string, options: KubeconfigSpec = {}, name = 'kubeconfig'): string {
+  const file = join(dir, name);
   writeFileSync(file, kubeconfigYaml(server, options));
   return file;
+}
+
+/** The error a promise rejects with; fails the test when it resolves instead. */
+export async function rejection(promise: Promise<unknown>): Promise<ZerodropError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!err) throw new Error('expected a failure');
+  return err as ZerodropError;
 }
 
 /** Polls until `cond` holds; throws after `ms` so a test never hangs. */
@@ -86,7 +97,8 @@ export interface FakeCluster {
  * API server (closing the previous one) with a kubeconfig pointing at it.
  */
 export interface FakeClusterStarter {
-  (options?: FakeOptions): Promise<FakeCluster>;
+  /** The kubeconfig trusts the fake's CA when it serves HTTPS; `spec` adds to it or replaces parts. */
+  (options?: FakeOptions, spec?: KubeconfigSpec): Promise<FakeCluster>;
   /** The fake started last in this test. */
   current(): FakeKubeApi;
   /** Starts a fake and returns only its kubeconfig path. */
@@ -99,13 +111,14 @@ export function fakeClusters(defaults: FakeOptions = {}): FakeClusterStarter {
     await current?.close();
     current = undefined;
   });
-  const start = async (options: FakeOptions = {}): Promise<FakeCluster> => {
+  const start = async (options: FakeOptions = {}, spec: KubeconfigSpec = {}): Promise<FakeCluster> => {
     await current?.close();
     const fake = new FakeKubeApi({ ...defaults, ...options });
     current = fake;
     await fake.start();
     const dir = tempDir();
-    return { fake, dir, kubeconfig: writeKubeconfig(dir, fake.url) };
+    const cluster = fake.pki ? { 'certificate-authority': fake.pki.caFile, ...spec.cluster } : spec.cluster;
+    return { fake, dir, kubeconfig: writeKubeconfig(dir, fake.url, { ...spec, ...(cluster ? { cluster } : {}) }) };
   };
   return Object.assign(start, {
     current: () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fakeClusters } from './cli.js';
 import { listLiveObjects } from '../../src/cluster/liveObjects.js';
+import { kubernetesVersionOf } from '../../src/cluster/serverVersion.js';
 import { liveObjectYaml, locationAt } from '../../src/cluster/liveLocation.js';
 import { ZerodropError } from '../../src/errors.js';
 
@@ -16,8 +17,9 @@ describe('listLiveObjects (audit --cluster input)', () => {
       'deployment/shop/web',
       'deployment/shop/worker',
       'statefulset/shop/db',
-      'service/shop/web',
+      // Lists come back in etcd key order (namespace/name), as from a real API server.
       'service/shop/admin',
+      'service/shop/web',
       'poddisruptionbudget/shop/web',
       'horizontalpodautoscaler/shop/web',
       'ingress/shop/web',
@@ -35,6 +37,32 @@ describe('listLiveObjects (audit --cluster input)', () => {
     const ingress = live.objects.find((o) => o.ref === 'ingress/shop/web')!.object;
     expect(ingress.metadata?.annotations).toBeUndefined();
     expect(cluster.current().requests.every((r) => r.method === 'GET' && !r.query.watch)).toBe(true);
+    expect(live.notes).toEqual([]);
+  });
+
+  it('lists in pages of 500 as kubectl get does, and reads the server version', async () => {
+    const live = await listLiveObjects({ kubeconfig: await kubeconfig() });
+    const lists = cluster.current().requests.filter((r) => r.path !== '/version');
+    expect(lists.every((r) => r.query.limit === '500')).toBe(true);
+    expect(live.serverVersion).toEqual({ version: { major: 1, minor: 31, patch: 4 }, gitVersion: 'v1.31.4' });
+  });
+
+  it.each([
+    [
+      { major: '1', minor: '31', gitVersion: 'v1.31.4-eks-2d5f260' },
+      { major: 1, minor: 31, patch: 4 },
+    ],
+    [
+      { major: '1', minor: '30+', gitVersion: 'v1.30.5-gke.1014001' },
+      { major: 1, minor: 30, patch: 5 },
+    ],
+    [
+      { major: '1', minor: '29+' },
+      { major: 1, minor: 29 },
+    ],
+    [{ gitVersion: 'weird' }, undefined],
+  ])('/version %j is Kubernetes %j', (info, version) => {
+    expect(kubernetesVersionOf(info)?.version).toEqual(version);
   });
 
   it('--all-namespaces lists cluster-wide', async () => {

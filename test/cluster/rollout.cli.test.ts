@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { FAKE_TOKEN } from './fakeKubeApi.js';
+import { FAKE_TOKEN, fixture } from './fakeKubeApi.js';
 import { fakeClusters, runCli, startCli, tempDir, waitFor, writeKubeconfig } from './cli.js';
 
 const cluster = fakeClusters();
@@ -52,7 +52,7 @@ const byType = (events: Array<Record<string, any>>, type: string) => events.filt
 
 describe('zerodrop rollout: verdicts end to end', () => {
   it('passes a graceful restart, patching exactly like kubectl rollout restart', PASS_RETRY, async () => {
-    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful' });
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful', bookmarkIntervalMs: 200 });
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.stdout).toContain('PASS');
     expect(r.code).toBe(0);
@@ -165,9 +165,46 @@ describe('zerodrop rollout: verdicts end to end', () => {
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--image', 'app=ghcr.io/example/web:1.1.0', '--connection', 'fresh', '-n', 'shop']);
     expect(r.code).toBe(0);
     expect(readEvents(dir)[0]!.config).toMatchObject({ connection: 'fresh', namespace: 'shop', action: 'image app=ghcr.io/example/web:1.1.0' });
-    expect(fake.patches().map((p) => p.body)).toEqual([
-      { spec: { template: { spec: { containers: [{ name: 'app', image: 'ghcr.io/example/web:1.1.0' }] } } } },
+    // kubectl set image's two-way strategic-merge patch, byte for byte (recorded from kubectl v1.32.4).
+    expect(fake.patches().map((p) => [p.raw, p.query])).toEqual([
+      [
+        '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"}],"containers":[{"image":"ghcr.io/example/web:1.1.0","name":"app"}]}}}}',
+        { fieldManager: 'zerodrop' },
+      ],
     ]);
+  });
+});
+
+describe('zerodrop rollout: the last old pods', () => {
+  it('keeps the load on until the last old pod has exited, so drops at its exit fail the run, though kubectl already said "rolled out"', async () => {
+    // A load balancer keeps routing to terminating pods; each dies 3 s after its deletionTimestamp.
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'late-exit', terminationMs: 3000, terminatingReplicas: true });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.stdout, r.stderr).toContain('FAIL');
+    expect(r.code).toBe(1);
+    const events = readEvents(dir);
+    const complete = byType(events, 'rollout').find((e) => e.action === 'complete')!;
+    const failed = byType(events, 'request').filter((e) => e.error);
+    // The drops come well after completion plus the 1 s settle that used to end the run.
+    expect(failed.length).toBeGreaterThan(0);
+    expect(Math.max(...failed.map((e) => e.t))).toBeGreaterThan(complete.t + 1500);
+    const notes = byType(events, 'note').map((e) => e.message);
+    expect(notes.some((m) => /^the rollout is complete, but pods web-6d4cf56db6-p\d, web-6d4cf56db6-p\d are still terminating/.test(m))).toBe(true);
+    expect(notes.some((m) => m.startsWith('every terminating pod is gone'))).toBe(true);
+    expect(readResult(dir).rollout.evidence).toMatchObject({ oldPodsTerminated: 2, oldPodsGone: 2 });
+  });
+
+  it('is inconclusive when old pods are still terminating when the run has to stop', async () => {
+    const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful', terminationMs: 60_000 });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir).map((a) => (a === '20s' ? '4s' : a)), '--restart']);
+    expect(r.code).toBe(3);
+    const result = readResult(dir);
+    expect(result.rollout).toMatchObject({ completed: true, state: 'complete', evidence: { oldPodsTerminated: 2, oldPodsGone: 0 } });
+    expect(result.reasons).toContainEqual(
+      expect.stringMatching(
+        /^pods web-6d4cf56db6-p1, web-6d4cf56db6-p2 are still terminating when the run had to stop: their exit, where late drops happen, was not observed$/,
+      ),
+    );
   });
 });
 
@@ -189,20 +226,25 @@ function patchAsSomeoneElse(apiUrl: string): Promise<number> {
 }
 
 describe('zerodrop rollout: watching and interrupting', () => {
-  it('--watch-only changes nothing itself and judges the rollout someone else starts', PASS_RETRY, async () => {
+  it('--watch-only changes nothing itself and judges the rollout someone else starts, not an HPA scale before it', PASS_RETRY, async () => {
     const { fake, dir, kubeconfig } = await cluster({ scenario: 'graceful' });
     const run = startCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--watch-only']);
     await waitFor(() => fake.count('GET', '/api/v1/namespaces/shop/pods', true) > 0);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 1000));
+    // An HPA scales first: the generation moves, but no pod is replaced; that is not the rollout.
+    fake.scaleTo(3);
+    await new Promise((r) => setTimeout(r, 1000));
     expect(fake.patches()).toHaveLength(0);
     expect(await patchAsSomeoneElse(fake.url)).toBe(200);
     const r = await run.done;
     expect(r.code).toBe(0);
     expect(fake.patches()).toHaveLength(1); // only ours from the test
     const result = readResult(dir);
-    expect(result).toMatchObject({ verdict: 'pass', rollout: { completed: true, evidence: { oldPodsTerminated: 2, newPodsReady: 2 } } });
-    const start = byType(readEvents(dir), 'rollout')[0]!;
-    expect(start).toMatchObject({ action: 'start', detail: expect.stringContaining('someone else') });
+    expect(result).toMatchObject({ verdict: 'pass', rollout: { completed: true, evidence: { oldPodsTerminated: 3, oldPodsGone: 3, newPodsReady: 3 } } });
+    const starts = byType(readEvents(dir), 'rollout').filter((e) => e.action === 'start');
+    expect(starts).toHaveLength(1);
+    const start = starts[0]!;
+    expect(start.detail).toBe('pod template changed by someone else (generation 3)');
     // Duration counts from when the rollout was seen, not from when zerodrop began waiting.
     expect(Math.abs(result.rollout.triggeredAtMs - start.t)).toBeLessThan(5);
     expect(result.rollout.durationMs).toBe(Math.round(result.rollout.finishedAtMs - result.rollout.triggeredAtMs));
@@ -300,15 +342,28 @@ describe('zerodrop rollout: nothing changes unless everything is in place', () =
     expect(fake.patches()).toHaveLength(0);
   });
 
-  it('a PATCH the API rejects (422 from a webhook): exit 4 with the API message, and the events file is closed', async () => {
+  it('a PATCH a webhook denies (422): exit 4 as a policy refusal with its message, and the events file is closed', async () => {
     const { fake, dir, kubeconfig } = await cluster({ rejectPatch: 422 });
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('the API server answered 422 to patch deployments.apps "web"');
-    expect(r.stderr).toContain('denied the request');
+    expect(r.stderr).toContain(
+      'error[cluster-admission-denied]: the API server refused to patch deployments.apps "web" in namespace "shop": admission webhook "policy.example.com" denied the request: deployments.apps "web" must not change on Fridays. This is a policy',
+    );
     const events = readEvents(dir);
     expect(byType(events, 'rollout')).toHaveLength(0);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', verdict: 'inconclusive', rollout: { completed: false } });
+  });
+
+  it("a 403 from a policy engine on the PATCH, after RBAC said yes, is the policy's refusal with its message, not missing RBAC", async () => {
+    const denial = fixture<{ code: number; reason: string; message: string }>('status-403-webhook-denied.json');
+    const message = denial.message;
+    const { fake, dir, kubeconfig } = await cluster({ rejectPatch: denial });
+    const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(
+      `error[cluster-admission-denied]: the API server refused to patch deployments.apps "web" in namespace "shop": ${message}. This is a policy (an admission webhook or ValidatingAdmissionPolicy), not missing RBAC`,
+    );
+    expect(r.stderr).not.toContain('grant the verb');
   });
 
   it('an existing --report file is refused before anything starts', async () => {

@@ -4,6 +4,10 @@ import { podTransitions } from '../../src/cluster/podTransitions.js';
 import { endpointsOfService, endpointTransitions } from '../../src/cluster/endpointTransitions.js';
 import { deploymentTransitions } from '../../src/cluster/deploymentTransitions.js';
 import { formatRfc3339, parseImageFlag, rolloutTrigger } from '../../src/cluster/rolloutTrigger.js';
+import { drainState, TERMINATION_MARGIN_MS } from '../../src/cluster/terminationWait.js';
+import { KubeApiError, toUserError, type KubeStatus } from '../../src/cluster/apiErrors.js';
+import { RESOURCES } from '../../src/cluster/resources.js';
+import { pluginSays } from '../../src/cluster/execCredential.js';
 import { labelSelectorString, servicesSelecting } from '../../src/cluster/servicesOf.js';
 import type { KubeObject } from '../../src/k8s/objects.js';
 
@@ -124,6 +128,22 @@ describe('rolloutTrigger', () => {
     const paused = { ...deployment, spec: { ...deployment.spec, paused: true } };
     expect(() => rolloutTrigger(paused, { kind: 'restart' }, new Date())).toThrow(/is paused/);
   });
+  it("image: kubectl set image's patch, every container of the list in $setElementOrder, keys in Go's order", () => {
+    const two = structuredClone(deployment) as Record<string, any>;
+    two.spec.template.spec.containers.push({ name: 'proxy', image: 'envoy:1' });
+    two.spec.template.spec.initContainers = [{ name: 'migrate', image: 'migrate:1' }];
+    expect(JSON.stringify(rolloutTrigger(two as KubeObject, { kind: 'image', container: 'proxy', image: 'envoy:2' }, new Date())!.patch)).toBe(
+      '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"},{"name":"proxy"}],"containers":[{"image":"envoy:2","name":"proxy"}]}}}}',
+    );
+    const init = rolloutTrigger(two as KubeObject, { kind: 'image', container: 'migrate', image: 'migrate:2' }, new Date())!;
+    expect(init.patch).toEqual({
+      spec: { template: { spec: { '$setElementOrder/initContainers': [{ name: 'migrate' }], initContainers: [{ image: 'migrate:2', name: 'migrate' }] } } },
+    });
+    // After a PATCH without an answer, the change is recognised on the object read back.
+    expect(init.applied(two as KubeObject)).toBe(false);
+    two.spec.template.spec.initContainers[0].image = 'migrate:2';
+    expect(init.applied(two as KubeObject)).toBe(true);
+  });
   it('watch-only changes nothing', () => {
     expect(rolloutTrigger(deployment, { kind: 'watch-only' }, new Date())).toBeUndefined();
   });
@@ -155,5 +175,58 @@ describe('servicesSelecting / labelSelectorString', () => {
         ],
       }),
     ).toBe('app=web,tier=fe,env in (a,b),!canary');
+  });
+});
+
+describe('drainState: when the last drops can still happen', () => {
+  const pod = (name: string, seenAt: number, graceSeconds = 30) => ({ pod: name, seenAt, graceSeconds });
+  const at = { now: 10_000, completedAt: 9_000, defaultGraceSeconds: 30 };
+  it('is done when no pod is terminating and the status (where reported) agrees', () => {
+    expect(drainState([], undefined, at)).toMatchObject({ done: true, pods: [] });
+    expect(drainState([], 0, at).done).toBe(true);
+  });
+  it('waits for the latest pod: seen terminating + its grace period + the margin', () => {
+    expect(drainState([pod('a', 1_000, 30), pod('b', 2_000, 10)], undefined, at)).toEqual({
+      done: false,
+      pods: ['a', 'b'],
+      terminatingReplicas: undefined,
+      deadline: 1_000 + 30_000 + TERMINATION_MARGIN_MS,
+    });
+  });
+  it('status.terminatingReplicas counts pods the pod watch has not shown yet, bounded from completion', () => {
+    expect(drainState([], 1, at)).toMatchObject({ done: false, deadline: 9_000 + 30_000 + TERMINATION_MARGIN_MS });
+  });
+});
+
+describe('toUserError: the cause named', () => {
+  const access = { server: 'https://k8s.example:6443', context: 'prod' };
+  const patch = { verb: 'patch' as const, resource: RESOURCES.deployments, namespace: 'shop', name: 'web' };
+  it('a ValidatingAdmissionPolicy denial (422) is a policy refusal', () => {
+    const status = fixture<KubeStatus>('status-422-vap-denied.json');
+    const err = toUserError(new KubeApiError(patch, 422, status), patch, access);
+    expect(err.code).toBe('cluster-admission-denied');
+    expect(err.message).toContain(`refused to patch deployments.apps "web" in namespace "shop": ${status.message}. This is a policy`);
+  });
+  it('an RBAC 403 on the patch names the verb to grant', () => {
+    const status = fixture<KubeStatus>('status-403.json');
+    expect(toUserError(new KubeApiError(patch, 403, status), patch, access).message).toContain('grant the verb "patch" on "deployments.apps"');
+  });
+  it('429 beyond the retries is "throttled", not "unreachable"', () => {
+    const err = toUserError(new KubeApiError({ ...patch, verb: 'list' }, 429, { message: 'storage is (re)initializing' }), { ...patch, verb: 'list' }, access);
+    expect(err).toMatchObject({ code: 'cluster-throttled', exitCode: 4 });
+  });
+});
+
+describe("pluginSays: the credential plugin's own explanation", () => {
+  it.each([
+    ['Error loading SSO Token: Token for my-sso does not exist\n', 'Error loading SSO Token: Token for my-sso does not exist'],
+    [
+      'F1201 10:40:09.001898     663 cred.go:145] print credential failed with error: Failed to retrieve access token:: failure while executing gcloud, with args [config config-helper --format=json]: exit status 1 (err: ERROR: (gcloud.config.config-helper) You do not currently have an active account selected.\nPlease run:\n\n  $ gcloud auth login\n\nto select an already authenticated account to use.\n)\n',
+      'ERROR: (gcloud.config.config-helper) You do not currently have an active account selected.',
+    ],
+    ['To sign in, open https://microsoft.com/devicelogin\n', 'To sign in, open https://microsoft.com/devicelogin'],
+    ['', ''],
+  ])('%j -> %j', (stderr, says) => {
+    expect(pluginSays(stderr)).toBe(says);
   });
 });

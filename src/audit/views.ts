@@ -18,10 +18,10 @@ import {
   type KubeObject,
   type LabelSelector,
 } from '../k8s/objects.js';
-import { parseImageRef } from '../k8s/images.js';
 import { ConsumerIndex } from '../k8s/serviceConsumers.js';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
+import { dockerfilesForImage } from './dockerfileLink.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
 export const ANNOTATION_DRAIN_SECONDS = 'zerodrop.dev/drain-seconds';
@@ -107,8 +107,7 @@ function containerViews(
   const out: ContainerView[] = [];
   const match = (c: Container): DockerfileView[] => {
     if (typeof c.image !== 'string' || dockerfiles.length === 0) return [];
-    const name = parseImageRef(c.image).name.toLowerCase();
-    return dockerfiles.filter((d) => dockerfileImageNames(d).includes(name));
+    return dockerfilesForImage(c.image, dockerfiles, dockerfileImageNames);
   };
   const inits = Array.isArray(spec.initContainers) ? spec.initContainers : [];
   inits.forEach((c, i) => {

@@ -86,7 +86,7 @@ describe('serving (issue 2)', () => {
     const { rule, seen } = spy();
     auditText(`${deployment('web')}---\n${service('web', 'app: web')}`, { rules: [rule] });
     expect(seen[0]!.serving).toBe(true);
-    expect(seen[0]!.servingReason).toBe('selected by Service web');
+    expect(seen[0]!.servingReason).toBe('served through ClusterIP Service web port 80 (its callers are not in the input)');
     expect(seen[0]!.services.map((s) => s.name)).toEqual(['web']);
   });
 

@@ -190,15 +190,16 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
     rule: Rule,
     severity: Severity,
     view: ObjectView,
-    r: Rendered<{ path: YamlPath; container?: string; patch?: StrategicPatch }>,
+    r: Rendered<{ path: YamlPath; container?: string; patch?: StrategicPatch; at?: ObjectView }>,
     workload?: WorkloadView,
   ) => {
     const lo = located.get(view.object);
     if (!lo) return;
     const pos = positionOf(lo, r.path);
-    const object = { apiVersion: view.apiVersion, kind: view.kind, namespace: view.namespace, name: view.name };
+    const object = { apiVersion: view.apiVersion, kind: view.kind, ...(view.namespaceWritten ? { namespace: view.namespace } : {}), name: view.name };
     const about = r.container !== undefined ? { object, container: r.container } : { object };
     const d = detailedFinding(rule, severity, r, { file: lo.source.file, ...pos }, lo.source.origin !== 'file', about);
+    if (workload?.servedBy) d.finding.servedBy = workload.servedBy;
     d.located = lo;
     if (r.patch) d.patch = r.patch;
     if (workload) d.workload = workload;
@@ -218,7 +219,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
           crash(rule, located.get(w.object)?.source.file ?? '?', err);
           continue;
         }
-        for (const r of results) objectFinding(rule, severity, objectViewOf(w.object), r, w);
+        for (const r of results) objectFinding(rule, severity, r.at ?? objectViewOf(w.object), r, w);
       }
     } else if (rule.target === 'object') {
       for (const ov of views.objects) {

@@ -6,6 +6,8 @@
 import type { Container, KubeObject, PodSpec, PodTemplate, WorkloadKind } from '../k8s/objects.js';
 import type { KubernetesVersion } from '../k8s/features.js';
 import type { ErrorCode } from '../errors.js';
+import type { ConsumerKind, PortTraffic } from '../k8s/serviceConsumers.js';
+import type { ServingPort } from '../k8s/serving.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -72,6 +74,11 @@ export interface RuleResult<M extends string = string, F extends string = string
   container?: string;
   /** Machine fix, when the rule is fixable. */
   patch?: StrategicPatch;
+  /**
+   * The object `path` is in, when a workload's finding belongs in another object (the HPA whose
+   * minReplicas decides its pod count); the workload's own object otherwise.
+   */
+  at?: ObjectView;
 }
 
 export type ContainerRole = 'main' | 'init' | 'native-sidecar';
@@ -101,10 +108,25 @@ export interface WorkloadView {
   containers: ContainerView[];
   /** spec.replicas with API default 1; undefined for DaemonSet, Pod, Job, CronJob. */
   replicas: number | undefined;
-  /** Jobs and CronJobs are never serving. */
+  /**
+   * Whether a port that reaches these pods carries requests someone waits for: user traffic, or
+   * admission calls with failurePolicy Fail. Jobs and CronJobs are never serving.
+   */
   serving: boolean;
-  /** Why `serving` is what it is, for messages: 'selected by Service x', or 'assumed: declares container ports and the input has no Service'. */
+  /** Why `serving` is what it is, for messages: 'served through LoadBalancer Service web port 80', or 'not serving: …'. */
   servingReason: string;
+  /** The consumer that makes the workload serving, as data (JSON `servedBy`); undefined when not serving. */
+  servedBy: ServedBy | undefined;
+  /** Every port of the selecting Services that reaches these pods, with its consumers and what it carries. */
+  servingPorts: ServingPort[];
+  /** The containers that listen for the serving traffic (none when not serving), and how they were chosen. */
+  servers: ContainerView[];
+  serverChoice: string;
+  /**
+   * The Services that carry its serving traffic, each with every serving workload of the input
+   * behind it (this one included): the pods a Service keeps when one of them goes.
+   */
+  backends: Array<{ service: ObjectView; workloads: WorkloadView[] }>;
   /** Services in the same namespace whose selector matches the pod template labels. */
   services: ObjectView[];
   /** PodDisruptionBudgets in the same namespace selecting the pod template labels. */
@@ -119,13 +141,31 @@ export interface WorkloadView {
   inAppDrain: boolean;
 }
 
+/** Which consumer made a workload serving, in findings: the Service port and who sends it requests. */
+export interface ServedBy {
+  /** Service name (namespace-less: it is the workload's namespace). */
+  service: string;
+  /** The Service port's number, else its name. */
+  port: number | string;
+  consumer: ConsumerKind;
+  /** The consuming object as `Kind/name` (Ingress, route, webhook configuration, APIService, calling workload), when it is not the Service. */
+  via?: string;
+  traffic: PortTraffic;
+  /** The containers that listen for it, and why they were chosen. */
+  containers: string[];
+  chosenBecause: string;
+}
+
 /** Any single object (Service, PDB, HPA, Ingress, or a workload) for object-level rules. */
 export interface ObjectView {
   object: KubeObject;
   kind: string;
   apiVersion: string;
   name: string;
+  /** The namespace cross-object references are resolved in: as written, else `default` (kubectl's `-n`). */
   namespace: string;
+  /** Whether metadata.namespace is written; without it kubectl's `-n` decides, and output shows none. */
+  namespaceWritten: boolean;
 }
 
 /** A parsed Dockerfile: instructions of the final stage with their positions. */
@@ -208,9 +248,12 @@ export interface Finding {
   line: number;
   /** 1-based. */
   column: number;
-  object?: { apiVersion: string; kind: string; namespace: string; name: string };
+  /** `namespace` is absent when the object does not write one (kubectl's `-n` decides). */
+  object?: { apiVersion: string; kind: string; namespace?: string; name: string };
   container?: string;
   fix?: string;
+  /** For a finding about a serving workload: the Service port and consumer that make it serving. */
+  servedBy?: ServedBy;
   /** Which Rule of Uptime the rule enforces. */
   ruleOfUptime?: number | null;
   /** Set when positions refer to a rendered stream (kustomize, stdin), not the user's source file. */

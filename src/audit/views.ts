@@ -1,8 +1,9 @@
 /**
  * Objects of one run to the views rules read, with cross-object context computed once:
  * Service → pods by selector in the same namespace, PDB → pods, HPA → workload, and whether a
- * workload is serving. Selectors are evaluated for real (matchLabels and matchExpressions), across
- * every input of the run, not per directory (linter-landscape §3.3–3.4, §6).
+ * workload is serving, through which Service port and consumer, and which of its containers
+ * listen (src/k8s/serving.ts). Selectors are evaluated for real (matchLabels and
+ * matchExpressions), across every input of the run, not per directory (linter-landscape §3.3–3.4, §6).
  */
 import { basename, dirname } from 'node:path';
 import {
@@ -17,7 +18,9 @@ import {
   type KubeObject,
   type LabelSelector,
 } from '../k8s/objects.js';
-import type { AuditSettings, ContainerView, DockerfileView, ObjectView, WorkloadView } from './types.js';
+import { ConsumerIndex } from '../k8s/serviceConsumers.js';
+import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
+import type { AuditSettings, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
@@ -31,6 +34,7 @@ export function objectViewOf(object: KubeObject): ObjectView {
     apiVersion: String(object.apiVersion ?? ''),
     name: String(object.metadata?.name ?? ''),
     namespace: String(object.metadata?.namespace ?? 'default'),
+    namespaceWritten: typeof object.metadata?.namespace === 'string',
   };
 }
 
@@ -94,29 +98,6 @@ export function dockerfileImageNames(view: DockerfileView): string[] {
   return [...names];
 }
 
-/**
- * Service names an Ingress routes to: `defaultBackend` and every rule path, in networking.k8s.io/v1
- * shape (`backend.service.name`) and the older extensions/v1beta1 shape (`backend.serviceName`).
- */
-export function ingressServiceNames(ingress: KubeObject): Set<string> {
-  const names = new Set<string>();
-  const add = (backend: unknown) => {
-    if (!isRecord(backend)) return;
-    const svc = backend.service;
-    if (isRecord(svc) && typeof svc.name === 'string') names.add(svc.name);
-    if (typeof backend.serviceName === 'string') names.add(backend.serviceName);
-  };
-  const spec = ingress.spec;
-  if (!isRecord(spec)) return names;
-  add(spec.defaultBackend);
-  add(spec.backend);
-  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
-    const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
-    for (const path of paths) if (isRecord(path)) add(path.backend);
-  }
-  return names;
-}
-
 function containerViews(
   object: KubeObject,
   podSpecPath: Array<string | number>,
@@ -154,11 +135,6 @@ function containerViews(
   });
   void object;
   return out;
-}
-
-function declaresContainerPorts(spec: Record<string, unknown>): boolean {
-  const cs = Array.isArray(spec.containers) ? spec.containers : [];
-  return cs.some((c) => isRecord(c) && Array.isArray(c.ports) && c.ports.length > 0);
 }
 
 /**
@@ -204,13 +180,8 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     pdbs.filter((p) => isRecord(p.object.spec?.selector)),
     (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>,
   );
-  const ingressesByService = new Map<string, ObjectView[]>();
-  for (const ing of objectViews.filter((o) => o.kind === 'Ingress')) {
-    for (const name of ingressServiceNames(ing.object)) {
-      const key = `${ing.namespace}\0${name}`;
-      ingressesByService.set(key, [...(ingressesByService.get(key) ?? []), ing]);
-    }
-  }
+  const consumers = new ConsumerIndex(objects);
+  const viewOf = new Map(objectViews.map((v) => [v.object, v]));
   const hpaIndex = new Map<string, ObjectView[]>();
   for (const h of hpas) {
     const ref = h.object.spec?.scaleTargetRef;
@@ -235,22 +206,18 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     const selectingPdbs = pdbIndex.candidates(ov.namespace, labels).filter((p) => selectorMatches(p.object.spec!.selector as LabelSelector, labels));
     const targetingHpas = hpaIndex.get(`${ov.namespace}\0${kind}\0${ov.name}`) ?? [];
 
-    let serving: boolean;
-    let servingReason: string;
-    if (isBatchKind(kind)) {
-      serving = false;
-      servingReason = `${kind}s run to completion and are never serving`;
-    } else if (selectingServices.length > 0) {
-      serving = true;
-      servingReason = `selected by Service ${selectingServices.map((s) => s.name).join(', ')}`;
-    } else if (services.length === 0 && declaresContainerPorts(podSpec)) {
-      serving = true;
-      servingReason = 'assumed serving: it declares container ports and the input has no Service';
-    } else {
-      serving = false;
-      servingReason = services.length === 0 ? 'no Service in the input and no container ports' : 'no Service in the input selects its pods';
-    }
-
+    const containers = containerViews(object, podSpecPath, podSpec, dockerfiles);
+    const judged = servingJudgement({
+      kind,
+      podSpec,
+      containers,
+      object,
+      labels,
+      annotations: annotations(template) as Record<string, string>,
+      services: selectingServices,
+      inputHasServices: services.length > 0,
+      consumers,
+    });
     let drainSeconds = settings.drainSeconds;
     const drain = workloadAnnotation(object, ANNOTATION_DRAIN_SECONDS);
     if (drain) {
@@ -273,19 +240,116 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       template,
       podSpec,
       podSpecPath,
-      containers: containerViews(object, podSpecPath, podSpec, dockerfiles),
+      containers,
       replicas: replicasOf(object),
-      serving,
-      servingReason,
+      ...judged,
       services: selectingServices,
       pdbs: selectingPdbs,
       hpas: targetingHpas,
-      ingresses: [...new Set(selectingServices.flatMap((svc) => ingressesByService.get(`${svc.namespace}\0${svc.name}`) ?? []))],
+      ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
+      backends: [],
     });
   }
+  linkBackends(workloads, viewOf);
   return { objects: objectViews, workloads, annotationProblems };
+}
+
+/**
+ * For each Service that carries a serving workload's traffic, every workload of the input whose
+ * pods are its endpoints for a carrying port: a Service over v1/v2/v3 Deployments has three.
+ */
+function linkBackends(workloads: WorkloadView[], viewOf: ReadonlyMap<KubeObject, ObjectView>): void {
+  const behind = new Map<KubeObject, WorkloadView[]>();
+  const carried = (w: WorkloadView) => [...new Set(w.servingPorts.filter((p) => p.traffic === 'user' || p.traffic === 'admission').map((p) => p.service))];
+  // The same object written twice (a combined file beside the per-object ones) is one object once
+  // applied: count it once.
+  const key = (w: WorkloadView) => `${w.kind}\0${w.namespace}\0${w.name}`;
+  for (const w of workloads) {
+    if (!w.serving) continue;
+    for (const svc of carried(w)) {
+      const list = behind.get(svc) ?? [];
+      if (!list.some((x) => key(x) === key(w))) list.push(w);
+      behind.set(svc, list);
+    }
+  }
+  for (const w of workloads) {
+    if (!w.serving) continue;
+    w.backends = carried(w).flatMap((svc) => {
+      const service = viewOf.get(svc);
+      return service ? [{ service, workloads: behind.get(svc) ?? [w] }] : [];
+    });
+  }
+}
+
+interface JudgementInput {
+  kind: WorkloadView['kind'];
+  object: KubeObject;
+  podSpec: WorkloadView['podSpec'];
+  containers: ContainerView[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  services: ObjectView[];
+  inputHasServices: boolean;
+  consumers: ConsumerIndex;
+}
+
+type Judgement = Pick<WorkloadView, 'serving' | 'servingReason' | 'servedBy' | 'servingPorts' | 'servers' | 'serverChoice'>;
+
+/** Whether the workload serves, through what, and which containers listen (src/k8s/serving.ts). */
+function servingJudgement(i: JudgementInput): Judgement {
+  const none = { servedBy: undefined, servers: [], serverChoice: '' };
+  if (isBatchKind(i.kind)) return { serving: false, servingReason: `${i.kind}s run to completion and are never serving`, servingPorts: [], ...none };
+  const viewsOf = (cs: readonly Container[]) => i.containers.filter((c) => cs.includes(c.container));
+  if (i.services.length === 0) {
+    if (i.inputHasServices || !declaresTrafficPorts(i.podSpec))
+      return {
+        serving: false,
+        servingReason: i.inputHasServices ? 'no Service in the input selects its pods' : 'no Service in the input and no container ports',
+        servingPorts: [],
+        ...none,
+      };
+    const choice = chooseServers(i.podSpec, []);
+    return {
+      serving: true,
+      servingReason: 'assumed serving: it declares container ports and the input has no Service',
+      servedBy: undefined,
+      servingPorts: [],
+      servers: viewsOf(choice.containers),
+      serverChoice: choice.how,
+    };
+  }
+  const serving = servingOf(
+    { workload: i.object, labels: i.labels, annotations: i.annotations, spec: i.podSpec },
+    i.services.map((s) => s.object),
+    i.consumers,
+  );
+  if (!serving.servedBy) return { serving: false, servingReason: describeNotServing(serving), servingPorts: serving.ports, ...none };
+  const choice = chooseServers(i.podSpec, carryingPorts(serving));
+  const servers = viewsOf(choice.containers);
+  return {
+    serving: true,
+    servingReason: describeServedBy(serving.servedBy),
+    servedBy: servedByData(serving.servedBy, servers, choice.how),
+    servingPorts: serving.ports,
+    servers,
+    serverChoice: choice.how,
+  };
+}
+
+function servedByData(p: ServingPort, servers: readonly ContainerView[], how: string): ServedBy {
+  const c = p.decidedBy;
+  const via = c && c.object !== p.service ? `${String(c.object.kind)}/${String(c.object.metadata?.name ?? '')}` : undefined;
+  return {
+    service: String(p.service.metadata?.name ?? ''),
+    port: p.port.port ?? p.port.name ?? p.port.index,
+    consumer: c?.kind ?? 'cluster-ip',
+    ...(via ? { via } : {}),
+    traffic: p.traffic,
+    containers: servers.map((s) => s.name),
+    chosenBecause: how,
+  };
 }
 
 /**

@@ -12,7 +12,13 @@ export function fingerprints(findings: readonly Finding[]): string[] {
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const o = f.object;
-    const key = [f.rule, f.messageId, f.file, o ? `${o.kind}/${o.namespace}/${o.name}` : '', f.container ?? ''].join('\0');
+    const key = [
+      f.rule,
+      f.messageId,
+      f.file, // No namespace in the manifest means kubectl's default: one object, one fingerprint.
+      o ? `${o.kind}/${o.namespace ?? 'default'}/${o.name}` : '',
+      f.container ?? '',
+    ].join('\0');
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);

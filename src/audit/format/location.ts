@@ -4,6 +4,7 @@
  * kustomization that was rendered, the helm template) and its message says what the position
  * refers to. A finding read from stdin without helm markers has no file at all.
  */
+import { objectRef } from './objectRef.js';
 import type { Finding } from '../types.js';
 import { kustomizationIn } from '../sources.js';
 
@@ -34,8 +35,8 @@ export function reportLocation(f: Finding): ReportLocation {
   };
 }
 
-/** `Kind namespace/name, container c`, or '' for Dockerfile findings. */
+/** `Kind namespace/name, container c` (no namespace when the manifest names none), or '' for Dockerfile findings. */
 export function objectLabel(f: Finding): string {
   if (!f.object) return '';
-  return `${f.object.kind} ${f.object.namespace}/${f.object.name}${f.container ? `, container ${f.container}` : ''}`;
+  return `${objectRef(f.object)}${f.container ? `, container ${f.container}` : ''}`;
 }

@@ -13,6 +13,7 @@ import { sarifMessageString } from '../messages.js';
 import { version } from '../../version.js';
 import { reportLocation } from './location.js';
 import { fingerprints } from './fingerprint.js';
+import { objectRef } from './objectRef.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -71,7 +72,7 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[], options
           // A finding that points into a rendered stream is placed where a reviewer can act on it; its message says where it really is.
           const at = reportLocation(f);
           const renderedNote = at.note;
-          const where = f.object ? ` [${f.object.kind} ${f.object.namespace}/${f.object.name}${f.container ? `, container ${f.container}` : ''}]` : '';
+          const where = f.object ? ` [${objectRef(f.object)}${f.container ? `, container ${f.container}` : ''}]` : '';
           const res: Record<string, unknown> = {
             ruleId: f.rule,
             level: LEVEL[f.severity],

@@ -5,6 +5,7 @@
 import { createColors } from 'picocolors';
 import { terminalSafe } from '../../terminalText.js';
 import type { AuditResult, Finding, Severity } from '../types.js';
+import { objectRef } from './objectRef.js';
 
 export interface TextOptions {
   color: boolean;
@@ -35,7 +36,7 @@ export function formatText(result: AuditResult, options: TextOptions): string {
     lines.push(c.underline(c.bold(t(file))) + (rendered ? c.dim(`  (${RENDERED_NOTE[rendered.renderedBy ?? (file === '-' ? 'stdin' : 'kustomize')]})`) : ''));
     for (const f of findings) {
       const where = (f.location ?? `${f.line}:${f.column}`).padEnd(7);
-      const obj = f.object ? t(`${f.object.kind} ${f.object.namespace}/${f.object.name}`) : '';
+      const obj = f.object ? t(objectRef(f.object)) : '';
       const ctr = f.container ? ` container ${t(f.container)}` : '';
       lines.push(`  ${c.dim(where)} ${sev[f.severity](f.severity.padEnd(8))}${c.bold(f.rule)}${obj ? `  ${obj}${ctr}` : ''}`);
       lines.push(`          ${t(f.message)}`);

@@ -40,6 +40,7 @@ import surgeBlockedByHostPort from './surge-blocked-by-host-port.js';
 import surgeBlockedByRwoVolume from './surge-blocked-by-rwo-volume.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
+import webhookSinglePod from './webhook-single-pod.js';
 
 const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 1: signals reach the app
@@ -78,6 +79,7 @@ const registered: Array<Rule | Rule[]> = [
   singleReplica,
   surgeBlockedByHostPort,
   surgeBlockedByRwoVolume,
+  webhookSinglePod,
   // Rule of Uptime 7: sidecars
   sidecarExitsFirst,
   // Wiring and version

@@ -19,7 +19,7 @@ testRule('prestop-missing', {
           messageId: 'noPreStop',
           line: 27,
           container: 'app',
-          data: { propagationSeconds: 5, servingReason: 'selected by Service web' },
+          data: { propagationSeconds: 5, servingReason: 'served through ClusterIP Service web port 80 (its callers are not in the input)' },
           fix: 'add lifecycle.preStop.sleep.seconds: 5 (or, if the app itself keeps serving after SIGTERM, annotate zerodrop.dev/in-app-drain: "true")',
           patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
         },

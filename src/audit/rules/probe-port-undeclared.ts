@@ -7,8 +7,10 @@ import { probePort } from './support/probes.js';
 /**
  * The kubelet resolves a named probe port among the probing container's own ports only; an unknown
  * name fails every probe. A numeric port declared by another container of the pod probes that
- * container (often a sidecar), not the app. A numeric port in a container that declares no ports
- * is not flagged: ports set through args are common (kube-linter#1086).
+ * container (often a sidecar), not the app. Any other numeric port is not flagged: Kubernetes
+ * never requires declaring a port, and operators serve health on a port they leave undeclared
+ * (controller-runtime's `--health-probe-bind-address=:8081` beside declared webhook and metrics
+ * ports), as do apps whose port is set through args (kube-linter#1086).
  */
 export const probePortUndeclared = defineRule({
   target: 'workload',
@@ -27,14 +29,10 @@ export const probePortUndeclared = defineRule({
       probesOtherContainer:
         '{{field}} of "{{container}}" checks port {{port}}, which container "{{owner}}" declares: it probes "{{owner}}", not "{{container}}", ' +
         'so "{{container}}" can be down while the pod stays {{podState}}',
-      portNotDeclared:
-        '{{field}} of "{{container}}" checks port {{port}}, which is not among its containerPorts ({{declaredPorts}}): ' +
-        'if the app does not listen there, {{consequence}}',
     },
     fixes: {
       namePort: 'name the container port "{{port}}" (ports: - name: {{port}}), or use the port number',
       probeOwnPort: 'probe a port "{{container}}" itself listens on',
-      probeDeclaredPort: 'probe one of the declared ports, or declare containerPort {{port}}',
     },
   },
   check: perProbe(longRunningContainers, ({ kind, field, written }, c, w) => {
@@ -57,13 +55,7 @@ export const probePortUndeclared = defineRule({
       const podState = kind === 'readiness' ? 'Ready' : 'alive';
       return { path, messageId: 'probesOtherContainer', data: { ...data, owner: owner.name, podState }, fixId: 'probeOwnPort' };
     }
-    if (declared.length === 0) return undefined;
-    return {
-      path,
-      messageId: 'portNotDeclared',
-      data: { ...data, declaredPorts: declared.map((p) => p.containerPort).join(', ') },
-      fixId: 'probeDeclaredPort',
-    };
+    return undefined;
   }),
 });
 

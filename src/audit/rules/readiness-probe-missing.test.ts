@@ -36,6 +36,10 @@ testRule('readiness-probe-missing', {
         '---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels:\n            app: web\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: job\n              image: example/job:1\n              ports:\n                - containerPort: 8080\n',
     },
     { name: 'a Job is never serving', text: manifests({ kind: 'Job', apiVersion: 'batch/v1', replicas: null, podSpec: { restartPolicy: 'Never' } }) },
+    {
+      name: 'a named targetPort no container declares gives the pod no endpoint, so it is not serving',
+      text: manifests({ containers: [{ name: 'app', image: 'example/web:1.0' }], service: { ports: [{ port: 80, targetPort: 'http' }] } }),
+    },
   ],
   invalid: [
     {
@@ -46,7 +50,7 @@ testRule('readiness-probe-missing', {
           messageId: 'noReadinessProbe',
           line: 27,
           container: 'app',
-          data: { servingReason: 'selected by Service web', port: 8080 },
+          data: { servingReason: 'served through ClusterIP Service web port 80 (its callers are not in the input)', port: 8080 },
           fix: 'add a readinessProbe, e.g. tcpSocket on port 8080 (better: httpGet on a health endpoint that fails when the app cannot serve)',
           patch: probePatch('app', 8080),
         },
@@ -58,9 +62,12 @@ testRule('readiness-probe-missing', {
       findings: [{ messageId: 'noReadinessProbe', line: 27, container: 'nginx', data: { port: 80 }, patch: probePatch('nginx', 80) }],
     },
     {
-      name: 'no port known at all: advice without a machine fix',
-      text: manifests({ containers: [{ name: 'app', image: 'example/web:1.0' }], service: { ports: [{ port: 80, targetPort: 'http' }] } }),
-      findings: [{ messageId: 'noReadinessProbe', line: 27, container: 'app', fixId: 'addProbe' }],
+      name: 'no TCP port known (a UDP server): advice without a machine fix',
+      text: manifests({
+        containers: [{ name: 'app', image: 'example/dns:1.0', ports: [{ name: 'dns', containerPort: 5353, protocol: 'UDP' }] }],
+        service: { ports: [{ port: 53, targetPort: 'dns', protocol: 'UDP' }] },
+      }),
+      findings: [{ messageId: 'noReadinessProbe', line: 28, container: 'app', fixId: 'addProbe' }],
     },
     {
       name: 'a probe on a sidecar container does not cover the app',

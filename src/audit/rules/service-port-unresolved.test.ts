@@ -18,6 +18,18 @@ testRule('service-port-unresolved', {
     { name: 'named port declared', text: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] } }) },
     { name: 'numeric targetPort', text: manifests({ containers: named('web') }) },
     {
+      name: 'one of two selected workloads lacks the name: the port still has endpoints through the other',
+      text: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] }, extra: [second('web')] }),
+    },
+    {
+      name: 'a native sidecar declares the name (FindPort searches it after the regular containers)',
+      text: manifests({
+        containers: named('web'),
+        initContainers: [{ name: 'proxy', image: 'example/proxy:1', restartPolicy: 'Always', ports: [{ name: 'http', containerPort: 8443 }] }],
+        service: { ports: [{ port: 80, targetPort: 'http' }] },
+      }),
+    },
+    {
       name: 'selects nothing in the input',
       text: manifests({ containers: named('web'), service: { selector: { app: 'other' }, ports: [{ port: 80, targetPort: 'http' }] } }),
     },
@@ -36,9 +48,12 @@ testRule('service-port-unresolved', {
       ],
     },
     {
-      name: 'one of two selected workloads lacks the name',
-      text: manifests({ containers: named('http'), service: { ports: [{ port: 80, targetPort: 'http' }] }, extra: [second('web')] }),
-      findings: [{ messageId: 'noNamedPortInSome', line: 10, data: { workloads: 'Deployment/web-canary', missing: 1, selected: 2 } }],
+      name: 'the name exists only with another protocol: FindPort matches name and protocol',
+      text: manifests({
+        containers: [{ name: 'app', image: 'example/dns:1.0', ports: [{ name: 'dns', containerPort: 5353, protocol: 'UDP' }] }],
+        service: { ports: [{ port: 53, targetPort: 'dns' }] },
+      }),
+      findings: [{ messageId: 'noNamedPort', line: 10, data: { name: 'dns', protocol: 'TCP' } }],
     },
   ],
 });

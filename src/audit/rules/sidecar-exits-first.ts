@@ -1,17 +1,31 @@
+import { imageRoleOf } from '../../k8s/containerRoles.js';
 import { featureAvailable } from '../../k8s/features.js';
-import { sidecarProxyFor } from '../../k8s/images.js';
 import { preStopDelaySeconds } from '../../k8s/objects.js';
 import { classifyPreStop } from '../../k8s/preStop.js';
 import type { ContainerView, WorkloadView } from '../types.js';
-import { isSidecarProxy, nonProxyContainers } from './support/containers.js';
+import { isSidecarProxy } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { preStopOf, seconds } from './support/drain.js';
 import { records, strings } from './support/fields.js';
 import { perContainer } from './support/perContainer.js';
 
-/** Regular containers running a known proxy, in a pod that also runs an app they serve. */
+/**
+ * The apps a sidecar proxy serves: the serving containers that are not proxies themselves (in a
+ * pod without serving traffic, every regular container that is not a known proxy).
+ */
+function appsOf(w: WorkloadView): ContainerView[] {
+  const candidates = w.serving ? w.servers : w.containers.filter((c) => c.role === 'main');
+  return candidates.filter((c) => !isSidecarProxy(c));
+}
+
+/**
+ * Regular containers running a known proxy beside an app. A proxy that listens for the
+ * workload's own traffic (Envoy in a gateway pod, beside its shutdown manager) is the server,
+ * not a sidecar, so it is never one of these.
+ */
 function proxiesBesideAnApp(w: WorkloadView): ContainerView[] {
-  return nonProxyContainers(w).length === 0 ? [] : w.containers.filter((c) => c.role === 'main' && isSidecarProxy(c));
+  if (appsOf(w).length === 0) return [];
+  return w.containers.filter((c) => c.role === 'main' && isSidecarProxy(c) && !w.servers.includes(c));
 }
 
 /**
@@ -42,9 +56,10 @@ export const sidecarExitsFirst = defineRule({
     },
   },
   check: perContainer(proxiesBesideAnApp, (c, w, settings) => {
-    const proxy = sidecarProxyFor(String(c.container.image), c.name);
-    if (!proxy) return undefined;
-    const apps = nonProxyContainers(w);
+    const role = imageRoleOf(c.container);
+    if (role?.kind !== 'proxy') return undefined;
+    const proxy = role.proxy;
+    const apps = appsOf(w);
     const annotations = Object.entries(w.template.metadata?.annotations ?? {}).map(([k, v]) => `${k}=${v}`);
     // The app needs the proxy until its own preStop and drain are over.
     const appDone = Math.max(...apps.map((a) => (preStopDelaySeconds(preStopOf(a)) ?? 0) + w.drainSeconds));

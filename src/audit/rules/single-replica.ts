@@ -1,14 +1,52 @@
-import { lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
+import { imageRoleOf } from '../../k8s/containerRoles.js';
+import type { Datastore } from '../../k8s/datastores.js';
+import type { ObjectView, WorkloadView } from '../types.js';
+import { describeWorkload, lowestReplicas, podsOf, REPLICATED_KINDS } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 
 const NO_ENDPOINT =
-  'a node drain, eviction or crash leaves the Service with no endpoint, and no PodDisruptionBudget can protect one pod without blocking drains (§4.2)';
+  'a node drain, eviction or crash leaves {{service}} with no endpoint, and no PodDisruptionBudget can protect one pod without blocking drains (§4.2)';
 const DELETES_FIRST = ', and every StatefulSet update deletes the pod before recreating it (§3.4)';
 
 /**
- * One pod means any node drain, eviction or crash takes the service down, and no PDB can protect
- * it without blocking drains for good (§4.1, §4.2). A StatefulSet update also deletes before it
- * recreates (§3.4). HPA-managed workloads are judged by minReplicas (kube-score#581).
+ * The carrying Service that has only this one pod behind it, counting every workload of the input
+ * it selects (a Service over v1/v2/v3 Deployments of one replica each has three), for messages;
+ * a workload assumed serving without any Service in the input has an unnamed one.
+ */
+function loneService(w: WorkloadView): string | undefined {
+  if (w.backends.length === 0) return w.services.length === 0 ? 'the Service in front of it' : undefined;
+  // A Service that only carries admission calls is webhook-single-pod's: its harm is rejected writes.
+  const userFacing = w.backends.filter((b) => w.servingPorts.some((p) => p.service === b.service.object && p.traffic === 'user'));
+  const lone = userFacing.find((b) => b.workloads.reduce((n, x) => n + podsOf(x), 0) <= 1);
+  return lone ? `Service ${lone.service.name}` : undefined;
+}
+
+/** The datastore the serving container runs, when it is a known stateful singleton. */
+function datastoreOf(w: WorkloadView): Datastore | undefined {
+  const candidates = w.servers.length > 0 ? w.servers : w.containers.filter((c) => c.role === 'main');
+  for (const c of candidates) {
+    const role = imageRoleOf(c.container);
+    if (role?.kind === 'datastore') return role.datastore;
+  }
+  return undefined;
+}
+
+/** The HPA with the lowest minReplicas: its minReplicas (or its spec, when the default 1 applies) is where the count is decided. */
+function decidingHpa(w: WorkloadView): ObjectView | undefined {
+  const min = (h: ObjectView) => {
+    const m = (h.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
+    return typeof m === 'number' ? m : 1;
+  };
+  return [...w.hpas].sort((a, b) => min(a) - min(b))[0];
+}
+
+/**
+ * One pod behind a Service means any node drain, eviction or crash takes the service down, and no
+ * PDB can protect it without blocking drains for good (§4.1, §4.2). A StatefulSet update also
+ * deletes before it recreates (§3.4). Pods are counted per Service, across every workload it
+ * selects; HPA-managed workloads are judged by minReplicas (kube-score#581), reported at the HPA.
+ * A known datastore (Redis, PostgreSQL, ...) is never told to run a second replica: that makes a
+ * second, independent datastore behind the same Service.
  */
 export const singleReplica = defineRule({
   target: 'workload',
@@ -16,29 +54,57 @@ export const singleReplica = defineRule({
     id: 'single-replica',
     ruleOfUptime: 6,
     severity: 'warning',
-    summary: 'a serving workload runs a single replica',
+    summary: 'a serving workload is the only pod behind its Service',
     messages: {
-      oneReplica: `it runs replicas 1: ${NO_ENDPOINT}`,
-      oneStatefulSetReplica: `it runs replicas 1: ${NO_ENDPOINT}${DELETES_FIRST}`,
-      hpaMinimumOne: `HorizontalPodAutoscaler {{hpa}} may scale it down to minReplicas 1: ${NO_ENDPOINT}`,
-      hpaMinimumOneStatefulSet: `HorizontalPodAutoscaler {{hpa}} may scale it down to minReplicas 1: ${NO_ENDPOINT}${DELETES_FIRST}`,
+      oneReplica: `it runs replicas {{replicas}} and is the only pod behind {{service}}: ${NO_ENDPOINT}`,
+      oneStatefulSetReplica: `it runs replicas {{replicas}} and is the only pod behind {{service}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
+      hpaMinimumOne: `HorizontalPodAutoscaler {{hpa}} may scale {{workload}} down to minReplicas {{minReplicas}}: ${NO_ENDPOINT}`,
+      hpaMinimumOneStatefulSet: `HorizontalPodAutoscaler {{hpa}} may scale {{workload}} down to minReplicas {{minReplicas}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
     },
     fixes: {
       addReplicas: 'run at least 2 replicas, spread across nodes',
       raiseHpaMinimum: 'set the HPA minReplicas to at least 2',
+      replicateDatastore:
+        'do not add replicas here: a second {{datastore}} pod would be an independent copy with its own data behind the same Service. ' +
+        'Replicate with {{replicate}}, or accept that the Service is down while its one pod is replaced',
     },
   },
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind)) return [];
     if (lowestReplicas(w) !== 1) return [];
-    const hpa = w.hpas[0];
+    const service = loneService(w);
+    if (service === undefined) return [];
+    const hpa = decidingHpa(w);
     const statefulSet = w.kind === 'StatefulSet';
+    const datastore = datastoreOf(w);
+    const fix = datastore
+      ? { fixId: 'replicateDatastore' as const, data: { datastore: datastore.name, replicate: datastore.replicate } }
+      : { fixId: hpa ? ('raiseHpaMinimum' as const) : ('addReplicas' as const), data: {} };
+    if (hpa) {
+      const written = (hpa.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
+      return [
+        {
+          at: hpa,
+          path: written === undefined ? ['spec'] : ['spec', 'minReplicas'],
+          messageId: statefulSet ? 'hpaMinimumOneStatefulSet' : 'hpaMinimumOne',
+          data: {
+            hpa: hpa.name,
+            workload: describeWorkload(w),
+            minReplicas: written === undefined ? '1 (unset, the default)' : String(written),
+            service,
+            ...fix.data,
+          },
+          fixId: fix.fixId,
+        },
+      ];
+    }
+    const written = w.object.spec?.replicas;
     return [
       {
-        path: hpa || w.object.spec?.replicas === undefined ? ['spec'] : ['spec', 'replicas'],
-        messageId: hpa ? (statefulSet ? 'hpaMinimumOneStatefulSet' : 'hpaMinimumOne') : statefulSet ? 'oneStatefulSetReplica' : 'oneReplica',
-        ...(hpa ? { data: { hpa: hpa.name } } : {}),
-        fixId: hpa ? 'raiseHpaMinimum' : 'addReplicas',
+        path: written === undefined ? ['spec'] : ['spec', 'replicas'],
+        messageId: statefulSet ? 'oneStatefulSetReplica' : 'oneReplica',
+        data: { replicas: written === undefined ? '1 (unset, the default)' : String(written), service, ...fix.data },
+        fixId: fix.fixId,
       },
     ];
   },

@@ -1,11 +1,13 @@
 /**
  * Which containers of a workload receive the traffic its Services send. A probe or preStop on a
  * sidecar does not cover the app (linter-landscape §6: kube-score's pod-wide booleans), so the
- * serving rules look at each of these containers on its own.
+ * serving rules look at each of these containers on its own. The choice itself is the serving
+ * model's (`chooseServers` in src/k8s/serving.ts): the containers the Services' target ports
+ * reach, else the regular containers that are not known proxies.
  */
-import { sidecarProxyFor } from '../../../k8s/images.js';
+import { isProxyContainer } from '../../../k8s/containerRoles.js';
 import { isBatchKind } from '../../../k8s/objects.js';
-import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
+import type { ContainerView, WorkloadView } from '../../types.js';
 import { portsOf } from './fields.js';
 
 /** Regular containers and native sidecars: the ones that run for the life of the pod. */
@@ -14,61 +16,21 @@ export function longRunningContainers(w: WorkloadView): ContainerView[] {
 }
 
 export function isSidecarProxy(c: ContainerView): boolean {
-  return typeof c.container.image === 'string' && sidecarProxyFor(c.container.image, c.name) !== undefined;
+  return isProxyContainer(c.container);
 }
 
-/** Regular containers that are not known proxies (empty when the pod runs only proxies). */
-export function nonProxyContainers(w: WorkloadView): ContainerView[] {
-  return w.containers.filter((c) => c.role === 'main' && !isSidecarProxy(c));
-}
-
-/**
- * The app containers: regular containers that are not sidecar proxies. A proxy is a sidecar only
- * next to an app; a pod that runs nothing but Envoy (a gateway) serves with it.
- */
-export function appContainers(w: WorkloadView): ContainerView[] {
-  const apps = nonProxyContainers(w);
-  return apps.length > 0 ? apps : w.containers.filter((c) => c.role === 'main');
-}
-
-function servicePorts(services: ObjectView[]): Array<string | number> {
-  const out: Array<string | number> = [];
-  for (const s of services) {
-    const ports = (s.object.spec as { ports?: Array<{ port?: unknown; targetPort?: unknown }> } | undefined)?.ports;
-    if (!Array.isArray(ports)) continue;
-    for (const p of ports) {
-      const target = p?.targetPort ?? p?.port;
-      if (typeof target === 'number' || typeof target === 'string') out.push(target);
-    }
-  }
-  return out;
-}
-
-function declares(c: ContainerView, port: string | number): boolean {
-  return portsOf(c.container).some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
-}
-
-/**
- * The app containers that serve: those a selecting Service's targetPort reaches; else those that
- * declare ports; else, when none declares any, every app container (we cannot tell them apart).
- */
-export function trafficContainers(w: WorkloadView): ContainerView[] {
-  const apps = appContainers(w);
-  const targets = servicePorts(w.services);
-  const targeted = apps.filter((c) => targets.some((t) => declares(c, t)));
-  if (targeted.length > 0) return targeted;
-  const withPorts = apps.filter((c) => portsOf(c.container).length > 0);
-  if (withPorts.length > 0) return withPorts;
-  return apps;
-}
-
-/** The traffic containers of a serving workload; none when nothing routes to it. */
+/** The containers that listen for a serving workload's traffic; none when nothing routes to it. */
 export function servingContainers(w: WorkloadView): ContainerView[] {
-  return w.serving ? trafficContainers(w) : [];
+  return w.serving ? w.servers : [];
+}
+
+/** The containers grace and drain rules judge (the same as `servingContainers`). */
+export function trafficContainers(w: WorkloadView): ContainerView[] {
+  return servingContainers(w);
 }
 
 /**
- * The traffic containers whose shutdown has to wait for endpoint removal: none when the workload
+ * The serving containers whose shutdown has to wait for endpoint removal: none when the workload
  * is not serving or declares zerodrop.dev/in-app-drain (the app delays its own shutdown).
  */
 export function drainingContainers(w: WorkloadView): ContainerView[] {
@@ -76,14 +38,18 @@ export function drainingContainers(w: WorkloadView): ContainerView[] {
 }
 
 /**
- * A port the container is known to listen on: its first declared containerPort, else a selecting
- * Service's numeric targetPort (the seed's nginx declares no ports; its Service targets 80).
+ * A port the container is known to listen on: where a carrying Service port lands in it, else its
+ * first declared TCP containerPort, else a carrying port's numeric target (the seed's nginx
+ * declares no ports; its Service targets 80).
  */
 export function knownListenPort(w: WorkloadView, c: ContainerView): number | undefined {
+  // A tcpSocket probe needs a TCP port: UDP and SCTP ports say nothing about one.
+  const carrying = w.servingPorts.filter((p) => (p.traffic === 'user' || p.traffic === 'admission') && p.port.protocol === 'TCP');
+  const landed = carrying.find((p) => p.target.container === c.container && p.target.containerPort !== undefined);
+  if (landed) return landed.target.containerPort;
   const declared = portsOf(c.container).find((p) => typeof p.containerPort === 'number' && (p.protocol ?? 'TCP') === 'TCP');
   if (declared?.containerPort !== undefined) return declared.containerPort;
-  const numeric = servicePorts(w.services).find((t): t is number => typeof t === 'number');
-  return numeric;
+  return carrying.find((p) => p.target.container === undefined && p.target.containerPort !== undefined)?.target.containerPort;
 }
 
 /** "the Deployment's replicas", as the HPA sees it: at its minimum when an HPA manages it (§4.2 hint, kube-linter#637). */
@@ -94,6 +60,13 @@ export function lowestReplicas(w: WorkloadView): number | undefined {
   });
   if (mins.length > 0) return Math.min(...mins);
   return w.replicas;
+}
+
+/** Pods a workload keeps behind a Service: DaemonSets run one per node, so they count as several. */
+export function podsOf(w: WorkloadView): number {
+  if (w.kind === 'DaemonSet') return Number.POSITIVE_INFINITY;
+  if (w.kind === 'Pod') return 1;
+  return lowestReplicas(w) ?? 1;
 }
 
 /** `kind/name` for messages. */

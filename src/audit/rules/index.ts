@@ -4,6 +4,7 @@
  * that runs the image). Adding a rule = one import and one entry below.
  */
 import type { Rule, RuleMeta } from '../types.js';
+import corednsLameduckMissing from './coredns-lameduck-missing.js';
 import daemonsetUpdateUnavailable from './daemonset-update-unavailable.js';
 import deprecatedWorkloadApi from './deprecated-workload-api.js';
 import dockerHealthcheckIgnored from './docker-healthcheck-ignored.js';
@@ -63,6 +64,7 @@ const registered: Array<Rule | Rule[]> = [
   prestopMissing,
   prestopPreferSleepAction,
   prestopShorterThanPropagation,
+  corednsLameduckMissing,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

@@ -12,6 +12,7 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
@@ -71,6 +72,7 @@ const registered: Array<Rule | Rule[]> = [
   pdbBlocksEviction,
   pdbMissing,
   progressDeadlineTooShort,
+  kedaScalesServingToZero,
   recreateStrategy,
   rolloutUnavailable,
   singleReplica,

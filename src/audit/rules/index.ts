@@ -37,6 +37,7 @@ import singleReplica from './single-replica.js';
 import startupGuardedByInitialDelay from './startup-guarded-by-initial-delay.js';
 import stopSignalMismatch from './stop-signal-mismatch.js';
 import surgeBlockedByHostPort from './surge-blocked-by-host-port.js';
+import surgeBlockedByPodAntiAffinity from './surge-blocked-by-pod-anti-affinity.js';
 import surgeBlockedByRwoVolume from './surge-blocked-by-rwo-volume.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
@@ -77,6 +78,7 @@ const registered: Array<Rule | Rule[]> = [
   rolloutUnavailable,
   singleReplica,
   surgeBlockedByHostPort,
+  surgeBlockedByPodAntiAffinity,
   surgeBlockedByRwoVolume,
   // Rule of Uptime 7: sidecars
   sidecarExitsFirst,

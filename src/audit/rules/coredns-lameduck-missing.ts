@@ -71,7 +71,7 @@ export const corednsLameduckMissing = defineRule({
     const path = ['data', 'Corefile'];
     if (withLameduck.length === 0) {
       const where =
-        health.length > 0 ? `its health plugin (Corefile line ${health[0]!.line}) sets no lameduck` : 'the Corefile has no health plugin, so no lameduck';
+        health.length > 0 ? `its health plugin (Corefile line ${health[0]!.line}) sets no lameduck` : 'the Corefile has no health plugin (and so no lameduck)';
       return [{ path, messageId: 'noLameduck', data: { where, clients, server, suggestedSeconds }, fixId: 'addLameduck' }];
     }
     // The process waits at least the longest lameduck it is given.

@@ -30,6 +30,7 @@ import progressDeadlineTooShort from './progress-deadline-too-short.js';
 import publishNotReadyAddresses from './publish-not-ready-addresses.js';
 import readinessProbeMissing from './readiness-probe-missing.js';
 import recreateStrategy from './recreate-strategy.js';
+import rolloutSkewsTopologySpread from './rollout-skews-topology-spread.js';
 import rolloutUnavailable from './rollout-unavailable.js';
 import servicePortUnresolved from './service-port-unresolved.js';
 import sidecarExitsFirst from './sidecar-exits-first.js';
@@ -75,6 +76,7 @@ const registered: Array<Rule | Rule[]> = [
   progressDeadlineTooShort,
   kedaScalesServingToZero,
   recreateStrategy,
+  rolloutSkewsTopologySpread,
   rolloutUnavailable,
   singleReplica,
   surgeBlockedByHostPort,

@@ -40,6 +40,7 @@ import stopSignalMismatch from './stop-signal-mismatch.js';
 import surgeBlockedByHostPort from './surge-blocked-by-host-port.js';
 import surgeBlockedByPodAntiAffinity from './surge-blocked-by-pod-anti-affinity.js';
 import surgeBlockedByRwoVolume from './surge-blocked-by-rwo-volume.js';
+import surgeExceedsResourceQuota from './surge-exceeds-resource-quota.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 
@@ -82,6 +83,7 @@ const registered: Array<Rule | Rule[]> = [
   surgeBlockedByHostPort,
   surgeBlockedByPodAntiAffinity,
   surgeBlockedByRwoVolume,
+  surgeExceedsResourceQuota,
   // Rule of Uptime 7: sidecars
   sidecarExitsFirst,
   // Wiring and version

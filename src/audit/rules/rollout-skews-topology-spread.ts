@@ -1,21 +1,12 @@
-import type { KubernetesVersion } from '../../k8s/features.js';
 import type { RuleResult } from '../types.js';
 import { defineRule } from './support/defineRule.js';
 import { indexedRecords } from './support/fields.js';
-import { REVISION_LABEL, scopedToRevision, selectsOwnPods } from './support/placement.js';
+import { matchLabelKeysHonoured, REVISION_LABEL, scopedToRevision, selectsOwnPods, type PodCountingTerm } from './support/placement.js';
 import { surgeOf } from './support/rollout.js';
 
-interface SpreadConstraint {
+interface SpreadConstraint extends PodCountingTerm {
   maxSkew?: unknown;
-  topologyKey?: unknown;
   whenUnsatisfiable?: unknown;
-  labelSelector?: unknown;
-  matchLabelKeys?: unknown;
-}
-
-/** `matchLabelKeys` in topology spread constraints (MatchLabelKeysInPodTopologySpread): alpha in 1.25, beta and on by default in 1.27. */
-function spreadMatchLabelKeys(v: KubernetesVersion): boolean {
-  return v.major > 1 || v.minor >= 27;
 }
 
 /**
@@ -47,7 +38,7 @@ export const rolloutSkewsTopologySpread = defineRule({
     if (w.kind !== 'Deployment' || w.replicas === undefined) return [];
     const rollout = surgeOf(w);
     if (!rollout) return [];
-    const keysWork = spreadMatchLabelKeys(settings.kubernetesVersion);
+    const keysWork = matchLabelKeysHonoured('spread', settings.kubernetesVersion);
     const results: Array<RuleResult<'oldPodsCounted', 'scopeToRevision' | 'rebalance'>> = [];
     for (const { item: c, index } of indexedRecords<SpreadConstraint>(w.podSpec.topologySpreadConstraints)) {
       if (c.whenUnsatisfiable !== 'DoNotSchedule' || typeof c.topologyKey !== 'string' || typeof c.maxSkew !== 'number') continue;

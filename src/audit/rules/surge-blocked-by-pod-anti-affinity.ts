@@ -1,26 +1,8 @@
-import type { KubernetesVersion } from '../../k8s/features.js';
 import type { RuleResult } from '../types.js';
 import { defineRule } from './support/defineRule.js';
 import { indexedRecords } from './support/fields.js';
-import { REVISION_LABEL, scopedToRevision, selectsOwnPods } from './support/placement.js';
+import { matchLabelKeysHonoured, REVISION_LABEL, scopedToRevision, selectsOwnPods, type PodCountingTerm } from './support/placement.js';
 import { surgeOf } from './support/rollout.js';
-
-interface AffinityTerm {
-  labelSelector?: unknown;
-  namespaces?: unknown;
-  namespaceSelector?: unknown;
-  topologyKey?: unknown;
-  matchLabelKeys?: unknown;
-}
-
-/**
- * `matchLabelKeys` in pod (anti-)affinity terms (KEP-3633, MatchLabelKeysInPodAffinity): alpha in
- * 1.29, beta and on by default in 1.31, GA in 1.33. Where the gate is off the API server drops the
- * field, so it neither helps nor can be suggested.
- */
-function affinityMatchLabelKeys(v: KubernetesVersion): boolean {
-  return v.major > 1 || v.minor >= 31;
-}
 
 const DOMAIN: Readonly<Record<string, string>> = {
   'kubernetes.io/hostname': 'node',
@@ -64,9 +46,9 @@ export const surgeBlockedByPodAntiAffinity = defineRule({
     const rollout = surgeOf(w);
     if (!rollout) return [];
     const affinity = w.podSpec.affinity as { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown } } | undefined;
-    const keysWork = affinityMatchLabelKeys(settings.kubernetesVersion);
+    const keysWork = matchLabelKeysHonoured('affinity', settings.kubernetesVersion);
     const results: Array<RuleResult<'neverProceeds' | 'waitsForOldPod' | 'sameNode', 'scopeToRevision' | 'preferOrNoSurge' | 'noSurge'>> = [];
-    for (const { item: term, index } of indexedRecords<AffinityTerm>(affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution)) {
+    for (const { item: term, index } of indexedRecords<PodCountingTerm>(affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution)) {
       if (typeof term.topologyKey !== 'string' || !selectsOwnPods(term, w)) continue;
       if (keysWork && scopedToRevision(term, w)) continue;
       const path = [...w.podSpecPath, 'affinity', 'podAntiAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', index];

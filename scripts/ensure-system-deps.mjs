@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
-// stop-signal scenarios, Chromium for the HTML report test, util-linux's unshare for PID-1
-// tests, tmux for the live terminal view). Debian packages only, never a downloaded browser. Where installation is impossible
+// stop-signal scenarios, HAProxy for the graceful drain tests, Chromium for the HTML report test,
+// util-linux's unshare for PID-1 tests, tmux for the live terminal view). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 
 const wanted = [
-  { bin: '/usr/sbin/nginx', pkg: 'nginx-light', alt: 'nginx', why: 'lab nginx scenarios and proxy benchmark' },
+  // Debian starts a system nginx/HAProxy when it installs one; the tests run their own instances.
+  {
+    bin: '/usr/sbin/nginx',
+    pkg: 'nginx-light',
+    alt: 'nginx',
+    why: 'lab nginx scenarios and proxy benchmark',
+    service: { name: 'nginx', pidfile: '/run/nginx.pid' },
+  },
+  { bin: '/usr/sbin/haproxy', pkg: 'haproxy', why: 'graceful drain tests behind HAProxy', service: { name: 'haproxy', pidfile: '/run/haproxy.pid' } },
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
@@ -42,5 +50,20 @@ try {
     process.stderr.write(`!! apt-get failed (${err.message}); tests that need these programs will SKIP\n`);
   }
 }
-// Debian's nginx package starts a system nginx on port 80; the tests run their own instances.
-spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl stop nginx 2>/dev/null; pkill -x nginx 2>/dev/null; true'], { stdio: 'ignore' });
+// Stop the system daemon a package we just installed started (nginx on port 80, HAProxy with
+// Debian's default configuration), and only that one: through systemd when it runs, else by the pid in
+// the package's pidfile, checked to be that program. Never by name: other people's nginx and
+// HAProxy processes on this machine are not ours to stop.
+const systemd = existsSync('/run/systemd/system');
+for (const m of missing.filter((w) => w.service && existsSync(w.bin))) {
+  if (systemd) {
+    spawnSync('systemctl', ['stop', m.service.name], { stdio: 'ignore' });
+    continue;
+  }
+  try {
+    const pid = Number(readFileSync(m.service.pidfile, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 1 && readlinkSync(`/proc/${pid}/exe`) === m.bin) process.kill(pid, 'SIGTERM');
+  } catch {
+    // No pidfile or no such process: the package did not start a daemon.
+  }
+}

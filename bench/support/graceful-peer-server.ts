@@ -3,7 +3,8 @@
  *   node dist/bench/support/graceful-peer-server.js <variant> <name>
  * Every variant serves `GET /work?ms=N` (waits N ms, answers `name`) and reacts to SIGTERM the
  * way its library's README recommends for Kubernetes, with the same drain delay for all, so the
- * comparison measures the drain itself (landscape §7.1 "*-delay" variants).
+ * comparison measures the drain itself (landscape §7.1 "*-delay" variants). `zerodrop-adaptive`
+ * uses that delay as its minimum and closes the listener once traffic stopped for QUIET_PERIOD_MS.
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +13,7 @@ import { graceful } from '../../dist/graceful/index.js';
 const [variant = 'bare', name = 'A'] = process.argv.slice(2);
 const delayMs = Number(process.env.DRAIN_DELAY_MS ?? 1000);
 const timeoutMs = Number(process.env.TIMEOUT_MS ?? 3500);
+const quietPeriodMs = Number(process.env.QUIET_PERIOD_MS ?? 400);
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   if (req.url === '/cpu') {
@@ -40,9 +42,11 @@ async function main(): Promise<void> {
       listen(http.createServer(handle));
       return;
     }
-    case 'zerodrop': {
+    case 'zerodrop':
+    case 'zerodrop-adaptive': {
       const server = http.createServer(handle);
-      graceful(server, { drainDelayMs: delayMs, timeoutMs, logger: false, ready: true });
+      const drain = variant === 'zerodrop-adaptive' ? { drain: 'adaptive' as const, quietPeriodMs } : {};
+      graceful(server, { drainDelayMs: delayMs, timeoutMs, logger: false, ready: true, ...drain });
       listen(server);
       return;
     }

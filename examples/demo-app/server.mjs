@@ -7,12 +7,15 @@
 //   POD_NAME                  echoed in the x-zerodrop-pod response header
 //   DEMO_START_DELAY_MS       slow start: wait this long before listening (default 0)
 //   DEMO_ON_SIGTERM           what the stop signal does:
-//                               exit      exit at once, cutting in-flight requests (default: like a
-//                                         server without a handler)
+//                               exit      exit at once, cutting in-flight requests (default: a
+//                                         handler that exits, so it also stops as PID 1, where a
+//                                         server without a handler would ignore SIGTERM)
 //                               ignore    ignore it (only SIGKILL at the grace deadline ends it)
 //                               close     server.close() then exit when in-flight work is done
 //                               graceful  zerodrop's in-app library (keeps serving for the drain
-//                                         delay, then closes with Connection: close)
+//                                         delay, then closes with Connection: close); it reads
+//                                         ZERODROP_DRAIN=adaptive and the other ZERODROP_*
+//                                         settings from the environment itself
 //   DEMO_DRAIN_DELAY_MS       graceful: how long to keep serving after the signal (default 3000)
 //   DEMO_SLOW_MS              every request takes this long (default 0); `/slow?ms=N` per request
 //   DEMO_KEEPALIVE_TIMEOUT_MS server.keepAliveTimeout (default: Node's 5000)
@@ -73,7 +76,8 @@ async function installStopHandler() {
   ];
   switch (onSigterm) {
     case 'exit':
-      // Like most servers without a handler: the process is gone at once.
+      // What most servers without a handler do when they are not PID 1: gone at once. As a
+      // handler it works the same as PID 1 of a PID namespace, the lab's default.
       for (const s of signals) process.on(s, () => process.exit(0));
       return;
     case 'ignore':

@@ -5,9 +5,12 @@
 # /slow.bin is served at 100 KB/s (limit_rate), so each request of it stays in flight ~3 s.
 set -eu
 # exec leaves no shell to clean up after nginx: remove prefixes of earlier pods whose nginx is gone.
+# The pid file cannot tell (nginx removes it when it stops, and inside a PID namespace every master
+# is pid 1); the master's command line can, it names its prefix (the bracket keeps grep from
+# matching its own command line). A prefix younger than a minute may be a pod still starting.
 for old in "${TMPDIR:-/tmp}"/zerodrop-nginx-pod.*; do
-  [ -f "$old/nginx.pid" ] || continue
-  kill -0 "$(cat "$old/nginx.pid")" 2>/dev/null || rm -rf "$old"
+  [ -d "$old" ] && [ -n "$(find "$old" -maxdepth 0 -mmin +1)" ] || continue
+  grep -qs "zerodrop-nginx-pod[.]${old##*.}/nginx.conf" /proc/[0-9]*/cmdline || rm -rf "$old"
 done
 PREFIX=$(mktemp -d "${TMPDIR:-/tmp}/zerodrop-nginx-pod.XXXXXX")
 mkdir -p "$PREFIX/html" "$PREFIX/logs"

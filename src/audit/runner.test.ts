@@ -165,6 +165,12 @@ spec: {defaultBackend: {service: {name: elsewhere, port: {number: 80}}}}
     expect(seen[0]!.drainSeconds).toBe(12);
     expect(seen[0]!.inAppDrain).toBe(true);
   });
+
+  it('takes in-app-drain: "adaptive" as an in-app drain', () => {
+    const { rule, seen } = spy();
+    auditText(deployment('web').replace('    metadata:\n', '    metadata:\n      annotations: {zerodrop.dev/in-app-drain: "adaptive"}\n'), { rules: [rule] });
+    expect(seen[0]!.inAppDrain).toBe(true);
+  });
 });
 
 describe('suppression and severities', () => {

@@ -114,7 +114,7 @@ export interface WorkloadView {
   ingresses: ObjectView[];
   /** zerodrop.dev/drain-seconds annotation, else settings.drainSeconds. */
   drainSeconds: number;
-  /** zerodrop.dev/in-app-drain: "true": the app delays its own shutdown, so no preStop sleep is needed. */
+  /** zerodrop.dev/in-app-drain: "true" or "adaptive": the app delays its own shutdown, so no preStop sleep is needed. */
   inAppDrain: boolean;
 }
 

@@ -260,9 +260,10 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       else annotationProblems.push({ object, path: drain.path, message: `${ANNOTATION_DRAIN_SECONDS} must be a number of seconds, got "${drain.value}"` });
     }
     const inApp = workloadAnnotation(object, ANNOTATION_IN_APP_DRAIN);
-    const inAppDrain = inApp ? inApp.value.trim().toLowerCase() === 'true' : false;
-    if (inApp && !/^(true|false)$/i.test(inApp.value.trim()))
-      annotationProblems.push({ object, path: inApp.path, message: `${ANNOTATION_IN_APP_DRAIN} must be "true" or "false", got "${inApp.value}"` });
+    // "adaptive": the app drains until its traffic stops (zerodrop/graceful's adaptive drain).
+    const inAppDrain = inApp ? /^(true|adaptive)$/i.test(inApp.value.trim()) : false;
+    if (inApp && !/^(true|adaptive|false)$/i.test(inApp.value.trim()))
+      annotationProblems.push({ object, path: inApp.path, message: `${ANNOTATION_IN_APP_DRAIN} must be "true", "adaptive" or "false", got "${inApp.value}"` });
 
     workloads.push({
       object,

@@ -174,6 +174,7 @@ Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
   --drain-seconds        how long the app needs after its stop signal (default 5);
                          per workload: zerodrop.dev/drain-seconds: "N"
   zerodrop.dev/in-app-drain: "true"   the app delays its own shutdown, so no preStop sleep is needed
+                                      ("adaptive": it drains until its traffic stops)
   zerodrop.dev/ignore: "rule-a, rule-b"   suppress rules on one object (or its pod template)
 
 .zerodrop.yaml:

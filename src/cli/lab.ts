@@ -5,6 +5,7 @@ import { ExitCode, usageError } from '../errors.js';
 import type { EventStream } from '../events/stream.js';
 import { parseRolloutFlag } from '../lab/config/labFile.js';
 import type { ImageMap } from '../lab/config/workload.js';
+import { describeContainment } from '../lab/pods/containment.js';
 import { installExitCleanup, labProcesses } from '../lab/pods/processRegistry.js';
 import type { AuditVerdict } from '../lab/run/audit.js';
 import type { LabOverrides } from '../lab/run/configure.js';
@@ -51,6 +52,10 @@ Verdicts: PASS needs zero failed requests, the load held every second, the rollo
 enough requests to bound the failure rate (at least 100: zero failures in 100 requests bound it
 below 3 % with 95 % confidence). A run that cannot prove that is INCONCLUSIVE, never a pass.
 
+Containers: each one's main process is PID 1 of its own PID namespace where Linux allows it (as in
+Kubernetes: an app without a SIGTERM handler ignores SIGTERM), and nothing a pod starts outlives
+the lab, even a SIGKILLed one (docs/lab.md, "How pods are contained"). --no-pid-namespace opts out.
+
 Exit codes: 0 every run passed, 1 a run dropped requests, 3 a run was inconclusive, 2 usage or
 input error (docs/errors.md), 4 missing environment (nginx, PID namespaces), 130 interrupted
 (SIGINT or SIGTERM: the lab stops, reaps every pod and exits; a second signal forces it).`;
@@ -82,7 +87,8 @@ export function registerLabCommand(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report of every run')
     .option('--force', 'replace output files that already exist (never an input)')
     .option('--no-progress', 'plain progress lines even on a terminal')
-    .option('--pid-namespace', 'run each container as PID 1 of its own PID namespace (Linux, root)')
+    .option('--pid-namespace', 'require each container to be PID 1 of its own PID namespace (the default where Linux allows it)')
+    .option('--no-pid-namespace', 'run containers as ordinary processes, not PID 1: an app without a SIGTERM handler then dies on SIGTERM')
     .addHelpText('after', LAB_HELP)
     .action(async (inputs: string[], opts: LabCliOptions) => {
       process.exitCode = await labCommand(inputs, opts);
@@ -183,7 +189,7 @@ function parseOverrides(opts: LabCliOptions): LabOverrides {
   if (opts.path) o.path = opts.path.startsWith('/') ? opts.path : `/${opts.path}`;
   if (opts.seed !== undefined) o.seed = Math.floor(nonNegativeNumber(opts.seed, '--seed'));
   if (opts.quick) o.quick = true;
-  if (opts.pidNamespace) o.pidNamespace = true;
+  if (opts.pidNamespace !== undefined) o.pidNamespace = opts.pidNamespace;
   return o;
 }
 
@@ -209,6 +215,7 @@ function describeConfig(c: LabRunConfig): string {
     main.readiness ? `readiness every ${main.readiness.periodSeconds}s` : 'no readiness probe',
     main.preStop ? 'preStop' : 'no preStop',
     `grace ${c.workload.initial.graceSeconds}s`,
+    describeContainment(c.workload.initial),
     `${c.rate} rps via ${c.proxy.mode}`,
     `propagation ${c.propagation.minMs / 1000}–${c.propagation.maxMs / 1000}s`,
     `seed ${c.seed}`,

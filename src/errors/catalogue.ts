@@ -87,7 +87,10 @@ export const ERROR_CATALOGUE = {
   'lab-bad-sleep': usage('lab', 'A preStop sleep is longer than terminationGracePeriodSeconds (the API server rejects this).'),
   'lab-bad-probe': usage('lab', 'A liveness or startup probe has successThreshold other than 1 (the API server rejects this).'),
   'lab-grpc-probe': usage('lab', 'A gRPC probe, which the lab does not emulate.'),
-  'lab-no-pid-namespace': environment('lab', '--pid-namespace needs Linux, root and unshare; the message says which is missing.'),
+  'lab-no-pid-namespace': environment(
+    'lab',
+    '--pid-namespace needs Linux, unshare (util-linux) and root or unprivileged user namespaces; the message says what failed.',
+  ),
   'nginx-missing': environment('lab', '--proxy nginx (or an nginx scenario) needs /usr/sbin/nginx: apt-get install nginx, or use the built-in proxy.'),
   'nginx-start-failed': environment('lab', "The lab's nginx did not start; the message carries nginx's last line."),
   'nginx-gone': environment('lab', "The lab's nginx exited during the run."),

@@ -4,32 +4,59 @@
  * Node's own `server.close()` destroys the sockets it deems idle at the instant of the call, which
  * races requests already on the wire, and leaves busy sockets serving `keep-alive` forever
  * (kubernetes-semantics §7.2; landscape §2). Here instead:
- * - every response that starts after draining begins says `Connection: close`, so a busy socket
- *   closes right after its response and the client knows not to reuse it (§7.2 rule c);
- * - a socket that carries no request is closed only once no request is in flight anywhere and it
- *   stayed idle for `idleGraceMs` since its last response and since draining began, so a request
- *   the client sent just before cannot be cut (§7.3, "only then close idle sockets");
+ * - once closing starts (at the stop signal with the adaptive drain, else when draining starts),
+ *   every response that has not sent its headers says `Connection: close`, so a busy socket closes
+ *   right after its response and the client knows not to reuse it (§7.2 rule c);
+ * - a socket that carries no request is closed only once draining began, no request is in flight
+ *   anywhere and it stayed idle for `idleGraceMs` since its last response, since it was opened
+ *   and since draining began, so a request the client sent just before cannot be cut (§7.3,
+ *   "only then close idle sockets");
+ * - a socket that has read bytes of a request whose headers are not complete yet is busy, not idle;
  * - at the deadline whatever is left is destroyed.
- * Before the drain the per-request cost is one map lookup: we remember the newest response per
- * socket and read its public `writableFinished` when draining starts. Only then are responses
- * counted through their `close` event. No private fields of Node are read.
+ * Before closing starts the per-request cost is one map lookup and two stores: we remember the
+ * newest response per socket and the bytes read when its request arrived, and read the public
+ * `writableFinished` when closing starts. Only then are responses counted through their `close`
+ * event. No private fields of Node are read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { endThenDestroy, finGraceMs } from './socket-close.js';
 
 interface SocketState {
   /** The newest response on this socket; when it has finished, the socket carries no request. */
   last: ServerResponse | undefined;
-  /** Requests being answered; counted only once draining began, to keep the hot path cheap. */
+  /** `socket.bytesRead` when the newest request arrived (when the socket was tracked, before any). */
+  bytesAtRequest: number;
+  /** `socket.bytesRead` when the newest counted response closed; undefined before closing starts. */
+  bytesAtIdle: number | undefined;
+  /** Requests being answered; counted only once closing began, to keep the hot path cheap. */
   inFlight: number;
-  /** `performance.now()` of the last response end seen while draining (0 before). */
+  /** `performance.now()` of the last response end seen while closing (0 before). */
   idleSince: number;
+  /** `performance.now()` when the connection was tracked. */
+  openedAt: number;
   /** We sent FIN; the socket is on its way out. */
   ending: boolean;
 }
 
+/**
+ * How many bytes of the request's body may still arrive after its `request` event, or Infinity
+ * when that is unknown (chunked, or no request to look at), in which case arriving bytes cannot
+ * be told apart from the next request's headers and the socket is judged by its responses alone.
+ */
+function bodyAllowance(req: IncomingMessage | undefined): number {
+  if (!req) return Number.POSITIVE_INFINITY;
+  const headers = req.headers;
+  if (headers['transfer-encoding'] !== undefined) return Number.POSITIVE_INFINITY;
+  const length = Number(headers['content-length'] ?? 0);
+  return Number.isFinite(length) && length >= 0 ? length : Number.POSITIVE_INFINITY;
+}
+
 export class Http1Connections {
   private readonly sockets = new Map<Socket, SocketState>();
+  /** Responses we marked `Connection: close`, so a pipelined request behind one can take the mark over. */
+  private readonly marked = new WeakSet<ServerResponse>();
+  private closing = false;
   private drainingSince: number | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   endedIdle = 0;
@@ -47,11 +74,12 @@ export class Http1Connections {
     return this.sockets.size;
   }
 
+  /** Requests being answered, and requests whose headers are still arriving. */
   inFlight(): number {
     let total = 0;
-    for (const state of this.sockets.values()) {
-      if (this.drainingSince !== undefined) total += state.inFlight;
-      else if (state.last && !state.last.writableFinished) total++;
+    for (const [socket, state] of this.sockets) {
+      const answering = this.closing ? state.inFlight : state.last && !state.last.writableFinished ? 1 : 0;
+      total += answering > 0 ? answering : this.hasUnparsedBytes(socket, state) ? 1 : 0;
     }
     return total;
   }
@@ -59,7 +87,15 @@ export class Http1Connections {
   track(socket: Socket): SocketState {
     let state = this.sockets.get(socket);
     if (state) return state;
-    state = { last: undefined, inFlight: 0, idleSince: 0, ending: false };
+    state = {
+      last: undefined,
+      bytesAtRequest: socket.bytesRead,
+      bytesAtIdle: undefined,
+      inFlight: 0,
+      idleSince: 0,
+      openedAt: performance.now(),
+      ending: false,
+    };
     this.sockets.set(socket, state);
     socket.once('close', () => this.sockets.delete(socket));
     return state;
@@ -70,37 +106,88 @@ export class Http1Connections {
     this.sockets.delete(socket);
   }
 
-  /** Runs for every request: before the drain it only remembers the newest response per socket. */
+  /**
+   * Runs for every request, probes included: before closing starts it only remembers the newest
+   * response per socket and the bytes read so far.
+   */
   onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const state = this.sockets.get(req.socket) ?? this.track(req.socket);
+    const socket = req.socket;
+    const state = this.sockets.get(socket) ?? this.track(socket);
+    const previous = state.last;
     state.last = res;
-    if (this.drainingSince !== undefined) {
-      res.setHeader('connection', 'close');
-      this.watch(state, res);
+    state.bytesAtRequest = socket.bytesRead;
+    if (this.closing) {
+      // A pipelined request behind one we marked: only the newest may close the connection, or
+      // Node ends the socket after the earlier response and never answers the later ones.
+      if (previous && this.marked.has(previous) && !previous.headersSent) {
+        previous.removeHeader('connection');
+        this.marked.delete(previous);
+      }
+      this.markClose(res);
+      this.watch(socket, state, res);
     }
   }
 
-  private watch(state: SocketState, res: ServerResponse): void {
+  private markClose(res: ServerResponse): void {
+    if (res.headersSent) return;
+    res.setHeader('connection', 'close');
+    this.marked.add(res);
+  }
+
+  private watch(socket: Socket, state: SocketState, res: ServerResponse): void {
     state.inFlight++;
     res.once('close', () => {
       state.inFlight--;
       state.idleSince = performance.now();
+      state.bytesAtIdle = socket.bytesRead;
     });
   }
 
-  startDraining(): void {
-    this.drainingSince = performance.now();
-    for (const state of this.sockets.values()) {
+  /** True when the socket has read bytes of a request that has not reached the app yet. */
+  private hasUnparsedBytes(socket: Socket, state: SocketState): boolean {
+    const read = socket.bytesRead;
+    if (state.bytesAtIdle !== undefined) return read > state.bytesAtIdle;
+    const last = state.last;
+    if (!last) return read > state.bytesAtRequest;
+    return read > state.bytesAtRequest + bodyAllowance(last.req);
+  }
+
+  private busy(socket: Socket, state: SocketState): boolean {
+    return state.inFlight > 0 || this.hasUnparsedBytes(socket, state);
+  }
+
+  /** From now on every response says `Connection: close`; sockets stay open and the listener too. */
+  startClosing(): void {
+    if (this.closing) return;
+    this.closing = true;
+    for (const [socket, state] of this.sockets) {
       const res = state.last;
       if (!res || res.writableFinished) continue;
       // Only the newest response: closing after an earlier pipelined one would drop the later.
-      if (!res.headersSent) res.setHeader('connection', 'close');
-      this.watch(state, res);
+      this.markClose(res);
+      this.watch(socket, state, res);
     }
+  }
+
+  /** Closing, plus the idle sweep. */
+  startDraining(): void {
+    this.startClosing();
+    this.drainingSince = performance.now();
     const every = Math.min(50, Math.max(5, Math.floor(this.idleGraceMs / 4)));
     this.sweepTimer = setInterval(() => this.closeIdle(), every);
     this.closeIdle();
   }
+
+  /**
+   * `performance.now()` at which the newest connection that has carried nothing yet was opened,
+   * or 0: such a connection may be about to send a request, so traffic has not stopped.
+   */
+  newestUnusedSince(): number {
+    let newest = 0;
+    for (const state of this.sockets.values()) if (state.last === undefined && state.openedAt > newest) newest = state.openedAt;
+    return newest;
+  }
+
   private closeIdle(): void {
     const now = performance.now();
     const drainingSince = this.drainingSince ?? now;
@@ -109,11 +196,11 @@ export class Http1Connections {
     // Closing idle sockets only once nothing is left shrinks the race to sockets nobody used
     // for the whole drain, which matters when a stalled client resumes and reuses one.
     if (this.otherWorkPending()) return;
-    for (const state of this.sockets.values()) if (state.inFlight > 0) return;
+    for (const [socket, state] of this.sockets) if (this.busy(socket, state)) return;
     const candidates: [Socket, SocketState, ServerResponse | undefined][] = [];
     for (const [socket, state] of this.sockets) {
-      if (state.ending || state.inFlight > 0) continue;
-      if (now - Math.max(state.idleSince, drainingSince) < this.idleGraceMs) continue;
+      if (state.ending) continue;
+      if (now - Math.max(state.idleSince, state.openedAt, drainingSince) < this.idleGraceMs) continue;
       candidates.push([socket, state, state.last]);
     }
     if (candidates.length === 0) return;
@@ -122,13 +209,10 @@ export class Http1Connections {
     // runs after this iteration reads them, so such a socket is seen busy and kept.
     setImmediate(() => {
       for (const [socket, state, last] of candidates) {
-        if (state.ending || state.inFlight > 0 || state.last !== last || !this.sockets.has(socket)) continue;
+        if (state.ending || state.last !== last || !this.sockets.has(socket) || this.busy(socket, state)) continue;
         state.ending = true;
         this.endedIdle++;
-        // FIN, not RST: a client that reads it drops the socket from its pool cleanly. A client
-        // that never answers the FIN is destroyed one grace later.
-        socket.end();
-        setTimeout(() => socket.destroy(), Math.max(this.idleGraceMs, 100)).unref();
+        endThenDestroy(socket, finGraceMs(this.idleGraceMs));
       }
     });
   }

@@ -2,7 +2,7 @@
  * zerodrop/graceful: in-app shutdown that drops zero requests during a Kubernetes rolling update.
  *
  *   import { graceful } from 'zerodrop/graceful';
- *   const lifecycle = graceful(server, { drainDelayMs: 5_000, timeoutMs: 25_000 });
+ *   const lifecycle = graceful(server, { drain: 'adaptive', drainDelayMs: 5_000, timeoutMs: 25_000 });
  *   lifecycle.ready();
  *
  * See docs/graceful.md. No runtime dependencies.
@@ -22,8 +22,8 @@ export function graceful(server: GracefulServer, options?: GracefulOptions): Lif
 
 export { Lifecycle } from './lifecycle.js';
 export type { Phase, PhaseEvent, ShutdownResult, CleanupContext, CleanupHook, GracefulServer } from './lifecycle.js';
-export type { GracefulOptions, ProbeOptions, UpgradedSocketContext } from './options.js';
-export { ENV, DEFAULT_IDLE_GRACE_MS } from './options.js';
+export type { DrainMode, GracefulOptions, ProbeOptions, UpgradedSocketContext } from './options.js';
+export { ENV, DEFAULT_IDLE_GRACE_MS, DEFAULT_QUIET_PERIOD_MS, MAX_TIMER_MS } from './options.js';
 export { DEFAULT_DRAIN_DELAY_MS, DEFAULT_TIMEOUT_MS, hardDeadlineMs, stopWindowMs } from './budget.js';
 export type { GracefulLogger } from './logger.js';
 export type { ReadinessCheck, CheckResult } from './probes.js';

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { graceful } from './index.js';
 import type { GracefulOptions } from './options.js';
 import type { Lifecycle } from './lifecycle.js';
+import { RawConnection } from '../../test/graceful/raw-http.js';
 
 const servers: http.Server[] = [];
 afterEach(() => {
@@ -32,40 +33,6 @@ async function start(options: GracefulOptions = {}, handler?: http.RequestListen
   const lifecycle = graceful(server, { exit: false, signals: [], logger: false, drainDelayMs: 0, timeoutMs: 5_000, ...options });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, lifecycle, port: (server.address() as net.AddressInfo).port };
-}
-
-/** One raw keep-alive connection, so we see exactly what the server does at the socket level. */
-class RawConnection {
-  readonly socket: net.Socket;
-  private buffer = '';
-  endedAt: number | undefined;
-  error: Error | undefined;
-  constructor(port: number) {
-    this.socket = net.connect(port, '127.0.0.1');
-    this.socket.setEncoding('utf8');
-    this.socket.on('data', (d: string) => (this.buffer += d));
-    this.socket.on('end', () => (this.endedAt = performance.now()));
-    this.socket.on('error', (e) => (this.error = e));
-  }
-  async request(path: string): Promise<{ status: number; headers: string; body: string }> {
-    this.buffer = '';
-    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-    for (let i = 0; i < 500; i++) {
-      const head = this.buffer.indexOf('\r\n\r\n');
-      if (head >= 0) {
-        const headers = this.buffer.slice(0, head).toLowerCase();
-        const length = Number(/content-length: (\d+)/.exec(headers)?.[1] ?? 0);
-        const body = this.buffer.slice(head + 4);
-        if (body.length >= length) return { status: Number(headers.split(' ')[1]), headers, body };
-      }
-      await sleep(5);
-    }
-    throw new Error(`no complete response; got ${JSON.stringify(this.buffer)}`);
-  }
-  async waitForEnd(limitMs: number): Promise<number | undefined> {
-    for (const start = performance.now(); this.endedAt === undefined && performance.now() - start < limitMs; ) await sleep(5);
-    return this.endedAt;
-  }
 }
 
 describe('HTTP/1.1 keep-alive sockets during the drain', () => {
@@ -156,6 +123,109 @@ describe('HTTP/1.1 keep-alive sockets during the drain', () => {
     expect((await conn.request('/work')).headers).toContain('connection: keep-alive');
     // New connections are still accepted during the delay.
     expect((await new RawConnection(port).request('/work')).status).toBe(200);
+  });
+});
+
+describe('adaptive drain', () => {
+  function logs(): { lines: string[]; logger: GracefulOptions['logger'] } {
+    const lines: string[] = [];
+    const push = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
+    return { lines, logger: { info: push('info'), warn: push('warn'), error: push('error') } };
+  }
+  const adaptive: GracefulOptions = { drain: 'adaptive', drainDelayMs: 200, quietPeriodMs: 300, maxDrainDelayMs: 3_000, timeoutMs: 5_000 };
+
+  it('serves with Connection: close from the signal on and closes the listener quietPeriodMs after the last request', async () => {
+    const log = logs();
+    const { lifecycle, port } = await start({ ...adaptive, logger: log.logger });
+    const phases: { phase: string; at: number }[] = [];
+    lifecycle.on('phase', (e) => phases.push({ phase: e.phase, at: performance.now() }));
+    const keepAlive = new RawConnection(port);
+    expect((await keepAlive.request('/work')).headers).toContain('connection: keep-alive');
+    const stopped = lifecycle.shutdown('test');
+    expect((await keepAlive.request('/work')).headers).toContain('connection: close');
+    // New connections keep being accepted while traffic goes on, past drainDelayMs.
+    let lastSent = 0;
+    for (let i = 0; i < 6; i++) {
+      await sleep(100);
+      lastSent = performance.now();
+      const res = await new RawConnection(port).request('/work');
+      expect(res.headers).toContain('connection: close');
+    }
+    expect(lifecycle.phase).toBe('propagating');
+    await stopped;
+    // The server saw the last request no earlier than it was sent, and waits 300 ms from there
+    // (timers may fire up to a millisecond early against performance.now()).
+    const draining = phases.find((p) => p.phase === 'draining')!;
+    expect(draining.at - lastSent).toBeGreaterThanOrEqual(298);
+    expect(draining.at - lastSent).toBeLessThan(800);
+    expect(log.lines.join('\n')).toMatch(/info: still serving \d+ ms after the signal: \d+ requests and \d+ new connections in the last \d+ ms/);
+    expect(log.lines.join('\n')).toMatch(/info: draining: no new request or connection for 300 ms \(\d+ ms after the signal\); stopped accepting/);
+  });
+
+  it('waits at least drainDelayMs when no traffic comes at all', async () => {
+    const { lifecycle } = await start(adaptive);
+    const result = await lifecycle.shutdown('test');
+    expect(result.exitCode).toBe(0);
+    expect(result.durationMs).toBeGreaterThanOrEqual(290);
+    expect(result.durationMs).toBeLessThan(700);
+  });
+
+  it('is not held open by probe requests', async () => {
+    const { lifecycle, port } = await start({ ...adaptive, ready: true });
+    const stopped = lifecycle.shutdown('test');
+    const probing = (async () => {
+      for (let i = 0; i < 20 && lifecycle.phase === 'propagating'; i++) {
+        await new RawConnection(port).request('/readyz').catch(() => undefined);
+        await sleep(50);
+      }
+    })();
+    const result = await stopped;
+    await probing;
+    expect(result.durationMs).toBeLessThan(800);
+  });
+
+  it('is held open by a new connection that has not sent its request yet', async () => {
+    const { lifecycle, port } = await start(adaptive);
+    const phases: { phase: string; at: number }[] = [];
+    lifecycle.on('phase', (e) => phases.push({ phase: e.phase, at: performance.now() }));
+    const stopped = lifecycle.shutdown('test');
+    await sleep(150);
+    const late = new RawConnection(port);
+    await late.connected();
+    const openedAt = performance.now();
+    await sleep(250);
+    const res = await late.request('/work');
+    expect(res.status).toBe(200);
+    await stopped;
+    const draining = phases.find((p) => p.phase === 'draining')!;
+    expect(draining.at - openedAt).toBeGreaterThanOrEqual(280);
+  });
+
+  it('stops accepting at maxDrainDelayMs when traffic never stops, says so, and still finishes in-flight work', async () => {
+    const log = logs();
+    const { lifecycle, port } = await start({ ...adaptive, maxDrainDelayMs: 700, logger: log.logger });
+    const stopped = lifecycle.shutdown('test');
+    const busy = (async () => {
+      const outcomes: string[] = [];
+      while (lifecycle.phase === 'propagating') {
+        const conn = new RawConnection(port);
+        // A connection that reaches the listener just after it closed is refused: the documented
+        // cost of stopping while traffic goes on. Every accepted request must be answered.
+        const outcome = await conn.request('/work?ms=5').then(
+          (r) => String(r.status),
+          () => conn.error?.message ?? 'no answer',
+        );
+        outcomes.push(outcome);
+        await sleep(20);
+      }
+      return outcomes;
+    })();
+    const result = await stopped;
+    expect((await busy).filter((o) => o !== '200' && !/ECONNREFUSED/.test(o))).toEqual([]);
+    expect(result).toMatchObject({ exitCode: 0, forced: false });
+    expect(result.durationMs).toBeGreaterThanOrEqual(690);
+    expect(result.durationMs).toBeLessThan(1_200);
+    expect(log.lines.join('\n')).toMatch(/warn: traffic was still arriving \d+ ms after the signal \(maxDrainDelayMs 700 ms/);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * The shutdown sequence, in the order Kubernetes needs it (kubernetes-semantics §1.3–§1.6, §7.2):
  *
- *   signal ─► propagating: readiness 503, keep serving drainDelayMs (endpoint removal propagates)
+ *   signal ─► propagating: readiness 503, keep serving (endpoint removal propagates): for drainDelayMs
+ *             (fixed), or until no new traffic for quietPeriodMs (adaptive: at least drainDelayMs, at
+ *             most maxDrainDelayMs, with Connection: close / GOAWAY from the signal on)
  *          ─► draining: stop listening; Connection: close / GOAWAY; idle sockets closed after a grace;
  *                       upgraded sockets handed to the app; in-flight requests finish
  *          ─► cleaning-up: cleanup hooks, last registered first, bounded by the time left
@@ -11,18 +13,23 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
-import type { Http2Session } from 'node:http2';
+import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ZerodropError } from '../errors.js';
 import { Http1Connections } from './http1-connections.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { keepAliveTimeoutWarning } from './keep-alive-check.js';
-import { silentLogger, stderrLogger, type GracefulLogger } from './logger.js';
+import { guardLogger, silentLogger, stderrLogger, type GracefulLogger } from './logger.js';
 import { resolveOptions, type GracefulOptions, type ResolvedOptions } from './options.js';
 import { ProbeResponder, type ReadinessCheck } from './probes.js';
 import { serverKind, type ServerKind } from './server-kind.js';
+import { finGraceMs } from './socket-close.js';
+import { decideQuiet, TrafficWatch } from './traffic-watch.js';
 import { UpgradedSockets } from './upgraded-sockets.js';
+
+/** While the adaptive drain waits for traffic to stop, it says why this often. */
+export const ADAPTIVE_REPORT_EVERY_MS = 2_000;
 
 export type Phase = 'starting' | 'ready' | 'propagating' | 'draining' | 'cleaning-up' | 'stopped';
 
@@ -77,6 +84,7 @@ export class Lifecycle extends EventEmitter {
   private readonly http1: Http1Connections;
   private readonly http2: Http2Sessions;
   private readonly upgraded = new UpgradedSockets();
+  private readonly traffic = new TrafficWatch();
   /** Raw TCP sockets of TLS servers, including ones still in the handshake, for the deadline. */
   private readonly rawSockets = new Set<Socket>();
   private readonly readinessChecks = new Map<string, ReadinessCheck>();
@@ -87,6 +95,8 @@ export class Lifecycle extends EventEmitter {
   private stopping: Promise<ShutdownResult> | undefined;
   private resolveStopped: ((result: ShutdownResult) => void) | undefined;
   private signalAt = 0;
+  /** `performance.now()` at the stop signal, for the adaptive drain's interval arithmetic. */
+  private signalPerf = 0;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private finished = false;
   private cleanupFailed = false;
@@ -107,7 +117,8 @@ export class Lifecycle extends EventEmitter {
       );
     }
     attached.add(server);
-    this.logger = options.logger === false ? silentLogger : (options.logger ?? stderrLogger);
+    this.logger = options.logger === false ? silentLogger : options.logger ? guardLogger(options.logger) : stderrLogger;
+    for (const warning of this.options.warnings) this.logger.warn(warning);
     this.currentPhase = this.options.ready ? 'ready' : 'starting';
     this.http1 = new Http1Connections(this.options.idleGraceMs, () => this.http2.size > 0 || this.upgraded.size > 0);
     this.http2 = new Http2Sessions();
@@ -169,29 +180,50 @@ export class Lifecycle extends EventEmitter {
     if (this.stopping) return this.stopping;
     this.stopping = new Promise((resolve) => (this.resolveStopped = resolve));
     this.signalAt = Date.now();
+    this.signalPerf = performance.now();
     this.deadlineTimer = setTimeout(() => this.force(), this.options.timeoutMs);
     void this.runSequence(reason);
     return this.stopping;
   }
 
   private async runSequence(reason: string): Promise<void> {
-    const { drainDelayMs, timeoutMs } = this.options;
-    this.enter(
-      'propagating',
-      reason,
-      `${reason}: readiness now fails; serving normally for ${drainDelayMs} ms while endpoint removal propagates (deadline ${timeoutMs} ms, from ${this.options.timeoutSource})`,
-    );
-    await this.sleepUnlessForced(drainDelayMs);
+    const { drain, drainDelayMs, quietPeriodMs, maxDrainDelayMs, timeoutMs, timeoutSource } = this.options;
+    const deadline = `deadline ${timeoutMs} ms, from ${timeoutSource}`;
+    let why = '';
+    if (drain === 'adaptive') {
+      this.enter(
+        'propagating',
+        reason,
+        `${reason}: readiness now fails; serving with Connection: close (HTTP/2: GOAWAY) until no new request or connection for ${quietPeriodMs} ms, ` +
+          `at least ${drainDelayMs} ms and at most ${maxDrainDelayMs} ms (${deadline})`,
+      );
+      this.traffic.start();
+      this.http1.startClosing();
+      this.http2.startDraining();
+      why = await this.waitForQuiet();
+    } else {
+      this.enter(
+        'propagating',
+        reason,
+        `${reason}: readiness now fails; serving normally for ${drainDelayMs} ms while endpoint removal propagates (${deadline})`,
+      );
+      await this.sleepUnlessForced(drainDelayMs);
+    }
     if (this.finished) return;
 
     const drained = this.stopAccepting();
     this.http1.startDraining();
     this.http2.startDraining();
-    this.upgraded.handOff(this.options.onUpgradedSocket, this.signalAt + timeoutMs, (error) => this.logger.error(`onUpgradedSocket threw: ${String(error)}`));
+    this.upgraded.handOff({
+      hook: this.options.onUpgradedSocket,
+      deadlineAt: this.signalAt + timeoutMs,
+      onHookError: (error) => this.logger.error(`onUpgradedSocket threw: ${String(error)}`),
+      finGraceMs: finGraceMs(this.options.idleGraceMs),
+    });
     this.enter(
       'draining',
       reason,
-      `draining: stopped accepting; ${this.http1.inFlight()} requests in flight on ${this.http1.size} HTTP/1 sockets, ${this.http2.size} HTTP/2 sessions, ${this.upgraded.size} upgraded sockets`,
+      `draining: ${why}stopped accepting; ${this.http1.inFlight()} requests in flight on ${this.http1.size} HTTP/1 sockets, ${this.http2.size} HTTP/2 sessions, ${this.upgraded.size} upgraded sockets`,
     );
     await Promise.race([drained, this.deadlineReached()]);
     this.http1.stop();
@@ -207,6 +239,45 @@ export class Lifecycle extends EventEmitter {
       if (this.finished) return;
     }
     this.finish(this.cleanupFailed ? this.options.forcedExitCode : 0, false, reason);
+  }
+
+  /**
+   * The adaptive drain's wait: until no request and no unused new connection for quietPeriodMs,
+   * no earlier than drainDelayMs, no later than maxDrainDelayMs. Returns the reason, for the log.
+   */
+  private async waitForQuiet(): Promise<string> {
+    const { drainDelayMs, quietPeriodMs, maxDrainDelayMs } = this.options;
+    let reportAt = drainDelayMs;
+    let reportedAt = 0;
+    this.traffic.takeCounts();
+    while (!this.finished) {
+      const now = performance.now();
+      const sinceSignalMs = now - this.signalPerf;
+      const lastActivity = Math.max(this.traffic.lastRequest, this.http1.newestUnusedSince(), this.http2.newestUnusedSince());
+      const quietForMs = now - lastActivity;
+      const decision = decideQuiet({ sinceSignalMs, quietForMs, drainDelayMs, quietPeriodMs, maxDrainDelayMs });
+      if ('stop' in decision) {
+        const at = Math.round(sinceSignalMs);
+        if (decision.stop === 'quiet') return `no new request or connection for ${quietPeriodMs} ms (${at} ms after the signal); `;
+        this.logger.warn(
+          `traffic was still arriving ${at} ms after the signal (maxDrainDelayMs ${maxDrainDelayMs} ms, the last request ${Math.round(quietForMs)} ms ago): ` +
+            'stopping to accept anyway so that requests in flight can finish before the deadline; a proxy that still sends new connections here gets them refused',
+        );
+        return `stopped waiting for traffic to end at maxDrainDelayMs (${at} ms after the signal); `;
+      }
+      if (sinceSignalMs >= reportAt) {
+        const { requests, connections } = this.traffic.takeCounts();
+        const window = Math.round(sinceSignalMs - reportedAt);
+        this.logger.info(
+          `still serving ${Math.round(sinceSignalMs)} ms after the signal: ${requests} requests and ${connections} new connections in the last ${window} ms, ` +
+            `the last ${Math.round(quietForMs)} ms ago; waiting for ${quietPeriodMs} ms without new traffic (at most until ${maxDrainDelayMs} ms)`,
+        );
+        reportedAt = sinceSignalMs;
+        reportAt = sinceSignalMs + ADAPTIVE_REPORT_EVERY_MS;
+      }
+      await this.sleepUnlessForced(Math.min(decision.waitMs, Math.max(1, reportAt - sinceSignalMs)));
+    }
+    return '';
   }
 
   private async runCleanup(name: string, hook: CleanupHook): Promise<void> {
@@ -234,16 +305,16 @@ export class Lifecycle extends EventEmitter {
   }
 
   private sleepUnlessForced(ms: number): Promise<void> {
+    const signal = this.deadlineAbort.signal;
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.deadlineAbort.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 
@@ -304,18 +375,33 @@ export class Lifecycle extends EventEmitter {
     const server = this.server;
     const originalEmit = server.emit;
     const http1 = this.http1;
+    const http2 = this.http2;
     const upgraded = this.upgraded;
+    const traffic = this.traffic;
     // No rest parameters: this runs for every request, and `arguments` avoids an array per call.
     const intercepted = function (this: unknown, event: string | symbol, first?: unknown, second?: unknown): boolean {
       if (event === 'request') {
         const req = first as http.IncomingMessage;
         const res = second as http.ServerResponse;
+        const h1 = req.httpVersionMajor !== 2;
+        if (h1) http1.onRequest(req, res);
         if (probes?.tryAnswer(req, res)) return true;
-        if (req.httpVersionMajor !== 2) http1.onRequest(req, res);
+        // HTTP/2 requests count as traffic through their 'stream' event.
+        if (h1 && traffic.watching) traffic.request();
+      } else if (event === 'checkContinue' || event === 'checkExpectation') {
+        // Requests with an Expect header reach the app through these events instead of 'request'.
+        http1.onRequest(first as http.IncomingMessage, second as http.ServerResponse);
+        if (traffic.watching) traffic.request();
+      } else if (event === 'stream') {
+        const stream = first as ServerHttp2Stream;
+        http2.sawStream(stream.session as Http2Session);
+        if (traffic.watching && !probes?.isProbe(String((second as IncomingHttpHeaders)[':method']), String((second as IncomingHttpHeaders)[':path'])))
+          traffic.request();
       } else if (event === 'upgrade' || event === 'connect') {
         const socket = second as Socket;
         http1.forget(socket);
         upgraded.track(socket as Duplex);
+        if (traffic.watching) traffic.request();
       }
       // biome-ignore lint/complexity/noArguments: the hot path forwards every argument without allocating a rest array
       return Reflect.apply(originalEmit, this, arguments) as boolean;
@@ -328,6 +414,9 @@ export class Lifecycle extends EventEmitter {
 
   private trackConnections(): void {
     const server = this.server;
+    server.on(this.kind === 'http' || this.kind === 'http2' ? 'connection' : 'secureConnection', () => {
+      if (this.traffic.watching) this.traffic.connection();
+    });
     switch (this.kind) {
       case 'http':
         server.on('connection', (socket: Socket) => this.http1.track(socket));

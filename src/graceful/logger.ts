@@ -18,3 +18,35 @@ export const stderrLogger: GracefulLogger = {
 };
 
 export const silentLogger: GracefulLogger = { info() {}, warn() {}, error() {} };
+
+type Level = keyof GracefulLogger;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Logging must never break the shutdown it reports on: a method the logger lacks, or one that
+ * throws, falls back to stderr for that line (the first throw per method is noted once).
+ */
+export function guardLogger(logger: Partial<Record<Level, unknown>>): GracefulLogger {
+  const noted = new Set<Level>();
+  const level =
+    (name: Level) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const method = logger[name];
+      if (typeof method === 'function') {
+        try {
+          method.call(logger, message, fields);
+          return;
+        } catch (error) {
+          if (!noted.has(name)) {
+            noted.add(name);
+            stderrLogger.warn(`logger.${name} threw (${messageOf(error)}); writing to stderr instead`);
+          }
+        }
+      }
+      stderrLogger[name](message);
+    };
+  return { info: level('info'), warn: level('warn'), error: level('error') };
+}

@@ -32,12 +32,25 @@ describe('resolveOptions rejects bad configuration at attach time, naming the op
     ['hook not a function', { onUpgradedSocket: 'end' as unknown as GracefulOptions['onUpgradedSocket'] }, /onUpgradedSocket must be a function/],
     ['forced exit code 0', { forcedExitCode: 0 }, /forcedExitCode must be an integer from 1 to 255/],
     ['ready not boolean', { ready: 'yes' as unknown as boolean }, /ready must be true or false/],
+    ['unknown drain mode', { drain: 'smart' as unknown as 'fixed' }, /drain must be "fixed" or "adaptive", got "smart"/],
+    ['negative quiet period', { quietPeriodMs: -5 }, /quietPeriodMs must be a non-negative number/],
+    [
+      'adaptive maximum below the drain delay',
+      { drainDelayMs: 2_000, maxDrainDelayMs: 1_000, timeoutMs: 9_000 },
+      /maxDrainDelayMs \(1000 ms\) must lie between drainDelayMs \(2000 ms\) and timeoutMs \(9000 ms, from timeoutMs\)/,
+    ],
+    ['adaptive maximum at the deadline', { drainDelayMs: 1_000, maxDrainDelayMs: 9_000, timeoutMs: 9_000 }, /maxDrainDelayMs \(9000 ms\) must lie between/],
+    ['logger not an object', { logger: 'pino' as unknown as false }, /logger must be an object with info, warn and error methods .* got "pino"/],
   ])('%s', (_name, options, message) => {
     const error = errorOf(options);
     expect(error.code).toBe('graceful-invalid-option');
     expect(error.legacyCode).toBe('GRACEFUL_INVALID_OPTION');
     expect(error.message).toMatch(/^zerodrop\/graceful: /);
     expect(error.message).toMatch(message);
+  });
+
+  it('names a bad drain mode in the environment', () => {
+    expect(() => resolveOptions({ env: { ZERODROP_DRAIN: 'auto' } })).toThrow(/environment variable ZERODROP_DRAIN must be "fixed" or "adaptive", got "auto"/);
   });
 
   it('names a bad environment variable', () => {
@@ -78,6 +91,24 @@ describe('resolveOptions defaults', () => {
   it('let ZERODROP_TIMEOUT_MS win over the grace period, and options win over the environment', () => {
     expect(resolveOptions({ env: { ZERODROP_TIMEOUT_MS: '9000', ZERODROP_GRACE_PERIOD_SECONDS: '60' } }).timeoutMs).toBe(9_000);
     expect(resolveOptions({ timeoutMs: 8_000, env: { ZERODROP_TIMEOUT_MS: '9000' } }).timeoutMs).toBe(8_000);
+  });
+
+  it('drain fixed by default; adaptive from the option or ZERODROP_DRAIN, with a 1 s quiet period and a maximum halfway to the deadline', () => {
+    expect(resolveOptions({ env: {} })).toMatchObject({ drain: 'fixed', quietPeriodMs: 1_000, maxDrainDelayMs: 16_000 });
+    expect(resolveOptions({ env: { ZERODROP_DRAIN: 'adaptive', ZERODROP_QUIET_PERIOD_MS: '500' } })).toMatchObject({ drain: 'adaptive', quietPeriodMs: 500 });
+    expect(resolveOptions({ drain: 'fixed', env: { ZERODROP_DRAIN: 'adaptive' } }).drain).toBe('fixed');
+    expect(resolveOptions({ env: { ZERODROP_MAX_DRAIN_DELAY_MS: '7000' } }).maxDrainDelayMs).toBe(7_000);
+    expect(resolveOptions({ drainDelayMs: 1_000, timeoutMs: 3_500, env: {} }).maxDrainDelayMs).toBe(2_250);
+  });
+
+  it('clamp durations above the 32-bit timer limit and say so, instead of letting the timer fire at once', () => {
+    const r = resolveOptions({ drainDelayMs: 100, timeoutMs: 3_000_000_000, env: {} });
+    expect(r.timeoutMs).toBe(2_147_483_647);
+    expect(r.warnings).toEqual(['timeoutMs 3000000000 ms is above the longest timer Node supports (2147483647 ms); using 2147483647 ms']);
+    const fromGrace = resolveOptions({ env: { ZERODROP_GRACE_PERIOD_SECONDS: '5000000' } });
+    expect(fromGrace.timeoutMs).toBe(2_147_483_647);
+    expect(fromGrace.warnings[0]).toMatch(/^timeoutMs \(from ZERODROP_GRACE_PERIOD_SECONDS=5000000\) 4999997000 ms is above/);
+    expect(resolveOptions({ env: {} }).warnings).toEqual([]);
   });
 
   it('accept probes: false and drop duplicate signals', () => {

@@ -10,7 +10,10 @@ import type { GracefulLogger } from './logger.js';
 
 /** Environment variables a Kubernetes manifest can set instead of code changes. */
 export const ENV = {
+  drain: 'ZERODROP_DRAIN',
   drainDelayMs: 'ZERODROP_DRAIN_DELAY_MS',
+  quietPeriodMs: 'ZERODROP_QUIET_PERIOD_MS',
+  maxDrainDelayMs: 'ZERODROP_MAX_DRAIN_DELAY_MS',
   timeoutMs: 'ZERODROP_TIMEOUT_MS',
   gracePeriodSeconds: 'ZERODROP_GRACE_PERIOD_SECONDS',
   preStopSeconds: 'ZERODROP_PRESTOP_SECONDS',
@@ -22,6 +25,23 @@ export const ENV = {
  * a busy socket is never raced because busy sockets close after a `Connection: close` response.
  */
 export const DEFAULT_IDLE_GRACE_MS = 100;
+
+/**
+ * Adaptive drain: how long no new request (and no new connection that could still carry one) must
+ * arrive before the listener closes. It must exceed the longest gap between requests while the pod
+ * is still in rotation, or a quiet moment is taken for the end of traffic.
+ */
+export const DEFAULT_QUIET_PERIOD_MS = 1_000;
+
+/** Node's timers hold 32-bit signed milliseconds; a longer delay fires after 1 ms (with a warning). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * `fixed`: serve normally for `drainDelayMs`, then stop accepting. `adaptive`: from the signal on,
+ * every response says `Connection: close` (HTTP/2: GOAWAY), and the listener closes once traffic
+ * has stopped arriving for `quietPeriodMs`, no earlier than `drainDelayMs`.
+ */
+export type DrainMode = 'fixed' | 'adaptive';
 
 export interface UpgradedSocketContext {
   /** Epoch milliseconds at which remaining sockets are destroyed. */
@@ -44,8 +64,25 @@ export interface ProbeOptions {
 }
 
 export interface GracefulOptions {
-  /** Keep serving normally this long after the stop signal. Default `ZERODROP_DRAIN_DELAY_MS` or 5000. */
+  /**
+   * How the end of endpoint propagation is decided: `fixed` waits `drainDelayMs`; `adaptive` waits
+   * until traffic stops (at least `drainDelayMs`, at most `maxDrainDelayMs`). Default
+   * `ZERODROP_DRAIN`, else `fixed`. See docs/graceful.md for when to prefer which.
+   */
+  drain?: DrainMode;
+  /**
+   * Keep serving this long after the stop signal (adaptive: at least this long). Default
+   * `ZERODROP_DRAIN_DELAY_MS` or 5000.
+   */
   drainDelayMs?: number;
+  /** Adaptive only: stop accepting after this long without new traffic. Default `ZERODROP_QUIET_PERIOD_MS` or 1000. */
+  quietPeriodMs?: number;
+  /**
+   * Adaptive only: stop accepting at this point after the signal even if traffic never stops, so
+   * in-flight requests still finish before the deadline. Default `ZERODROP_MAX_DRAIN_DELAY_MS`,
+   * else halfway between `drainDelayMs` and `timeoutMs`.
+   */
+  maxDrainDelayMs?: number;
   /**
    * Hard deadline after the stop signal; remaining sockets are destroyed and the process exits
    * non-zero. Default `ZERODROP_TIMEOUT_MS`, else derived from `ZERODROP_GRACE_PERIOD_SECONDS`
@@ -85,7 +122,10 @@ export interface ResolvedProbes {
 }
 
 export interface ResolvedOptions {
+  drain: DrainMode;
   drainDelayMs: number;
+  quietPeriodMs: number;
+  maxDrainDelayMs: number;
   timeoutMs: number;
   /** Where the deadline came from, for messages. */
   timeoutSource: string;
@@ -96,6 +136,8 @@ export interface ResolvedOptions {
   onUpgradedSocket: GracefulOptions['onUpgradedSocket'];
   exit: boolean;
   forcedExitCode: number;
+  /** Values that were accepted but changed (a duration above MAX_TIMER_MS); logged at attach. */
+  warnings: string[];
 }
 
 function invalid(option: string, message: string): ZerodropError {
@@ -112,6 +154,13 @@ function milliseconds(option: string, value: unknown, fallback: number): number 
     throw invalid(option, `must be a non-negative number of milliseconds, got ${describe(value)}`);
   }
   return value;
+}
+
+/** Clamps a duration to what a Node timer can hold, noting the change for the attach-time log. */
+function timerSafe(option: string, value: number, warnings: string[]): number {
+  if (value <= MAX_TIMER_MS) return value;
+  warnings.push(`${option} ${value} ms is above the longest timer Node supports (${MAX_TIMER_MS} ms); using ${MAX_TIMER_MS} ms`);
+  return MAX_TIMER_MS;
 }
 
 function fromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
@@ -179,13 +228,42 @@ function resolveSignals(signals: unknown): NodeJS.Signals[] {
   return [...new Set(signals as NodeJS.Signals[])];
 }
 
+function resolveDrainMode(option: unknown, env: Record<string, string | undefined>): DrainMode {
+  const fromEnvironment = env[ENV.drain]?.trim();
+  const value = option ?? (fromEnvironment === '' ? undefined : fromEnvironment) ?? 'fixed';
+  if (value !== 'fixed' && value !== 'adaptive') {
+    const name = option === undefined ? `environment variable ${ENV.drain}` : 'drain';
+    throw invalid(name, `must be "fixed" or "adaptive", got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** An option given in code wins over its environment variable, which wins over the default. */
+function duration(
+  options: GracefulOptions,
+  key: 'drainDelayMs' | 'quietPeriodMs' | 'maxDrainDelayMs',
+  env: Record<string, string | undefined>,
+): number | undefined {
+  return options[key] !== undefined ? milliseconds(key, options[key], 0) : fromEnv(env, ENV[key]);
+}
+
+function resolveLogger(logger: unknown): void {
+  if (logger === undefined || logger === false) return;
+  if (typeof logger !== 'object' || logger === null) {
+    throw invalid('logger', `must be an object with info, warn and error methods (console, pino, winston …) or false, got ${describe(logger)}`);
+  }
+}
+
 /** Checks every option and fills in defaults; throws a `ZerodropError` naming the bad option. */
 export function resolveOptions(options: GracefulOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', `must be an object, got ${describe(options)}`);
   const env = options.env ?? process.env;
-  const drainDelayMs =
-    options.drainDelayMs !== undefined ? milliseconds('drainDelayMs', options.drainDelayMs, 0) : (fromEnv(env, ENV.drainDelayMs) ?? DEFAULT_DRAIN_DELAY_MS);
-  const { timeoutMs, source } = resolveTimeout(options, env);
+  const warnings: string[] = [];
+  const drain = resolveDrainMode(options.drain, env);
+  const drainDelayMs = timerSafe('drainDelayMs', duration(options, 'drainDelayMs', env) ?? DEFAULT_DRAIN_DELAY_MS, warnings);
+  const resolved = resolveTimeout(options, env);
+  const source = resolved.source;
+  const timeoutMs = timerSafe(source === 'timeoutMs' ? 'timeoutMs' : `timeoutMs (from ${source})`, resolved.timeoutMs, warnings);
   if (timeoutMs <= drainDelayMs) {
     throw invalid(
       'timeoutMs',
@@ -193,10 +271,20 @@ export function resolveOptions(options: GracefulOptions = {}): ResolvedOptions {
         'Raise terminationGracePeriodSeconds or lower drainDelayMs.',
     );
   }
-  const idleGraceMs = milliseconds('idleGraceMs', options.idleGraceMs, DEFAULT_IDLE_GRACE_MS);
+  const quietPeriodMs = timerSafe('quietPeriodMs', duration(options, 'quietPeriodMs', env) ?? DEFAULT_QUIET_PERIOD_MS, warnings);
+  const maxDrainDelayMs = timerSafe('maxDrainDelayMs', duration(options, 'maxDrainDelayMs', env) ?? Math.round((drainDelayMs + timeoutMs) / 2), warnings);
+  if (maxDrainDelayMs < drainDelayMs || maxDrainDelayMs >= timeoutMs) {
+    throw invalid(
+      'maxDrainDelayMs',
+      `(${maxDrainDelayMs} ms) must lie between drainDelayMs (${drainDelayMs} ms) and timeoutMs (${timeoutMs} ms, from ${source}), ` +
+        'so that in-flight requests can still finish after the listener closes.',
+    );
+  }
+  const idleGraceMs = timerSafe('idleGraceMs', milliseconds('idleGraceMs', options.idleGraceMs, DEFAULT_IDLE_GRACE_MS), warnings);
   if (options.onUpgradedSocket !== undefined && typeof options.onUpgradedSocket !== 'function') {
     throw invalid('onUpgradedSocket', `must be a function, got ${describe(options.onUpgradedSocket)}`);
   }
+  resolveLogger(options.logger);
   const forcedExitCode = options.forcedExitCode ?? 1;
   if (!Number.isInteger(forcedExitCode) || forcedExitCode < 1 || forcedExitCode > 255) {
     throw invalid('forcedExitCode', `must be an integer from 1 to 255, got ${describe(options.forcedExitCode)}`);
@@ -205,7 +293,10 @@ export function resolveOptions(options: GracefulOptions = {}): ResolvedOptions {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw invalid(key, `must be true or false, got ${describe(options[key])}`);
   }
   return {
+    drain,
     drainDelayMs,
+    quietPeriodMs,
+    maxDrainDelayMs,
     timeoutMs,
     timeoutSource: source,
     idleGraceMs,
@@ -215,5 +306,6 @@ export function resolveOptions(options: GracefulOptions = {}): ResolvedOptions {
     onUpgradedSocket: options.onUpgradedSocket,
     exit: options.exit ?? true,
     forcedExitCode,
+    warnings,
   };
 }

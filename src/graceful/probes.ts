@@ -71,6 +71,12 @@ export class ProbeResponder {
     private readonly state: ProbeState,
   ) {}
 
+  /** True for a request the probes answer. */
+  isProbe(method: string | undefined, url: string | undefined): boolean {
+    if (url === undefined || (method !== 'GET' && method !== 'HEAD')) return false;
+    return matches(url, this.paths.livenessPath) || matches(url, this.paths.readinessPath);
+  }
+
   /** Answers the request if it is a probe and returns true; returns false for app traffic. */
   tryAnswer(req: AnyRequest, res: AnyResponse): boolean {
     const url = req.url;

@@ -22,4 +22,10 @@ describe('graceful drains a node:http server without dropping a request', () => 
       expectZeroDrop(await drainScenario({ framework: 'http', secure: false, client, thinkMs }));
     });
   }
+
+  it('undici, tight loop, adaptive drain', async () => {
+    expectZeroDrop(
+      await drainScenario({ framework: 'http', secure: false, client: 'undici', thinkMs: [0, 0], options: { drain: 'adaptive', quietPeriodMs: 200 } }),
+    );
+  });
 });

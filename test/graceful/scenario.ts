@@ -12,6 +12,8 @@ export interface ScenarioOptions {
   client: 'node' | 'undici';
   thinkMs: [number, number];
   drainDelayMs?: number;
+  /** More graceful() options, e.g. the adaptive drain. */
+  options?: Record<string, unknown>;
 }
 
 export interface ScenarioResult {
@@ -34,7 +36,7 @@ export const expectedStreamBody = `${Array.from({ length: STREAM.chunks }, (_, i
 
 export async function drainScenario(s: ScenarioOptions): Promise<ScenarioResult> {
   const drainDelayMs = s.drainDelayMs ?? 400;
-  const a = await startServer({ framework: s.framework, options: { drainDelayMs, timeoutMs: 8_000 } });
+  const a = await startServer({ framework: s.framework, options: { drainDelayMs, timeoutMs: 8_000, ...s.options } });
   const b = await startBackendB(s.secure);
   const endpoints = new Endpoints(a.port);
   const make = s.client === 'node' ? nodeClient : undiciClient;

@@ -3,7 +3,7 @@ import { readLabFile } from '../../src/lab/config/labFile.js';
 import { parseDelayRange } from '../../src/lab/endpoints/delay.js';
 import { DEFAULT_PROPAGATION } from '../../src/lab/run/configure.js';
 import { auditForLab } from '../../src/lab/run/audit.js';
-import { SCENARIOS, labFilePath, runName } from '../../src/lab/scenarios/catalog.js';
+import { SCENARIOS, labFilePath, runName, type ScenarioRun } from '../../src/lab/scenarios/catalog.js';
 
 // Issue 4: "A test asserts they agree (audit errors ⇔ drops) for every bundled scenario whose
 // cause is visible in the manifests." Each run's `expect` is what the lab shows (checked by
@@ -16,6 +16,13 @@ import { SCENARIOS, labFilePath, runName } from '../../src/lab/scenarios/catalog
  */
 const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
+/** The audit of a run's manifests, with the lab's own propagation assumption. */
+function auditOf(run: ScenarioRun) {
+  const lab = readLabFile(labFilePath(run));
+  const propagation = parseDelayRange(lab.propagation ?? DEFAULT_PROPAGATION[lab.proxy ?? 'l7']);
+  return auditForLab(lab.manifests, propagation.maxMs);
+}
+
 describe('audit ⇔ lab agreement on the bundled scenarios', () => {
   const visible = SCENARIOS.filter((s) => s.causeVisibleInManifests).flatMap((s) => s.runs.map((r) => ({ scenario: s.name, run: r })));
 
@@ -25,12 +32,14 @@ describe('audit ⇔ lab agreement on the bundled scenarios', () => {
       expect(s.description).toMatch(/not (visible )?in the manifests|not the manifests|not visible/);
   });
 
+  it('reads every bundled manifest without input errors, annotations such as in-app-drain: "adaptive" included', async () => {
+    for (const s of SCENARIOS) for (const run of s.runs) expect((await auditOf(run)).inputErrors, `${s.name}/${runName(run)}`).toEqual([]);
+  });
+
   it('audit errors predict drops exactly where the lab drops requests', async () => {
     const disagreements: Record<string, string> = {};
     for (const { scenario, run } of visible) {
-      const lab = readLabFile(labFilePath(run));
-      const propagation = parseDelayRange(lab.propagation ?? DEFAULT_PROPAGATION[lab.proxy ?? 'l7']);
-      const audit = await auditForLab(lab.manifests, propagation.maxMs);
+      const audit = await auditOf(run);
       expect(audit.inputErrors, `${scenario}/${runName(run)}`).toEqual([]);
       const labDrops = run.expect === 'fail';
       if (audit.predictsDrops !== labDrops) {

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nginxAvailable, NGINX_BINARY } from '../../src/lab/proxy/index.js';
 
-// The three bundled scenarios that used to be checked only by hand (`zerodrop lab --scenario NAME`),
+// The bundled scenarios that used to be checked only by hand (`zerodrop lab --scenario NAME`),
 // through the real CLI like end-to-end.test.ts. One file so the labs run one after another: two
-// labs at once on a 2-core machine starve each other. About 70 s in total.
+// labs at once on a 2-core machine starve each other. About 90 s in total.
 //
 // Each run pins down what would otherwise be a race in the scenario's default settings, through
 // ordinary command-line overrides, so the half that must drop always drops and the half that must
@@ -100,5 +100,23 @@ describe('zerodrop lab --scenario keepalive-race (upstream keep-alive vs the pro
     expect(long.failuresByClass['http-5xx'] ?? 0, output).toBe(0);
     expect(long.requests, output).toBeGreaterThan(60);
     expect(long.rollout.completed, output).toBe(true);
+  }, 90_000);
+});
+
+describe('zerodrop lab --scenario late-propagation (endpoint removal later than the drain delay)', () => {
+  // The ingress-like proxy learns of each removal 2 s after the pod's SIGTERM, later than the
+  // app's 1 s drain delay: with the fixed delay the app stops listening while the proxy still
+  // sends it requests; zerodrop/graceful's adaptive drain keeps serving until they stop.
+  // `--rate 50` keeps the lab light enough that a busy machine does not turn the refused
+  // requests into timeouts: each old pod still gets about 25 requests in the window it drops.
+  it('the fixed in-app delay drops requests the late proxy still sends; the adaptive drain drops none', () => {
+    const { runs, output } = lab('late-propagation', ['--rate', '50']);
+    const fixed = runs.get('fixed-delay')!;
+    const adaptive = runs.get('adaptive')!;
+    expect(fixed.verdict, output).toBe('fail');
+    expect(nonTimeoutFailures(fixed), output).toBeGreaterThanOrEqual(5);
+    expect(adaptive.failures, output).toBe(0);
+    expect(adaptive.requests, output).toBeGreaterThan(100);
+    expect(adaptive.rollout.completed, output).toBe(true);
   }, 90_000);
 });

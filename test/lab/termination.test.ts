@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { ContainerPlan, PodPlan } from '../../src/lab/pods/plan.js';
 import { labProcesses } from '../../src/lab/pods/processRegistry.js';
 import { pidNamespaceSupport } from '../../src/lab/pods/containerProcess.js';
 import { resolveProbe } from '../../src/k8s/probes.js';
+import { wordNumberLines } from './support/processes.js';
 
 // kubernetes-semantics §1.2 step 4 and §1.7 item 3, against real child processes: the stop
 // signal at min(P, G), SIGKILL to the whole process group at min(P, G) + max(G − floor(min(P, G)), 2),
@@ -26,15 +27,7 @@ function container(name: string, extra: Partial<ContainerPlan> = {}, env: Record
 }
 
 function signalsIn(log: string): Array<{ signal: string; at: number }> {
-  if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const [signal, at] = l.split(' ');
-      return { signal: signal!, at: Number(at) };
-    });
+  return wordNumberLines(log).map(([signal, at]) => ({ signal, at }));
 }
 
 /** Starts a pod, waits until its containers run, deletes it; returns wall times relative to the delete. */

@@ -131,7 +131,8 @@ function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, o
     );
   const containers = podSpec.containers!.map((c) => buildContainer(c, grace, options, deployment, at));
   const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
-  if (options.pidNamespace) plan.pidNamespace = true;
+  if (options.pidNamespace !== undefined) plan.pidNamespace = options.pidNamespace;
+  if (podSpec.shareProcessNamespace === true) plan.shareProcessNamespace = true;
   return plan;
 }
 

@@ -1,9 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ZerodropError } from '../../errors.js';
 import { terminalSafe } from '../../terminalText.js';
+import { parentDeathPrefix, pidNamespaceSupport } from './containment.js';
 import { killGroup, labProcesses, type ProcessRegistry } from './processRegistry.js';
+import { OWNER_ENV } from './processSweep.js';
+
+export { pidNamespaceSupport } from './containment.js';
 
 export interface ContainerExit {
   code: number | null;
@@ -15,9 +19,10 @@ export interface ContainerProcessOptions {
   env: Record<string, string>;
   cwd?: string;
   /**
-   * Run as PID 1 of a new PID namespace (`unshare --pid --fork`, Linux, root only), so a process
-   * without a SIGTERM handler ignores SIGTERM as in a real container (§6.1). Otherwise the process
-   * is an ordinary child whose default SIGTERM action kills it.
+   * Run as PID 1 of a new PID namespace (`pidNamespaceSupport`), so a process without a SIGTERM
+   * handler ignores SIGTERM as in a real container (§6.1), and everything it starts dies with it.
+   * Otherwise the process is an ordinary child whose default SIGTERM action kills it, and what
+   * leaves its group is found by its owner mark (containment.ts).
    */
   pidNamespace?: boolean;
   registry?: ProcessRegistry;
@@ -26,10 +31,12 @@ export interface ContainerProcessOptions {
 }
 
 /**
- * One container: a child process in its own process group. The stop signal goes to the main
- * process only (PID 1 of the container, §1.2 step 4.6, §1.7 item 5); SIGKILL goes to the whole
- * group, as the runtime kills every process of the container. When the main process exits, the
- * rest of the group is killed too: a container's PID namespace dies with its PID 1.
+ * One container: a child process in its own process group, with a parent-death signal and an
+ * owner mark in its environment. The stop signal goes to the main process only (PID 1 of the
+ * container, §1.2 step 4.6, §1.7 item 5); SIGKILL goes to the whole group, as the runtime kills
+ * every process of the container. When the main process exits, the rest of the container is
+ * killed too (a container's PID namespace dies with its PID 1): the group at once, what left the
+ * group by its owner mark.
  */
 export class ContainerProcess {
   readonly exited: Promise<ContainerExit>;
@@ -45,13 +52,20 @@ export class ContainerProcess {
   private readonly log: string[] = [];
   private readonly errLog: string[] = [];
   private readonly registry: ProcessRegistry;
+  /** This instance's owner mark (`OWNER_ENV`). */
+  readonly owner: string;
+  /** The environment it runs with, owner mark included: exec hooks and probes run with it too. */
+  readonly env: Record<string, string>;
 
   private constructor(options: ContainerProcessOptions) {
     this.registry = options.registry ?? labProcesses;
-    const argv = options.pidNamespace ? ['unshare', '--pid', '--fork', '--kill-child', ...options.argv] : options.argv;
+    this.owner = this.registry.newOwner();
+    this.env = { ...options.env, [OWNER_ENV]: this.owner };
+    const namespace = options.pidNamespace ? (pidNamespaceSupport().prefix ?? []) : [];
+    const argv = [...parentDeathPrefix(), ...namespace, ...options.argv];
     this.child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
-      env: options.env,
+      env: this.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,10 +102,7 @@ export class ContainerProcess {
         if (this.exitInfo) return;
         this.exitInfo = info;
         // The container's PID 1 is gone: nothing else of it survives (namespace teardown).
-        if (this.pgid > 0) {
-          killGroup(this.pgid, 'SIGKILL');
-          this.registry.remove(this.pgid);
-        }
+        if (this.pgid > 0) this.registry.release(this.pgid, this.owner);
         resolve(info);
       };
       this.child.on('error', (err) => {
@@ -104,6 +115,8 @@ export class ContainerProcess {
 
   static start(options: ContainerProcessOptions): ContainerProcess {
     if (options.argv.length === 0) throw new ZerodropError('lab-empty-command', 'a container has an empty command');
+    if (options.pidNamespace && !pidNamespaceSupport().available)
+      throw new ZerodropError('lab-no-pid-namespace', `a PID namespace is unavailable here: ${pidNamespaceSupport().reason}`);
     const proc = new ContainerProcess(options);
     if (options.pidNamespace) proc.findNamespaceInit();
     return proc;
@@ -157,9 +170,10 @@ export class ContainerProcess {
   }
 
   /**
-   * With `unshare --fork`, the container's PID 1 is unshare's child; signals must go to it, not to
-   * unshare. It appears within a few milliseconds; until then signals go to unshare, which
-   * `--kill-child` turns into a SIGKILL of the child when unshare dies.
+   * With `unshare --fork`, the container's PID 1 is unshare's child (setpriv execs unshare in
+   * place, so the spawned pid is unshare's); signals must go to PID 1, not to unshare. It appears
+   * within a few milliseconds; until then signals go to unshare, which `--kill-child` turns into a
+   * SIGKILL of the child when unshare dies.
    */
   private findNamespaceInit(): void {
     const started = Date.now();
@@ -179,23 +193,4 @@ export class ContainerProcess {
     };
     look();
   }
-}
-
-/** Whether `--pid-namespace` can work here, and why not when it cannot. */
-export function pidNamespaceSupport(): { available: boolean; reason?: string } {
-  if (process.platform !== 'linux') return { available: false, reason: 'PID namespaces need Linux' };
-  if (typeof process.getuid === 'function' && process.getuid() !== 0)
-    return { available: false, reason: 'unshare --pid needs root (run as root or drop --pid-namespace)' };
-  try {
-    readlinkSync('/proc/self/ns/pid');
-  } catch {
-    return { available: false, reason: 'this kernel exposes no PID namespaces (/proc/self/ns/pid)' };
-  }
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore', timeout: 5000 });
-  if (probe.error || probe.status !== 0)
-    return {
-      available: false,
-      reason: `unshare --pid --fork failed here (${probe.error ? (probe.error as NodeJS.ErrnoException).code : `exit ${probe.status}`}); is util-linux installed and are namespaces allowed?`,
-    };
-  return { available: true };
 }

@@ -50,6 +50,8 @@ export class ContainerRuntime {
   startedOnce: Promise<void>;
   private markStarted: () => void = () => {};
   private proc: ContainerProcess | undefined;
+  /** The running instance's environment and network, for its probes and hooks. */
+  private endpoint: ContainerEndpoint | undefined;
   private readiness: Prober | undefined;
   private liveness: Prober | undefined;
   private startup: Prober | undefined;
@@ -73,13 +75,17 @@ export class ContainerRuntime {
   }
 
   start(): void {
-    const endpoint = this.pod.endpointFor(this.plan);
+    const podEndpoint = this.pod.endpointFor(this.plan);
     const proc = ContainerProcess.start({
       argv: this.plan.argv,
-      env: endpoint.env,
-      ...(endpoint.cwd ? { cwd: endpoint.cwd } : {}),
+      env: podEndpoint.env,
+      ...(podEndpoint.cwd ? { cwd: podEndpoint.cwd } : {}),
       ...(this.pod.pidNamespace ? { pidNamespace: true } : {}),
     });
+    // Exec probes and hooks run "inside the container": with its environment and owner mark, so
+    // whatever they leave behind ends with this instance of the container.
+    const endpoint = { ...podEndpoint, env: proc.env };
+    this.endpoint = endpoint;
     this.proc = proc;
     this.killing = false;
     this.pod.emit(this.plan.name, { action: 'start', detail: `pid ${proc.pid}` });
@@ -134,7 +140,7 @@ export class ContainerRuntime {
   }
 
   private startReadinessAndLiveness(): void {
-    const endpoint = this.pod.endpointFor(this.plan);
+    const endpoint = this.endpoint ?? this.pod.endpointFor(this.plan);
     if (this.plan.readiness) {
       this.readiness = new Prober('readiness', this.plan.readiness, endpoint, {
         onReady: (ready, detail) => {
@@ -221,7 +227,7 @@ export class ContainerRuntime {
     const hook = this.plan.preStop;
     if (hook && graceSeconds > 0) {
       this.pod.emit(this.plan.name, { action: 'prestop-start' });
-      const hookRun = runHook(hook, this.pod.endpointFor(this.plan)).then((o) => {
+      const hookRun = runHook(hook, this.endpoint ?? this.pod.endpointFor(this.plan)).then((o) => {
         this.pod.emit(this.plan.name, { action: 'prestop-end', detail: o.ok ? o.detail : `FailedPreStopHook: ${o.detail}` });
       });
       // The kubelet waits for the hook at most the grace period and does not cancel it.

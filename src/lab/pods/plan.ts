@@ -30,5 +30,8 @@ export interface PodPlan {
   /** The container port the Service targets (host-mapped per pod). */
   servicePort: number;
   cwd?: string;
+  /** true: each container is PID 1 of its own PID namespace; false: never; unset: where available. */
   pidNamespace?: boolean;
+  /** `shareProcessNamespace: true`: one namespace for the pod with pause as PID 1, so no container is. */
+  shareProcessNamespace?: boolean;
 }

@@ -1,6 +1,7 @@
 import { effectiveGraceSeconds } from '../../k8s/shutdownTimeline.js';
 import type { EventStream } from '../../events/stream.js';
 import { terminalSafe } from '../../terminalText.js';
+import { usesPidNamespace } from './containment.js';
 import { ContainerRuntime, sleep, type ContainerEventBody, type ContainerHost } from './containerRuntime.js';
 import type { ContainerPlan, PodPlan } from './plan.js';
 import { PodLifecycle, type PodStatus } from './podLifecycle.js';
@@ -66,7 +67,7 @@ export class LabPod implements ContainerHost {
   }
 
   get pidNamespace(): boolean {
-    return this.options.plan.pidNamespace === true;
+    return usesPidNamespace(this.options.plan);
   }
 
   hostPortOf(containerPort: number): number | undefined {

@@ -42,7 +42,12 @@ export function configureRun(
   const lab = input.lab;
   const images = { ...input.images, ...(o.images ?? {}) };
   const rollout = o.rollout ?? lab?.rollout ?? { kind: 'restart' as const };
-  const workload = buildWorkload(loadManifests(input.manifests), { images, rollout, cwd: input.cwd, ...(o.pidNamespace ? { pidNamespace: true } : {}) });
+  const workload = buildWorkload(loadManifests(input.manifests), {
+    images,
+    rollout,
+    cwd: input.cwd,
+    ...(o.pidNamespace !== undefined ? { pidNamespace: o.pidNamespace } : {}),
+  });
   const mode = o.proxy ?? lab?.proxy ?? 'l7';
   const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
   const kubeletDelay = parseDelayRange(o.kubeletDelay ?? lab?.kubeletDelay ?? DEFAULT_KUBELET_DELAY, '--kubelet-delay');

@@ -7,6 +7,7 @@ import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '../endpoints/delay.js';
 import type { EndpointSourcePod } from '../../k8s/endpointSlice.js';
+import { usesPidNamespace } from '../pods/containment.js';
 import { LabPod } from '../pods/pod.js';
 import type { LabWorkload } from '../config/workload.js';
 
@@ -125,6 +126,8 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       proxyRetries: config.proxy.retries,
       connection: config.connection,
       seed: config.seed,
+      // §6.1: whether an app without a SIGTERM handler ignores it (PID 1) or dies of it.
+      appIsPid1: usesPidNamespace(workload.initial),
       ...(config.notes ? { notes: config.notes } : {}),
     },
     ...(config.audit ? { audit: config.audit } : {}),

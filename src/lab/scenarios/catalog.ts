@@ -84,6 +84,16 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'late-propagation',
+    description:
+      "zerodrop's in-app drain when the ingress learns of each pod's removal 2 s after its SIGTERM, later than the app's 1 s drain delay: the fixed delay stops listening while requests still arrive; the adaptive drain serves until they stop. The propagation time belongs to the cluster and is not visible in the manifests.",
+    causeVisibleInManifests: false,
+    runs: [
+      { labFile: 'scenarios/late-propagation/fixed-delay.lab.yaml', expect: 'fail', requires: 'graceful' },
+      { labFile: 'scenarios/late-propagation/adaptive.lab.yaml', expect: 'pass', requires: 'graceful' },
+    ],
+  },
+  {
     name: 'nginx-stopsignal',
     description:
       'Real nginx (/usr/sbin/nginx) per pod serving slow downloads: SIGTERM (images before 1.19.5) is a fast shutdown that cuts in-flight requests; SIGQUIT (1.19.5+) finishes them (§6.2).',

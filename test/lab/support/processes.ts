@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** PIDs of live (non-zombie) processes whose command line contains the marker. */
 export function liveProcessesWith(marker: string): number[] {
@@ -14,4 +14,16 @@ export function liveProcessesWith(marker: string): number[] {
     }
   }
   return found;
+}
+
+/** A fixture's log of `WORD NUMBER` lines (a signal and its time, a daemon and its pid); none yet when absent. */
+export function wordNumberLines(log: string): Array<[string, number]> {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [word, number] = line.split(' ');
+      return [word!, Number(number)];
+    });
 }

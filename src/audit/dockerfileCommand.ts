@@ -1,8 +1,16 @@
 /**
- * What a Dockerfile makes PID 1 (kubernetes-semantics §6.1): ENTRYPOINT and CMD combined the way
- * Docker combines them, init wrappers (tini, dumb-init) recognised, and shell scripts that do or
- * do not `exec` their server.
+ * What a Dockerfile makes PID 1 (docs/reference/signals.md#shell-form-and-exec-form): ENTRYPOINT
+ * and CMD combined the way Docker combines them, including what the base image sets when the file
+ * does not, the shell that runs shell form (`SHELL`, else /bin/sh of the base image), and fixes
+ * that are valid by construction.
  */
+import { isUnresolvedImage, parseImageRef } from '../k8s/imageRef.js';
+import { imageShell, knownImage } from '../k8s/images.js';
+import type { ImageRow } from '../k8s/imageTable.js';
+import { containerPid1Context } from '../k8s/containerPid1.js';
+import { pid1Of, type Pid1, type Pid1Context } from '../k8s/pid1.js';
+import { execFormOf, withExecOnLastCommand } from '../k8s/shellScript.js';
+import type { ImageShell } from '../k8s/shells.js';
 import type { DockerfileInstruction, DockerfileView } from './types.js';
 
 export function lastInstruction(view: DockerfileView, keyword: string): DockerfileInstruction | undefined {
@@ -10,120 +18,117 @@ export function lastInstruction(view: DockerfileView, keyword: string): Dockerfi
   return undefined;
 }
 
+/** The base image's table row, unless the base is a build argument (`FROM ${BASE}`), which could be anything. */
+export function baseImageRow(view: DockerfileView): ImageRow | undefined {
+  const base = view.finalBaseImage;
+  return base && !isUnresolvedImage(base) ? knownImage(parseImageRef(base)) : undefined;
+}
+
+/** The argv Docker runs shell form with: the last SHELL instruction, else `/bin/sh -c`. */
+export function shellFormPrefix(view: DockerfileView): string[] {
+  return lastInstruction(view, 'SHELL')?.execForm ?? ['/bin/sh', '-c'];
+}
+
 export interface EffectiveCommand {
+  /** The file's own ENTRYPOINT (through the stages the final one is built from). */
   entrypoint: DockerfileInstruction | undefined;
-  /** CMD, unless a shell-form ENTRYPOINT makes Docker ignore it (§6.1 "Combining them"). */
+  /** The file's own CMD, unless a shell-form ENTRYPOINT makes Docker ignore it or an ENTRYPOINT reset it. */
   cmd: DockerfileInstruction | undefined;
-  /** The instruction that decides PID 1: shell-form ENTRYPOINT, else ENTRYPOINT, else CMD. */
+  /** The instruction a finding about PID 1 points at: ENTRYPOINT, else CMD. */
   decisive: DockerfileInstruction | undefined;
-  /** argv of PID 1 when everything is exec form; undefined when shell form is involved. */
+  /** argv of PID 1: shell form wrapped in its shell, the base image's ENTRYPOINT/CMD where the file sets none. */
   argv: string[] | undefined;
+  /** The file sets no ENTRYPOINT and its base image is unknown: an ENTRYPOINT of the base may run in front of the CMD. */
+  entrypointUnknown: boolean;
 }
 
+/**
+ * Docker's rules (https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact):
+ * a shell-form ENTRYPOINT ignores CMD; an exec-form ENTRYPOINT gets CMD appended; setting
+ * ENTRYPOINT in a stage resets the CMD its base image had.
+ */
 export function effectiveCommand(view: DockerfileView): EffectiveCommand {
-  const entrypoint = lastInstruction(view, 'ENTRYPOINT');
-  let cmd = lastInstruction(view, 'CMD');
+  const base = baseImageRow(view);
+  let entrypoint: DockerfileInstruction | undefined;
+  let cmd: DockerfileInstruction | undefined;
+  let entrypointInStage = false;
+  let cmdInStage = false;
+  const endStage = () => {
+    if (entrypointInStage && !cmdInStage) cmd = undefined;
+  };
+  for (const i of view.instructions) {
+    if (i.keyword === 'FROM') {
+      endStage();
+      entrypointInStage = cmdInStage = false;
+    } else if (i.keyword === 'ENTRYPOINT') {
+      entrypoint = i;
+      entrypointInStage = true;
+    } else if (i.keyword === 'CMD') {
+      cmd = i;
+      cmdInStage = true;
+    }
+  }
+  endStage();
   if (entrypoint && !entrypoint.execForm) cmd = undefined;
-  const decisive = entrypoint ?? cmd;
+  const shell = shellFormPrefix(view);
+  const argvOf = (i: DockerfileInstruction) => i.execForm ?? [...shell, i.raw.trim()];
+  const entry = entrypoint ? argvOf(entrypoint) : base?.entrypoint?.argv;
+  // The base image's CMD survives only where the file sets neither.
+  const cmdArgv = cmd ? argvOf(cmd) : entrypoint ? undefined : base?.cmd;
   let argv: string[] | undefined;
-  if (entrypoint?.execForm && (!cmd || cmd.execForm)) argv = [...entrypoint.execForm, ...(cmd?.execForm ?? [])];
-  else if (!entrypoint && cmd?.execForm) argv = [...cmd.execForm];
-  return { entrypoint, cmd, decisive, argv };
+  if (entrypoint && !entrypoint.execForm) argv = [...entry!];
+  else if (entry) argv = [...entry, ...(cmdArgv ?? [])];
+  else argv = cmdArgv ? [...cmdArgv] : undefined;
+  return { entrypoint, cmd, decisive: entrypoint ?? cmd, argv, entrypointUnknown: !entrypoint && !base };
 }
 
-export function executableName(arg: string): string {
-  return arg.slice(arg.lastIndexOf('/') + 1).toLowerCase();
-}
+/** Package managers on the RUN lines tell the base's distribution, and so its /bin/sh. */
+const DISTRIBUTION_BY_PACKAGE_MANAGER: ReadonlyArray<{ pattern: RegExp; shell: ImageShell; evidence: string }> = [
+  { pattern: /(^|[\s;&|])apk\s+(add|update|upgrade)\b/, shell: 'busybox-ash', evidence: 'its RUN lines use apk (Alpine: /bin/sh is BusyBox ash)' },
+  { pattern: /(^|[\s;&|])apt(-get)?\s+(install|update)\b/, shell: 'dash', evidence: 'its RUN lines use apt (Debian or Ubuntu: /bin/sh is dash)' },
+  {
+    pattern: /(^|[\s;&|])(microdnf|dnf|yum)\s+(install|update)\b/,
+    shell: 'bash-any',
+    evidence: 'its RUN lines use dnf/yum (a Red Hat family base: /bin/sh is bash)',
+  },
+];
 
-const INIT_WRAPPERS = new Set(['tini', 'tini-static', 'dumb-init', 'docker-init', 'catatonit']);
-
-export function isInitWrapper(arg: string | undefined): boolean {
-  return arg !== undefined && INIT_WRAPPERS.has(executableName(arg));
-}
-
-/** argv with a leading init wrapper and its options removed: the process the wrapper runs. */
-export function unwrapInit(argv: readonly string[]): { wrapped: boolean; argv: string[]; wrapperArgs: string[] } {
-  if (!isInitWrapper(argv[0])) return { wrapped: false, argv: [...argv], wrapperArgs: [] };
-  let i = 1;
-  const wrapperArgs: string[] = [];
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    if (argv[i] === '--') {
-      i++;
-      break;
-    }
-    wrapperArgs.push(argv[i]!);
-    // Options that take a value: dumb-init --rewrite s:r / -r s:r, tini -e code / -p signal.
-    if (/^(-r|--rewrite|-e|-p)$/.test(argv[i]!) && i + 1 < argv.length) wrapperArgs.push(argv[++i]!);
-    i++;
+/**
+ * The /bin/sh of the image a Dockerfile builds: the base image's, from the table, else what its
+ * package manager tells; with the evidence, for messages.
+ */
+export function dockerfileShell(view: DockerfileView): { shell: ImageShell | undefined; evidence: string } {
+  const base = view.finalBaseImage;
+  if (base && !isUnresolvedImage(base)) {
+    const known = imageShell(parseImageRef(base));
+    if (known) return { shell: known, evidence: `the base image ${base}` };
   }
-  return { wrapped: true, argv: argv.slice(i), wrapperArgs };
+  const runs = view.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.raw);
+  for (const d of DISTRIBUTION_BY_PACKAGE_MANAGER) if (runs.some((r) => d.pattern.test(r))) return { shell: d.shell, evidence: d.evidence };
+  return { shell: undefined, evidence: base ? `the base image ${base}, which zerodrop does not know` : 'an unknown base image' };
 }
 
-export const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
-export const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'npx']);
-
-/** `sh -c SCRIPT` style argv: the shell and the script, or undefined. */
-export function shellInvocation(argv: readonly string[]): { shell: string; script: string | undefined } | undefined {
-  if (argv.length === 0) return undefined;
-  let shell = executableName(argv[0]!);
-  let rest = argv.slice(1);
-  if (shell === 'busybox' && rest[0] && SHELLS.has(executableName(rest[0]))) {
-    shell = executableName(rest[0]);
-    rest = rest.slice(1);
-  }
-  if (!SHELLS.has(shell) || shell === 'busybox') return undefined;
-  const flagIdx = rest.findIndex((a) => /^-[a-z]*c[a-z]*$/i.test(a));
-  if (flagIdx < 0) return undefined;
-  return { shell, script: rest[flagIdx + 1] };
+/** Files of the image the Dockerfile's context provides, and the entrypoint scripts its base image runs. */
+export function dockerfilePid1Context(view: DockerfileView): Pid1Context {
+  const files = view.contextFiles ?? {};
+  return { ...containerPid1Context(view.finalBaseImage), imageShell: dockerfileShell(view).shell, readFile: (path) => files[path] };
 }
 
-/** The script hands PID 1 to the server with `exec cmd` (not a bare `exec >log` redirect). */
-export function scriptExecsServer(script: string): boolean {
-  return /(^|[;&|\n(]|&&|\|\||\bthen|\bdo|\belse)\s*exec\s+(?![<>0-9&])\S/.test(script);
+/** What PID 1 of the image is. */
+export function dockerfilePid1(view: DockerfileView): Pid1 | undefined {
+  const { argv } = effectiveCommand(view);
+  return argv ? pid1Of(argv, dockerfilePid1Context(view)) : undefined;
 }
 
-/** A lone simple command that bash replaces itself with (bash execs it; dash does not, §6.1 measured). */
-export function isLoneSimpleCommand(script: string): boolean {
-  const s = script.trim();
-  return s !== '' && !/[;&|\n`(){}]|\$\(/.test(s) && !/^(if|for|while|until|case)\b/.test(s);
-}
-
-/** Offset just after the last top-level command separator (`;`, `&&`, `||`, `|`, newline) outside quotes. */
-function lastCommandStart(script: string): number {
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < script.length; i++) {
-    const ch = script[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"') i++;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '\\') i++;
-    else if (ch === ';' || ch === '\n' || ch === '|' || ch === '&') start = i + 1;
-  }
-  return start;
-}
-
-/** The last command of a script: the one that should `exec` the server. */
-export function lastCommandOf(script: string): string {
-  return script.slice(lastCommandStart(script)).trim();
-}
-
-/** `cd /app && node server.js` → `cd /app && exec node server.js`: the fix text for shell wrappers. */
-export function withExecOnLastCommand(script: string): string {
-  const t = script.trim();
-  const start = lastCommandStart(t);
-  const head = t.slice(0, start);
-  return `${head}${head === '' ? '' : ' '}exec ${t.slice(start).trim()}`;
-}
-
-/** `nginx -g "daemon off;"` → ["nginx","-g","daemon off;"]: a best-effort split for the fix text. */
-export function shellWords(raw: string): string[] {
-  const words: string[] = [];
-  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(raw)) !== null) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!));
-  return words;
+/**
+ * The instruction(s) that replace a shell command so the server is PID 1, valid by construction:
+ * exec form when every word is literal (with `WORKDIR` for a leading `cd DIR &&`), else the
+ * same shell in exec form with `exec` before the server (`["/bin/sh", "-c", "exec …"]`), which
+ * keeps `$VAR`, redirections and `&&` working. Undefined when the script has no server to exec.
+ */
+export function execFix(keyword: string, script: string, shell: readonly string[], options: { keepShell?: boolean } = {}): string | undefined {
+  const plain = options.keepShell ? undefined : execFormOf(script);
+  if (plain) return `${plain.workdir !== undefined ? `WORKDIR ${plain.workdir}\n` : ''}${keyword} ${JSON.stringify(plain.argv)}`;
+  const fixed = withExecOnLastCommand(script);
+  return fixed === undefined ? undefined : `${keyword} ${JSON.stringify([...shell, fixed])}`;
 }

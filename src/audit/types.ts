@@ -137,6 +137,11 @@ export interface DockerfileView {
    * built FROM (`FROM build AS final` inherits CMD, STOPSIGNAL, ... from `build`).
    */
   instructions: DockerfileInstruction[];
+  /**
+   * Files the build context gives the image (COPY/ADD sources next to the Dockerfile), by their
+   * absolute path in the image: the scripts its ENTRYPOINT/CMD run and the configs they load.
+   */
+  contextFiles?: Readonly<Record<string, string>>;
 }
 
 export interface DockerfileInstruction {

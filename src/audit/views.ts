@@ -17,8 +17,8 @@ import {
   type KubeObject,
   type LabelSelector,
 } from '../k8s/objects.js';
-import { parseImageRef } from '../k8s/images.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, WorkloadView } from './types.js';
+import { dockerfilesForImage } from './dockerfileLink.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
 export const ANNOTATION_DRAIN_SECONDS = 'zerodrop.dev/drain-seconds';
@@ -126,8 +126,7 @@ function containerViews(
   const out: ContainerView[] = [];
   const match = (c: Container): DockerfileView[] => {
     if (typeof c.image !== 'string' || dockerfiles.length === 0) return [];
-    const name = parseImageRef(c.image).name.toLowerCase();
-    return dockerfiles.filter((d) => dockerfileImageNames(d).includes(name));
+    return dockerfilesForImage(c.image, dockerfiles, dockerfileImageNames);
   };
   const inits = Array.isArray(spec.initContainers) ? spec.initContainers : [];
   inits.forEach((c, i) => {

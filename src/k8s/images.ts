@@ -1,129 +1,50 @@
 /**
- * What we know about container images: which servers need which graceful stop signal, which
- * official images already set it, which images have no shell or `sleep`, and which are
- * sidecar proxies (kubernetes-semantics §6.2, §5.3).
+ * What we know about an image from its reference: the row of src/k8s/imageTable.ts it is (matched
+ * by exact repository and tag variant), the STOPSIGNAL it sets, the /bin/sh it ships and the
+ * server it runs; and the sidecar proxies that exit on SIGTERM before the app has drained
+ * (docs/reference/signals.md#image-stop-signals).
  */
-export interface ImageRef {
-  /** e.g. `docker.io/library/nginx` normalised to `nginx`; `gcr.io/distroless/nodejs20-debian12` kept whole. */
-  repository: string;
-  /** Last path segment, e.g. `nginx`, `cloud-sql-proxy`. */
-  name: string;
-  tag?: string;
-  digest?: string;
+import { parseImageRef, tagInRange, type ImageRef } from './imageRef.js';
+// Where callers have always found them.
+export { parseImageRef, type ImageRef } from './imageRef.js';
+import { IMAGE_TABLE, type ImageRow } from './imageTable.js';
+import { SERVERS, type ServerKnowledge } from './servers.js';
+import type { ImageShell } from './shells.js';
+
+function repositoryMatches(pattern: string, repository: string): boolean {
+  return pattern.endsWith('/*') ? repository.startsWith(pattern.slice(0, -1)) && repository.length > pattern.length - 1 : pattern === repository;
 }
 
-export function parseImageRef(image: string): ImageRef {
-  let rest = image.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const repository = rest.replace(/^(docker\.io\/)?(library\/)?/, '');
-  const name = repository.slice(repository.lastIndexOf('/') + 1);
-  const ref: ImageRef = { repository, name };
-  if (tag !== undefined) ref.tag = tag;
-  if (digest !== undefined) ref.digest = digest;
-  return ref;
-}
-
-export interface ServerKnowledge {
-  server: string;
-  /** The signal that makes it finish in-flight work and exit. */
-  gracefulSignal: string;
-  /** What SIGTERM does to it, for messages. */
-  onSigterm: string;
-  /** Source section in kubernetes-semantics.md. */
-  source: string;
-}
-
-/** Servers by the executable or image name that identifies them. */
-export const SERVERS: Readonly<Record<string, ServerKnowledge>> = {
-  nginx: { server: 'nginx', gracefulSignal: 'SIGQUIT', onSigterm: 'fast shutdown: in-flight requests are cut', source: '§6.2 nginx signals' },
-  openresty: {
-    server: 'openresty',
-    gracefulSignal: 'SIGQUIT',
-    onSigterm: 'fast shutdown (nginx core): in-flight requests are cut',
-    source: '§6.2 nginx signals',
-  },
-  httpd: { server: 'httpd', gracefulSignal: 'SIGWINCH', onSigterm: 'stop now: children killed, in-flight requests aborted', source: '§6.2 Apache httpd' },
-  apache2: { server: 'httpd', gracefulSignal: 'SIGWINCH', onSigterm: 'stop now: children killed, in-flight requests aborted', source: '§6.2 Apache httpd' },
-  haproxy: { server: 'haproxy', gracefulSignal: 'SIGUSR1', onSigterm: 'hard stop', source: '§6.2 HAProxy' },
-  'php-fpm': {
-    server: 'php-fpm',
-    gracefulSignal: 'SIGQUIT',
-    onSigterm: 'immediate termination of workers',
-    source: '§6.2 common consequence; php-fpm docs (QUIT = graceful)',
-  },
-};
-
-/** Looks a server up by image name or executable basename (`/usr/sbin/nginx` → nginx, `php-fpm8.2` → php-fpm). */
-export function serverFor(nameOrExecutable: string): ServerKnowledge | undefined {
-  const base = nameOrExecutable.slice(nameOrExecutable.lastIndexOf('/') + 1).toLowerCase();
-  if (SERVERS[base]) return SERVERS[base];
-  if (/^php-?fpm/.test(base) || (base.startsWith('php') && base.includes('fpm'))) return SERVERS['php-fpm'];
-  if (base.startsWith('nginx')) return SERVERS.nginx;
-  if (base.startsWith('httpd')) return SERVERS.httpd;
-  if (base.startsWith('haproxy')) return SERVERS.haproxy;
-  return undefined;
+/** The table's row for an image, or undefined: an image is known by its exact repository, never by a name it contains. */
+export function knownImage(ref: ImageRef): ImageRow | undefined {
+  return IMAGE_TABLE.find((row) => row.repositories.some((r) => repositoryMatches(r, ref.repository)) && (!row.tags || row.tags.test(ref.tag ?? '')));
 }
 
 /**
- * The STOPSIGNAL an official image sets, by tag where history matters:
- * nginx SIGQUIT from 1.19.5 (SIGTERM before), httpd SIGWINCH, haproxy SIGUSR1 (§6.2).
- * Returns undefined when we do not know the image.
+ * The STOPSIGNAL a known image sets for its tag ('SIGTERM' when it sets none, the runtime's
+ * default), with the row that says so; undefined for an image the table does not know.
  */
-export function officialImageStopSignal(ref: ImageRef): string | undefined {
-  const official = !ref.repository.includes('/');
-  if (!official) return undefined;
-  switch (ref.name) {
-    case 'nginx': {
-      const v = leadingVersion(ref.tag);
-      if (v && compareVersions(v, [1, 19, 5]) < 0) return 'SIGTERM';
-      return 'SIGQUIT';
-    }
-    case 'httpd':
-      return 'SIGWINCH';
-    case 'haproxy':
-      return 'SIGUSR1';
-    default:
-      return undefined;
-  }
+export function imageStopSignal(ref: ImageRef): { signal: string; row: ImageRow } | undefined {
+  const row = knownImage(ref);
+  if (!row) return undefined;
+  const hit = row.stopSignal?.find((s) => !s.versions || tagInRange(ref.tag, s.versions));
+  return { signal: hit?.signal ?? 'SIGTERM', row };
 }
 
-function leadingVersion(tag: string | undefined): number[] | undefined {
-  if (!tag) return undefined;
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(tag);
-  if (!m) return undefined;
-  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+/** The image's /bin/sh, when the table knows it for this tag. */
+export function imageShell(ref: ImageRef): ImageShell | undefined {
+  return knownImage(ref)?.shell?.find((s) => !s.tags || s.tags.test(ref.tag ?? ''))?.shell;
 }
 
-function compareVersions(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/** Images with no shell and no `sleep` binary: an exec preStop `sleep` fails there (docs/reference/feature-versions.md#sleep-action). */
+export function isShellless(ref: ImageRef): boolean {
+  return imageShell(ref) === 'none';
 }
 
-/** Images with no shell and no `sleep` binary: an exec preStop `sleep` fails there (§5.1, Rule of Uptime 4). */
-export function isShellless(ref: ImageRef, tagHint?: string): boolean {
-  const r = ref.repository;
-  if (r === 'scratch') return true;
-  if (/(^|\/)distroless\//.test(r) || r.startsWith('gcr.io/distroless') || r.includes('distroless')) {
-    // distroless ":debug" variants ship busybox.
-    return !(ref.tag ?? tagHint ?? '').includes('debug');
-  }
-  if (r.startsWith('cgr.dev/chainguard/') && !(ref.tag ?? '').includes('dev')) return true;
-  return false;
+/** The server a known image runs by default (`nginx:1.27` → nginx, `php:8.3-fpm` → php-fpm; `nginx/nginx-ingress` runs a Go controller). */
+export function serverForImage(ref: ImageRef): ServerKnowledge | undefined {
+  const runs = knownImage(ref)?.runs;
+  return runs?.kind === 'server' ? SERVERS[runs.server] : undefined;
 }
 
 export interface SidecarProxyKnowledge {
@@ -164,13 +85,4 @@ export function sidecarProxyFor(image: string, containerName?: string): SidecarP
   if (/linkerd.*proxy/.test(hay)) return SIDECAR_PROXIES[3];
   if (/vault(?!.*operator)/.test(ref.repository) && /agent|vault/.test(hay)) return SIDECAR_PROXIES[4];
   return undefined;
-}
-
-/**
- * The server an image runs, judged by its name and, for language images, its tag variant:
- * `nginx:1.27` → nginx, `php:8.3-fpm` → php-fpm (official php images name the variant in the tag).
- */
-export function serverForImage(ref: ImageRef): ServerKnowledge | undefined {
-  if (ref.name === 'php' && /(^|-)fpm(-|$)/.test(ref.tag ?? '')) return SERVERS['php-fpm'];
-  return serverFor(ref.name);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { featureAvailable, parseKubernetesVersion } from './features.js';
-import { isShellless, officialImageStopSignal, parseImageRef, serverFor, sidecarProxyFor } from './images.js';
+import { imageStopSignal, isShellless, parseImageRef, sidecarProxyFor } from './images.js';
+import { serverFor } from './servers.js';
 import { failureDetectionSeconds, resolveProbe, sameHandler, startupBudgetSeconds } from './probes.js';
 import { normaliseSignal, exitCodeForSignal } from './signals.js';
 import { podTemplateOf, preStopDelaySeconds, replicasOf, selectorMatches } from './objects.js';
@@ -35,11 +36,12 @@ describe('image knowledge (§6.2)', () => {
     expect(parseImageRef('localhost:5000/team/app@sha256:abc')).toMatchObject({ repository: 'localhost:5000/team/app', name: 'app', digest: 'sha256:abc' });
   });
   it('knows the official nginx image switched to SIGQUIT in 1.19.5', () => {
-    expect(officialImageStopSignal(parseImageRef('nginx:1.19.4'))).toBe('SIGTERM');
-    expect(officialImageStopSignal(parseImageRef('nginx:1.19.5'))).toBe('SIGQUIT');
-    expect(officialImageStopSignal(parseImageRef('nginx'))).toBe('SIGQUIT');
-    expect(officialImageStopSignal(parseImageRef('httpd:2.4'))).toBe('SIGWINCH');
-    expect(officialImageStopSignal(parseImageRef('myorg/nginx:1.25'))).toBeUndefined();
+    const signal = (image: string) => imageStopSignal(parseImageRef(image))?.signal;
+    expect(signal('nginx:1.19.4')).toBe('SIGTERM');
+    expect(signal('nginx:1.19.5')).toBe('SIGQUIT');
+    expect(signal('nginx')).toBe('SIGQUIT');
+    expect(signal('httpd:2.4')).toBe('SIGWINCH');
+    expect(signal('myorg/nginx:1.25')).toBeUndefined();
   });
   it('maps executables to servers and their graceful signals', () => {
     expect(serverFor('/usr/sbin/nginx')?.gracefulSignal).toBe('SIGQUIT');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPreStop, execBinary, preStopDelayHandler } from './preStop.js';
+import { flagSeconds } from './preStopHooks.js';
 import { disruptionBudget } from './disruptionBudget.js';
 import { parseKubernetesVersion } from './features.js';
 
@@ -12,8 +13,46 @@ describe('classifyPreStop (§1.2: the stop signal follows as soon as the hook re
     ['kill returns at once', { exec: { command: ['sh', '-c', 'kill -QUIT 1'] } }, 'signal-and-return'],
     ['a quit followed by a wait loop waits', { exec: { command: ['sh', '-c', 'nginx -s quit; while pgrep nginx; do :; done'] } }, 'opaque'],
     ['an HTTP hook is opaque', { httpGet: { path: '/drain', port: 8080 } }, 'opaque'],
+    ["ingress-nginx's /wait-shutdown quits nginx first", { exec: { command: ['/wait-shutdown'] } }, 'stops-server-first'],
+    ['kong quit, also under sh -c', { exec: { command: ['/bin/sh', '-c', 'kong quit'] } }, 'stops-server-first'],
+    ['busybox sleep', { exec: { command: ['/bin/busybox', 'sleep', '7'] } }, 'exec-sleep'],
   ] as const)('%s', (_name, handler, kind) => {
     expect(classifyPreStop(handler as never).kind).toBe(kind);
+  });
+
+  const delay = (handler: unknown, ctx = {}) => {
+    const shape = classifyPreStop(handler as never, ctx);
+    return shape.kind === 'opaque' ? shape.delay : shape.kind;
+  };
+  it('knows which opaque hooks wait and which are unknown', () => {
+    expect(delay({ exec: { command: ['/bin/contour', 'envoy', 'shutdown'] } })).toBe('waits');
+    expect(delay({ exec: { command: ['/bin/sh', '-c', 'kong quit --wait=20'] } })).toBe('waits');
+    expect(delay({ exec: { command: ['/opt/bin/drainctl'] } })).toBe('unknown');
+    expect(delay({ httpGet: { path: '/shutdown', port: 8090 } })).toBe('unknown');
+  });
+  it('reads the flags and the pod that decide a known hook', () => {
+    const waitShutdown = { exec: { command: ['/wait-shutdown'] } };
+    expect(delay(waitShutdown, { containerArgv: ['/nginx-ingress-controller', '--shutdown-grace-period=20s'] })).toBe('waits');
+    expect(delay(waitShutdown, { containerArgv: ['/nginx-ingress-controller', '--shutdown-grace-period', '0'] })).toBe('stops-server-first');
+    // Envoy's GET /shutdown is answered by Contour's shutdown-manager when the pod runs one.
+    const contour = {
+      podArgvs: [
+        ['envoy', '-c', '/config/envoy.json'],
+        ['/bin/contour', 'envoy', 'shutdown-manager'],
+      ],
+    };
+    expect(delay({ httpGet: { path: '/shutdown', port: 8090 } }, contour)).toBe('waits');
+  });
+});
+
+describe('flagSeconds: Go durations in flags', () => {
+  it.each([
+    [['--shutdown-grace-period=15s'], 15],
+    [['--shutdown-grace-period', '1m'], 60],
+    [['--shutdown-grace-period=500ms'], 0.5],
+    [['--other=3s'], undefined],
+  ] as const)('%j', (argv, seconds) => {
+    expect(flagSeconds(argv, '--shutdown-grace-period')).toBe(seconds);
   });
 });
 

@@ -3,8 +3,12 @@
  * (kubernetes-semantics §1.2, §5.1, §5.2). Shared by the auditor (findings and fixes) and the lab.
  */
 import { featureAvailable, type KubernetesVersion } from './features.js';
-import { isShellless, parseImageRef } from './images.js';
+import { parseImageRef } from './imageRef.js';
+import { isShellless } from './images.js';
 import { preStopDelaySeconds, type LifecycleHandler } from './objects.js';
+import { contourShutdownManagerHook, knownHookEffect, type HookContext } from './preStopHooks.js';
+import { shellInvocation } from './pid1.js';
+import { literalArgv, scriptShape } from './shellScript.js';
 
 export type PreStopShape =
   /** `lifecycle.preStop.sleep`: run by the kubelet, no binary needed (§5.1). */
@@ -17,8 +21,16 @@ export type PreStopShape =
    * hook returns (§1.2 step 4), so nothing waits for endpoint removal (kubernetes/website#1414).
    */
   | { kind: 'signal-and-return'; command: string[]; what: string }
-  /** Anything else we cannot time (an HTTP call, a script): assumed to be deliberate. */
-  | { kind: 'opaque' };
+  /**
+   * A known hook that makes the server stop accepting before anything waits for endpoint removal
+   * (ingress-nginx's `/wait-shutdown` without `--shutdown-grace-period`, `kong quit` without `--wait`).
+   */
+  | { kind: 'stops-server-first'; command: string[]; what: string; fix: 'shutdownGracePeriod' | 'kongWait' }
+  /**
+   * Anything we cannot time as a sleep: `waits` for a deliberate wait (a loop, `wait`, a known hook
+   * that drains or delays), `unknown` for a binary or an HTTP endpoint zerodrop does not know.
+   */
+  | { kind: 'opaque'; delay: 'waits' | 'unknown'; what: string };
 
 /** Shell constructs that make a preStop wait for something (a loop, `wait`, `sleep`, polling). */
 const WAITS = /\b(sleep|wait|while|until|timeout|tail\s+--pid|inotifywait)\b/;
@@ -31,19 +43,37 @@ const RETURNS_AT_ONCE: ReadonlyArray<{ pattern: RegExp; what: string }> = [
   { pattern: /\bnginx\b.*\s-s\s+(reload|reopen)\b/, what: 'nginx -s only sends a signal to the master process and returns' },
 ];
 
-export function classifyPreStop(handler: LifecycleHandler): PreStopShape {
+/** The words of the hook's one command: the argv itself, or the lone literal command of `sh -c SCRIPT`. */
+function hookArgv(cmd: readonly string[]): string[] {
+  const sh = shellInvocation(cmd);
+  if (sh?.script === undefined) return [...cmd];
+  const shape = scriptShape(sh.script);
+  const only = shape?.commandCount === 1 && shape.last.kind === 'simple' ? literalArgv(shape.last) : undefined;
+  return only ?? [...cmd];
+}
+
+export function classifyPreStop(handler: LifecycleHandler, ctx: HookContext = {}): PreStopShape {
   if (handler.sleep && typeof handler.sleep.seconds === 'number') return { kind: 'sleep-action', seconds: handler.sleep.seconds };
   const command = handler.exec?.command;
   if (Array.isArray(command)) {
     const cmd = command.map(String);
     const seconds = preStopDelaySeconds(handler);
     if (seconds !== undefined) return { kind: 'exec-sleep', seconds, command: cmd };
+    const known = knownHookEffect(hookArgv(cmd), ctx);
+    if (known?.effect === 'stops-server-first') return { kind: 'stops-server-first', command: cmd, what: known.what, fix: known.fix };
+    if (known) return { kind: 'opaque', delay: 'waits', what: known.what };
     const joined = cmd.join(' ');
-    if (!WAITS.test(joined)) {
-      for (const r of RETURNS_AT_ONCE) if (r.pattern.test(joined)) return { kind: 'signal-and-return', command: cmd, what: r.what };
-    }
+    if (WAITS.test(joined)) return { kind: 'opaque', delay: 'waits', what: `"${joined}" waits` };
+    for (const r of RETURNS_AT_ONCE) if (r.pattern.test(joined)) return { kind: 'signal-and-return', command: cmd, what: r.what };
+    return { kind: 'opaque', delay: 'unknown', what: `exec "${joined}"` };
   }
-  return { kind: 'opaque' };
+  const http = handler.httpGet as { path?: unknown; port?: unknown } | undefined;
+  if (http && typeof http === 'object') {
+    const known = contourShutdownManagerHook(http.path, ctx);
+    if (known) return { kind: 'opaque', delay: 'waits', what: known.what };
+    return { kind: 'opaque', delay: 'unknown', what: `an HTTP GET of ${typeof http.path === 'string' ? http.path : '/'} on port ${String(http.port)}` };
+  }
+  return { kind: 'opaque', delay: 'unknown', what: 'a handler zerodrop does not know' };
 }
 
 /** The executable an exec hook runs first (`/bin/sleep` → `/bin/sleep`, `sh -c ...` → `sh`). */

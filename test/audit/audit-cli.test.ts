@@ -247,7 +247,7 @@ describe('--fix-in-place', () => {
     const after = readFileSync(join(dir, 'app.yaml'), 'utf8');
     expect(r.stderr).toMatch(/fixed .*app\.yaml/);
     expect(after).toContain('# A deployment with the two fixable mistakes');
-    expect(after).toContain('# the shell never passes SIGTERM on');
+    expect(after).toContain('# dash, the /bin/sh of node:20-slim, never passes SIGTERM on');
     expect(after).toContain('readinessProbe:');
     expect(after).not.toContain('readynessProbe');
     // Layout kept: the flow list stays a flow list with its quotes, the renamed key keeps its value as written.

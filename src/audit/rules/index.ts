@@ -18,8 +18,10 @@ import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
 import pdbMissing from './pdb-missing.js';
+import pid1SignalUnverified from './pid1-signal-unverified.js';
 import podShellCommand from './pod-shell-command.js';
 import prestopBinaryMissing from './prestop-binary-missing.js';
+import prestopDelayUnknown from './prestop-delay-unknown.js';
 import prestopDoesNotWait from './prestop-does-not-wait.js';
 import prestopMissing from './prestop-missing.js';
 import prestopPreferSleepAction from './prestop-prefer-sleep-action.js';
@@ -49,6 +51,7 @@ const registered: Array<Rule | Rule[]> = [
   dockerfileShellForm,
   dockerfileShellWrapper,
   podShellCommand,
+  pid1SignalUnverified,
   // Rule of Uptime 2: stop signal
   stopSignalMismatch,
   uwsgiSigtermReload,
@@ -65,6 +68,7 @@ const registered: Array<Rule | Rule[]> = [
   gracePeriodExhausted,
   prestopBinaryMissing,
   prestopDoesNotWait,
+  prestopDelayUnknown,
   prestopMissing,
   prestopPreferSleepAction,
   prestopShorterThanPropagation,

@@ -1,8 +1,8 @@
 import { testRule } from './fixtures/ruleTester.js';
 
-// §6.1 (measured): dash never execs the last command of -c; bash execs a lone simple command.
+// Measured: dash never execs the last command of -c; bash 5.1+ and BusyBox ash exec a last simple command.
 const pod = (command: string, extra = '') =>
-  `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1\n    command: ${command}\n${extra}`;
+  `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: node:20-slim\n    command: ${command}\n${extra}`;
 const patchCommand = (command: string[]) => ({ spec: { containers: [{ name: 'app', command }] } });
 
 testRule('pod-shell-command', {
@@ -10,6 +10,11 @@ testRule('pod-shell-command', {
     { name: 'bash -c with one simple command is exec-ed by bash', text: pod('["bash", "-c", "node server.js"]') },
     { name: 'exec at the end', text: pod('["sh", "-c", "cd /app && exec node server.js"]') },
     { name: 'no shell', text: pod('["node", "server.js"]') },
+    { name: 'BusyBox ash execs the last simple command', text: pod('["sh", "-c", "echo hi; node server.js"]').replace('node:20-slim', 'node:20-alpine') },
+    {
+      name: 'an image whose /bin/sh is unknown: pid1-signal-unverified says so at info',
+      text: pod('["sh", "-c", "echo hi; node server.js"]').replace('node:20-slim', 'example/app:1'),
+    },
   ],
   invalid: [
     {
@@ -20,7 +25,7 @@ testRule('pod-shell-command', {
           messageId: 'shellPid1',
           line: 8,
           container: 'app',
-          data: { shell: 'sh' },
+          data: { shell: 'sh (dash)' },
           fix: 'let the server replace the shell with exec: "echo hi; exec node server.js"',
           patch: patchCommand(['sh', '-c', 'echo hi; exec node server.js']),
         },
@@ -29,7 +34,9 @@ testRule('pod-shell-command', {
     {
       name: 'sh -c even with one command (dash does not exec it, §6.1)',
       text: pod('["/bin/sh", "-c", "node server.js"]'),
-      findings: [{ messageId: 'shellPid1', line: 8, container: 'app', data: { shell: 'sh' }, patch: patchCommand(['/bin/sh', '-c', 'exec node server.js']) }],
+      findings: [
+        { messageId: 'shellPid1', line: 8, container: 'app', data: { shell: 'sh (dash)' }, patch: patchCommand(['/bin/sh', '-c', 'exec node server.js']) },
+      ],
     },
     {
       name: 'the script in args: the patch replaces args',
@@ -45,8 +52,26 @@ testRule('pod-shell-command', {
     },
     {
       name: 'an unnamed container is still reported, without a machine fix',
-      text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x, command: [sh, -c, "a; b"]}]}\n',
+      text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: "debian:12", command: [sh, -c, "a; b"]}]}\n',
       findings: [{ messageId: 'shellPid1', line: 4, container: 'containers[0]', fixId: 'execServer' }],
+    },
+    {
+      name: 'a keep-alive loop: the fix makes the shell exit on SIGTERM',
+      text: pod('["sh", "-c", "while true; do date > /tmp/now; sleep 5; done"]'),
+      findings: [
+        {
+          messageId: 'shellLoop',
+          line: 8,
+          container: 'app',
+          fixId: 'trapTerm',
+          patch: patchCommand(['sh', '-c', "trap 'exit 143' TERM; while true; do date > /tmp/now; sleep 5; done"]),
+        },
+      ],
+    },
+    {
+      name: 'a server piped into tee: no machine fix, since the shell takes the pipeline down with it',
+      text: pod('["sh", "-c", "node server.js | tee /tmp/log"]'),
+      findings: [{ messageId: 'shellLoop', line: 8, container: 'app', fixId: 'serverAsCommand' }],
     },
   ],
 });

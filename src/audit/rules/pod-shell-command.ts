@@ -1,11 +1,15 @@
 /**
  * Rule of Uptime 1 in the pod spec: `command: [sh, -c, "…"]` makes the shell PID 1 of the
- * container. dash (Debian's /bin/sh) as namespace init ignores SIGTERM and never forwards it;
- * bash execs a lone simple command, so only bash with a compound script is caught
- * (kubernetes-semantics §6.1, measured).
+ * container unless it hands the process to the server. dash (Debian's /bin/sh) never does without
+ * `exec`; bash 5.1+ and BusyBox ash exec a last simple command; the image table says which shell
+ * an image has. Where the image's shell is unknown and shells differ, pid1-signal-unverified says
+ * so at info instead (docs/reference/signals.md#shell-form-and-exec-form).
  */
-import { isLoneSimpleCommand, scriptExecsServer, shellInvocation, withExecOnLastCommand } from '../dockerfileCommand.js';
+import { containerPid1 } from '../../k8s/containerPid1.js';
 import type { KubeObject } from '../../k8s/objects.js';
+import { pid1Verdict, shellInvocation } from '../../k8s/pid1.js';
+import { withExecOnLastCommand } from '../../k8s/shellScript.js';
+import { shellLabel } from '../../k8s/shells.js';
 import { patchAt } from '../patch.js';
 import { commandLineOf, longRunningUnlessBatch } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
@@ -21,28 +25,47 @@ const rule = defineRule({
     fixable: true,
     messages: {
       shellPid1:
-        'container {{container}} runs its server under {{shell}} -c: {{shell}} is PID 1, ignores SIGTERM and does not pass it on, so the app never starts its graceful shutdown and is SIGKILLed after the grace period',
+        'container {{container}} runs its server under {{shell}} -c: the shell is PID 1, ignores SIGTERM and does not pass it on, so the app never starts its graceful shutdown and is SIGKILLed after the grace period',
+      shellLoop:
+        'container {{container}} runs {{shell}} -c with no server to hand PID 1 to (a loop, a pipeline or a background job): the shell is PID 1 and ignores SIGTERM, so every stop waits for SIGKILL at the end of the grace period',
     },
     fixes: {
       execServer: 'let the server replace the shell with exec: "{{script}}"',
+      trapTerm: "make the shell exit on SIGTERM: start the script with trap 'exit 143' TERM;",
+      serverAsCommand: 'run the server itself as the command, without the pipeline or background job around it, so it is PID 1 and receives SIGTERM',
     },
   },
   check: perContainer(longRunningUnlessBatch, (c, w) => {
     const { command, args } = commandLineOf(c);
     if (!command) return undefined;
     const argv = [...command, ...args];
-    const sh = shellInvocation(argv);
-    if (!sh || sh.script === undefined) return undefined;
-    if (scriptExecsServer(sh.script)) return undefined;
-    if (sh.shell === 'bash' && isLoneSimpleCommand(sh.script)) return undefined;
-    const scriptIndex = argv.indexOf(sh.script);
+    // Only a shell the pod spec itself starts: an image's entrypoint script is the Dockerfile rules'.
+    if (!shellInvocation(argv)) return undefined;
+    const image = typeof c.container.image === 'string' ? c.container.image : undefined;
+    const v = pid1Verdict(containerPid1({ image, command, args }));
+    if (v?.verdict !== 'shell-stays' || v.at.script === undefined || v.at.scriptIndex === undefined) return undefined;
+    const { script, scriptIndex } = v.at;
     const inCommand = scriptIndex < command.length;
     const path = [...c.path, inCommand ? 'command' : 'args', inCommand ? scriptIndex : scriptIndex - command.length];
-    const fixed = withExecOnLastCommand(sh.script);
+    const shell = shellLabel(v.at.resolved, v.at.shell);
+    const fixed = withExecOnLastCommand(script);
+    if (!fixed) {
+      // A loop has no server to lose: exiting on SIGTERM is the whole fix. A pipeline or a
+      // background job would take its server down with the shell, so no machine fix there.
+      if (v.at.shape?.last.kind !== 'compound') return { path, messageId: 'shellLoop', data: { container: c.name, shell }, fixId: 'serverAsCommand' };
+      const trapped = `trap 'exit 143' TERM; ${script}`;
+      return {
+        path,
+        messageId: 'shellLoop',
+        data: { container: c.name, shell },
+        fixId: 'trapTerm',
+        ...(typeof c.container.name === 'string' ? { patch: patchWithScript(w.object, path, trapped) } : {}),
+      };
+    }
     return {
       path,
       messageId: 'shellPid1',
-      data: { container: c.name, shell: sh.shell, script: fixed },
+      data: { container: c.name, shell, script: fixed },
       fixId: 'execServer',
       // A strategic merge finds containers by name; an unnamed one (invalid anyway) gets the text fix only.
       ...(typeof c.container.name === 'string' ? { patch: patchWithScript(w.object, path, fixed) } : {}),

@@ -10,8 +10,21 @@ testRule('prestop-does-not-wait', {
     { name: 'sleep before the quit', text: withCommand(['sh', '-c', 'sleep 5; nginx -s quit']) },
     { name: 'a wait loop after the quit', text: withCommand(['sh', '-c', 'nginx -s quit; while pgrep -x nginx; do :; done']) },
     { name: 'an opaque script', text: withCommand(['/drain.sh']) },
+    { name: 'kong quit --wait keeps Kong serving first', text: withCommand(['/bin/sh', '-c', 'kong quit --wait=15']) },
   ],
   invalid: [
+    {
+      name: "kong quit without --wait, in the shell Kong's chart wraps it in",
+      text: withCommand(['/bin/sh', '-c', 'kong quit']),
+      findings: [
+        {
+          messageId: 'stopsServerFirst',
+          line: 34,
+          container: 'nginx',
+          fix: 'add --wait 5 to kong quit (Kong keeps serving that long before it quits nginx), or sleep first: lifecycle.preStop.sleep.seconds: 5',
+        },
+      ],
+    },
     {
       name: 'nginx -s quit',
       text: withCommand(['/usr/sbin/nginx', '-s', 'quit']),

@@ -1,7 +1,6 @@
-import { classifyPreStop } from '../../k8s/preStop.js';
 import { drainingContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { preStopOf, preStopPath, seconds } from './support/drain.js';
+import { preStopPath, preStopShapeOf, seconds } from './support/drain.js';
 import { perContainer } from './support/perContainer.js';
 
 /**
@@ -20,30 +19,32 @@ export const prestopDoesNotWait = defineRule({
       signalsAndReturns:
         'preStop of "{{container}}" runs "{{command}}": {{what}} at once, and the kubelet sends the stop signal as soon as the hook returns (§1.2), ' +
         'so nothing waits the {{propagation}} endpoint removal is assumed to take and requests keep arriving while the server shuts down',
+      stopsServerFirst:
+        'preStop of "{{container}}" runs "{{command}}": {{what}}, so new connections are refused during the {{propagation}} endpoint removal is assumed to take, while load balancers still route to the pod',
     },
     fixes: {
       sleepFirst:
         'sleep first (lifecycle.preStop.sleep.seconds: {{wait}}) and let the image\'s STOPSIGNAL do the graceful stop, or sleep in the hook: sh -c "sleep {{wait}}; {{script}}"',
+      shutdownGracePeriod:
+        'give the controller --shutdown-grace-period={{wait}}s (it keeps nginx serving that long after SIGTERM) and keep /wait-shutdown; terminationGracePeriodSeconds must cover it plus the drain',
+      kongWait:
+        'add --wait {{wait}} to kong quit (Kong keeps serving that long before it quits nginx), or sleep first: lifecycle.preStop.sleep.seconds: {{wait}}',
     },
   },
-  check: perContainer(drainingContainers, (c, _w, settings) => {
-    const handler = preStopOf(c);
-    if (!handler) return undefined;
-    const shape = classifyPreStop(handler);
-    if (shape.kind !== 'signal-and-return') return undefined;
+  check: perContainer(drainingContainers, (c, w, settings) => {
+    const shape = preStopShapeOf(c, w);
+    const path = [...preStopPath(c), 'exec', 'command'];
+    const common = { container: c.name, propagation: seconds(settings.propagationSeconds), wait: Math.ceil(settings.propagationSeconds) };
+    if (shape?.kind === 'stops-server-first') {
+      return { path, messageId: 'stopsServerFirst', data: { ...common, command: shape.command.join(' '), what: shape.what }, fixId: shape.fix };
+    }
+    if (shape?.kind !== 'signal-and-return') return undefined;
     const script =
       /(^|\/)(sh|bash|ash|dash)$/.test(shape.command[0] ?? '') && shape.command[1] === '-c' ? shape.command.slice(2).join(' ') : shape.command.join(' ');
     return {
-      path: [...preStopPath(c), 'exec', 'command'],
+      path,
       messageId: 'signalsAndReturns',
-      data: {
-        container: c.name,
-        command: shape.command.join(' '),
-        what: shape.what,
-        propagation: seconds(settings.propagationSeconds),
-        wait: Math.ceil(settings.propagationSeconds),
-        script,
-      },
+      data: { ...common, command: shape.command.join(' '), what: shape.what, script },
       fixId: 'sleepFirst',
     };
   }),

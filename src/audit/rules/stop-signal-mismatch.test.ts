@@ -28,13 +28,13 @@ testRule('stop-signal-mismatch', {
       findings: [{ messageId: 'sighupReloads', line: 2, column: 1, data: { where: 'STOPSIGNAL SIGHUP' }, fixId: 'stopSignalNginx' }],
     },
     {
-      name: 'official nginx before 1.19.5 inherits SIGTERM (§6.2), at the FROM',
-      text: 'FROM nginx:1.18\n',
+      name: 'official nginx before 1.18 inherits SIGTERM, at the FROM',
+      text: 'FROM nginx:1.17\n',
       findings: [
         {
           messageId: 'sigtermCuts',
           line: 1,
-          data: { where: 'the base image nginx:1.18 (STOPSIGNAL SIGTERM)', server: 'nginx', gracefulSignal: 'SIGQUIT' },
+          data: { where: 'the base image nginx:1.17 (STOPSIGNAL SIGTERM)', server: 'nginx', gracefulSignal: 'SIGQUIT' },
           fix: 'STOPSIGNAL SIGQUIT (or base on nginx ≥ 1.19.5, which sets it); keep a preStop sleep too, since nginx stops accepting at once',
         },
       ],
@@ -63,12 +63,12 @@ testRule('stop-signal-mismatch', {
     },
     {
       name: 'apache2 via sh -c on debian',
-      text: 'FROM debian:12\nCMD ["sh", "-c", "exec apache2ctl -DFOREGROUND; apache2 -DFOREGROUND"]\n',
+      text: 'FROM debian:12\nCMD ["sh", "-c", "a2enmod rewrite && exec apache2 -DFOREGROUND"]\n',
       findings: [{ messageId: 'sigtermCuts', line: 1, data: { server: 'httpd', gracefulSignal: 'SIGWINCH' } }],
     },
     {
       name: 'nginx after the official entrypoint script',
-      text: 'FROM nginx:1.18\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["nginx", "-g", "daemon off;"]\n',
+      text: 'FROM nginx:1.19.4\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["nginx", "-g", "daemon off;"]\n',
       findings: [{ messageId: 'sigtermCuts', line: 1, data: { server: 'nginx' } }],
     },
     {

@@ -1,17 +1,26 @@
 /**
  * Rule of Uptime 2: STOPSIGNAL may need to be changed. nginx/openresty and php-fpm stop
  * gracefully on SIGQUIT, httpd on SIGWINCH, HAProxy on SIGUSR1; SIGTERM cuts in-flight requests.
- * Official nginx images set SIGQUIT only from 1.19.5; STOPSIGNAL SIGHUP makes nginx reload and
- * never exit, so every stop ends in SIGKILL (kubernetes-semantics §6.2).
+ * STOPSIGNAL SIGHUP makes nginx reload and never exit, so every stop ends in SIGKILL
+ * (docs/reference/signals.md#image-stop-signals).
  *
- * Two views of one rule: the Dockerfile that builds the image, and a container whose image we
- * know (official images) when no Dockerfile of the run builds it.
+ * The server is what PID 1 really runs (through init wrappers, entrypoint scripts that exec their
+ * arguments, and shells that exec), and the signal is the image's own STOPSIGNAL or the one its
+ * base image sets, from the image table: an image is known by its exact repository, so an
+ * ingress controller or an exporter named after nginx is not nginx.
+ *
+ * Two views of one rule: the Dockerfile that builds the image, and a container whose image the
+ * table knows when no Dockerfile of the run builds it.
  */
 import { runningContainersWithoutDockerfile } from '../views.js';
-import type { DockerfileInstruction, DockerfileView, MessageData, Rule } from '../types.js';
-import { officialImageStopSignal, parseImageRef, serverFor, serverForImage, type ServerKnowledge } from '../../k8s/images.js';
+import type { DockerfileInstruction, MessageData, Rule } from '../types.js';
+import { containerPid1 } from '../../k8s/containerPid1.js';
+import { isUnresolvedImage, parseImageRef } from '../../k8s/imageRef.js';
+import { imageStopSignal, serverForImage } from '../../k8s/images.js';
+import { finalPid1, type Pid1 } from '../../k8s/pid1.js';
+import { serverFor, type ServerKnowledge } from '../../k8s/servers.js';
 import { normaliseSignal } from '../../k8s/signals.js';
-import { effectiveCommand, executableName, lastCommandOf, lastInstruction, shellInvocation, shellWords, unwrapInit } from '../dockerfileCommand.js';
+import { dockerfilePid1, lastInstruction } from '../dockerfileCommand.js';
 import { commandLineOf } from './support/containers.js';
 import { defineMeta, defineRule } from './support/defineRule.js';
 import { perContainer } from './support/perContainer.js';
@@ -39,12 +48,12 @@ const meta = defineMeta({
 /** Which message fits: `where` says where the signal comes from (an instruction, the base image, a field). */
 function mismatch(server: ServerKnowledge, signal: string, where: string): { messageId: 'sighupReloads' | 'sigtermCuts' | 'notGraceful'; data: MessageData } {
   const data = { where, server: server.server, signal, gracefulSignal: server.gracefulSignal, onSigterm: server.onSigterm };
-  if (signal === 'SIGHUP' && server.server === 'nginx') return { messageId: 'sighupReloads', data };
+  if (signal === 'SIGHUP' && server.id === 'nginx') return { messageId: 'sighupReloads', data };
   return { messageId: signal === 'SIGTERM' ? 'sigtermCuts' : 'notGraceful', data };
 }
 
-/** dumb-init --rewrite 15:3 turns the runtime's SIGTERM into SIGQUIT (§6.1). */
-function rewrittenSignal(wrapperArgs: string[], signal: string): string {
+/** dumb-init --rewrite 15:3 turns the runtime's SIGTERM into SIGQUIT (https://github.com/Yelp/dumb-init#signal-rewriting). */
+function rewrittenSignal(wrapperArgs: readonly string[], signal: string): string {
   for (let i = 0; i < wrapperArgs.length; i++) {
     const a = wrapperArgs[i]!;
     const spec = a === '-r' || a === '--rewrite' ? wrapperArgs[i + 1] : a.startsWith('--rewrite=') ? a.slice(10) : undefined;
@@ -54,28 +63,34 @@ function rewrittenSignal(wrapperArgs: string[], signal: string): string {
   return signal;
 }
 
-function serverOfDockerfile(view: DockerfileView): { server: ServerKnowledge; wrapperArgs: string[] } | undefined {
-  const { argv } = effectiveCommand(view);
-  const unwrapped = argv ? unwrapInit(argv) : undefined;
-  const wrapperArgs = unwrapped?.wrapperArgs ?? [];
-  let words = unwrapped?.argv ?? [];
-  const sh = shellInvocation(words);
-  if (sh?.script !== undefined) words = shellWords(lastCommandOf(sh.script)).filter((w) => w !== 'exec');
-  // The server is the executable, or follows an entrypoint script: ["/docker-entrypoint.sh", "nginx", "-g", …].
-  const candidates = words[0] !== undefined && /\.sh$/.test(words[0]) ? words.slice(0, 2) : words.slice(0, 1);
-  const named = candidates.map((w) => serverFor(executableName(w))).find((x) => x !== undefined);
-  if (named) return { server: named, wrapperArgs };
-  // An explicit command that names no server runs something else; a script or no command keeps the base image's server.
-  if (words.length > 0 && !/\.sh$/.test(words[0]!)) return undefined;
-  const base = view.finalBaseImage ? serverForImage(parseImageRef(view.finalBaseImage)) : undefined;
-  return base ? { server: base, wrapperArgs } : undefined;
+/**
+ * The server the stop signal is meant for: the program PID 1 ends up running, through an init
+ * wrapper (whose signal rewriting applies), or named as the argument of an entrypoint script the
+ * input does not hold (`["/start.sh", "nginx", …]`).
+ */
+export function signalledServer(p: Pid1 | undefined): { server: ServerKnowledge; wrapperArgs: readonly string[] } | undefined {
+  let wrapperArgs: readonly string[] = [];
+  let cur = p;
+  if (cur?.kind === 'init') {
+    wrapperArgs = cur.wrapperArgs;
+    cur = cur.child;
+  }
+  const last = finalPid1(cur);
+  if (!last) return undefined;
+  let executable: string | undefined;
+  if (last.kind === 'program' || last.kind === 'runtime') executable = last.argv[0];
+  else if (last.kind === 'script' && last.execs === 'unread') executable = last.args[0];
+  const server = executable ? serverFor(executable) : undefined;
+  return server ? { server, wrapperArgs } : undefined;
 }
+
+const nginxRows = new Set(['nginx', 'nginx-unprivileged']);
 
 const dockerfileSide = defineRule({
   meta,
   target: 'dockerfile',
   check(view) {
-    const found = serverOfDockerfile(view);
+    const found = signalledServer(dockerfilePid1(view));
     if (!found) return [];
     const { server, wrapperArgs } = found;
     const stop = lastInstruction(view, 'STOPSIGNAL');
@@ -87,14 +102,17 @@ const dockerfileSide = defineRule({
       at = stop;
       where = `STOPSIGNAL ${stop.raw.trim()}`;
     } else {
-      const inherited = view.finalBaseImage ? officialImageStopSignal(parseImageRef(view.finalBaseImage)) : undefined;
-      signal = inherited ?? 'SIGTERM';
-      where = inherited ? `the base image ${view.finalBaseImage} (STOPSIGNAL ${inherited})` : 'the image (no STOPSIGNAL, so the runtime sends SIGTERM)';
+      const base = view.finalBaseImage;
+      const inherited = base && !isUnresolvedImage(base) ? imageStopSignal(parseImageRef(base)) : undefined;
+      // A base image the table does not know may set its own STOPSIGNAL: no guess.
+      if (base && !inherited && base !== 'scratch') return [];
+      signal = inherited?.signal ?? 'SIGTERM';
+      where = inherited?.row.stopSignal ? `the base image ${base} (STOPSIGNAL ${inherited.signal})` : 'the image (no STOPSIGNAL, so the runtime sends SIGTERM)';
     }
     if (!signal) return [];
     const effective = rewrittenSignal(wrapperArgs, signal);
     if (effective === server.gracefulSignal) return [];
-    return [{ ...(at ? { instruction: at } : {}), ...mismatch(server, effective, where), fixId: server.server === 'nginx' ? 'stopSignalNginx' : 'stopSignal' }];
+    return [{ ...(at ? { instruction: at } : {}), ...mismatch(server, effective, where), fixId: server.id === 'nginx' ? 'stopSignalNginx' : 'stopSignal' }];
   },
 });
 
@@ -102,10 +120,12 @@ const workloadSide = defineRule({
   meta,
   target: 'workload',
   check: perContainer(runningContainersWithoutDockerfile, (c) => {
-    if (typeof c.container.image !== 'string') return undefined;
-    const ref = parseImageRef(c.container.image);
-    const command = commandLineOf(c).command ?? [];
-    const server = (command[0] ? serverFor(executableName(command[0])) : undefined) ?? serverForImage(ref);
+    const image = c.container.image;
+    if (typeof image !== 'string') return undefined;
+    const ref = parseImageRef(image);
+    const { command, args } = commandLineOf(c);
+    const found = command || args.length > 0 ? signalledServer(containerPid1({ image, command, args })) : undefined;
+    const server = found?.server ?? (command ? undefined : serverForImage(ref));
     if (!server) return undefined;
     const stopSignalField = c.container.lifecycle?.stopSignal;
     if (typeof stopSignalField === 'string') {
@@ -117,13 +137,16 @@ const workloadSide = defineRule({
         fixId: 'lifecycleStopSignal',
       };
     }
-    const official = officialImageStopSignal(ref);
-    if (!official || official === server.gracefulSignal) return undefined;
-    const note = ref.name === 'nginx' ? ' (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' : '';
+    const known = imageStopSignal(ref);
+    if (!known) return undefined;
+    const signal = rewrittenSignal(found?.wrapperArgs ?? [], known.signal);
+    if (signal === server.gracefulSignal) return undefined;
+    const nginx = nginxRows.has(known.row.id);
+    const note = nginx ? ' (official nginx images before 1.19.5 set STOPSIGNAL SIGTERM)' : '';
     return {
       path: [...c.path, 'image'],
-      ...mismatch(server, official, `image ${c.container.image}${note}`),
-      fixId: ref.name === 'nginx' ? 'newerNginx' : 'buildWithStopSignal',
+      ...mismatch(server, signal, `image ${image}${note}`),
+      fixId: nginx ? 'newerNginx' : 'buildWithStopSignal',
     };
   }),
 });

@@ -1,7 +1,8 @@
 import { usageError, type SourcePosition } from '../../errors.js';
 import { deploymentDefaults } from '../../k8s/apiDefaults.js';
 import { resolveFenceposts } from '../../k8s/fenceposts.js';
-import { parseImageRef, officialImageStopSignal } from '../../k8s/images.js';
+import { parseImageRef } from '../../k8s/imageRef.js';
+import { imageStopSignal } from '../../k8s/images.js';
 import { isLiteralZero, IntOrPercentError, type IntOrPercent } from '../../k8s/intOrPercent.js';
 import { isNativeSidecar, podTemplateOf, selectorMatches, type Container, type KubeObject, type PodSpec } from '../../k8s/objects.js';
 import { resolveProbe, type Probe } from '../../k8s/probes.js';
@@ -153,7 +154,7 @@ function buildContainer(c: Container, grace: number, options: WorkloadOptions, d
   for (const e of c.env ?? []) if (e.name && e.value !== undefined) env[e.name] = String(e.value);
   // Stop signal precedence (§1.2 step 4.6, §5.4): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.
   const specSignal = c.lifecycle?.stopSignal ? normaliseSignal(c.lifecycle.stopSignal) : undefined;
-  const imageSignal = mapped.stopSignal ? normaliseSignal(mapped.stopSignal) : officialImageStopSignal(parseImageRef(c.image));
+  const imageSignal = mapped.stopSignal ? normaliseSignal(mapped.stopSignal) : imageStopSignal(parseImageRef(c.image))?.signal;
   const stopSignal = (specSignal ?? imageSignal ?? 'SIGTERM') as NodeJS.Signals;
   if (!isKnownSignal(stopSignal)) throw usageError('lab-bad-signal', `container ${cname}: unknown stop signal ${stopSignal}`, at);
   const preStop = c.lifecycle?.preStop;

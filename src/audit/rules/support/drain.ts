@@ -1,12 +1,25 @@
 import { effectiveGraceSeconds, graceSecondsNeeded } from '../../../k8s/shutdownTimeline.js';
-import { isShellless, parseImageRef } from '../../../k8s/images.js';
+import { parseImageRef } from '../../../k8s/imageRef.js';
+import { isShellless } from '../../../k8s/images.js';
 import { preStopDelaySeconds, type LifecycleHandler } from '../../../k8s/objects.js';
+import { classifyPreStop, type PreStopShape } from '../../../k8s/preStop.js';
 import type { ContainerView, WorkloadView, YamlPath } from '../../types.js';
-import { trafficContainers } from './containers.js';
+import { commandLineOf, trafficContainers } from './containers.js';
 
 export function preStopOf(c: ContainerView): LifecycleHandler | undefined {
   const h = c.container.lifecycle?.preStop;
   return h && typeof h === 'object' ? h : undefined;
+}
+
+/** What the container's preStop does, read with its own command line and its pod's (known hooks depend on flags and sibling containers). */
+export function preStopShapeOf(c: ContainerView, w: WorkloadView): PreStopShape | undefined {
+  const handler = preStopOf(c);
+  if (!handler) return undefined;
+  const argvOf = (x: ContainerView) => {
+    const { command, args } = commandLineOf(x);
+    return [...(command ?? []), ...args];
+  };
+  return classifyPreStop(handler, { containerArgv: argvOf(c), podArgvs: w.containers.map(argvOf) });
 }
 
 /** Path to the preStop hook, or to the nearest parent that should hold it. */

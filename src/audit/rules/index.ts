@@ -4,6 +4,7 @@
  * that runs the image). Adding a rule = one import and one entry below.
  */
 import type { Rule, RuleMeta } from '../types.js';
+import corednsLameduckMissing from './coredns-lameduck-missing.js';
 import daemonsetUpdateUnavailable from './daemonset-update-unavailable.js';
 import deprecatedWorkloadApi from './deprecated-workload-api.js';
 import dockerHealthcheckIgnored from './docker-healthcheck-ignored.js';
@@ -11,6 +12,7 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
@@ -30,6 +32,7 @@ import progressDeadlineTooShort from './progress-deadline-too-short.js';
 import publishNotReadyAddresses from './publish-not-ready-addresses.js';
 import readinessProbeMissing from './readiness-probe-missing.js';
 import recreateStrategy from './recreate-strategy.js';
+import rolloutSkewsTopologySpread from './rollout-skews-topology-spread.js';
 import rolloutUnavailable from './rollout-unavailable.js';
 import servicePortUnresolved from './service-port-unresolved.js';
 import sidecarExitsFirst from './sidecar-exits-first.js';
@@ -37,7 +40,9 @@ import singleReplica from './single-replica.js';
 import startupGuardedByInitialDelay from './startup-guarded-by-initial-delay.js';
 import stopSignalMismatch from './stop-signal-mismatch.js';
 import surgeBlockedByHostPort from './surge-blocked-by-host-port.js';
+import surgeBlockedByPodAntiAffinity from './surge-blocked-by-pod-anti-affinity.js';
 import surgeBlockedByRwoVolume from './surge-blocked-by-rwo-volume.js';
+import surgeExceedsResourceQuota from './surge-exceeds-resource-quota.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 import webhookSinglePod from './webhook-single-pod.js';
@@ -68,17 +73,22 @@ const registered: Array<Rule | Rule[]> = [
   prestopMissing,
   prestopPreferSleepAction,
   prestopShorterThanPropagation,
+  corednsLameduckMissing,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,
   pdbBlocksEviction,
   pdbMissing,
   progressDeadlineTooShort,
+  kedaScalesServingToZero,
   recreateStrategy,
+  rolloutSkewsTopologySpread,
   rolloutUnavailable,
   singleReplica,
   surgeBlockedByHostPort,
+  surgeBlockedByPodAntiAffinity,
   surgeBlockedByRwoVolume,
+  surgeExceedsResourceQuota,
   webhookSinglePod,
   // Rule of Uptime 7: sidecars
   sidecarExitsFirst,

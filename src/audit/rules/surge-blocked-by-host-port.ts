@@ -1,25 +1,8 @@
-import { isLiteralZero } from '../../k8s/intOrPercent.js';
-import type { WorkloadView } from '../types.js';
 import { longRunningContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { daemonSetRollout, deploymentRollout } from './support/rollout.js';
+import { surgeOf } from './support/rollout.js';
 import { indexedRecords } from './support/fields.js';
 import { perContainer } from './support/perContainer.js';
-
-/** How the rollout surges: `maxSurge N` and whether, with no pod unavailable, it can never proceed; undefined when it does not surge. */
-function surgeOf(w: WorkloadView): { surge: string; stallsForever: boolean } | undefined {
-  if (w.kind === 'Deployment' && w.replicas) {
-    const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
-    if (!f || f.maxSurge === 0) return undefined;
-    return { surge: `maxSurge ${f.maxSurge}`, stallsForever: f.maxUnavailable === 0 };
-  }
-  if (w.kind === 'DaemonSet') {
-    const r = daemonSetRollout(w.object);
-    if (r.type !== 'RollingUpdate' || isLiteralZero(r.maxSurge)) return undefined;
-    return { surge: `maxSurge ${r.maxSurge}`, stallsForever: false };
-  }
-  return undefined;
-}
 
 /**
  * A hostPort can be bound by one pod per node. A Deployment's surge pod (§3.1) needs a node where

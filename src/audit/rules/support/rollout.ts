@@ -1,7 +1,8 @@
 import { deploymentDefaults } from '../../../k8s/apiDefaults.js';
 import { resolveFenceposts, type Fenceposts } from '../../../k8s/fenceposts.js';
-import type { IntOrPercent } from '../../../k8s/intOrPercent.js';
+import { isLiteralZero, type IntOrPercent } from '../../../k8s/intOrPercent.js';
 import type { KubeObject } from '../../../k8s/objects.js';
+import type { WorkloadView } from '../../types.js';
 
 export interface DeploymentRollout {
   type: string;
@@ -43,4 +44,19 @@ export function daemonSetRollout(obj: KubeObject): { type: string; maxSurge: Int
   const strategy = (obj.spec?.updateStrategy ?? {}) as { type?: unknown; rollingUpdate?: { maxSurge?: unknown } };
   const surge = intOrPercent(strategy.rollingUpdate?.maxSurge);
   return { type: typeof strategy.type === 'string' ? strategy.type : 'RollingUpdate', maxSurge: surge ?? 0, surgeSet: surge !== undefined };
+}
+
+/** How the rollout surges: `maxSurge N` and whether, with no pod unavailable, it can never proceed; undefined when it does not surge. */
+export function surgeOf(w: WorkloadView): { surge: string; stallsForever: boolean } | undefined {
+  if (w.kind === 'Deployment' && w.replicas) {
+    const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
+    if (!f || f.maxSurge === 0) return undefined;
+    return { surge: `maxSurge ${f.maxSurge}`, stallsForever: f.maxUnavailable === 0 };
+  }
+  if (w.kind === 'DaemonSet') {
+    const r = daemonSetRollout(w.object);
+    if (r.type !== 'RollingUpdate' || isLiteralZero(r.maxSurge)) return undefined;
+    return { surge: `maxSurge ${r.maxSurge}`, stallsForever: false };
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@
  * before each measurement, so neither side pays for the other's garbage. The ratio is taken per
  * round (the two measurements of a round are back to back, under the same machine load) and
  * the median of the rounds is reported, for wall time and for this process's CPU time (which
- * waiting for a core on a loaded machine does not inflate). Goal (issue 15): ratio ≤ 1.3.
+ * waiting for a core on a loaded machine does not inflate). Goal: ratio ≤ 1.3.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

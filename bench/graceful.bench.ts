@@ -2,13 +2,13 @@
  * `npm run bench -- graceful`: zerodrop/graceful against the peers on one harness, then the
  * per-request cost of attaching it.
  *
- * Drop test (landscape §7.1, rebuilt): keep-alive clients send at a fixed rate through the lab's
+ * Drop test (docs/reference/graceful-libraries.md#design, rebuilt): keep-alive clients send at a fixed rate through the lab's
  * L4 proxy, a kube-proxy-like Service (new connections go to the current endpoint, open ones stay
- * pinned, kubernetes-semantics §1.4). SIGTERM reaches backend A; endpoint removal reaches the switch
- * PROPAGATION_MS later (§1.6), or LATE_PROPAGATION_MS later, beyond the drain delay, as when an
+ * pinned, docs/reference/traffic-routing.md#kube-proxy). SIGTERM reaches backend A; endpoint removal reaches the switch
+ * PROPAGATION_MS later (docs/reference/traffic-routing.md#propagation-latency), or LATE_PROPAGATION_MS later, beyond the drain delay, as when an
  * ingress controller's sync or a cloud load balancer's deregistration lags; every variant keeps
  * serving for the same DRAIN_DELAY_MS, as its README recommends for Kubernetes; SIGKILL comes
- * KILL_AFTER_MS after SIGTERM (a scaled-down terminationGracePeriodSeconds, §1.2). No client
+ * KILL_AFTER_MS after SIGTERM (a scaled-down terminationGracePeriodSeconds, docs/reference/pod-termination.md#kubelet-sequence). No client
  * retries: every error or non-200 counts.
  *
  * Then the same against real nginx (reload) and real HAProxy (runtime API) in front of pods A and
@@ -191,7 +191,7 @@ interface Row {
 async function dropRun(variant: string, clientKind: ClientKind, seed: number, propagationMs: number, b: Backend): Promise<Row> {
   const a = await startBackend(variant, 'A');
   // The lab's kube-proxy-like Service: new connections go to the current endpoints, open ones
-  // stay pinned (kubernetes-semantics §1.4).
+  // stay pinned (docs/reference/traffic-routing.md#kube-proxy).
   const proxy = await startL4Proxy({ endpoints: [{ name: 'A', host: '127.0.0.1', port: a.port }] });
   const client = makeClient(clientKind, proxy.port);
   // Deterministic per seed, so every variant sees the same request sequence.

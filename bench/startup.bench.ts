@@ -5,7 +5,7 @@
  * `node dist/cli/main.js` process, against `node -e 0` (bare Node's own start) measured in the
  * same rounds. The three commands alternate within each round, so load on a shared machine
  * slows all of them alike, and medians over the rounds are compared.
- * Goals (issue 15): --version ≤ 1.5× bare Node, a one-file audit ≤ 2.5× bare Node.
+ * Goals: --version ≤ 1.5× bare Node, a one-file audit ≤ 2.5× bare Node.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

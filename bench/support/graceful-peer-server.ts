@@ -3,7 +3,7 @@
  *   node dist/bench/support/graceful-peer-server.js <variant> <name>
  * Every variant serves `GET /work?ms=N` (waits N ms, answers `name`) and reacts to SIGTERM the
  * way its library's README recommends for Kubernetes, with the same drain delay for all, so the
- * comparison measures the drain itself (landscape §7.1 "*-delay" variants). `zerodrop-adaptive`
+ * comparison measures the drain itself (docs/reference/graceful-libraries.md#design "*-delay" variants). `zerodrop-adaptive`
  * uses that delay as its minimum and closes the listener once traffic stopped for QUIET_PERIOD_MS.
  */
 import http from 'node:http';

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs Debian's /usr/sbin/nginx as a "container": writes a config for this pod's PORT into a
 # private prefix, then execs nginx so the master process is the container's main process and
-# receives the stop signal itself (kubernetes-semantics §1.7 item 5, §6.2).
+# receives the stop signal itself (docs/reference/pod-termination.md#pid-1-only, docs/reference/signals.md#image-stop-signals).
 # /slow.bin is served at 100 KB/s (limit_rate), so each request of it stays in flight ~3 s.
 set -eu
 # exec leaves no shell to clean up after nginx: remove prefixes of earlier pods whose nginx is gone.

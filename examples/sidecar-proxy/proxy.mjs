@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A stand-in for a database sidecar proxy (cloud-sql-proxy and friends): it answers the app's
 // backend calls on PORT and, like cloud-sql-proxy v2 without --max-sigterm-delay, exits at once on
-// SIGTERM (kubernetes-semantics §6.2).
+// SIGTERM (docs/reference/signals.md#image-stop-signals).
 import http from 'node:http';
 
 const server = http.createServer((_req, res) => res.end('db ok\n'));

@@ -61,7 +61,7 @@ async function auditChangedFiles(files: readonly string[], options: AuditPathsOp
 }
 
 /**
- * Exit code of issue 2: 4 when the machine lacks something an input needs (kubectl for a
+ * Exit code of an audit: 4 when the machine lacks something an input needs (kubectl for a
  * kustomization), 2 for input errors (even with findings), 1 for findings at or above --fail-on, else 0.
  */
 export function auditExitCode(run: Pick<AuditRun, 'findings' | 'errors'>, failOn: FailOn): ExitCodeValue {

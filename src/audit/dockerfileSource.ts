@@ -36,7 +36,7 @@ const KNOWN_INSTRUCTIONS = new Set([
   'WORKDIR',
 ]);
 
-/** JSON array of strings, as Docker decides exec form; anything else (single quotes too) is shell form (§6.1). */
+/** JSON array of strings, as Docker decides exec form; anything else (single quotes too) is shell form (docs/reference/signals.md#pid-1). */
 export function parseExecForm(raw: string): string[] | undefined {
   const t = raw.trim();
   if (!t.startsWith('[')) return undefined;

@@ -81,7 +81,7 @@ items:
   });
 });
 
-describe('serving (issue 2)', () => {
+describe('serving', () => {
   it('is serving when a Service in the same namespace selects the pod template', () => {
     const { rule, seen } = spy();
     auditText(`${deployment('web')}---\n${service('web', 'app: web')}`, { rules: [rule] });

@@ -233,7 +233,7 @@ export interface DockerfileRule<M extends string = string, F extends string = st
  */
 export type Rule = WorkloadRule | ObjectRule | DockerfileRule;
 
-/** The stable JSON output shape (issue 2): one finding. */
+/** The stable JSON output shape: one finding. */
 export interface Finding {
   rule: string;
   /** Stable id of the message within the rule (`meta.messages`); the text may be reworded, the id is not. */

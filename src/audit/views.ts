@@ -3,7 +3,7 @@
  * Service → pods by selector in the same namespace, PDB → pods, HPA → workload, and whether a
  * workload is serving, through which Service port and consumer, and which of its containers
  * listen (src/k8s/serving.ts). Selectors are evaluated for real (matchLabels and
- * matchExpressions), across every input of the run, not per directory (linter-landscape §3.3–3.4, §6).
+ * matchExpressions), across every input of the run, not per directory (docs/reference/linters.md#cross-object-context, docs/reference/linters.md#relevance-gates, docs/reference/linters.md#known-defects).
  */
 import { basename, dirname } from 'node:path';
 import {

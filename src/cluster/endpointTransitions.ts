@@ -29,8 +29,8 @@ export function endpointsOfService(slices: readonly KubeObject[], service: strin
 /**
  * Endpoint events between two views of one Service. "added" means the endpoint became ready,
  * so kube-proxy sends it new connections; "removed" means it stopped being ready (terminating
- * endpoints stay in the slice with ready=false, §1.3) or left the slice. Conditions travel
- * with the event so the report can show ready/serving/terminating (§1.4).
+ * endpoints stay in the slice with ready=false, docs/reference/traffic-routing.md#endpointslice-conditions) or left the slice. Conditions travel
+ * with the event so the report can show ready/serving/terminating (docs/reference/traffic-routing.md#kube-proxy).
  */
 export function endpointTransitions(before: ServiceEndpoints, after: ServiceEndpoints, consumer: string): EndpointBody[] {
   const out: EndpointBody[] = [];

@@ -36,9 +36,9 @@ export function podFacts(object: KubeObject): PodFacts {
   const phase = pod.status?.phase;
   return {
     started: statuses.some((s) => s.state?.running !== undefined),
-    // A pod receives traffic once its Ready condition is True (§1.3: serving = IsPodReady).
+    // A pod receives traffic once its Ready condition is True (docs/reference/traffic-routing.md#endpointslice-conditions: serving = IsPodReady).
     ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-    // The API delete sets deletionTimestamp; that is the start of termination (§1.1, §1.3).
+    // The API delete sets deletionTimestamp; that is the start of termination (docs/reference/pod-termination.md#grace-period, docs/reference/traffic-routing.md#endpointslice-conditions).
     terminating: typeof pod.metadata?.deletionTimestamp === 'string',
     exited: phase === 'Succeeded' || phase === 'Failed' || (statuses.length > 0 && statuses.every((s) => s.state?.terminated !== undefined)),
   };

@@ -25,7 +25,7 @@ export interface ObserverTarget {
 
 export type RolloutOutcome = { state: 'complete' | 'deadline-exceeded'; at: number; status: RolloutStatus };
 
-/** Evidence that a rollout really replaced pods inside the measured window (load-and-verify §0.3). */
+/** Evidence that a rollout really replaced pods inside the measured window (docs/reference/load-verification.md#zero-means-zero). */
 export interface ReplacementEvidence {
   oldPodsTerminated: number;
   /** Old pods whose exit (or deletion) we saw. */
@@ -45,7 +45,7 @@ function templateKey(deployment: KubeObject | undefined): string {
  * Watches the Deployment, its pods and its Services' EndpointSlices, and turns every observed
  * change into the event stream the lab also writes (pod lanes, endpoint marks, rollout marks).
  * Times are when the watch event arrived here: API timestamps have one-second precision
- * (load-and-verify §3), too coarse to line up with requests.
+ * (docs/reference/load-verification.md#api-timestamps), too coarse to line up with requests.
  *
  * A label-selector watch also sends DELETED when a pod stops matching (someone relabelled it) and
  * ADDED when one starts matching (apiserver cache_watcher.go); neither is a deletion or a creation,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_MS, hardDeadlineMs, stopWindowMs } from './budget.js';
 
-// Worked examples of kubernetes-semantics §1.2 ("How the preStop duration counts against TGPS").
+// Worked examples of docs/reference/pod-termination.md#grace-arithmetic.
 describe('stopWindowMs: time from the stop signal to SIGKILL', () => {
   it.each([
     { gracePeriodSeconds: 30, preStopSeconds: 0, expected: 30_000 },

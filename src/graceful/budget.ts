@@ -3,16 +3,16 @@
  *
  * The kubelet sends the stop signal after the preStop hook (or at once without one) and SIGKILL
  * `max(G − floor(P), 2)` seconds later, where G is the effective grace period and P the preStop
- * wall time (kubernetes-semantics §1.2, "How the preStop duration counts against TGPS"). Our
- * hard deadline must land before that SIGKILL, with room left to log and exit (§7.2 rule e).
+ * wall time (docs/reference/pod-termination.md#grace-arithmetic). Our
+ * hard deadline must land before that SIGKILL, with room left to log and exit (docs/reference/node-http.md#drain-rules).
  */
 
-/** Kubernetes' default `terminationGracePeriodSeconds` (§1.1). */
+/** Kubernetes' default `terminationGracePeriodSeconds` (docs/reference/pod-termination.md#grace-period). */
 export const DEFAULT_GRACE_PERIOD_SECONDS = 30;
 
 /**
  * Default pause between the stop signal and closing the listener, so endpoint removal can reach
- * kube-proxy (~1 s, min-sync-period) and ingress-nginx (≤ ~3.3 s sync rate limit) first (§1.4–§1.6).
+ * kube-proxy (~1 s, min-sync-period) and ingress-nginx (≤ ~3.3 s sync rate limit) first (docs/reference/traffic-routing.md#kube-proxy, docs/reference/traffic-routing.md#ingress-and-load-balancers, docs/reference/traffic-routing.md#propagation-latency).
  * Set it to 0 when a preStop sleep already covers propagation.
  */
 export const DEFAULT_DRAIN_DELAY_MS = 5_000;
@@ -20,7 +20,7 @@ export const DEFAULT_DRAIN_DELAY_MS = 5_000;
 /** Time kept back from the kubelet's SIGKILL for logging, cleanup overrun and process exit. */
 export const DEADLINE_MARGIN_MS = 3_000;
 
-/** The kubelet never gives a container less than this after preStop (§1.2 step 4.5). */
+/** The kubelet never gives a container less than this after preStop (docs/reference/pod-termination.md#two-second-minimum). */
 const MINIMUM_STOP_WINDOW_SECONDS = 2;
 
 export interface TerminationBudget {
@@ -30,7 +30,7 @@ export interface TerminationBudget {
   preStopSeconds: number;
 }
 
-/** Milliseconds between the stop signal and the kubelet's SIGKILL (§1.2 worked examples). */
+/** Milliseconds between the stop signal and the kubelet's SIGKILL (docs/reference/pod-termination.md#grace-arithmetic). */
 export function stopWindowMs(budget: TerminationBudget): number {
   const signalAt = Math.min(budget.preStopSeconds, budget.gracePeriodSeconds);
   const windowSeconds = Math.max(budget.gracePeriodSeconds - Math.floor(signalAt), MINIMUM_STOP_WINDOW_SECONDS);

@@ -3,13 +3,13 @@
  *
  * Node's own `server.close()` destroys the sockets it deems idle at the instant of the call, which
  * races requests already on the wire, and leaves busy sockets serving `keep-alive` forever
- * (kubernetes-semantics §7.2; landscape §2). Here instead:
+ * (docs/reference/node-http.md#closing-a-server; docs/reference/graceful-libraries.md#node-core). Here instead:
  * - once closing starts (at the stop signal with the adaptive drain, else when draining starts),
  *   every response that has not sent its headers says `Connection: close`, so a busy socket closes
- *   right after its response and the client knows not to reuse it (§7.2 rule c);
+ *   right after its response and the client knows not to reuse it (docs/reference/node-http.md#drain-rules);
  * - a socket that carries no request is closed only once draining began, no request is in flight
  *   anywhere and it stayed idle for `idleGraceMs` since its last response, since it was opened
- *   and since draining began, so a request the client sent just before cannot be cut (§7.3,
+ *   and since draining began, so a request the client sent just before cannot be cut (docs/reference/node-http.md#keep-alive-race,
  *   "only then close idle sockets");
  * - a socket that has read bytes of a request whose headers are not complete yet is busy, not idle;
  * - at the deadline whatever is left is destroyed.

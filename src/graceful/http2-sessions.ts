@@ -1,10 +1,10 @@
 /**
  * HTTP/2 sessions during a drain. Node 20's `http2Server.close()` only refuses new sessions;
- * open sessions keep accepting streams (landscape §2, nodejs/node#57611), so we send GOAWAY
- * ourselves (kubernetes-semantics §7.2 rule f) through `session.close()`, which names the last
+ * open sessions keep accepting streams (docs/reference/graceful-libraries.md#node-core, nodejs/node#57611), so we send GOAWAY
+ * ourselves (docs/reference/node-http.md#drain-rules) through `session.close()`, which names the last
  * stream we accepted and lets open streams finish.
  *
- * RFC 9113 §6.8's graceful sequence (a GOAWAY with the maximum stream id as a shutdown notice,
+ * RFC 9113 section 6.8's graceful sequence (a GOAWAY with the maximum stream id as a shutdown notice,
  * a PING round trip, then the final GOAWAY) cannot be built on Node's http2 module; the
  * reproductions are in test/graceful/http2-goaway-limits.test.ts and docs/graceful.md:
  * - `session.goaway(NO_ERROR, 2^31-1)` goes through nghttp2_submit_goaway, after which nghttp2
@@ -15,7 +15,7 @@
  *   assertion, over TCP and over TLS, as soon as the session has writes queued: the session owns
  *   the socket's writes.
  * So a stream the client opens while our GOAWAY is in flight is not processed; the GOAWAY's last
- * stream id tells the client so, and RFC 9113 §8.7 makes such a stream safe to retry (Node's
+ * stream id tells the client so, and RFC 9113 section 8.7 makes such a stream safe to retry (Node's
  * client reports it as REFUSED_STREAM). To keep that window to one round trip even when the
  * client's process is stalled, we PING first and send the GOAWAY when the ACK arrives: the
  * client is running right then, and every stream whose HEADERS it sent before the ACK has reached

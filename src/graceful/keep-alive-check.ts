@@ -1,5 +1,5 @@
 /**
- * The load-balancer keep-alive race (kubernetes-semantics §7.3): a proxy that pools upstream
+ * The load-balancer keep-alive race (docs/reference/node-http.md#keep-alive-race): a proxy that pools upstream
  * connections longer than the app keeps them idle will, sooner or later, write a request on a
  * socket the app is closing, and answer 502. AWS ALB and ingress-nginx both idle out at 60 s.
  */

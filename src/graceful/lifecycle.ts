@@ -1,5 +1,5 @@
 /**
- * The shutdown sequence, in the order Kubernetes needs it (kubernetes-semantics §1.3–§1.6, §7.2):
+ * The shutdown sequence, in the order Kubernetes needs it (docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/traffic-routing.md#kube-proxy, docs/reference/traffic-routing.md#ingress-and-load-balancers, docs/reference/traffic-routing.md#propagation-latency, docs/reference/node-http.md#closing-a-server):
  *
  *   signal ─► propagating: readiness 503, keep serving (endpoint removal propagates): for drainDelayMs
  *             (fixed), or until no new traffic for quietPeriodMs (adaptive: at least drainDelayMs, at
@@ -456,7 +456,7 @@ export class Lifecycle extends EventEmitter {
 
   private installSignalHandlers(): void {
     for (const signal of this.options.signals) {
-      // Without a handler Node ignores SIGTERM as PID 1 in a container (kubernetes-semantics §6.1).
+      // Without a handler Node ignores SIGTERM as PID 1 in a container (docs/reference/signals.md#pid-1).
       const handler = (): void => {
         if (this.stopping) {
           // A second signal is ignored on purpose: a terminal's Ctrl-C reaches both npm and node,

@@ -1,7 +1,7 @@
 /**
  * Readiness and liveness endpoints. Readiness fails from the stop signal on (so load balancers
  * that probe the pod directly stop choosing it); liveness stays OK through the whole drain,
- * because the kubelet stops liveness probing on deletion anyway (kubernetes-semantics §2.2) and a
+ * because the kubelet stops liveness probing on deletion anyway (docs/reference/probes.md#during-termination) and a
  * failing liveness probe during an app-initiated shutdown would get the container restarted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,7 +1,7 @@
 /**
  * What the adaptive drain watches after the stop signal. A fixed drain delay is a guess about how
  * long endpoint removal takes to reach every proxy in front of the pod (kubernetes-semantics
- * §1.6); the app can instead observe when traffic has stopped arriving. Requests answered by the
+ * docs/reference/traffic-routing.md#propagation-latency); the app can instead observe when traffic has stopped arriving. Requests answered by the
  * probes do not count, nor do connections that close without a request (a TCP health check); a
  * connection that is open but has carried nothing yet does, since its request may be on the way.
  */

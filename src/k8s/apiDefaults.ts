@@ -1,7 +1,7 @@
 import type { IntOrPercent } from './intOrPercent.js';
 
 /**
- * Deployment defaults differ by API version (kubernetes-semantics §3.3, kubernetes/kubernetes PR 39683):
+ * Deployment defaults differ by API version (docs/reference/workload-updates.md#defaults-by-api-version, kubernetes/kubernetes PR 39683):
  * extensions/v1beta1 used maxUnavailable 1 and maxSurge 1, no progress deadline and unlimited history;
  * apps/v1beta1 moved to 25%/25%, revisionHistoryLimit 2 and progressDeadlineSeconds 600; apps/v1beta2 and
  * apps/v1 keep 25%/25% with revisionHistoryLimit 10.
@@ -37,7 +37,7 @@ export function deploymentDefaults(apiVersion: string): DeploymentDefaults {
   }
 }
 
-/** Workload API versions that are no longer served (all removed in 1.16, §3.3). */
+/** Workload API versions that are no longer served (all removed in 1.16, docs/reference/workload-updates.md#defaults-by-api-version). */
 export const DEPRECATED_WORKLOAD_APIS: Readonly<Record<string, { removedIn: string; replacement: string }>> = {
   'extensions/v1beta1': { removedIn: '1.16', replacement: 'apps/v1' },
   'apps/v1beta1': { removedIn: '1.16', replacement: 'apps/v1' },

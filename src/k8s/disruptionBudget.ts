@@ -1,5 +1,5 @@
 /**
- * PodDisruptionBudget arithmetic (kubernetes-semantics §4.1, `pkg/controller/disruption`):
+ * PodDisruptionBudget arithmetic (docs/reference/disruption-budgets.md#budget-arithmetic, `pkg/controller/disruption`):
  * both minAvailable and maxUnavailable percentages round UP (unlike Deployment maxUnavailable),
  * and disruptionsAllowed = currentHealthy − desiredHealthy, floored at 0.
  */

@@ -1,8 +1,8 @@
 /**
- * EndpointSlice conditions as consumers read them (kubernetes-semantics §1.3): nil `ready` and
+ * EndpointSlice conditions as consumers read them (docs/reference/traffic-routing.md#endpointslice-conditions): nil `ready` and
  * `serving` mean true, nil `terminating` means false; a terminating endpoint stays in the slice
  * with ready=false. kube-proxy sends new connections only to `ready` endpoints, and falls back to
- * serving+terminating ones only when none is ready (§1.4).
+ * serving+terminating ones only when none is ready (docs/reference/traffic-routing.md#kube-proxy).
  */
 
 export interface EndpointConditions {
@@ -40,11 +40,11 @@ export interface EndpointSourcePod {
   name: string;
   host: string;
   port: number;
-  /** Pod Ready condition (readiness keeps running during termination, §2.2). */
+  /** Pod Ready condition (readiness keeps running during termination, docs/reference/probes.md#during-termination). */
   ready: boolean;
   /** deletionTimestamp set. */
   deleting: boolean;
-  /** Terminal phase or deleted: the endpoint leaves the slice (§1.7 item 4). */
+  /** Terminal phase or deleted: the endpoint leaves the slice (docs/reference/pod-termination.md#after-the-last-container). */
   terminal: boolean;
   /** Has an address yet (the sandbox exists). */
   hasAddress: boolean;
@@ -59,7 +59,7 @@ export interface ResolvedEndpoint {
 }
 
 /**
- * `podToEndpoint` (staging/src/k8s.io/endpointslice/utils.go, §1.3): serving = Ready,
+ * `podToEndpoint` (staging/src/k8s.io/endpointslice/utils.go, docs/reference/traffic-routing.md#endpointslice-conditions): serving = Ready,
  * terminating = deletionTimestamp set, ready = serving && !terminating (publishNotReadyAddresses
  * makes ready always true). Terminating pods stay in the slice until terminal.
  */
@@ -74,8 +74,8 @@ export type ConsumerKind = 'ingress' | 'kube-proxy';
 
 /**
  * Which endpoints a traffic consumer sends new traffic to.
- * - ingress (ingress-nginx, §1.5): only `ready` endpoints; no terminating fallback.
- * - kube-proxy (§1.4 `CategorizeEndpoints`): `ready` ones; only when none is ready, those that are
+ * - ingress (ingress-nginx, docs/reference/traffic-routing.md#ingress-and-load-balancers): only `ready` endpoints; no terminating fallback.
+ * - kube-proxy (docs/reference/traffic-routing.md#kube-proxy `CategorizeEndpoints`): `ready` ones; only when none is ready, those that are
  *   `serving && terminating`.
  */
 export function endpointsForConsumer(kind: ConsumerKind, slice: readonly ResolvedEndpoint[]): ResolvedEndpoint[] {

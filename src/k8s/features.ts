@@ -1,5 +1,5 @@
 /**
- * Which Kubernetes features a target version has on by default (kubernetes-semantics §0.1, §5).
+ * Which Kubernetes features a target version has on by default (docs/reference/feature-versions.md#feature-timeline, docs/reference/feature-versions.md).
  * An auditor only relies on what is on by default; alpha gates count as unavailable.
  */
 export interface KubernetesVersion {
@@ -48,31 +48,43 @@ export interface FeatureInfo {
 }
 
 export const FEATURES: Readonly<Record<Feature, FeatureInfo>> = {
-  sleepAction: { field: 'lifecycle.preStop.sleep', onByDefaultFrom: '1.30', note: 'PodLifecycleSleepAction: beta and on in 1.30, GA in 1.34 (§5.1)' },
+  sleepAction: {
+    field: 'lifecycle.preStop.sleep',
+    onByDefaultFrom: '1.30',
+    note: 'PodLifecycleSleepAction: beta and on in 1.30, GA in 1.34 (https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/3960-pod-lifecycle-sleep-action)',
+  },
   sleepActionAllowZero: {
     field: 'lifecycle.preStop.sleep.seconds: 0',
     onByDefaultFrom: '1.33',
-    note: 'PodLifecycleSleepActionAllowZero: beta and on in 1.33, GA in 1.34 (§5.2)',
+    note: 'PodLifecycleSleepActionAllowZero: beta and on in 1.33, GA in 1.34 (https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/4818-allow-zero-value-for-sleep-action-of-prestop-hook)',
   },
   nativeSidecars: {
     field: 'initContainers[].restartPolicy: Always',
     onByDefaultFrom: '1.29',
-    note: 'SidecarContainers: beta and on in 1.29, GA in 1.33 (§5.3)',
+    note: 'SidecarContainers: beta and on in 1.29, GA in 1.33 (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/)',
   },
   containerStopSignals: {
     field: 'lifecycle.stopSignal',
-    note: 'ContainerStopSignals: alpha (off) from 1.33, beta targeted at 1.37; absent before 1.33 (§5.4)',
+    note: 'ContainerStopSignals: alpha (off) from 1.33, beta targeted at 1.37; absent before 1.33 (https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/4960-container-stop-signals)',
   },
   statefulSetMaxUnavailable: {
     field: 'updateStrategy.rollingUpdate.maxUnavailable (StatefulSet)',
-    note: 'MaxUnavailableStatefulSet: on only in 1.35.0–1.35.3, off again from 1.35.4 (§3.4)',
+    note: 'MaxUnavailableStatefulSet: on only in 1.35.0–1.35.3, off again from 1.35.4 (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies)',
   },
-  daemonSetMaxSurge: { field: 'updateStrategy.rollingUpdate.maxSurge (DaemonSet)', onByDefaultFrom: '1.22', note: 'DaemonSetUpdateSurge: GA 1.25 (§3.5)' },
-  minReadySecondsStatefulSet: { field: 'minReadySeconds (StatefulSet)', onByDefaultFrom: '1.23', note: 'StatefulSetMinReadySeconds: GA 1.25 (§0.1)' },
+  daemonSetMaxSurge: {
+    field: 'updateStrategy.rollingUpdate.maxSurge (DaemonSet)',
+    onByDefaultFrom: '1.22',
+    note: 'DaemonSetUpdateSurge: GA 1.25 (https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/)',
+  },
+  minReadySecondsStatefulSet: {
+    field: 'minReadySeconds (StatefulSet)',
+    onByDefaultFrom: '1.23',
+    note: 'StatefulSetMinReadySeconds: GA 1.25 (https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/)',
+  },
   probeTerminationGracePeriod: {
     field: 'probe terminationGracePeriodSeconds',
     onByDefaultFrom: '1.25',
-    note: 'ProbeTerminationGracePeriod: on from 1.25, GA 1.28 (§2.3)',
+    note: 'ProbeTerminationGracePeriod: on from 1.25, GA 1.28 (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#probe-level-terminationgraceperiodseconds)',
   },
 };
 

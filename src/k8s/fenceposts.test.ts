@@ -3,10 +3,10 @@ import { resolveFenceposts } from './fenceposts.js';
 import { deploymentDefaults, defaultChangesOnMigration } from './apiDefaults.js';
 import { isLiteralZero, scaledValue } from './intOrPercent.js';
 
-// kubernetes-semantics §3.1: maxSurge rounds up, maxUnavailable rounds down, 0/0 forces unavailable=1.
+// docs/reference/workload-updates.md#deployment-rollingupdate: maxSurge rounds up, maxUnavailable rounds down, 0/0 forces unavailable=1.
 describe('resolveFenceposts (deployment_util.ResolveFenceposts)', () => {
   it.each([
-    // replicas, surge, unavailable, expected surge, expected unavailable  (§3.1 table, defaults 25%/25%)
+    // replicas, surge, unavailable, expected surge, expected unavailable  (docs/reference/workload-updates.md#deployment-rollingupdate table, defaults 25%/25%)
     [1, '25%', '25%', 1, 0],
     [2, '25%', '25%', 1, 0],
     [3, '25%', '25%', 1, 0],
@@ -42,7 +42,7 @@ describe('int-or-percent', () => {
   });
 });
 
-// §3.3: defaults by API version (PR 39683).
+// docs/reference/workload-updates.md#defaults-by-api-version: defaults by API version (PR 39683).
 describe('deploymentDefaults', () => {
   it('extensions/v1beta1 used maxUnavailable 1 and no progress deadline', () => {
     expect(deploymentDefaults('extensions/v1beta1')).toMatchObject({ maxUnavailable: 1, maxSurge: 1, progressDeadlineSeconds: undefined });

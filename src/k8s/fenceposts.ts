@@ -1,7 +1,7 @@
 import { scaledValue, type IntOrPercent } from './intOrPercent.js';
 
 /**
- * `deployment_util.ResolveFenceposts` (kubernetes-semantics §3.1): maxSurge rounds up,
+ * `deployment_util.ResolveFenceposts` (docs/reference/workload-updates.md#deployment-rollingupdate): maxSurge rounds up,
  * maxUnavailable rounds down, and when both resolve to 0 the controller forces maxUnavailable = 1.
  * MaxUnavailable is capped at replicas.
  */
@@ -34,7 +34,7 @@ export function resolveFenceposts(replicas: number, maxSurge: IntOrPercent, maxU
   };
 }
 
-/** DaemonSet/StatefulSet maxUnavailable: a percent rounds up (§3.4, §3.5). */
+/** DaemonSet/StatefulSet maxUnavailable: a percent rounds up (docs/reference/workload-updates.md#statefulset, docs/reference/workload-updates.md#daemonset). */
 export function resolveRoundUp(value: IntOrPercent, total: number): number {
   return scaledValue(value, total, true);
 }

@@ -55,7 +55,7 @@ export interface SidecarProxyKnowledge {
   configuredBy: RegExp[];
 }
 
-/** Known sidecar proxies that exit on SIGTERM before the app has drained (§6.2, §5.3; talk: "Synchronize shutdown of side-cars"). */
+/** Known sidecar proxies that exit on SIGTERM before the app has drained (docs/reference/signals.md#image-stop-signals, docs/reference/feature-versions.md#native-sidecars; talk: "Synchronize shutdown of side-cars"). */
 export const SIDECAR_PROXIES: readonly SidecarProxyKnowledge[] = [
   {
     proxy: 'cloud-sql-proxy',

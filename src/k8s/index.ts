@@ -1,5 +1,5 @@
 // Pure Kubernetes knowledge shared by audit and lab. No I/O here: given objects and assumptions,
-// these functions return facts, each traced to a section of kubernetes-semantics.md.
+// these functions return facts, each traced to a section of docs/reference/README.md.
 export * from './intOrPercent.js';
 export * from './apiDefaults.js';
 export * from './fenceposts.js';

@@ -1,7 +1,7 @@
 /**
  * IntOrString fields (`maxSurge: 25%`, `minAvailable: 2`) resolved to absolute numbers.
  * Kubernetes: `intstr.GetScaledValueFromIntOrPercent(value, total, roundUp)`
- * (kubernetes-semantics §3.1, §4.1): Deployment maxSurge rounds up, maxUnavailable rounds down,
+ * (docs/reference/workload-updates.md#deployment-rollingupdate, docs/reference/disruption-budgets.md#budget-arithmetic): Deployment maxSurge rounds up, maxUnavailable rounds down,
  * PDB fields and StatefulSet/DaemonSet maxUnavailable round up.
  */
 export type IntOrPercent = number | string;
@@ -32,7 +32,7 @@ export function scaledValue(value: IntOrPercent, total: number, roundUp: boolean
   return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
 
-/** Whether the literal value is zero ("0", 0 or "0%"): validation looks at literals, not resolved values (§3.1). */
+/** Whether the literal value is zero ("0", 0 or "0%"): validation looks at literals, not resolved values (docs/reference/workload-updates.md#deployment-rollingupdate). */
 export function isLiteralZero(value: IntOrPercent | undefined): boolean {
   if (value === undefined) return false;
   if (typeof value === 'number') return value === 0;

@@ -6,7 +6,7 @@ import { failureDetectionSeconds, resolveProbe, sameHandler, startupBudgetSecond
 import { normaliseSignal, exitCodeForSignal } from './signals.js';
 import { podTemplateOf, preStopDelaySeconds, replicasOf, selectorMatches } from './objects.js';
 
-describe('feature availability by version (§0.1, §5)', () => {
+describe('feature availability by version (docs/reference/feature-versions.md#feature-timeline, docs/reference/feature-versions.md)', () => {
   const v = parseKubernetesVersion;
   it('sleep action is on from 1.30, zero-second sleep from 1.33', () => {
     expect(featureAvailable('sleepAction', v('1.29'))).toBe(false);
@@ -19,7 +19,7 @@ describe('feature availability by version (§0.1, §5)', () => {
     expect(featureAvailable('nativeSidecars', v('1.29'))).toBe(true);
     expect(featureAvailable('containerStopSignals', v('1.35'))).toBe(false);
   });
-  it('StatefulSet maxUnavailable is on only in 1.35.0–1.35.3 (§3.4)', () => {
+  it('StatefulSet maxUnavailable is on only in 1.35.0–1.35.3 (docs/reference/workload-updates.md#statefulset)', () => {
     expect(featureAvailable('statefulSetMaxUnavailable', v('1.34'))).toBe(false);
     expect(featureAvailable('statefulSetMaxUnavailable', v('1.35.2'))).toBe(true);
     expect(featureAvailable('statefulSetMaxUnavailable', v('1.35.4'))).toBe(false);
@@ -30,7 +30,7 @@ describe('feature availability by version (§0.1, §5)', () => {
   });
 });
 
-describe('image knowledge (§6.2)', () => {
+describe('image knowledge (docs/reference/signals.md#image-stop-signals)', () => {
   it('parses references with registry, tag and digest', () => {
     expect(parseImageRef('docker.io/library/nginx:1.25')).toMatchObject({ repository: 'nginx', name: 'nginx', tag: '1.25' });
     expect(parseImageRef('localhost:5000/team/app@sha256:abc')).toMatchObject({ repository: 'localhost:5000/team/app', name: 'app', digest: 'sha256:abc' });
@@ -61,7 +61,7 @@ describe('image knowledge (§6.2)', () => {
   });
 });
 
-describe('probes (§2.1)', () => {
+describe('probes (docs/reference/probes.md#fields-and-defaults)', () => {
   it('applies API defaults', () => {
     expect(resolveProbe({ httpGet: { port: 80 } })).toMatchObject({ periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1 });
   });
@@ -79,7 +79,7 @@ describe('probes (§2.1)', () => {
 });
 
 describe('signals and objects', () => {
-  it('normalises signal spellings and exit codes (§6.1)', () => {
+  it('normalises signal spellings and exit codes (docs/reference/signals.md#pid-1)', () => {
     expect(normaliseSignal('quit')).toBe('SIGQUIT');
     expect(normaliseSignal('3')).toBe('SIGQUIT');
     expect(normaliseSignal(15)).toBe('SIGTERM');

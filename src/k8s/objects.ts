@@ -100,7 +100,7 @@ export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
   return cur && typeof cur === 'object' ? (cur as PodTemplate) : undefined;
 }
 
-/** Native sidecars are init containers with restartPolicy Always (§5.3). */
+/** Native sidecars are init containers with restartPolicy Always (docs/reference/feature-versions.md#native-sidecars). */
 export function isNativeSidecar(c: Container): boolean {
   return c.restartPolicy === 'Always';
 }

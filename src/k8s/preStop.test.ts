@@ -4,7 +4,7 @@ import { flagSeconds } from './preStopHooks.js';
 import { disruptionBudget } from './disruptionBudget.js';
 import { parseKubernetesVersion } from './features.js';
 
-describe('classifyPreStop (§1.2: the stop signal follows as soon as the hook returns)', () => {
+describe('classifyPreStop (docs/reference/pod-termination.md#kubelet-sequence: the stop signal follows as soon as the hook returns)', () => {
   it.each([
     ['sleep action', { sleep: { seconds: 5 } }, 'sleep-action'],
     ['exec sleep', { exec: { command: ['/bin/sleep', '20'] } }, 'exec-sleep'],
@@ -56,7 +56,7 @@ describe('flagSeconds: Go durations in flags', () => {
   });
 });
 
-describe('preStopDelayHandler (§5.1 sleep action from 1.30)', () => {
+describe('preStopDelayHandler (docs/reference/feature-versions.md#sleep-action sleep action from 1.30)', () => {
   const v = parseKubernetesVersion;
   it('uses the sleep action where the version has it', () => {
     expect(preStopDelayHandler(5, v('1.30'), 'gcr.io/distroless/nodejs20-debian12')).toEqual({ sleep: { seconds: 5 } });
@@ -67,7 +67,7 @@ describe('preStopDelayHandler (§5.1 sleep action from 1.30)', () => {
   });
 });
 
-describe('disruptionBudget (§4.1: PDB percentages round up)', () => {
+describe('disruptionBudget (docs/reference/disruption-budgets.md#budget-arithmetic: PDB percentages round up)', () => {
   it.each([
     ['minAvailable 50% of 7 keeps 4 (doc example)', { minAvailable: '50%' }, 7, 4, 3],
     ['minAvailable 50% of 1 rounds up to 1: no eviction allowed', { minAvailable: '50%' }, 1, 1, 0],
@@ -79,7 +79,7 @@ describe('disruptionBudget (§4.1: PDB percentages round up)', () => {
   });
 });
 
-describe('execBinary (§1.2: exec hooks run inside the container)', () => {
+describe('execBinary (docs/reference/pod-termination.md#kubelet-sequence: exec hooks run inside the container)', () => {
   it('names the first argument of an exec command, and nothing for malformed commands', () => {
     expect(execBinary({ exec: { command: ['/bin/sleep', '5'] } })).toBe('/bin/sleep');
     expect(execBinary({ exec: { command: 'sleep 5' as never } })).toBeUndefined();

@@ -1,6 +1,6 @@
 /**
  * What a preStop hook does to the shutdown timeline, and which delay form a target version supports
- * (kubernetes-semantics §1.2, §5.1, §5.2). Shared by the auditor (findings and fixes) and the lab.
+ * (docs/reference/pod-termination.md#kubelet-sequence, docs/reference/feature-versions.md#sleep-action, docs/reference/feature-versions.md#zero-sleep). Shared by the auditor (findings and fixes) and the lab.
  */
 import { featureAvailable, type KubernetesVersion } from './features.js';
 import { parseImageRef } from './imageRef.js';
@@ -11,14 +11,14 @@ import { shellInvocation } from './pid1.js';
 import { literalArgv, scriptShape } from './shellScript.js';
 
 export type PreStopShape =
-  /** `lifecycle.preStop.sleep`: run by the kubelet, no binary needed (§5.1). */
+  /** `lifecycle.preStop.sleep`: run by the kubelet, no binary needed (docs/reference/feature-versions.md#sleep-action). */
   | { kind: 'sleep-action'; seconds: number }
   /** `exec` running `sleep N` (directly or inside a shell): needs a `sleep` binary in the image. */
   | { kind: 'exec-sleep'; seconds: number; command: string[] }
   /**
    * `exec` that only sends a signal or a control command and returns at once (`nginx -s quit`,
    * `kill -QUIT 1`, `apachectl -k graceful-stop`): the kubelet sends the stop signal as soon as the
-   * hook returns (§1.2 step 4), so nothing waits for endpoint removal (kubernetes/website#1414).
+   * hook returns (docs/reference/pod-termination.md#per-container-kill), so nothing waits for endpoint removal (kubernetes/website#1414).
    */
   | { kind: 'signal-and-return'; command: string[]; what: string }
   /**
@@ -85,7 +85,7 @@ export function execBinary(handler: LifecycleHandler): string | undefined {
 
 /**
  * A preStop handler that delays shutdown by `seconds` in the form the target version supports:
- * the kubelet-run `sleep` action from 1.30 (§5.1), else `exec sleep N`, which needs a `sleep`
+ * the kubelet-run `sleep` action from 1.30 (docs/reference/feature-versions.md#sleep-action), else `exec sleep N`, which needs a `sleep`
  * binary, so undefined for shell-less images (distroless, scratch) on older versions.
  */
 export function preStopDelayHandler(seconds: number, version: KubernetesVersion, image: string | undefined): LifecycleHandler | undefined {

@@ -1,5 +1,5 @@
 /**
- * Probe defaults and timing windows (kubernetes-semantics §2.1, §2.2).
+ * Probe defaults and timing windows (docs/reference/probes.md#fields-and-defaults, docs/reference/probes.md#during-termination).
  */
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
@@ -29,7 +29,7 @@ export interface ResolvedProbe {
   terminationGracePeriodSeconds?: number;
 }
 
-/** k8s.io/api core/v1 Probe defaults (§2.1). */
+/** k8s.io/api core/v1 Probe defaults (docs/reference/probes.md#fields-and-defaults). */
 export const PROBE_DEFAULTS = {
   initialDelaySeconds: 0,
   periodSeconds: 10,
@@ -70,7 +70,7 @@ export function failureDetectionSeconds(p: ResolvedProbe): number {
   return p.failureThreshold * p.periodSeconds + p.timeoutSeconds;
 }
 
-/** Fastest time after container start at which the probe can first succeed (§2.1: immediate first readiness probe). */
+/** Fastest time after container start at which the probe can first succeed (docs/reference/probes.md#fields-and-defaults: immediate first readiness probe). */
 export function earliestSuccessSeconds(p: ResolvedProbe): number {
   return p.initialDelaySeconds + (p.successThreshold - 1) * p.periodSeconds;
 }
@@ -79,7 +79,7 @@ export function earliestSuccessSeconds(p: ResolvedProbe): number {
  * The longest a container may take to start before probes kill it or the pod never turns ready:
  * with a startupProbe, initialDelay + failureThreshold × period of that probe; otherwise the
  * liveness probe's initialDelay + failureThreshold × period (the startup budget the
- * progress deadline must exceed, §3.2).
+ * progress deadline must exceed, docs/reference/workload-updates.md#deployment-controller).
  */
 export function startupBudgetSeconds(startup: ResolvedProbe | undefined, liveness: ResolvedProbe | undefined, readiness: ResolvedProbe | undefined): number {
   if (startup) return startup.initialDelaySeconds + startup.failureThreshold * startup.periodSeconds;
@@ -114,7 +114,7 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** HTTP probe success: status ≥ 200 and < 400 (§2.1). */
+/** HTTP probe success: status ≥ 200 and < 400 (docs/reference/probes.md#fields-and-defaults). */
 export function httpProbeSucceeded(status: number): boolean {
   return status >= 200 && status < 400;
 }

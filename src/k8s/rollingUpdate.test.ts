@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { resolveFenceposts } from './fenceposts.js';
 import { newReplicaSetReplicas, podAvailable, progressDeadlineExceeded, reconcileOldReplicaSets, rollingUpdateStep, rolloutComplete } from './rollingUpdate.js';
 
-// kubernetes-semantics §3.2: one rolling sync scales the new RS up to replicas + maxSurge, and only
+// docs/reference/workload-updates.md#deployment-controller: one rolling sync scales the new RS up to replicas + maxSurge, and only
 // when it did not change, scales old RSs down to keep replicas − maxUnavailable available.
 describe('rollingUpdateStep (rolling.go rolloutRolling)', () => {
-  const f4 = resolveFenceposts(4, '25%', '25%'); // surge 1, unavailable 1 (§3.1 table)
+  const f4 = resolveFenceposts(4, '25%', '25%'); // surge 1, unavailable 1 (docs/reference/workload-updates.md#deployment-rollingupdate table)
 
   it('first sync of 4 replicas at 25%/25% creates one surge pod and touches no old pod', () => {
     const step = rollingUpdateStep({ replicas: 4, fenceposts: f4, newRS: { replicas: 0, available: 0 }, oldRSs: [{ replicas: 4, available: 4 }] });
@@ -19,7 +19,7 @@ describe('rollingUpdateStep (rolling.go rolloutRolling)', () => {
   });
 
   it('once the old RS is scaled down, surge room opens again even though the old pod is still terminating', () => {
-    // Terminating pods are in neither spec.replicas nor availableReplicas (§3.2).
+    // Terminating pods are in neither spec.replicas nor availableReplicas (docs/reference/workload-updates.md#deployment-controller).
     expect(newReplicaSetReplicas({ replicas: 4, fenceposts: f4, newRS: { replicas: 1, available: 0 }, oldRSs: [{ replicas: 3, available: 3 }] })).toBe(2);
   });
 
@@ -43,7 +43,7 @@ describe('rollingUpdateStep (rolling.go rolloutRolling)', () => {
     expect(out).toEqual([0, 2]);
   });
 
-  it('1 replica with maxUnavailable 1 and maxSurge 0 deletes the only pod before a new one exists (§8 item 1, talk slide "Deployments")', () => {
+  it('1 replica with maxUnavailable 1 and maxSurge 0 deletes the only pod before a new one exists (docs/reference/workload-updates.md#deployment-rollingupdate, talk slide "Deployments")', () => {
     const f = resolveFenceposts(1, 0, 1);
     const step = rollingUpdateStep({ replicas: 1, fenceposts: f, newRS: { replicas: 0, available: 0 }, oldRSs: [{ replicas: 1, available: 1 }] });
     // New RS cannot grow (1 pod already = maxTotal 1), so the old one is scaled to 0 first.
@@ -75,7 +75,7 @@ describe('rollingUpdateStep (rolling.go rolloutRolling)', () => {
   });
 });
 
-describe('availability and progress (§3.2)', () => {
+describe('availability and progress (docs/reference/workload-updates.md#deployment-controller)', () => {
   it('a pod is available only minReadySeconds after it turned Ready', () => {
     expect(podAvailable(undefined, 0, 1000)).toBe(false);
     expect(podAvailable(1000, 0, 1000)).toBe(true);

@@ -1,13 +1,13 @@
 import type { Fenceposts } from './fenceposts.js';
 
 /**
- * One sync of the Deployment controller's RollingUpdate (kubernetes-semantics §3.2, code:
+ * One sync of the Deployment controller's RollingUpdate (docs/reference/workload-updates.md#deployment-controller, code:
  * pkg/controller/deployment/rolling.go `rolloutRolling`, `reconcileNewReplicaSet`,
  * `reconcileOldReplicaSets`, `cleanupUnhealthyReplicas`, `scaleDownOldReplicaSetsForRollingUpdate`
  * and util/deployment_util.go `NewRSNewReplicas`).
  *
  * Counts are ReplicaSet `spec.replicas` and `status.availableReplicas`; terminating pods are in
- * neither (§3.2), so surge room opens the moment an old ReplicaSet is scaled down.
+ * neither (docs/reference/workload-updates.md#deployment-controller), so surge room opens the moment an old ReplicaSet is scaled down.
  */
 export interface ReplicaSetState {
   /** spec.replicas */
@@ -98,7 +98,7 @@ export function reconcileOldReplicaSets(input: RollingUpdateInput): number[] {
 
 /**
  * `DeploymentComplete` (util/deployment_util.go): every replica is updated and available and no
- * old replica is left. Terminating pods do not count (§3.2), so a rollout can be "complete" while
+ * old replica is left. Terminating pods do not count (docs/reference/workload-updates.md#deployment-controller), so a rollout can be "complete" while
  * old pods are still in their preStop.
  */
 export function rolloutComplete(replicas: number, newRS: ReplicaSetState & { active: number }, oldActive: number): boolean {
@@ -106,7 +106,7 @@ export function rolloutComplete(replicas: number, newRS: ReplicaSetState & { act
 }
 
 /**
- * `IsPodAvailable` (pkg/api/v1/pod/util.go, §3.2): Ready, and Ready for at least minReadySeconds.
+ * `IsPodAvailable` (pkg/api/v1/pod/util.go, docs/reference/workload-updates.md#deployment-controller): Ready, and Ready for at least minReadySeconds.
  * Times in milliseconds.
  */
 export function podAvailable(readySinceMs: number | undefined, minReadySeconds: number, nowMs: number): boolean {
@@ -116,7 +116,7 @@ export function podAvailable(readySinceMs: number | undefined, minReadySeconds: 
 }
 
 /**
- * `DeploymentTimedOut` (§3.2): no progress for progressDeadlineSeconds sets Progressing=False with
+ * `DeploymentTimedOut` (docs/reference/workload-updates.md#deployment-controller): no progress for progressDeadlineSeconds sets Progressing=False with
  * reason ProgressDeadlineExceeded. Nothing is rolled back; the condition is only reported.
  */
 export function progressDeadlineExceeded(lastProgressMs: number, progressDeadlineSeconds: number | undefined, nowMs: number): boolean {

@@ -13,7 +13,7 @@ describe('deploymentRolloutStatus (kubectl rollout status semantics)', () => {
   it.each([
     ['spec not observed yet', base({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3 }), 'waiting-for-observation'],
     [
-      'progress deadline exceeded (§3.2)',
+      'progress deadline exceeded (docs/reference/workload-updates.md#deployment-controller)',
       base({
         observedGeneration: 2,
         replicas: 4,
@@ -38,7 +38,7 @@ describe('deploymentRolloutStatus (kubectl rollout status semantics)', () => {
   });
 });
 
-describe('effectiveConditions (§1.3 nil semantics)', () => {
+describe('effectiveConditions (docs/reference/traffic-routing.md#endpointslice-conditions nil semantics)', () => {
   it('reads nil ready/serving as true and nil terminating as false', () => {
     expect(effectiveConditions(undefined)).toEqual({ ready: true, serving: true, terminating: false });
     expect(effectiveConditions({ ready: false, serving: true, terminating: true })).toEqual({ ready: false, serving: true, terminating: true });

@@ -2,7 +2,7 @@
  * When is a Deployment rollout done? The same answer `kubectl rollout status` gives
  * (kubectl `polymorphichelpers/rollout_status.go`, DeploymentStatusViewer), so zerodrop and
  * kubectl never disagree about completion. The progress deadline is only reported by the
- * controller, nothing is rolled back (kubernetes-semantics §3.2 "progressDeadlineSeconds").
+ * controller, nothing is rolled back (docs/reference/workload-updates.md#progress-deadline).
  */
 
 export interface DeploymentCondition {
@@ -45,7 +45,7 @@ export interface RolloutStatus {
   message: string;
 }
 
-/** Reason the controller sets on Progressing=False when progressDeadlineSeconds passed without progress (§3.2). */
+/** Reason the controller sets on Progressing=False when progressDeadlineSeconds passed without progress (docs/reference/workload-updates.md#deployment-controller). */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
 
 /** metadata.generation, 0 when absent (objects from user YAML have none). */

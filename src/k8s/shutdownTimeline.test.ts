@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveGraceSeconds, graceSecondsNeeded, shutdownTimeline } from './shutdownTimeline.js';
 
-// kubernetes-semantics §1.2 "Worked examples (G = 30)".
+// docs/reference/pod-termination.md#grace-arithmetic.
 describe('shutdownTimeline (kubelet killContainer arithmetic)', () => {
   it.each([
     ['no preStop', 0, 0, 30],
@@ -19,14 +19,14 @@ describe('shutdownTimeline (kubelet killContainer arithmetic)', () => {
     expect(shutdownTimeline(30, 10)).toMatchObject({ preStopAbandoned: false, floorApplied: false, appWindow: 20 });
   });
 
-  it('defaults the grace period to 30 s and never below 1 s (§1.1, §1.2 step 2)', () => {
+  it('defaults the grace period to 30 s and never below 1 s (docs/reference/pod-termination.md#grace-period, docs/reference/pod-termination.md#effective-grace-period)', () => {
     expect(effectiveGraceSeconds(undefined)).toBe(30);
     expect(effectiveGraceSeconds(-5)).toBe(1);
     expect(effectiveGraceSeconds(0)).toBe(1);
   });
 });
 
-describe('graceSecondsNeeded (§1.2 step 4)', () => {
+describe('graceSecondsNeeded (docs/reference/pod-termination.md#per-container-kill)', () => {
   it.each([
     [0, 5, 5],
     [5, 5, 10],

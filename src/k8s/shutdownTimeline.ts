@@ -1,5 +1,5 @@
 /**
- * The kubelet's per-container shutdown arithmetic (kubernetes-semantics §1.2 step 4, §1.7):
+ * The kubelet's per-container shutdown arithmetic (docs/reference/pod-termination.md#per-container-kill, docs/reference/pod-termination.md#termination-timeline):
  * with P = preStop wall time and G = effective grace period, the stop signal goes at min(P, G)
  * and SIGKILL at min(P, G) + max(G − floor(min(P, G)), 2). Elapsed preStop time is truncated to
  * whole seconds before it is subtracted, and the remaining window never drops below the 2 s
@@ -44,7 +44,7 @@ export function shutdownTimeline(graceSeconds: number = DEFAULT_TERMINATION_GRAC
 }
 
 /**
- * `CheckGracefulDelete` + `calculateEffectiveGracePeriod` (§1.1, §1.2 step 2): negative values
+ * `CheckGracefulDelete` + `calculateEffectiveGracePeriod` (docs/reference/pod-termination.md#grace-period, docs/reference/pod-termination.md#effective-grace-period): negative values
  * become 1 and the kubelet always supplies at least 1.
  */
 export function effectiveGraceSeconds(graceSeconds: number | undefined): number {
@@ -56,7 +56,7 @@ export function effectiveGraceSeconds(graceSeconds: number | undefined): number 
 /**
  * The smallest terminationGracePeriodSeconds that lets a preStop of `preStopSeconds` finish and
  * still leaves the app `drainSeconds` before SIGKILL: G ≥ P (or the kubelet abandons the hook)
- * and G − floor(P) ≥ D (§1.2 step 4, elapsed time truncated to whole seconds).
+ * and G − floor(P) ≥ D (docs/reference/pod-termination.md#per-container-kill, elapsed time truncated to whole seconds).
  */
 export function graceSecondsNeeded(preStopSeconds: number, drainSeconds: number): number {
   const preStop = Math.max(0, preStopSeconds);

@@ -19,7 +19,7 @@ export function normaliseSignal(raw: string | number): string | undefined {
   return upper.startsWith('SIG') ? upper : `SIG${upper}`;
 }
 
-/** Exit code of a process killed by a signal: 128 + number (§6.1: 143 = SIGTERM, 137 = SIGKILL). */
+/** Exit code of a process killed by a signal: 128 + number (docs/reference/signals.md#pid-1: 143 = SIGTERM, 137 = SIGKILL). */
 export function exitCodeForSignal(signal: string): number | undefined {
   const entry = Object.entries(SIGNAL_NUMBERS).find(([, name]) => name === signal);
   return entry ? 128 + Number(entry[0]) : undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, classifyStatus, errorCode } from './error-class.js';
 
-// load-and-verify §4.4: what an undici client sees for each way a pod goes away.
+// docs/reference/load-verification.md#client-error-classes: what an undici client sees for each way a pod goes away.
 describe('classifyError maps undici/Node error codes to the normalised classes', () => {
   const table: Array<[string, unknown, string]> = [
     ['nothing listening', { code: 'ECONNREFUSED' }, 'refused'],

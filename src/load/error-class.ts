@@ -1,7 +1,7 @@
 import type { ErrorClass } from '../events/schema.js';
 
 /**
- * Normalising what a client sees when a pod goes away (load-and-verify §4.4). The table is data so
+ * Normalising what a client sees when a pod goes away (docs/reference/load-verification.md#client-error-classes). The table is data so
  * the tests can list it; anything unknown is `other` with its raw code kept for debugging.
  */
 export const ERROR_CLASS_BY_CODE: Readonly<Record<string, ErrorClass>> = {
@@ -15,7 +15,7 @@ export const ERROR_CLASS_BY_CODE: Readonly<Record<string, ErrorClass>> = {
   EPIPE: 'reset',
   ECONNABORTED: 'reset',
   // The peer closed (FIN) a socket with our request on it, e.g. a process exiting with a keep-alive
-  // connection open, or the keep-alive race of kubernetes-semantics §7.3.
+  // connection open, or the keep-alive race of docs/reference/node-http.md#keep-alive-race.
   UND_ERR_SOCKET: 'socket-closed',
   // No answer in time: hung, SIGSTOPped, or a connect that never completed.
   TIMEOUT: 'timeout',

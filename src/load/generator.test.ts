@@ -91,7 +91,7 @@ describe('schedule accuracy (open model, intended times)', () => {
   });
 });
 
-describe('error classification against real failing servers (load-and-verify §4.4)', () => {
+describe('error classification against real failing servers (docs/reference/load-verification.md#client-error-classes)', () => {
   // A reset in the middle of a body races undici's read of the partial data: it surfaces as the
   // RST itself or as "other side closed"; both are the pod dying mid-response.
   const cases: Array<[Behaviour, string, string[]]> = [

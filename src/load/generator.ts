@@ -27,7 +27,7 @@ export interface LoadOptions {
   /**
    * `keep-alive` (default): a pool of long-lived connections, like an ingress or load balancer.
    * `fresh`: a new connection per request (`Connection: close`), which understates connection-level
-   * drops badly (load-and-verify §2.6) but is what many probes do.
+   * drops badly (docs/reference/load-verification.md#rolling-update-drops-experiment) but is what many probes do.
    */
   connection?: 'keep-alive' | 'fresh';
   /** Maximum pool connections. Default 128; requests beyond it queue (and their latency shows it). */
@@ -76,7 +76,7 @@ class RequestTimeout extends Error {
 /**
  * Starts an open-model load run. Requests leave at their intended times (see schedule.ts) over an
  * undici Pool with `pipelining: 1` and `idempotent: false`, so undici never replays a request on
- * another socket: a failure is always reported, never retried (load-and-verify §0.5, §4.4).
+ * another socket: a failure is always reported, never retried (docs/reference/load-verification.md#no-silent-retries, docs/reference/load-verification.md#client-error-classes).
  */
 export function startLoad(options: LoadOptions): LoadRun {
   const rate = options.rate ?? 200;

@@ -1,11 +1,11 @@
 /**
  * Whether the generator itself held the schedule. A run whose generator fell behind cannot prove
- * zero drops (load-and-verify §0.3): the verdict is inconclusive, never pass.
+ * zero drops (docs/reference/load-verification.md#zero-means-zero): the verdict is inconclusive, never pass.
  *
  * Criterion (documented in src/load/README.md): the generator is healthy when
  *  - the p99 of its scheduling lag (actual send − intended send, over every request) is at most
  *    `maxLagP99Ms` (default 100 ms: half the shortest endpoint-propagation delay the lab models,
- *    0.2 s for a kube-proxy-like consumer, kubernetes-semantics §1.6, so a drop window that long
+ *    0.2 s for a kube-proxy-like consumer, docs/reference/traffic-routing.md#propagation-latency, so a drop window that long
  *    cannot fall between two late requests; timer jitter on a busy 2-core machine stays far below), and
  *  - no request left more than `maxLagMs` late (default 1000 ms: a stall that long means a whole
  *    second of the run went without load), and

@@ -1,5 +1,5 @@
 /**
- * Open-model schedule (load-and-verify §1, wrk2's "planned send time"): request `seq` is due at
+ * Open-model schedule (docs/reference/load-verification.md#open-model-load, wrk2's "planned send time"): request `seq` is due at
  * `seq * 1000 / rate` ms after the start whatever happened to earlier requests, so a slow or
  * stalled server can never slow the generator down and hide its own latency (coordinated omission).
  */

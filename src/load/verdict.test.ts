@@ -16,7 +16,7 @@ function steady(rate: number, seconds: number, failed: ErrorClass[] = []): Verdi
 const healthy = { healthy: true, reasons: [] };
 const load = { rate: 100, startMs: 0, endMs: 3000 };
 
-describe('decideVerdict (issue 4: pass only with zero failures, load in every second, rollout done, healthy generator)', () => {
+describe('decideVerdict (pass only with zero failures, load in every second, rollout done, healthy generator)', () => {
   const table: Array<[string, VerdictInput, 'pass' | 'fail' | 'inconclusive', RegExp | undefined]> = [
     ['all proofs, zero failures', { requests: steady(100, 3), rollout: { completed: true }, generator: healthy, load }, 'pass', undefined],
     [

@@ -6,7 +6,7 @@ const e = (t: number, body: EventBody) => ({ t, run: 'r', ...body }) as Zerodrop
 const failed = (t: number, pod: string | undefined, error: 'refused' | 'reset' = 'refused') =>
   e(t, { type: 'request', intended: t, start: t, end: t + 1, error, ...(pod ? { pod } : {}) } as EventBody);
 
-/** One old pod shut down per §1.7 without preStop, one new pod ready before it listens. */
+/** One old pod shut down per docs/reference/pod-termination.md#termination-timeline without preStop, one new pod ready before it listens. */
 const lifecycle: ZerodropEvent[] = [
   e(0, { type: 'pod', pod: 'old', phase: 'created' }),
   e(100, { type: 'pod', pod: 'old', phase: 'ready' }),

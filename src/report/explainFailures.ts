@@ -3,7 +3,7 @@ import { formatMs } from './format.js';
 
 /**
  * Sorts each failure by what its pod was doing when the request left, so the report can say why
- * requests dropped, not only when. The causes follow the talk and §1.3/§1.4/§1.7: traffic before
+ * requests dropped, not only when. The causes follow the talk and docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/traffic-routing.md#kube-proxy, docs/reference/pod-termination.md#termination-timeline: traffic before
  * the app listens (no readiness probe), traffic after the stop signal but before a consumer
  * removed the endpoint (no or too short preStop), in-flight requests cut by SIGKILL, traffic to
  * a pod that is already gone (a consumer far behind).

@@ -31,7 +31,7 @@ const endpoint = (t: number, name: string, consumer: string, change: EndpointEve
 const states = (lane: { intervals: Array<{ state: string; start: number; end: number }> }) => lane.intervals.map((i) => [i.state, i.start, i.end]);
 
 describe('buildPodLanes', () => {
-  it('draws the shutdown of §1.7: terminating while preStop runs, signalled, killed at the deadline, exited, then gone', () => {
+  it('draws the shutdown of docs/reference/pod-termination.md#termination-timeline: terminating while preStop runs, signalled, killed at the deadline, exited, then gone', () => {
     const [lane] = buildPodLanes(
       [
         pod(0, 'web-a', 'created', { revision: 'v1' }),

@@ -8,8 +8,8 @@ const SHUTTING_DOWN: ReadonlySet<LaneState> = new Set(['terminating', 'signalled
 
 /**
  * One lane per pod: consecutive intervals of its lifecycle plus point marks (stop signal,
- * SIGKILL, each consumer removing the endpoint). Shutdown order follows §1.2/§1.7 of the
- * semantics reference: terminating (preStop running) → stop signal → SIGKILL at the deadline →
+ * SIGKILL, each consumer removing the endpoint). Shutdown order follows docs/reference/pod-termination.md#kubelet-sequence and docs/reference/pod-termination.md#termination-timeline:
+ * terminating (preStop running) → stop signal → SIGKILL at the deadline →
  * exited. Lanes are ordered by first appearance, so old pods sit above their replacements.
  */
 export function buildPodLanes(events: readonly LaneEvent[], timeRange: { start: number; end: number }): PodLane[] {

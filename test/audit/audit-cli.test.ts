@@ -1,6 +1,6 @@
 /**
- * The audit CLI end to end: output shapes (issue 2 JSON, SARIF 2.1.0), exit codes, bad input,
- * config, --fix and --fix-in-place. Uses only rules of this branch's half so it holds on its own.
+ * The audit CLI end to end: output shapes (JSON, SARIF 2.1.0), exit codes, bad input,
+ * config, --fix and --fix-in-place.
  */
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
-describe('JSON output (issue 2 shape)', () => {
+describe('JSON output shape', () => {
   const { report } = json(['audit', fx('typos.yaml')]);
   it('has findings and errors with every documented key', () => {
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['findings', 'errors']));

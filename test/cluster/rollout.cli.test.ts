@@ -72,13 +72,13 @@ describe('zerodrop rollout: verdicts end to end', () => {
     const end = events.at(-1)!;
     expect(end).toMatchObject({ type: 'run-end', verdict: 'pass', failures: 0, rollout: { completed: true } });
     const pods = byType(events, 'pod');
-    // Two old pods terminated and deleted, two new pods created and ready (fake plays maxSurge 1, §3.2).
+    // Two old pods terminated and deleted, two new pods created and ready (fake plays maxSurge 1, docs/reference/workload-updates.md#deployment-controller).
     const phases = (phase: string) => pods.filter((p) => p.phase === phase).map((p) => p.pod);
     expect(phases('created')).toHaveLength(2);
     expect(phases('ready')).toEqual(phases('created'));
     expect(phases('terminating')).toHaveLength(2);
     expect(phases('deleted')).toEqual(phases('terminating'));
-    // EndpointSlice view: new endpoints added ready; old ones removed with terminating conditions (§1.3).
+    // EndpointSlice view: new endpoints added ready; old ones removed with terminating conditions (docs/reference/traffic-routing.md#endpointslice-conditions).
     const endpoints = byType(events, 'endpoint');
     expect(endpoints.filter((e) => e.change === 'added').map((e) => e.pod)).toEqual(phases('created'));
     const removed = endpoints.filter((e) => e.change === 'removed');
@@ -135,7 +135,7 @@ describe('zerodrop rollout: verdicts end to end', () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
   });
 
-  it('is inconclusive when the progress deadline passes (Progressing=False, ProgressDeadlineExceeded, §3.2)', async () => {
+  it('is inconclusive when the progress deadline passes (Progressing=False, ProgressDeadlineExceeded, docs/reference/workload-updates.md#deployment-controller)', async () => {
     const { fake, dir, kubeconfig } = await cluster({ scenario: 'stuck' });
     const r = await runCli([...baseArgs(kubeconfig, fake.frontUrl, dir), '--restart']);
     expect(r.code).toBe(3);

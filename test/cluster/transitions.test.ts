@@ -31,7 +31,7 @@ describe('podTransitions', () => {
     expect(bodies[0]).toMatchObject({ pod: 'web-6d4cf56db6-abcde', revision: '6d4cf56db6', detail: 'on kind-worker' });
   });
 
-  it('deletionTimestamp starts termination (§1.1) and the grace period is shown', () => {
+  it('deletionTimestamp starts termination (docs/reference/pod-termination.md#grace-period) and the grace period is shown', () => {
     const before = pod();
     const after = pod();
     after.metadata.deletionTimestamp = '2026-11-20T10:00:00Z';
@@ -54,7 +54,7 @@ describe('podTransitions', () => {
   });
 });
 
-describe('endpointTransitions (EndpointSlice conditions, §1.3/§1.4)', () => {
+describe('endpointTransitions (EndpointSlice conditions, docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/traffic-routing.md#kube-proxy)', () => {
   const slice = (endpoints: unknown[], service = 'web'): KubeObject =>
     ({ ...fixture('endpointslice-web.json'), metadata: { name: `${service}-1`, labels: { 'kubernetes.io/service-name': service } }, endpoints }) as KubeObject;
   const ep = (name: string, conditions?: Record<string, boolean>) => ({
@@ -104,7 +104,7 @@ describe('deploymentTransitions', () => {
     expect(events[1]).toMatchObject({ revision: '2', detail: 'deployment "web" successfully rolled out' });
     expect(deploymentTransitions(done, done, 2)).toEqual([]);
   });
-  it('reports the progress deadline once (§3.2)', () => {
+  it('reports the progress deadline once (docs/reference/workload-updates.md#deployment-controller)', () => {
     const stuck = d(2, {
       observedGeneration: 2,
       replicas: 3,

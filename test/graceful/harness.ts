@@ -1,7 +1,7 @@
 /**
  * Real child-process servers, a second backend, and keep-alive clients whose new connections go
  * to the "current endpoint" while open ones stay pinned, as kube-proxy's conntrack pins them
- * (kubernetes-semantics §1.4). Every load loop is bounded in time and count; every child is
+ * (docs/reference/traffic-routing.md#kube-proxy). Every load loop is bounded in time and count; every child is
  * spawned in its own process group and reaped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Why graceful cannot send RFC 9113 §6.8's graceful GOAWAY sequence on Node's http2 module (a
+ * Why graceful cannot send RFC 9113 section 6.8's graceful GOAWAY sequence on Node's http2 module (a
  * first GOAWAY with the maximum stream id as a shutdown notice, a PING round trip, then the final
  * GOAWAY), and what it does instead. Each case is a minimal reproduction with a raw HTTP/2 client
  * that places its streams exactly; if a Node release lifts a limit, its case fails and the library
@@ -46,7 +46,7 @@ function connect(port: number, ackPings = true): RawH2Connection {
   return c;
 }
 
-describe("Node's http2 module and RFC 9113 §6.8", () => {
+describe("Node's http2 module and RFC 9113 section 6.8", () => {
   it('session.goaway(NO_ERROR, 2^31-1) makes the server silently ignore every later stream, though the client was told it may be processed', async () => {
     const { seen, port } = await h2cServer((stream) => {
       if (stream.id === 1) stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);

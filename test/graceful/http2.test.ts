@@ -1,6 +1,6 @@
 /**
- * HTTP/2: Node 20's server.close() leaves open sessions accepting streams (landscape §2), so
- * graceful sends GOAWAY itself (kubernetes-semantics §7.2 rule f). Open streams must finish,
+ * HTTP/2: Node 20's server.close() leaves open sessions accepting streams (docs/reference/graceful-libraries.md#node-core), so
+ * graceful sends GOAWAY itself (docs/reference/node-http.md#drain-rules). Open streams must finish,
  * clients must move to a new session, and the process must exit right after the last stream.
  * No accepted stream may fail; a stream refused while the GOAWAY is in flight is retried.
  */
@@ -90,7 +90,7 @@ for (const [framework, secure, drain] of [
       try {
         const outcomes: StreamOutcome[] = [];
         // Like RFC-compliant clients and proxies, retry a stream refused with REFUSED_STREAM: the
-        // server guarantees it was never processed (RFC 9113 §8.7). Every other error counts.
+        // server guarantees it was never processed (RFC 9113 section 8.7). Every other error counts.
         let refused = 0;
         const loops = Array.from({ length: 4 }, async () => {
           for (let i = 0; i < 5_000 && !stop; i++) {

@@ -26,7 +26,7 @@ export function frame(type: number, flags: number, stream: number, payload: Buff
   return Buffer.concat([head, payload]);
 }
 
-/** GOAWAY payload: last stream id and error code (RFC 9113 §6.8). */
+/** GOAWAY payload: last stream id and error code (RFC 9113 section 6.8). */
 export function goawayFrame(lastStreamId: number, code = 0): Buffer {
   const payload = Buffer.alloc(8);
   payload.writeUInt32BE(lastStreamId & 0x7fffffff, 0);

@@ -1,7 +1,7 @@
 /**
  * The drain scenario every server kind must pass: keep-alive loops run through an endpoint
  * switch, SIGTERM arrives mid-stream with a slow request and a streaming response in flight, the
- * switch "propagates" before the drain delay ends (kubernetes-semantics §1.4, §1.6).
+ * switch "propagates" before the drain delay ends (docs/reference/traffic-routing.md#kube-proxy, docs/reference/traffic-routing.md#propagation-latency).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Endpoints, failures, nodeClient, runLoops, startBackendB, startServer, undiciClient, type Exit, type Outcome, type PhaseLine } from './harness.js';

@@ -1,6 +1,6 @@
 /**
  * The rest of the sequence with real processes and signals: the hard deadline, cleanup hooks,
- * upgraded sockets, probes, a second signal, and PID 1 in a fresh PID namespace (§6.1).
+ * upgraded sockets, probes, a second signal, and PID 1 in a fresh PID namespace (docs/reference/signals.md#pid-1).
  * Needs `npm run build` first.
  */
 import { execFileSync } from 'node:child_process';
@@ -229,7 +229,7 @@ const hasUnshare = (() => {
     return false;
   }
 })();
-if (!isRoot || !hasUnshare) console.warn('SKIPPING PID 1 tests: they need root and a working `unshare --pid --fork` (kubernetes-semantics §6.1)');
+if (!isRoot || !hasUnshare) console.warn('SKIPPING PID 1 tests: they need root and a working `unshare --pid --fork` (docs/reference/signals.md#pid-1)');
 
 describe.skipIf(!isRoot || !hasUnshare)('as PID 1 of a PID namespace (unshare --pid --fork)', () => {
   it('stops gracefully on SIGTERM because graceful installs a handler', async () => {

@@ -4,8 +4,8 @@ import { configureFromLabFile } from '../../src/lab/run/configure.js';
 import { auditForLab } from '../../src/lab/run/audit.js';
 import { SCENARIOS, labFilePath, runName, type ScenarioRun } from '../../src/lab/scenarios/catalog.js';
 
-// Issue 4: "A test asserts they agree (audit errors ⇔ drops) for every bundled scenario whose
-// cause is visible in the manifests." Each run's `expect` is what the lab shows (checked by
+// The audit and the lab agree (audit errors ⇔ drops) on every bundled scenario whose cause is
+// visible in the manifests. Each run's `expect` is what the lab shows (checked by
 // end-to-end.test.ts and scenarios-slow.test.ts); here the audit, with the lab's own propagation
 // assumption, must predict the same thing.
 

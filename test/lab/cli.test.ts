@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { liveProcessesWith } from './support/processes.js';
 
-// The lab's CLI contract (issue 4): one clear error before anything starts, and no orphan process
+// The lab's CLI contract: one clear error before anything starts, and no orphan process
 // after success, failure, Ctrl-C or SIGTERM. Runs the compiled CLI (`npm run build` first).
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -253,7 +253,7 @@ describe('the parent-death signal', () => {
   });
 });
 
-describe('PID 1 follows the pod spec (§6.1)', () => {
+describe('PID 1 follows the pod spec (docs/reference/signals.md#pid-1)', () => {
   /** Deletes a one-container pod whose app has no SIGTERM handler; whether the lab had to SIGKILL it. */
   async function neededSigkill(extra: Partial<PodPlan>): Promise<boolean> {
     const events = new EventStream('pid1');

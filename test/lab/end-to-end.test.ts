@@ -9,7 +9,7 @@ import { liveProcessesWith } from './support/processes.js';
 // End-to-end lab runs. They live in one file so they run one after another: two labs at once on
 // a 2-core machine starve each other and turn answers into timeouts.
 //
-// The project's main job (issue 4): `zerodrop lab` replays the talk; baseline and probes drop
+// The project's main job: `zerodrop lab` replays the talk; baseline and probes drop
 // requests, probes-prestop drops none. `--quick` keeps the same manifests and shortens only the
 // control windows. Every pod is gone afterwards.
 
@@ -105,7 +105,7 @@ describe.each(['max-unavailable-single-replica', 'sidecar-race'])('zerodrop lab 
   }, 120_000);
 });
 
-describe('Recreate strategy and the progress deadline (§3.2), in process', () => {
+describe('Recreate strategy and the progress deadline (docs/reference/workload-updates.md#deployment-controller), in process', () => {
   it('creates new pods only after every old pod is gone, which is an outage; the deadline is only reported', async () => {
     const { configureRun } = await import('../../src/lab/run/configure.js');
     const { runLab } = await import('../../src/lab/run/runLab.js');

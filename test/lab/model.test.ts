@@ -19,7 +19,7 @@ const view = (over: Partial<EndpointSourcePod>): EndpointSourcePod => ({
   ...over,
 });
 
-describe('EndpointSlice conditions (§1.3 podToEndpoint)', () => {
+describe('EndpointSlice conditions (docs/reference/traffic-routing.md#endpointslice-conditions podToEndpoint)', () => {
   it('a ready pod is ready and serving', () => {
     expect(podToEndpoint(view({}))?.conditions).toEqual({ ready: true, serving: true, terminating: false });
   });
@@ -30,12 +30,12 @@ describe('EndpointSlice conditions (§1.3 podToEndpoint)', () => {
   it('publishNotReadyAddresses makes every endpoint ready', () => {
     expect(podToEndpoint(view({ ready: false }), true)?.conditions.ready).toBe(true);
   });
-  it('a terminal pod leaves the slice (§1.7 item 4)', () => {
+  it('a terminal pod leaves the slice (docs/reference/pod-termination.md#after-the-last-container)', () => {
     expect(podToEndpoint(view({ terminal: true }))).toBeUndefined();
   });
 });
 
-describe('which endpoints a consumer uses (§1.4, §1.5)', () => {
+describe('which endpoints a consumer uses (docs/reference/traffic-routing.md#kube-proxy, docs/reference/traffic-routing.md#ingress-and-load-balancers)', () => {
   const ep = (pod: string, ready: boolean, serving: boolean, terminating: boolean): ResolvedEndpoint => ({
     pod,
     host: 'h',
@@ -94,14 +94,14 @@ describe('buildWorkload validates before anything starts', () => {
   const deployment = (spec: string, container = '') =>
     `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n${spec}\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n${container}`;
 
-  it('resolves fenceposts with src/k8s (§3.1) and the apps/v1 defaults', () => {
+  it('resolves fenceposts with src/k8s (docs/reference/workload-updates.md#deployment-rollingupdate) and the apps/v1 defaults', () => {
     const w = build(deployment('  replicas: 4'));
     expect(w.deployment).toMatchObject({ replicas: 4, strategy: 'RollingUpdate', minReadySeconds: 0, progressDeadlineSeconds: 600 });
     expect(w.deployment.fenceposts).toMatchObject({ maxSurge: 1, maxUnavailable: 1 });
     expect(w.initial.graceSeconds).toBe(30);
     expect(w.initial.containers[0]!.stopSignal).toBe('SIGTERM');
   });
-  it('uses extensions/v1beta1 defaults (maxUnavailable 1, no progress deadline, §3.3)', () => {
+  it('uses extensions/v1beta1 defaults (maxUnavailable 1, no progress deadline, docs/reference/workload-updates.md#defaults-by-api-version)', () => {
     const w = buildWorkload(parseManifestText(deployment('  replicas: 1').replace('apps/v1', 'extensions/v1beta1'), 'm.yaml'), {
       images,
       rollout: { kind: 'restart' },
@@ -111,20 +111,24 @@ describe('buildWorkload validates before anything starts', () => {
     expect(w.deployment.progressDeadlineSeconds).toBeUndefined();
   });
   it.each([
-    ['both literally zero (§3.1)', deployment('  replicas: 2\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}'), /may not be 0/],
+    [
+      'both literally zero (docs/reference/workload-updates.md#deployment-rollingupdate)',
+      deployment('  replicas: 2\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}'),
+      /may not be 0/,
+    ],
     ['a quoted integer', deployment('  replicas: 2\n  strategy:\n    rollingUpdate: {maxSurge: "1"}'), /int-or-percent/],
     [
-      'progressDeadlineSeconds ≤ minReadySeconds (§3.1)',
+      'progressDeadlineSeconds ≤ minReadySeconds (docs/reference/workload-updates.md#deployment-rollingupdate)',
       deployment('  replicas: 2\n  minReadySeconds: 10\n  progressDeadlineSeconds: 10'),
       /greater than minReadySeconds/,
     ],
     [
-      'a preStop sleep longer than the grace period (§1.1)',
+      'a preStop sleep longer than the grace period (docs/reference/pod-termination.md#grace-period)',
       deployment('  replicas: 2', '          lifecycle: {preStop: {sleep: {seconds: 40}}}\n'),
       /must not exceed terminationGracePeriodSeconds/,
     ],
     [
-      'successThreshold ≠ 1 on liveness (§2.1)',
+      'successThreshold ≠ 1 on liveness (docs/reference/probes.md#fields-and-defaults)',
       deployment('  replicas: 2', '          livenessProbe: {tcpSocket: {port: 80}, successThreshold: 2}\n'),
       /successThreshold must be 1/,
     ],
@@ -132,7 +136,7 @@ describe('buildWorkload validates before anything starts', () => {
   ])('rejects %s', (_name, yaml, message) => {
     expect(() => build(yaml)).toThrow(message);
   });
-  it('takes the stop signal from lifecycle.stopSignal, else the official image (nginx ≥ 1.19.5 → SIGQUIT, §6.2)', () => {
+  it('takes the stop signal from lifecycle.stopSignal, else the official image (nginx ≥ 1.19.5 → SIGQUIT, docs/reference/signals.md#image-stop-signals)', () => {
     const nginx = { nginx: { command: process.execPath } };
     const mk = (image: string, extra = '') =>
       buildWorkload(parseManifestText(deployment('  replicas: 1', extra).replace('image: app:1', `image: ${image}`), 'm.yaml'), {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProbe } from '../../src/k8s/probes.js';
 import { Prober, probeOnce, runHook, type ContainerEndpoint } from '../../src/lab/pods/probe.js';
 
-// kubernetes-semantics §2.1: HTTP succeeds on 200–399 (kube-probe User-Agent, custom headers),
+// docs/reference/probes.md#fields-and-defaults: HTTP succeeds on 200–399 (kube-probe User-Agent, custom headers),
 // TCP when the port accepts, exec on exit 0; a timeout is a failure. Against real servers.
 
 let server: http.Server;
@@ -32,7 +32,7 @@ const target = (): ContainerEndpoint => ({
   resolvePort: (p) => (p === 8080 || p === 'http' ? port : p === 9 ? 9 : undefined),
 });
 
-describe('probe attempts (§2.1)', () => {
+describe('probe attempts (docs/reference/probes.md#fields-and-defaults)', () => {
   it.each([
     [200, true],
     [302, true],
@@ -73,7 +73,7 @@ describe('probe attempts (§2.1)', () => {
     expect(hung).toMatchObject({ ok: false });
   });
 
-  it('a preStop sleep hook takes its seconds; tcpSocket is not a lifecycle handler (§1.2, §5.1)', async () => {
+  it('a preStop sleep hook takes its seconds; tcpSocket is not a lifecycle handler (docs/reference/pod-termination.md#kubelet-sequence, docs/reference/feature-versions.md#sleep-action)', async () => {
     const t = performance.now();
     expect((await runHook({ sleep: { seconds: 0.3 } }, target())).ok).toBe(true);
     expect(performance.now() - t).toBeGreaterThan(280);
@@ -81,7 +81,7 @@ describe('probe attempts (§2.1)', () => {
   });
 });
 
-describe('Prober thresholds (§2.1, pkg/kubelet/prober/worker.go)', () => {
+describe('Prober thresholds (docs/reference/probes.md#fields-and-defaults, pkg/kubelet/prober/worker.go)', () => {
   it('readiness turns ready after successThreshold successes and unready after failureThreshold failures', async () => {
     const changes: Array<[boolean, number]> = [];
     const t0 = performance.now();

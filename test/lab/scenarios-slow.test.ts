@@ -47,11 +47,11 @@ if (!HAVE_NGINX)
     `\n*** SKIPPING nginx-stopsignal lab test: ${NGINX_BINARY} is not installed (apt-get install nginx, or node scripts/ensure-system-deps.mjs) ***\n`,
   );
 
-describe('zerodrop lab --scenario nginx-stopsignal (real nginx, §6.2)', () => {
+describe('zerodrop lab --scenario nginx-stopsignal (real nginx, docs/reference/signals.md#image-stop-signals)', () => {
   // The scenario's default propagation (0.5–3 s) and kubelet delay (0–1 s) make the SIGTERM drop
   // a race: with a fast proxy update every 3 s download has finished before the 4 s preStop ends.
   // Pinning propagation to 3 s and the kubelet delay to 0 keeps downloads started up to 3 s after
-  // the delete in flight until ~6 s, well past the stop signal at 4 s (§1.7).
+  // the delete in flight until ~6 s, well past the stop signal at 4 s (docs/reference/pod-termination.md#termination-timeline).
   it.skipIf(!HAVE_NGINX)(
     'SIGTERM (nginx < 1.19.5) cuts slow in-flight downloads; SIGQUIT lets them finish',
     () => {
@@ -69,7 +69,7 @@ describe('zerodrop lab --scenario nginx-stopsignal (real nginx, §6.2)', () => {
   );
 });
 
-describe('zerodrop lab --scenario keepalive-l4 (keep-alive clients through the L4 proxy, §1.4)', () => {
+describe('zerodrop lab --scenario keepalive-l4 (keep-alive clients through the L4 proxy, docs/reference/traffic-routing.md#kube-proxy)', () => {
   // With the default `/` every request takes ~1 ms, so only the one or two requests on the wire
   // at the instant the app exits are cut: real, but too few to assert on. `/slow?ms=300` keeps
   // ~30 requests in flight on the old pods' pinned connections when SIGTERM arrives, so exiting
@@ -86,7 +86,7 @@ describe('zerodrop lab --scenario keepalive-l4 (keep-alive clients through the L
   }, 90_000);
 });
 
-describe('zerodrop lab --scenario keepalive-race (upstream keep-alive vs the proxy pool, §7.3)', () => {
+describe('zerodrop lab --scenario keepalive-race (upstream keep-alive vs the proxy pool, docs/reference/node-http.md#keep-alive-race)', () => {
   // Only the deterministic half. The short-keep-alive run drops only when the proxy's reuse of an
   // idle connection and the app's FIN cross on the wire within the same few hundred microseconds;
   // four `--quick` runs of it on this machine failed 0, 0, 1 and 2 of ~28 requests (502s), so

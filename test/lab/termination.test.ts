@@ -11,9 +11,9 @@ import { pidNamespaceSupport } from '../../src/lab/pods/containerProcess.js';
 import { resolveProbe } from '../../src/k8s/probes.js';
 import { wordNumberLines } from './support/processes.js';
 
-// kubernetes-semantics §1.2 step 4 and §1.7 item 3, against real child processes: the stop
+// docs/reference/pod-termination.md#per-container-kill and docs/reference/pod-termination.md#each-container, against real child processes: the stop
 // signal at min(P, G), SIGKILL to the whole process group at min(P, G) + max(G − floor(min(P, G)), 2),
-// preStop hooks concurrent per container, native sidecars signalled after the main containers (§5.3).
+// preStop hooks concurrent per container, native sidecars signalled after the main containers (docs/reference/feature-versions.md#native-sidecars).
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'signal-recorder.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'zerodrop-term-'));
@@ -69,7 +69,7 @@ const plan = (containers: ContainerPlan[], graceSeconds: number, sidecars: Conta
   servicePort: 8080,
 });
 
-describe.concurrent('kubelet termination against real processes (§1.7)', () => {
+describe.concurrent('kubelet termination against real processes (docs/reference/pod-termination.md#termination-timeline)', () => {
   it('no preStop: stop signal at once, SIGKILL at the grace period; a grandchild in the group dies too', async () => {
     const grandchildLog = path.join(dir, 'grandchild.pid');
     const c = container('app', {}, { GRANDCHILD_LOG: grandchildLog });
@@ -108,7 +108,7 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
       expect(kill.rel).toBeLessThan(3.8);
     });
 
-  it('preStop hooks run concurrently: a container without one is signalled at once while its sibling sleeps (§1.2 step 3)', async () => {
+  it('preStop hooks run concurrently: a container without one is signalled at once while its sibling sleeps (docs/reference/pod-termination.md#containers-stop-in-parallel)', async () => {
     const app = container('app', { preStop: { sleep: { seconds: 1 } } }, { EXIT_ON: 'SIGTERM' });
     const proxy = container('proxy', {}, { EXIT_ON: 'SIGTERM' });
     const r = await deleteAndObserve(plan([app, proxy], 5));
@@ -119,7 +119,7 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
     expect(r.containerEvents.some((e) => e.action === 'kill')).toBe(false);
   });
 
-  it('native sidecars get their stop signal only after every main container exited (§5.3), with the lifecycle stop signal', async () => {
+  it('native sidecars get their stop signal only after every main container exited (docs/reference/feature-versions.md#native-sidecars), with the lifecycle stop signal', async () => {
     const app = container('app', {}, { EXIT_ON: 'SIGTERM', EXIT_DELAY_MS: '800' });
     const sidecar = container('sidecar', { stopSignal: 'SIGQUIT' }, { EXIT_ON: 'SIGQUIT' });
     const r = await deleteAndObserve(plan([app], 5, [sidecar]));
@@ -132,7 +132,7 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
     expect(r.wallSeconds).toBeLessThan(3);
   });
 
-  it('liveness and startup probes stop at deletion while readiness keeps probing (§2.2)', async () => {
+  it('liveness and startup probes stop at deletion while readiness keeps probing (docs/reference/probes.md#during-termination)', async () => {
     const events = new EventStream('probes');
     const seen: ContainerEvent[] = [];
     events.subscribe((e) => e.type === 'container' && seen.push(e));
@@ -153,7 +153,7 @@ describe.concurrent('kubelet termination against real processes (§1.7)', () => 
   });
 });
 
-describe('--pid-namespace (§6.1)', () => {
+describe('--pid-namespace (docs/reference/signals.md#pid-1)', () => {
   const support = pidNamespaceSupport();
   if (!support.available) console.warn(`skipping PID-namespace test: ${support.reason}`);
   it.skipIf(!support.available)('a process without a SIGTERM handler ignores SIGTERM as PID 1 and dies only at the SIGKILL deadline', async () => {

@@ -1,5 +1,5 @@
 /**
- * The stable JSON output of issue 2: `{ findings, errors }`, positions 1-based. Extra fields
+ * The stable JSON output: `{ findings, errors }`, positions 1-based. Extra fields
  * (messageId, ruleOfUptime, rendered, summary, tool) are additions, never renames.
  */
 import type { AuditResult, Finding } from '../types.js';

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.5 DaemonSet defaults maxUnavailable 1, maxSurge 0; maxSurge GA 1.25 (on from 1.22).
+// docs/reference/workload-updates.md#daemonset DaemonSet defaults maxUnavailable 1, maxSurge 0; maxSurge GA 1.25 (on from 1.22).
 testRule('daemonset-update-unavailable', {
   valid: [
     { name: 'maxSurge 1', text: manifests({ kind: 'DaemonSet', spec: { updateStrategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } } }) },

@@ -6,7 +6,7 @@ import { daemonSetRollout } from './support/rollout.js';
 import { portsOf } from './support/fields.js';
 
 /**
- * DaemonSets default to maxUnavailable 1 and maxSurge 0 (§3.5): each node's pod is stopped before
+ * DaemonSets default to maxUnavailable 1 and maxSurge 0 (docs/reference/workload-updates.md#daemonset): each node's pod is stopped before
  * its replacement starts, so node-local traffic (externalTrafficPolicy: Local, node ingress) has
  * no pod on that node meanwhile. maxSurge (GA 1.25) starts the new pod first.
  */
@@ -19,7 +19,7 @@ export const daemonsetUpdateUnavailable = defineRule({
     summary: 'a serving DaemonSet updates with maxSurge 0, so each node loses its pod during the update',
     messages: {
       surgeZeroByDefault:
-        "DaemonSet updates with maxSurge 0 (the default, §3.5): each node's pod is stopped before its replacement starts, so traffic that " +
+        "DaemonSet updates with maxSurge 0 (the default, https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/): each node's pod is stopped before its replacement starts, so traffic that " +
         'stays on the node (externalTrafficPolicy: Local, node-local ingress, hostPort) fails there until the new pod is Ready',
       surgeZero:
         "DaemonSet updates with maxSurge 0: each node's pod is stopped before its replacement starts, so traffic that " +

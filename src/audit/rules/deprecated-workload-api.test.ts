@@ -13,7 +13,7 @@ testRule('deprecated-workload-api', {
   ],
   invalid: [
     {
-      name: 'extensions/v1beta1 Deployment: names the defaults that change on the move to apps/v1 (§3.3), at the apiVersion value',
+      name: 'extensions/v1beta1 Deployment: names the defaults that change on the move to apps/v1 (docs/reference/workload-updates.md#defaults-by-api-version), at the apiVersion value',
       text: workload('extensions/v1beta1', 'Deployment'),
       findings: [
         {

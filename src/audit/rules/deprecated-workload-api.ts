@@ -2,7 +2,7 @@
  * Rule of Uptime 5: use apps/v1. extensions/v1beta1, apps/v1beta1 and apps/v1beta2 workloads are
  * no longer served (removed in 1.16), and migrating changes defaults: extensions/v1beta1
  * Deployments defaulted maxUnavailable 1 / maxSurge 1 and had no progress deadline
- * (kubernetes-semantics §3.3, kubernetes/kubernetes PR 39683).
+ * (docs/reference/workload-updates.md#defaults-by-api-version, kubernetes/kubernetes PR 39683).
  */
 import { DEPRECATED_WORKLOAD_APIS, defaultChangesOnMigration } from '../../k8s/apiDefaults.js';
 import { defineRule } from './support/defineRule.js';

@@ -1,6 +1,6 @@
 import { testRule } from './fixtures/ruleTester.js';
 
-// kubernetes-semantics §2: only pod probes gate traffic; the finding is an info hint (the tester checks the severity).
+// docs/reference/probes.md: only pod probes gate traffic; the finding is an info hint (the tester checks the severity).
 testRule('docker-healthcheck-ignored', {
   valid: [
     { name: 'HEALTHCHECK NONE turns an inherited check off', text: 'FROM example/base:1\nHEALTHCHECK NONE\n' },

@@ -1,6 +1,6 @@
 /**
  * Wiring: Kubernetes does not run a Dockerfile HEALTHCHECK; only readiness/liveness/startup
- * probes in the pod spec count (kubernetes-semantics §2). A HEALTHCHECK gives a false sense that
+ * probes in the pod spec count (docs/reference/probes.md). A HEALTHCHECK gives a false sense that
  * the app is checked.
  */
 import { defineRule } from './support/defineRule.js';

@@ -1,6 +1,6 @@
 import { testRule } from './fixtures/ruleTester.js';
 
-// §6.1: a shell-form command runs as /bin/sh -c, and the shell is PID 1. The good fixtures show
+// docs/reference/signals.md#pid-1: a shell-form command runs as /bin/sh -c, and the shell is PID 1. The good fixtures show
 // exec form, a shell that execs the server, and shell form in a build stage.
 testRule('dockerfile-shell-form', {
   valid: [

@@ -1,6 +1,6 @@
 import { testRule } from './fixtures/ruleTester.js';
 
-// §6.1: dash as PID 1 ignores SIGTERM; an init wrapper in front forwards it. The good fixtures show
+// docs/reference/signals.md#pid-1: dash as PID 1 ignores SIGTERM; an init wrapper in front forwards it. The good fixtures show
 // node run directly, a script that execs the server, and tini in front of npm.
 testRule('dockerfile-shell-wrapper', {
   valid: [

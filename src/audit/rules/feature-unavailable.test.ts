@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §0.1 feature timeline; §5.1 sleep (1.30), §5.2 sleep 0 (1.33), §5.3 native sidecars (1.29), §5.4 stopSignal (alpha), §3.4 StatefulSet maxUnavailable.
+// docs/reference/feature-versions.md#feature-timeline feature timeline; docs/reference/feature-versions.md#sleep-action sleep (1.30), docs/reference/feature-versions.md#zero-sleep sleep 0 (1.33), docs/reference/feature-versions.md#native-sidecars native sidecars (1.29), docs/reference/feature-versions.md#custom-stop-signal stopSignal (alpha), docs/reference/workload-updates.md#statefulset StatefulSet maxUnavailable.
 const withLifecycle = (lifecycle: Record<string, unknown>) => manifests({ containers: [{ ...APP, lifecycle }] });
 const statefulSet = (spec: Record<string, unknown>) => manifests({ kind: 'StatefulSet', spec });
 

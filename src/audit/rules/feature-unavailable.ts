@@ -26,7 +26,7 @@ const MESSAGES = Object.fromEntries(
 
 /**
  * Fields the target Kubernetes version lacks or keeps behind an alpha gate (kubernetes-semantics
- * §0.1, §3.4, §5.1–§5.4): an auditor relies only on what is on by default.
+ * docs/reference/feature-versions.md#feature-timeline, docs/reference/workload-updates.md#statefulset, docs/reference/feature-versions.md#sleep-action, docs/reference/feature-versions.md#zero-sleep, docs/reference/feature-versions.md#native-sidecars, docs/reference/feature-versions.md#custom-stop-signal): an auditor relies only on what is on by default.
  */
 export const featureUnavailable = defineRule({
   target: 'workload',

@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §1.2 step 4 worked examples (G = 30): SIGKILL at min(P,G) + max(G − floor(min(P,G)), 2).
+// docs/reference/pod-termination.md#grace-arithmetic (G = 30): SIGKILL at min(P,G) + max(G − floor(min(P,G)), 2).
 const withPreStop = (seconds: number, podSpec: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
   manifests({
     containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds } } } }],

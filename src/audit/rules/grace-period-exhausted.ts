@@ -6,9 +6,9 @@ import { graceOf, gracePath, preStopOf, seconds } from './support/drain.js';
 import { podSpecPatch } from './support/patches.js';
 
 /**
- * The grace period counts from before the preStop hook (§1.2 K8S-HOOKS): the app's window is
+ * The grace period counts from before the preStop hook (docs/reference/pod-termination.md#grace-arithmetic): the app's window is
  * G − floor(P), never below the 2 s minimum, and SIGKILL follows. When preStop + drain exceeds
- * terminationGracePeriodSeconds (default 30) the app is killed mid-drain (§1.7 step 3; Yelp/paasta#3909).
+ * terminationGracePeriodSeconds (default 30) the app is killed mid-drain (docs/reference/pod-termination.md#each-container; Yelp/paasta#3909).
  */
 export const gracePeriodExhausted = defineRule({
   target: 'workload',
@@ -25,7 +25,7 @@ export const gracePeriodExhausted = defineRule({
       minimumWindowOnlyAndRejected:
         'preStop of "{{container}}" sleeps {{preStop}} against {{grace}}: the stop signal comes at {{stopSignalAt}} and SIGKILL ' +
         "{{appWindow}} later (the kubelet's 2 s minimum), so the app gets {{appWindow}} of the {{drain}} it needs to drain (--drain-seconds). " +
-        'The API server rejects sleep.seconds above terminationGracePeriodSeconds (§1.1).',
+        'The API server rejects sleep.seconds above terminationGracePeriodSeconds (https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/3960-pod-lifecycle-sleep-action).',
       killedMidDrain:
         'preStop {{preStop}} + drain {{drain}} = {{total}} exceeds {{grace}} for "{{container}}": ' +
         'the app gets its stop signal at {{stopSignalAt}} and SIGKILL at {{killAt}}, {{shortfall}} before it finishes draining, cutting in-flight requests',

@@ -7,7 +7,7 @@ import { describeHandler, probeOf, resolvedProbe, withNumericPorts } from './sup
 /**
  * A liveness probe identical to the readiness probe (same handler, same timing) restarts the
  * container at the very moment readiness takes it out of rotation: an overloaded pod is killed
- * instead of being left to recover (§2.1). A liveness probe with a higher failureThreshold is the
+ * instead of being left to recover (docs/reference/probes.md#fields-and-defaults). A liveness probe with a higher failureThreshold is the
  * documented pattern and is not flagged (kube-score#339).
  */
 export const livenessMirrorsReadiness = defineRule({

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// Failure windows per §2.1 (failureThreshold × periodSeconds + timeoutSeconds); kube-score#285.
+// Failure windows per docs/reference/probes.md#fields-and-defaults (failureThreshold × periodSeconds + timeoutSeconds); kube-score#285.
 const ready = { httpGet: { path: '/ready', port: 8080 } };
 const live = { httpGet: { path: '/live', port: 8080 } };
 const withProbes = (readinessProbe: unknown, livenessProbe: unknown) =>

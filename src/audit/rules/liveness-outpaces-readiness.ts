@@ -6,7 +6,7 @@ import { probeFieldPath, probeOf, resolvedProbe, withNumericPorts } from './supp
 
 /**
  * Liveness should only fire after readiness has taken the pod out of rotation: its failure window
- * (failureThreshold × periodSeconds + timeoutSeconds, §2.1) must not be shorter, and a
+ * (failureThreshold × periodSeconds + timeoutSeconds, docs/reference/probes.md#fields-and-defaults) must not be shorter, and a
  * failureThreshold of 1 restarts the container on a single slow probe, cutting its in-flight
  * requests (kube-score#285 asked for this relational check).
  */

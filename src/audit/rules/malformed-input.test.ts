@@ -4,7 +4,7 @@ import { auditTextsRun } from '../testing.js';
 import { allRules } from './index.js';
 
 // Manifests written by hand or by templates carry wrong types; the API server would reject them,
-// but the auditor must still report what it can instead of crashing a rule (issue 2, Bad input).
+// but the auditor must still report what it can instead of crashing a rule.
 const weirdContainers: unknown[] = [
   { name: 'a', ports: '8080', readinessProbe: 'yes', livenessProbe: { httpGet: 'x' }, lifecycle: 'none' },
   { name: 'b', ports: [null, 8080, { containerPort: '80', hostPort: 'x' }], lifecycle: { preStop: { exec: { command: 'sleep 5' } } }, env: { A: 1 } },

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.2 IsPodAvailable; §1.5 ingress and load-balancer registration delays.
+// docs/reference/workload-updates.md#deployment-controller IsPodAvailable; docs/reference/traffic-routing.md#ingress-and-load-balancers ingress and load-balancer registration delays.
 testRule('min-ready-seconds-unset', {
   valid: [
     { name: 'set', text: manifests({ spec: { minReadySeconds: 10 } }) },

@@ -1,7 +1,7 @@
 import { hpa, manifests, pdb } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §4.1: percentages round up; disruptionsAllowed = healthy − desired. kube-linter#637 (HPA).
+// docs/reference/disruption-budgets.md#budget-arithmetic: percentages round up; disruptionsAllowed = healthy − desired. kube-linter#637 (HPA).
 testRule('pdb-blocks-eviction', {
   valid: [
     { name: 'maxUnavailable 1 with HPA minimum 4 (kube-linter#637)', text: manifests({ replicas: null, extra: [hpa(4), pdb({ maxUnavailable: 1 })] }) },

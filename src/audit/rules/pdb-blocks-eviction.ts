@@ -7,7 +7,7 @@ import { workloadsSelectedByPdb } from './support/crossObjects.js';
 
 /**
  * A budget that allows zero disruptions even when every pod is healthy blocks kubectl drain and
- * node upgrades for good (§4.2 auditor hints). Percentages round UP (§4.1): minAvailable 50% of 1
+ * node upgrades for good (docs/reference/disruption-budgets.md#what-a-budget-protects auditor hints). Percentages round UP (docs/reference/disruption-budgets.md#budget-arithmetic): minAvailable 50% of 1
  * pod is 1. HPA-managed workloads are judged at minReplicas (kube-linter#637).
  */
 export const pdbBlocksEviction = defineRule({
@@ -21,10 +21,10 @@ export const pdbBlocksEviction = defineRule({
     messages: {
       blocksEviction:
         '{{field}} {{value}} over {{pods}} pod(s) ({{workloads}}) requires {{desiredHealthy}} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
-        'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+        'kubectl drain and node upgrades wait on these pods forever (https://kubernetes.io/docs/tasks/run-application/configure-pdb/, percentages round up)',
       blocksEvictionAtAnySize:
         '{{field}} {{value}} over its pods ({{workloads}}) requires all healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
-        'kubectl drain and node upgrades wait on these pods forever (§4.1, percentages round up)',
+        'kubectl drain and node upgrades wait on these pods forever (https://kubernetes.io/docs/tasks/run-application/configure-pdb/, percentages round up)',
     },
     fixes: {
       allowOneEviction: 'use maxUnavailable: 1 (or a minAvailable below the replica count), and run at least 2 replicas',

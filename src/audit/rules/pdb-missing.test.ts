@@ -1,7 +1,7 @@
 import { hpa, manifests, pdb } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §4.2: only the Eviction API honours PDBs. Polaris#999: selectors must match on all labels.
+// docs/reference/disruption-budgets.md#what-a-budget-protects: only the Eviction API honours PDBs. Polaris#999: selectors must match on all labels.
 testRule('pdb-missing', {
   valid: [
     { name: 'PDB present', text: manifests({ extra: [pdb({ maxUnavailable: 1 })] }) },

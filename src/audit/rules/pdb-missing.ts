@@ -2,7 +2,7 @@ import { lowestReplicas, REPLICATED_KINDS } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 
 /**
- * Only the Eviction API honours PodDisruptionBudgets (§4.2): without one, kubectl drain, the
+ * Only the Eviction API honours PodDisruptionBudgets (docs/reference/disruption-budgets.md#what-a-budget-protects): without one, kubectl drain, the
  * cluster autoscaler or a node upgrade may evict every replica at once.
  */
 export const pdbMissing = defineRule({
@@ -15,7 +15,7 @@ export const pdbMissing = defineRule({
     messages: {
       noBudget:
         '{{replicas}} replicas and no PodDisruptionBudget selects them: kubectl drain, the cluster autoscaler or a node upgrade may evict all of them at once ' +
-        '(only the Eviction API honours budgets, §4.2)',
+        '(only the Eviction API honours budgets, https://kubernetes.io/docs/concepts/workloads/pods/disruptions/)',
     },
     fixes: {
       addBudgetWithSelector: 'add a PodDisruptionBudget with maxUnavailable: 1 and selector matchLabels {{matchLabels}}',

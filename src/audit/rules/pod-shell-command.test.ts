@@ -34,7 +34,7 @@ testRule('pod-shell-command', {
       ],
     },
     {
-      name: 'sh -c even with one command (dash does not exec it, §6.1)',
+      name: 'sh -c even with one command (dash does not exec it, docs/reference/signals.md#pid-1)',
       text: pod('["/bin/sh", "-c", "node server.js"]'),
       findings: [
         { messageId: 'shellPid1', line: 8, container: 'app', data: { shell: 'sh (dash)' }, patch: patchCommand(['/bin/sh', '-c', 'exec node server.js']) },

@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §1.2 "exec runs inside the container"; zendesk/samson#2904.
+// docs/reference/pod-termination.md#hook-facts; zendesk/samson#2904.
 const distroless = (command: string[], image = 'gcr.io/distroless/static-debian12') =>
   manifests({ containers: [{ ...APP, image, lifecycle: { preStop: { exec: { command } } } }] });
 

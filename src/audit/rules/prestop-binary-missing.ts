@@ -10,7 +10,7 @@ import { perContainer } from './support/perContainer.js';
 const SHELL_TOOLS = new Set(['sleep', 'sh', 'bash', 'ash', 'dash', 'zsh', 'busybox', 'kill', 'pkill', 'curl', 'wget', 'nc']);
 
 /**
- * An exec preStop runs inside the container (§1.2 "Who runs them"): in a distroless or scratch
+ * An exec preStop runs inside the container (docs/reference/pod-termination.md#hook-facts): in a distroless or scratch
  * image `sleep` is "executable file not found" (zendesk/samson#2904); the hook fails, the kubelet
  * records FailedPreStopHook and stops the container at once, so the delay silently disappears.
  */

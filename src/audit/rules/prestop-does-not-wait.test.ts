@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §1.2 step 4: the stop signal follows the hook's return; kubernetes/website#1414.
+// docs/reference/pod-termination.md#per-container-kill: the stop signal follows the hook's return; kubernetes/website#1414.
 const withCommand = (command: string[]) =>
   manifests({ containers: [{ ...APP, name: 'nginx', image: 'nginx:1.27', lifecycle: { preStop: { exec: { command } } } }] });
 

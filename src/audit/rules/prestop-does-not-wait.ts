@@ -4,7 +4,7 @@ import { preStopPath, preStopShapeOf, seconds } from './support/drain.js';
 import { perContainer } from './support/perContainer.js';
 
 /**
- * The kubelet sends the stop signal as soon as the preStop hook returns (§1.2 step 4). A hook that
+ * The kubelet sends the stop signal as soon as the preStop hook returns (docs/reference/pod-termination.md#per-container-kill). A hook that
  * only signals the server (`nginx -s quit`, `kill -QUIT 1`) returns at once, so it provides no delay
  * for endpoint removal (kubernetes/website#1414).
  */
@@ -17,7 +17,7 @@ export const prestopDoesNotWait = defineRule({
     summary: 'the preStop hook signals the server and returns at once, so nothing waits for endpoint removal',
     messages: {
       signalsAndReturns:
-        'preStop of "{{container}}" runs "{{command}}": {{what}} at once, and the kubelet sends the stop signal as soon as the hook returns (§1.2), ' +
+        'preStop of "{{container}}" runs "{{command}}": {{what}} at once, and the kubelet sends the stop signal as soon as the hook returns (https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution), ' +
         'so nothing waits the {{propagation}} endpoint removal is assumed to take and requests keep arriving while the server shuts down',
       stopsServerFirst:
         'preStop of "{{container}}" runs "{{command}}": {{what}}, so new connections are refused during the {{propagation}} endpoint removal is assumed to take, while load balancers still route to the pod',

@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §1.2 step 3 and §1.3: stop signal and endpoint removal race; §5.1: the sleep action from 1.30.
+// docs/reference/pod-termination.md#containers-stop-in-parallel and docs/reference/traffic-routing.md#endpointslice-conditions: stop signal and endpoint removal race; docs/reference/feature-versions.md#sleep-action: the sleep action from 1.30.
 const containers = (patch: Record<string, unknown>) => ({ spec: { template: { spec: { containers: [{ name: 'app', ...patch }] } } } });
 
 testRule('prestop-missing', {

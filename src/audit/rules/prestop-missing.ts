@@ -7,9 +7,9 @@ import { perContainer } from './support/perContainer.js';
 
 /**
  * Endpoint removal and the kubelet's stop signal start at the same moment and nothing orders them
- * (kubernetes-semantics §1.3, §1.2 step 3): a container without a preStop hook is signalled at
- * t≈0 while kube-proxy, ingress controllers and load balancers still route to it (§1.6). Every
- * server stops accepting on its graceful signal (§6.2 "Common consequence"), so requests in that
+ * (docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/pod-termination.md#containers-stop-in-parallel): a container without a preStop hook is signalled at
+ * t≈0 while kube-proxy, ingress controllers and load balancers still route to it (docs/reference/traffic-routing.md#propagation-latency). Every
+ * server stops accepting on its graceful signal (docs/reference/signals.md#every-server-stops-accepting-at-once), so requests in that
  * window are refused. Skipped when the workload declares zerodrop.dev/in-app-drain.
  */
 export const prestopMissing = defineRule({

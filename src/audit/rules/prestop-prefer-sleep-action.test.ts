@@ -3,7 +3,7 @@ import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 import { isPureSleep } from './prestop-prefer-sleep-action.js';
 
-// §5.1: the sleep action is on from 1.30 and runs in the kubelet.
+// docs/reference/feature-versions.md#sleep-action: the sleep action is on from 1.30 and runs in the kubelet.
 const execSleep = (command: string[], podSpec: Record<string, unknown> = {}) =>
   manifests({ containers: [{ ...APP, lifecycle: { preStop: { exec: { command } } } }], podSpec });
 const sleepPatch = (seconds: number) => ({
@@ -36,7 +36,7 @@ testRule('prestop-prefer-sleep-action', {
       findings: [{ messageId: 'execSleep', line: 33, container: 'app', data: { duration: '2.5 s', seconds: 3 }, patch: sleepPatch(3) }],
     },
     {
-      name: 'never above the grace period (API validation, §1.1)',
+      name: 'never above the grace period (API validation, docs/reference/pod-termination.md#grace-period)',
       text: execSleep(['sleep', '40'], { terminationGracePeriodSeconds: 30 }),
       findings: [{ messageId: 'execSleep', line: 33, container: 'app', data: { duration: '40 s', seconds: 30 }, patch: sleepPatch(30) }],
     },

@@ -13,7 +13,7 @@ export function isPureSleep(command: string[]): boolean {
 }
 
 /**
- * From 1.30 the kubelet runs `lifecycle.preStop.sleep` itself (§5.1): no sleep binary or shell is
+ * From 1.30 the kubelet runs `lifecycle.preStop.sleep` itself (docs/reference/feature-versions.md#sleep-action): no sleep binary or shell is
  * needed in the image, and the delay cannot fail with "executable file not found".
  */
 export const prestopPreferSleepAction = defineRule({
@@ -27,7 +27,7 @@ export const prestopPreferSleepAction = defineRule({
     messages: {
       execSleep:
         'preStop of "{{container}}" execs "{{command}}" ({{duration}}) inside the container; Kubernetes {{kubernetesVersion}} ' +
-        'has the sleep action (on since 1.30, §5.1), which the kubelet runs itself: no sleep binary or shell needed in the image',
+        'has the sleep action (on since 1.30, https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/3960-pod-lifecycle-sleep-action), which the kubelet runs itself: no sleep binary or shell needed in the image',
     },
     fixes: {
       useSleepAction: 'replace exec with lifecycle.preStop.sleep.seconds: {{seconds}}',
@@ -40,7 +40,7 @@ export const prestopPreferSleepAction = defineRule({
       if (!handler) return undefined;
       const shape = classifyPreStop(handler);
       if (shape.kind !== 'exec-sleep' || !isPureSleep(shape.command) || imageIsShellless(c)) return undefined;
-      // sleep.seconds is an integer and must not exceed the grace period (§1.1 validation).
+      // sleep.seconds is an integer and must not exceed the grace period (docs/reference/pod-termination.md#grace-period validation).
       const whole = Math.min(Math.max(1, Math.ceil(shape.seconds)), graceOf(w).seconds);
       return {
         path: [...preStopPath(c), 'exec'],

@@ -3,7 +3,7 @@ import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 import { withSleepSeconds } from './prestop-shorter-than-propagation.js';
 
-// §1.6 propagation latencies; the preStop must outlast them.
+// docs/reference/traffic-routing.md#propagation-latency propagation latencies; the preStop must outlast them.
 const withPreStop = (preStop: unknown) => manifests({ containers: [{ ...APP, lifecycle: { preStop } }] });
 
 testRule('prestop-shorter-than-propagation', {

@@ -15,7 +15,7 @@ export function withSleepSeconds(command: string[], n: number): string[] {
 }
 
 /**
- * A preStop delay shorter than endpoint propagation (§1.6: ~1 s for kube-proxy, ≥3.3 s for
+ * A preStop delay shorter than endpoint propagation (docs/reference/traffic-routing.md#propagation-latency: ~1 s for kube-proxy, ≥3.3 s for
  * ingress-nginx, minutes for cloud LBs) signals the app while some consumers still route to it.
  */
 export const prestopShorterThanPropagation = defineRule({

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §2.1 defaults (period 10, timeout 1); kyverno/policies#1500.
+// docs/reference/probes.md#fields-and-defaults defaults (period 10, timeout 1); kyverno/policies#1500.
 const probe = (extra: Record<string, unknown>) => ({ httpGet: { path: '/ready', port: 8080 }, ...extra });
 const withProbes = (probes: Record<string, unknown>) => manifests({ containers: [{ name: 'app', image: 'example/web:1.0', ...probes }] });
 

@@ -4,7 +4,7 @@ import { perProbe } from './support/perContainer.js';
 import { probeFieldPath } from './support/probes.js';
 
 /**
- * The kubelet's probe worker runs one probe at a time on a ticker of periodSeconds (§2.1,
+ * The kubelet's probe worker runs one probe at a time on a ticker of periodSeconds (docs/reference/probes.md#fields-and-defaults,
  * pkg/kubelet/prober/worker.go); a timeout longer than the period stretches every probe cycle to
  * the timeout, so failures take failureThreshold × timeoutSeconds to detect (kyverno/policies#1500).
  */

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.2 progressDeadlineSeconds only reports; startup budget from the probes (§2.1).
+// docs/reference/workload-updates.md#deployment-controller progressDeadlineSeconds only reports; startup budget from the probes (docs/reference/probes.md#fields-and-defaults).
 const startup = { httpGet: { path: '/live', port: 8080 }, periodSeconds: 10, failureThreshold: 30 };
 const app = (extra: Record<string, unknown>) => [{ name: 'app', image: 'example/web:1.0', ...extra }];
 

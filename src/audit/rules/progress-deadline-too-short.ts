@@ -6,8 +6,8 @@ import { resolvedProbe } from './support/probes.js';
 
 /**
  * progressDeadlineSeconds below the startup budget the probes allow (startupProbe or liveness
- * initialDelay + failureThreshold × period, §2.1) reports ProgressDeadlineExceeded for a slow but
- * healthy rollout; the controller only reports it, it never rolls back (§3.2), but pipelines that
+ * initialDelay + failureThreshold × period, docs/reference/probes.md#fields-and-defaults) reports ProgressDeadlineExceeded for a slow but
+ * healthy rollout; the controller only reports it, it never rolls back (docs/reference/workload-updates.md#deployment-controller), but pipelines that
  * wait on `kubectl rollout status` fail.
  */
 export const progressDeadlineTooShort = defineRule({
@@ -20,11 +20,11 @@ export const progressDeadlineTooShort = defineRule({
     messages: {
       belowStartupBudget:
         'progressDeadlineSeconds {{deadline}} is below the {{needed}} s a pod may take to become available ' +
-        '("{{container}}" probes allow {{budget}} s to start): a slow but healthy rollout is reported as ProgressDeadlineExceeded, and nothing is rolled back (§3.2)',
+        '("{{container}}" probes allow {{budget}} s to start): a slow but healthy rollout is reported as ProgressDeadlineExceeded, and nothing is rolled back (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/)',
       belowStartupBudgetAndMinReady:
         'progressDeadlineSeconds {{deadline}} is below the {{needed}} s a pod may take to become available ' +
         '("{{container}}" probes allow {{budget}} s to start plus minReadySeconds {{minReadySeconds}}): ' +
-        'a slow but healthy rollout is reported as ProgressDeadlineExceeded, and nothing is rolled back (§3.2)',
+        'a slow but healthy rollout is reported as ProgressDeadlineExceeded, and nothing is rolled back (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/)',
     },
     fixes: {
       raiseDeadline: 'set progressDeadlineSeconds above {{needed}} (e.g. {{suggested}})',

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §1.3 podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating).
+// docs/reference/traffic-routing.md#endpointslice-conditions podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating).
 testRule('publish-not-ready-addresses', {
   valid: [
     {

@@ -2,7 +2,7 @@ import { defineRule } from './support/defineRule.js';
 import { specOf } from './support/fields.js';
 
 /**
- * `ready = publishNotReadyAddresses || (serving && !terminating)` (§1.3 podToEndpoint): the flag
+ * `ready = publishNotReadyAddresses || (serving && !terminating)` (docs/reference/traffic-routing.md#endpointslice-conditions podToEndpoint): the flag
  * marks starting and terminating pods ready, so traffic reaches pods before their readiness probe
  * passes and during their shutdown. The legitimate use, a StatefulSet's headless governing Service
  * for peer discovery, is not flagged.
@@ -17,7 +17,7 @@ export const publishNotReadyAddresses = defineRule({
     summary: 'publishNotReadyAddresses sends traffic to pods that are starting or terminating',
     messages: {
       everyEndpointReady:
-        'publishNotReadyAddresses: true marks every endpoint ready, including pods whose readiness probe has not passed and pods that are terminating (§1.3), ' +
+        'publishNotReadyAddresses: true marks every endpoint ready, including pods whose readiness probe has not passed and pods that are terminating (https://kubernetes.io/docs/tutorials/services/pods-and-endpoint-termination-flow/), ' +
         'so clients and ingress controllers keep sending requests to pods during startup and shutdown',
     },
     fixes: {

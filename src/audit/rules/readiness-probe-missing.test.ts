@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// kubernetes-semantics §2.1: no readiness probe means Ready at once; linter-landscape §6: a probe on a sidecar hides the app's missing probe.
+// docs/reference/probes.md#fields-and-defaults: no readiness probe means Ready at once; docs/reference/linters.md#known-defects: a probe on a sidecar hides the app's missing probe.
 const probe = { tcpSocket: { port: 8080 } };
 const probePatch = (name: string, port: number) => ({
   spec: { template: { spec: { containers: [{ name, readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 } }] } } },

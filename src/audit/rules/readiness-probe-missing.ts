@@ -5,7 +5,7 @@ import { perContainer } from './support/perContainer.js';
 
 /**
  * Without a readinessProbe a container counts as ready as soon as it starts (kubernetes-semantics
- * §2.1 "No readiness probe: Success"), so the Service routes to it before the app listens, and a
+ * docs/reference/probes.md#default-states), so the Service routes to it before the app listens, and a
  * rollout replaces old pods with new ones that may never answer.
  */
 export const readinessProbeMissing = defineRule({
@@ -18,7 +18,7 @@ export const readinessProbeMissing = defineRule({
     fixable: true,
     messages: {
       noReadinessProbe:
-        'container "{{container}}" has no readinessProbe: Kubernetes treats it as Ready the moment it starts (§2.1), ' +
+        'container "{{container}}" has no readinessProbe: Kubernetes treats it as Ready the moment it starts (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes), ' +
         'so requests are routed to it before the app listens, and the rollout removes old pods for new ones that may never answer ({{servingReason}})',
     },
     fixes: {

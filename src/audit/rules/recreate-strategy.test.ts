@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.2: Recreate kills all old pods before creating new ones.
+// docs/reference/workload-updates.md#deployment-controller: Recreate kills all old pods before creating new ones.
 testRule('recreate-strategy', {
   valid: [
     { name: 'RollingUpdate by default', text: manifests() },

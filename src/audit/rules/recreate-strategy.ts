@@ -2,7 +2,7 @@ import { defineRule } from './support/defineRule.js';
 import { deploymentRollout } from './support/rollout.js';
 import { records } from './support/fields.js';
 
-/** `Recreate` kills all old pods and starts new ones only after they have terminated (§3.2). */
+/** `Recreate` kills all old pods and starts new ones only after they have terminated (docs/reference/workload-updates.md#deployment-controller). */
 export const recreateStrategy = defineRule({
   target: 'workload',
   meta: {
@@ -12,10 +12,10 @@ export const recreateStrategy = defineRule({
     summary: 'strategy Recreate stops every pod before starting the new version',
     messages: {
       stopsEveryPod:
-        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (§3.2): the Service has no Ready endpoint until a new pod passes ' +
+        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/): the Service has no Ready endpoint until a new pod passes ' +
         'its readiness probe, and every request in between fails',
       stopsEveryPodForClaim:
-        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (§3.2): the Service has no Ready endpoint until a new pod passes ' +
+        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/): the Service has no Ready endpoint until a new pod passes ' +
         'its readiness probe, and every request in between fails (if Recreate is there for the claim {{claims}}, a StatefulSet or a ReadWriteMany volume keeps pods warm instead)',
     },
     fixes: {

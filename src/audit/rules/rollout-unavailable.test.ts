@@ -1,7 +1,7 @@
 import { hpa, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.1 ResolveFenceposts (unavailable rounds down, capped at replicas); §3.3 extensions/v1beta1 defaults 1/1.
+// docs/reference/workload-updates.md#deployment-rollingupdate ResolveFenceposts (unavailable rounds down, capped at replicas); docs/reference/workload-updates.md#defaults-by-api-version extensions/v1beta1 defaults 1/1.
 const strategy = (rollingUpdate: Record<string, unknown>) => ({ strategy: { type: 'RollingUpdate', rollingUpdate } });
 const noUnavailable = (extra: Record<string, unknown> = {}) => ({
   spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, ...extra } } },

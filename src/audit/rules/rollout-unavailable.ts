@@ -4,9 +4,9 @@ import { workloadSpecPatch } from './support/patches.js';
 import { deploymentRollout } from './support/rollout.js';
 
 /**
- * `ResolveFenceposts` (§3.1): maxUnavailable rounds down and is capped at replicas; when it
+ * `ResolveFenceposts` (docs/reference/workload-updates.md#deployment-rollingupdate): maxUnavailable rounds down and is capped at replicas; when it
  * resolves to replicas (1 replica with maxUnavailable 1 or 100%, or the extensions/v1beta1
- * default of 1, §3.3 and kubernetes/kubernetes#37728) the rollout may leave zero available pods.
+ * default of 1, docs/reference/workload-updates.md#defaults-by-api-version and kubernetes/kubernetes#37728) the rollout may leave zero available pods.
  */
 export const rolloutUnavailable = defineRule({
   target: 'workload',
@@ -18,11 +18,11 @@ export const rolloutUnavailable = defineRule({
     fixable: true,
     messages: {
       resolvesToAll:
-        '{{replicaCount}} with maxUnavailable {{maxUnavailable}} resolves to {{unavailable}} unavailable (maxSurge {{surge}}, §3.1): the rollout may stop ' +
+        '{{replicaCount}} with maxUnavailable {{maxUnavailable}} resolves to {{unavailable}} unavailable (maxSurge {{surge}}, https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment): the rollout may stop ' +
         'every old pod before a new one is Ready, leaving 0 available pods and refusing every request meanwhile',
       defaultResolvesToAll:
-        '{{replicaCount}} with maxUnavailable unset ({{apiVersion}} defaults it to {{maxUnavailable}}, §3.3) resolves to {{unavailable}} unavailable ' +
-        '(maxSurge {{surge}}, §3.1): the rollout may stop every old pod before a new one is Ready, leaving 0 available pods and refusing every request meanwhile',
+        '{{replicaCount}} with maxUnavailable unset ({{apiVersion}} defaults it to {{maxUnavailable}}, https://github.com/kubernetes/kubernetes/pull/39683) resolves to {{unavailable}} unavailable ' +
+        '(maxSurge {{surge}}, https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment): the rollout may stop every old pod before a new one is Ready, leaving 0 available pods and refusing every request meanwhile',
     },
     fixes: {
       noUnavailable: 'set strategy.rollingUpdate.maxUnavailable: 0 so a new pod is Ready before an old one stops',

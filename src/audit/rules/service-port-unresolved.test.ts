@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// Named targetPorts resolve per pod; linter-landscape §5 item 14.
+// Named targetPorts resolve per pod; docs/reference/linters.md#named-target-ports.
 const named = (name: string) => [{ name: 'app', image: 'example/web:1.0', ports: [{ name, containerPort: 8080 }] }];
 const second = (portName: string) => ({
   apiVersion: 'apps/v1',

@@ -8,7 +8,7 @@ import { defineRule } from './support/defineRule.js';
  * protocol, as the EndpointSlice controller's FindPort does); a pod that declares no such name
  * contributes no endpoint for that Service port. When none of the selected pods declares it, the
  * port has no endpoint at all and connections to it are refused (kube-linter checks only the
- * name's syntax, linter-landscape §5 item 14). When some do, the port works through them: a
+ * name's syntax, docs/reference/linters.md#named-target-ports). When some do, the port works through them: a
  * Service over pods of different shapes is legitimate, so that is not reported.
  */
 export const servicePortUnresolved = defineRule({

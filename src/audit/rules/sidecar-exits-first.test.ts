@@ -1,7 +1,7 @@
 import { APP, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §1.2 step 3: containers stop in parallel; §5.3 native sidecars stop after the mains; §6.2 proxy drain settings.
+// docs/reference/pod-termination.md#containers-stop-in-parallel: containers stop in parallel; docs/reference/feature-versions.md#native-sidecars native sidecars stop after the mains; docs/reference/signals.md#image-stop-signals proxy drain settings.
 const proxy = (extra: Record<string, unknown> = {}) => ({
   name: 'cloud-sql-proxy',
   image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.8.0',

@@ -29,9 +29,9 @@ function proxiesBesideAnApp(w: WorkloadView): ContainerView[] {
 }
 
 /**
- * The kubelet stops all regular containers in parallel (§1.2 step 3): a proxy sidecar without a
- * preStop gets SIGTERM at t≈0 and exits (§6.2 Envoy/Istio, cloud-sql-proxy) while the app is
- * still serving its last requests through it. Native sidecars (§5.3) are stopped only after every
+ * The kubelet stops all regular containers in parallel (docs/reference/pod-termination.md#containers-stop-in-parallel): a proxy sidecar without a
+ * preStop gets SIGTERM at t≈0 and exits (docs/reference/signals.md#envoy-and-istio, cloud-sql-proxy) while the app is
+ * still serving its last requests through it. Native sidecars (docs/reference/feature-versions.md#native-sidecars) are stopped only after every
  * main container has exited.
  */
 export const sidecarExitsFirst = defineRule({
@@ -46,12 +46,12 @@ export const sidecarExitsFirst = defineRule({
     summary: 'a proxy sidecar runs as a regular container and exits before the app has drained',
     messages: {
       exitsBeforeApp:
-        '"{{container}}" ({{proxy}}) is a regular container: the kubelet stops all containers in parallel (§1.2), so it gets SIGTERM at {{proxyStops}} and exits ' +
+        '"{{container}}" ({{proxy}}) is a regular container: the kubelet stops all containers in parallel (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination), so it gets SIGTERM at {{proxyStops}} and exits ' +
         "while {{apps}} still needs it until about {{appDone}} (preStop + {{drain}} drain): the app's last requests lose their connections",
     },
     fixes: {
       nativeSidecar:
-        'make it a native sidecar (move it to initContainers with restartPolicy: Always, §5.3): it is stopped only after the app has exited; or configure {{drainSetting}}',
+        'make it a native sidecar (move it to initContainers with restartPolicy: Always, https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it is stopped only after the app has exited; or configure {{drainSetting}}',
       drainSetting: 'configure {{drainSetting}}, or give it a preStop that outlasts the app (sleep {{appDoneSeconds}})',
     },
   },

@@ -1,7 +1,7 @@
 import { hpa, manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §4.2 (drains), §3.4 (StatefulSet deletes before recreating); kube-score#581 (HPA minReplicas).
+// docs/reference/disruption-budgets.md#what-a-budget-protects (drains), docs/reference/workload-updates.md#statefulset (StatefulSet deletes before recreating); kube-score#581 (HPA minReplicas).
 const version = (v: string) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -114,7 +114,7 @@ testRule('single-replica', {
       findings: [{ messageId: 'oneStatefulSetReplica', line: 17, data: { datastore: 'MongoDB' }, fixId: 'replicateDatastore' }],
     },
     {
-      name: 'a single StatefulSet pod is deleted before it is recreated (§3.4)',
+      name: 'a single StatefulSet pod is deleted before it is recreated (docs/reference/workload-updates.md#statefulset)',
       text: manifests({ kind: 'StatefulSet', replicas: 1 }),
       findings: [{ messageId: 'oneStatefulSetReplica', line: 17 }],
     },

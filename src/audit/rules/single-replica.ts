@@ -5,8 +5,9 @@ import { describeWorkload, lowestReplicas, podsOf, REPLICATED_KINDS } from './su
 import { defineRule } from './support/defineRule.js';
 
 const NO_ENDPOINT =
-  'a node drain, eviction or crash leaves {{service}} with no endpoint, and no PodDisruptionBudget can protect one pod without blocking drains (§4.2)';
-const DELETES_FIRST = ', and every StatefulSet update deletes the pod before recreating it (§3.4)';
+  'a node drain, eviction or crash leaves {{service}} with no endpoint, and no PodDisruptionBudget can protect one pod without blocking drains (https://kubernetes.io/docs/concepts/workloads/pods/disruptions/)';
+const DELETES_FIRST =
+  ', and every StatefulSet update deletes the pod before recreating it (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies)';
 
 /**
  * The carrying Service that has only this one pod behind it, counting every workload of the input
@@ -42,8 +43,8 @@ function decidingHpa(w: WorkloadView): ObjectView | undefined {
 
 /**
  * One pod behind a Service means any node drain, eviction or crash takes the service down, and no
- * PDB can protect it without blocking drains for good (§4.1, §4.2). A StatefulSet update also
- * deletes before it recreates (§3.4). Pods are counted per Service, across every workload it
+ * PDB can protect it without blocking drains for good (docs/reference/disruption-budgets.md#budget-arithmetic, docs/reference/disruption-budgets.md#what-a-budget-protects). A StatefulSet update also
+ * deletes before it recreates (docs/reference/workload-updates.md#statefulset). Pods are counted per Service, across every workload it
  * selects; HPA-managed workloads are judged by minReplicas (kube-score#581), reported at the HPA.
  * A known datastore (Redis, PostgreSQL, ...) is never told to run a second replica: that makes a
  * second, independent datastore behind the same Service.

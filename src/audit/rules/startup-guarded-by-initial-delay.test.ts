@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §2.1: a startupProbe disables liveness until it succeeds; a fixed initialDelaySeconds cannot adapt.
+// docs/reference/probes.md#fields-and-defaults: a startupProbe disables liveness until it succeeds; a fixed initialDelaySeconds cannot adapt.
 const live = { httpGet: { path: '/live', port: 8080 } };
 const app = (extra: Record<string, unknown>) => manifests({ containers: [{ name: 'app', image: 'example/web:1.0', ...extra }] });
 

@@ -7,7 +7,7 @@ import { probeFieldPath, probeOf, resolvedProbe } from './support/probes.js';
 export const LARGE_INITIAL_DELAY_SECONDS = 30;
 
 /**
- * A startupProbe disables liveness until the app has started, then ends (§2.1 "A startupProbe
+ * A startupProbe disables liveness until the app has started, then ends (docs/reference/probes.md#fields-and-defaults "A startupProbe
  * disables the other probes until it succeeds"). A fixed liveness initialDelaySeconds is wrong both
  * ways: too short kills a slow start, too long leaves a hung start unchecked.
  */

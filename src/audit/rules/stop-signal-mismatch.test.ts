@@ -1,6 +1,6 @@
 import { testRule } from './fixtures/ruleTester.js';
 
-// §6.2: the graceful stop signal of each server; official nginx images set SIGQUIT from 1.19.5.
+// docs/reference/signals.md#image-stop-signals: the graceful stop signal of each server; official nginx images set SIGQUIT from 1.19.5.
 const pod = (image: string, stopSignal = '') =>
   `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: ${image}\n${stopSignal}`;
 

@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.1 Deployment surge; §3.5 DaemonSet surge starts the new pod on the same node.
+// docs/reference/workload-updates.md#deployment-rollingupdate Deployment surge; docs/reference/workload-updates.md#daemonset DaemonSet surge starts the new pod on the same node.
 const hostPort = [{ name: 'edge', image: 'haproxy:2.9', ports: [{ containerPort: 443, hostPort: 443 }] }];
 
 testRule('surge-blocked-by-host-port', {

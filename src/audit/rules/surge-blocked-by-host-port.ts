@@ -5,9 +5,9 @@ import { indexedRecords } from './support/fields.js';
 import { perContainer } from './support/perContainer.js';
 
 /**
- * A hostPort can be bound by one pod per node. A Deployment's surge pod (§3.1) needs a node where
- * the port is free; a DaemonSet's surge pod starts on the same node as the pod it replaces (§3.5),
- * where the port is always taken (KEP-1591 proposed rejecting this; not confirmed, §9).
+ * A hostPort can be bound by one pod per node. A Deployment's surge pod (docs/reference/workload-updates.md#deployment-rollingupdate) needs a node where
+ * the port is free; a DaemonSet's surge pod starts on the same node as the pod it replaces (docs/reference/workload-updates.md#daemonset),
+ * where the port is always taken (KEP-1591 proposed rejecting this; not confirmed, docs/reference/workload-updates.md#daemonset).
  */
 export const surgeBlockedByHostPort = defineRule({
   target: 'workload',

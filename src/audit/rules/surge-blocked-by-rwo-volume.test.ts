@@ -1,7 +1,7 @@
 import { manifests } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
-// §3.1 surge rounds up; §3.4 StatefulSets do not surge.
+// docs/reference/workload-updates.md#deployment-rollingupdate surge rounds up; docs/reference/workload-updates.md#statefulset StatefulSets do not surge.
 const pvc = (accessModes: string[]) => ({
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',

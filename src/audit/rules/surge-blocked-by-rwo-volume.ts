@@ -11,10 +11,10 @@ const STALLS = ', and with maxUnavailable 0 no old pod is stopped to free it, so
 const WAITS = ', so the rollout stalls until an old pod goes away';
 
 /**
- * A surge pod (§3.1: maxSurge rounds up, so ≥1 with the defaults) mounts the same claim as the pod
+ * A surge pod (docs/reference/workload-updates.md#deployment-rollingupdate: maxSurge rounds up, so ≥1 with the defaults) mounts the same claim as the pod
  * it replaces. A ReadWriteOnce volume attaches to one node and ReadWriteOncePod to one pod, so the
  * surge pod stays ContainerCreating (Multi-Attach error) and the rollout stalls. StatefulSets have
- * no surge (§3.4) and get their own claims from volumeClaimTemplates, so only Deployments are checked.
+ * no surge (docs/reference/workload-updates.md#statefulset) and get their own claims from volumeClaimTemplates, so only Deployments are checked.
  */
 export const surgeBlockedByRwoVolume = defineRule({
   target: 'object',

@@ -3,7 +3,7 @@
  * server when the client does not ask for strict field validation (Helm, controllers, older
  * kubectl, --validate=false), so the safety it was meant to add silently disappears. We check
  * the fields that carry zero-downtime safety: pod spec, containers, probes, lifecycle and the
- * rollout strategy (kubernetes-semantics §2, §3, §5 name the fields).
+ * rollout strategy (docs/reference/probes.md, docs/reference/workload-updates.md, docs/reference/feature-versions.md name the fields).
  */
 import type { RuleResult, YamlPath } from '../types.js';
 import { defineRule } from './support/defineRule.js';

@@ -1,6 +1,6 @@
 import { testRule } from './fixtures/ruleTester.js';
 
-// §6.2 uWSGI: SIGTERM reloads unless die-on-term (unbit/uwsgi#849).
+// docs/reference/signals.md#image-stop-signals uWSGI: SIGTERM reloads unless die-on-term (unbit/uwsgi#849).
 const pod = (container: string) =>
   `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1\n${container}`;
 

@@ -1,7 +1,7 @@
 /**
  * Rule of Uptime 2: uWSGI treats SIGTERM as "brutally reload all the workers and the master"
  * unless `die-on-term` is set; the pod then runs until SIGKILL. The graceful variant is
- * `hook-master-start = unix_signal:15 gracefully_kill_them_all` (kubernetes-semantics §6.2,
+ * `hook-master-start = unix_signal:15 gracefully_kill_them_all` (docs/reference/signals.md#image-stop-signals,
  * unbit/uwsgi#849; the talk's uWSGI slide).
  */
 import { runningContainersWithoutDockerfile } from '../views.js';

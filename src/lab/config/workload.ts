@@ -84,9 +84,13 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     throw usageError('lab-bad-strategy', `Deployment ${name}: strategy.type must be RollingUpdate or Recreate, got ${type}`, at);
   const maxSurge = strategy.rollingUpdate?.maxSurge ?? defaults.maxSurge;
   const maxUnavailable = strategy.rollingUpdate?.maxUnavailable ?? defaults.maxUnavailable;
-  // §3.1 validation: both literally zero is rejected by the API server.
+  // docs/reference/workload-updates.md#deployment-rollingupdate validation: both literally zero is rejected by the API server.
   if (type === 'RollingUpdate' && isLiteralZero(maxSurge) && isLiteralZero(maxUnavailable))
-    throw usageError('lab-bad-strategy', `Deployment ${name}: maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this, §3.1)`, at);
+    throw usageError(
+      'lab-bad-strategy',
+      `Deployment ${name}: maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this, https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment)`,
+      at,
+    );
   let fenceposts;
   try {
     fenceposts = resolveFenceposts(replicas, maxSurge, maxUnavailable);
@@ -100,7 +104,11 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
       ? defaults.progressDeadlineSeconds
       : numberField(spec.progressDeadlineSeconds, 600, 'progressDeadlineSeconds', name, at);
   if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= minReadySeconds)
-    throw usageError('lab-bad-deadline', `Deployment ${name}: progressDeadlineSeconds must be greater than minReadySeconds (§3.1)`, at);
+    throw usageError(
+      'lab-bad-deadline',
+      `Deployment ${name}: progressDeadlineSeconds must be greater than minReadySeconds (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment)`,
+      at,
+    );
 
   const template = podTemplateOf(obj);
   const podSpec = template?.spec;
@@ -180,7 +188,7 @@ function buildContainer(c: Container, grace: number, ctx: PlanContext, servicePo
   }
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) if (e.name && e.value !== undefined) env[e.name] = String(e.value);
-  // Stop signal precedence (§1.2 step 4.6, §5.4): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.
+  // Stop signal precedence (docs/reference/pod-termination.md#stop-container, docs/reference/feature-versions.md#custom-stop-signal): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.
   const specSignal = c.lifecycle?.stopSignal ? normaliseSignal(c.lifecycle.stopSignal) : undefined;
   const imageSignal = mapped?.stopSignal ? normaliseSignal(mapped.stopSignal) : imageStopSignal(ref)?.signal;
   const stopSignal = (specSignal ?? imageSignal ?? 'SIGTERM') as NodeJS.Signals;
@@ -193,7 +201,7 @@ function buildContainer(c: Container, grace: number, ctx: PlanContext, servicePo
   if (preStop?.sleep && typeof preStop.sleep.seconds === 'number' && preStop.sleep.seconds > grace) {
     throw usageError(
       'lab-bad-sleep',
-      `container ${cname}: preStop sleep.seconds (${preStop.sleep.seconds}) must not exceed terminationGracePeriodSeconds (${grace}) (the API server rejects it, §1.1)`,
+      `container ${cname}: preStop sleep.seconds (${preStop.sleep.seconds}) must not exceed terminationGracePeriodSeconds (${grace}) (the API server rejects it, https://github.com/kubernetes/enhancements/tree/master/keps/sig-node/3960-pod-lifecycle-sleep-action)`,
       at,
     );
   }
@@ -211,7 +219,11 @@ function buildContainer(c: Container, grace: number, ctx: PlanContext, servicePo
     if (!p) return undefined;
     const r = resolveProbe(p);
     if ((kind === 'liveness' || kind === 'startup') && r.successThreshold !== 1)
-      throw usageError('lab-bad-probe', `container ${cname}: ${kind}Probe.successThreshold must be 1 (§2.1)`, at);
+      throw usageError(
+        'lab-bad-probe',
+        `container ${cname}: ${kind}Probe.successThreshold must be 1 (https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes)`,
+        at,
+      );
     if (r.handler.grpc) throw usageError('lab-grpc-probe', `container ${cname}: gRPC probes are not emulated by the lab`, at);
     return r;
   };

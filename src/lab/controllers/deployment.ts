@@ -8,7 +8,7 @@ export interface DeploymentSettings {
   name: string;
   replicas: number;
   strategy: 'RollingUpdate' | 'Recreate';
-  /** Resolved with src/k8s resolveFenceposts (§3.1). */
+  /** Resolved with src/k8s resolveFenceposts (docs/reference/workload-updates.md#deployment-rollingupdate). */
   fenceposts: Fenceposts;
   minReadySeconds: number;
   progressDeadlineSeconds: number | undefined;
@@ -33,7 +33,7 @@ export interface DeploymentCallbacks {
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /**
- * The Deployment and ReplicaSet controllers (kubernetes-semantics §3.1, §3.2). Syncs run on every
+ * The Deployment and ReplicaSet controllers (docs/reference/workload-updates.md#deployment-rollingupdate, docs/reference/workload-updates.md#deployment-controller). Syncs run on every
  * pod change and on a short timer (for minReadySeconds and the progress deadline). Scaling
  * decisions come from src/k8s rollingUpdateStep, the same arithmetic the audit uses.
  */
@@ -87,7 +87,7 @@ export class DeploymentController {
       : `RollingUpdate maxSurge ${f.maxSurge}, maxUnavailable ${f.maxUnavailable}${f.forcedUnavailable ? ' (forced to 1)' : ''}, minReadySeconds ${this.settings.minReadySeconds}`;
   }
 
-  /** Resolves when the Deployment is complete (terminating old pods do not count, §3.2). */
+  /** Resolves when the Deployment is complete (terminating old pods do not count, docs/reference/workload-updates.md#deployment-controller). */
   whenComplete(): Promise<void> {
     if (this.completedAt !== undefined) return Promise.resolve();
     return new Promise((r) => this.completeWaiters.push(r));
@@ -164,7 +164,7 @@ export class DeploymentController {
     };
 
     if (this.settings.strategy === 'Recreate') {
-      // §3.2: all old pods are killed; new ones are created only after the old ones are gone.
+      // docs/reference/workload-updates.md#deployment-controller: all old pods are killed; new ones are created only after the old ones are gone.
       for (const rs of oldRSs) this.scaleTo(rs, 0);
       const oldLeft = oldRSs.some((rs) => rs.pods.length > 0);
       if (!oldLeft) this.scaleTo(newRS, this.settings.replicas);
@@ -199,7 +199,7 @@ export class DeploymentController {
       for (const w of this.completeWaiters.splice(0)) w();
     }
     if (this.completedAt === undefined && !this.deadlineReported && progressDeadlineExceeded(this.lastProgress, this.settings.progressDeadlineSeconds, now)) {
-      // §3.2: only a condition; nothing is rolled back or paused.
+      // docs/reference/workload-updates.md#deployment-controller: only a condition; nothing is rolled back or paused.
       this.deadlineReported = true;
       this.events.emit({
         type: 'rollout',
@@ -217,7 +217,7 @@ export class DeploymentController {
     this.events.emit({ type: 'rollout', action: 'scale', revision: rs.revision, replicas });
   }
 
-  /** The ReplicaSet controller: active (non-terminating) pods follow spec.replicas (§1.3, §3.2). */
+  /** The ReplicaSet controller: active (non-terminating) pods follow spec.replicas (docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/workload-updates.md#deployment-controller). */
   private reconcileReplicaSet(rs: ReplicaSet): void {
     const active = rs.pods.filter((p) => !p.status.deleting);
     if (active.length < rs.replicas) {
@@ -246,7 +246,7 @@ export class DeploymentController {
 }
 
 /**
- * `ActivePodsWithRanks.Less` (pkg/controller/controller_utils.go, §3.2), the parts that apply on
+ * `ActivePodsWithRanks.Less` (pkg/controller/controller_utils.go, docs/reference/workload-updates.md#deployment-controller), the parts that apply on
  * one node: not yet running before running, not-ready before ready, ready for less time first,
  * more restarts first, newer first.
  */

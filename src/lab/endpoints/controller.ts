@@ -7,14 +7,14 @@ import { endpointsForConsumer, podToEndpoint, type ConsumerKind, type EndpointSo
 export interface EndpointConsumer {
   name: string;
   kind: ConsumerKind;
-  /** §1.6: each consumer sees a change after its own delay, drawn per change. */
+  /** docs/reference/traffic-routing.md#propagation-latency: each consumer sees a change after its own delay, drawn per change. */
   propagation: DelayRange;
   setEndpoints(endpoints: readonly Endpoint[]): Promise<void> | void;
 }
 
 /**
- * The EndpointSlice controller plus the propagation to each consumer (§1.3, §1.6, §1.7 item 1).
- * The slice itself is updated at once (batch period 0 by default, §1.3); each consumer receives
+ * The EndpointSlice controller plus the propagation to each consumer (docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/traffic-routing.md#propagation-latency, docs/reference/pod-termination.md#at-the-delete).
+ * The slice itself is updated at once (batch period 0 by default, docs/reference/traffic-routing.md#endpointslice-conditions); each consumer receives
  * snapshots in order, each after its own sampled delay, never overtaking an earlier one.
  */
 export class EndpointsController {

@@ -6,8 +6,8 @@ import { terminalSafe } from '../../terminalText.js';
 /**
  * Splits a command line the way a shell would split words (quotes and backslashes), without
  * running a shell: the lab execs the program directly, like a Dockerfile's exec form, so the
- * container's main process is the program itself and receives the stop signal (§1.7 item 5).
- * Write `sh -c '…'` to get a shell on purpose (and its signal gotchas, §6.1).
+ * container's main process is the program itself and receives the stop signal (docs/reference/pod-termination.md#pid-1-only).
+ * Write `sh -c '…'` to get a shell on purpose (and its signal gotchas, docs/reference/signals.md#pid-1).
  */
 export function splitCommand(line: string): string[] {
   const words: string[] = [];

@@ -20,7 +20,7 @@ export interface ContainerProcessOptions {
   cwd?: string;
   /**
    * Run as PID 1 of a new PID namespace (`pidNamespaceSupport`), so a process without a SIGTERM
-   * handler ignores SIGTERM as in a real container (§6.1), and everything it starts dies with it.
+   * handler ignores SIGTERM as in a real container (docs/reference/signals.md#pid-1), and everything it starts dies with it.
    * Otherwise the process is an ordinary child whose default SIGTERM action kills it, and what
    * leaves its group is found by its owner mark (containment.ts).
    */
@@ -33,7 +33,7 @@ export interface ContainerProcessOptions {
 /**
  * One container: a child process in its own process group, with a parent-death signal and an
  * owner mark in its environment. The stop signal goes to the main process only (PID 1 of the
- * container, §1.2 step 4.6, §1.7 item 5); SIGKILL goes to the whole group, as the runtime kills
+ * container, docs/reference/pod-termination.md#stop-container, docs/reference/pod-termination.md#pid-1-only); SIGKILL goes to the whole group, as the runtime kills
  * every process of the container. When the main process exits, the rest of the container is
  * killed too (a container's PID namespace dies with its PID 1): the group at once, what left the
  * group by its owner mark.

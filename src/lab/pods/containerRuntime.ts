@@ -96,7 +96,7 @@ export class ContainerRuntime {
       this.startReadinessAndLiveness();
     };
     if (this.plan.startup) {
-      // §2.1: a startup probe disables the other probes until it succeeds.
+      // docs/reference/probes.md#fields-and-defaults: a startup probe disables the other probes until it succeeds.
       this.startup = new Prober('startup', this.plan.startup, endpoint, {
         onStarted: () => {
           this.pod.emit(this.plan.name, { action: 'probe-ok', probe: 'startup' });
@@ -151,7 +151,7 @@ export class ContainerRuntime {
       });
       this.readiness.start();
     } else {
-      // §2.1: no readiness probe means Success as soon as the container runs.
+      // docs/reference/probes.md#fields-and-defaults: no readiness probe means Success as soon as the container runs.
       this.ready = true;
       this.pod.containerChanged();
     }
@@ -200,8 +200,7 @@ export class ContainerRuntime {
     this.stopAll();
     this.pod.containerChanged();
     if (!crash || this.killing || this.pod.deleting) return;
-    // A crash: restartPolicy Always restarts it; no preStop runs for a container that exited (§1.2
-    // "No hook on crash"). Back-off doubles from 1 s (the kubelet starts at 10 s; shortened for the lab).
+    // A crash: restartPolicy Always restarts it; no preStop runs for a container that exited (docs/reference/pod-termination.md#hook-facts). Back-off doubles from 1 s (the kubelet starts at 10 s; shortened for the lab).
     this.crashes++;
     this.lastCrash = crash;
     const backoff = Math.min(1000 * 2 ** (this.crashes - 1), 30_000);
@@ -215,9 +214,9 @@ export class ContainerRuntime {
   }
 
   /**
-   * `killContainer` (§1.2 step 4, §1.7 item 3): preStop raced against the grace period, the stop
+   * `killContainer` (docs/reference/pod-termination.md#per-container-kill, docs/reference/pod-termination.md#each-container): preStop raced against the grace period, the stop
    * signal at min(P, G), SIGKILL to the group after max(G − floor(min(P, G)), 2) more seconds.
-   * `turn` delays the stop signal (not the preStop) until earlier containers are gone (§5.3).
+   * `turn` delays the stop signal (not the preStop) until earlier containers are gone (docs/reference/feature-versions.md#native-sidecars).
    */
   async kill(graceSeconds: number, t0: number, turn: Promise<unknown> | undefined): Promise<void> {
     const proc = this.proc;

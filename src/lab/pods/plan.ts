@@ -8,7 +8,7 @@ export interface ContainerPlan {
   argv: string[];
   /** The manifest's `env` (the lab adds PORT, POD_NAME, POD_IP and PORT_<containerPort>). */
   env: Record<string, string>;
-  /** `lifecycle.stopSignal`, else the lab mapping's signal, else SIGTERM (§1.2 step 4.6). */
+  /** `lifecycle.stopSignal`, else the lab mapping's signal, else SIGTERM (docs/reference/pod-termination.md#stop-container). */
   stopSignal: NodeJS.Signals;
   /** Declared containerPorts, first one is the container's `PORT`. */
   ports: Array<{ containerPort: number; name?: string }>;
@@ -23,9 +23,9 @@ export interface PodPlan {
   /** Revision label (ReplicaSet), e.g. `rev1`. */
   revision: string;
   containers: ContainerPlan[];
-  /** Native sidecars: initContainers with restartPolicy Always, in definition order (§5.3). */
+  /** Native sidecars: initContainers with restartPolicy Always, in definition order (docs/reference/feature-versions.md#native-sidecars). */
   sidecars: ContainerPlan[];
-  /** spec.terminationGracePeriodSeconds (API default 30, §1.1). */
+  /** spec.terminationGracePeriodSeconds (API default 30, docs/reference/pod-termination.md#grace-period). */
   graceSeconds: number;
   /** The container port the Service targets (host-mapped per pod). */
   servicePort: number;

@@ -17,7 +17,7 @@ export interface PodOptions {
   /** Called on every change the controllers care about (readiness, termination, exit). */
   onChange: (pod: LabPod) => void;
   /**
-   * Delay between the API delete and the kubelet starting termination (§1.2 step 1: the pod
+   * Delay between the API delete and the kubelet starting termination (docs/reference/pod-termination.md#pleg-wait: the pod
    * worker waits for a fresh PLEG entry, "~1s of latency", up to 2 s). Sampled per pod.
    */
   kubeletDelayMs?: () => number;
@@ -26,7 +26,7 @@ export interface PodOptions {
 
 /**
  * A pod: its containers as real processes, its probers, and the kubelet's termination sequence
- * (kubernetes-semantics §1.2, §1.7, §2.2, §5.3). Its network (the port map every container
+ * (docs/reference/pod-termination.md#kubelet-sequence, docs/reference/pod-termination.md#termination-timeline, docs/reference/probes.md#during-termination, docs/reference/feature-versions.md#native-sidecars). Its network (the port map every container
  * shares) is a PodNetwork, each container a ContainerRuntime, and what the controllers read is
  * its PodLifecycle.
  */
@@ -83,7 +83,7 @@ export class LabPod implements ContainerHost {
     this.lifecycle.running();
     for (const c of plan.sidecars) this.sidecars.push(new ContainerRuntime(this, c, true, false));
     for (const c of plan.containers) this.containers.push(new ContainerRuntime(this, c, false, c === plan.containers[0]));
-    // §5.3: each native sidecar must be started (running, or its startupProbe passed) before the next.
+    // docs/reference/feature-versions.md#native-sidecars: each native sidecar must be started (running, or its startupProbe passed) before the next.
     for (const s of this.sidecars) {
       s.start();
       await s.startedOnce;
@@ -125,7 +125,7 @@ export class LabPod implements ContainerHost {
   }
 
   /**
-   * API delete with graceful termination (§1.1, §1.2, §1.7). Resolves when the pod object is gone.
+   * API delete with graceful termination (docs/reference/pod-termination.md#grace-period, docs/reference/pod-termination.md#kubelet-sequence, docs/reference/pod-termination.md#termination-timeline). Resolves when the pod object is gone.
    * @param graceSeconds DeleteOptions.gracePeriodSeconds; default spec.terminationGracePeriodSeconds.
    */
   delete(graceSeconds?: number): Promise<void> {
@@ -136,14 +136,14 @@ export class LabPod implements ContainerHost {
   private async terminate(graceOverride?: number): Promise<void> {
     const wasRunning = this.status.phase === 'running';
     this.lifecycle.beginDeletion();
-    // §2.2: liveness and startup probes stop at deletion; readiness keeps running.
+    // docs/reference/probes.md#during-termination: liveness and startup probes stop at deletion; readiness keeps running.
     for (const c of [...this.sidecars, ...this.containers]) c.stopLivenessAndStartup();
     if (wasRunning) {
-      // §1.2 step 1: the kubelet sees the delete after its watch and the PLEG wait.
+      // docs/reference/pod-termination.md#pleg-wait: the kubelet sees the delete after its watch and the PLEG wait.
       await sleep(this.options.kubeletDelayMs?.() ?? 0);
       const grace = effectiveGraceSeconds(graceOverride ?? this.options.plan.graceSeconds);
       const t0 = performance.now();
-      // §1.2 step 3 / §5.3: every container's preStop starts now, concurrently; main containers
+      // docs/reference/pod-termination.md#containers-stop-in-parallel, docs/reference/feature-versions.md#native-sidecars: every container's preStop starts now, concurrently; main containers
       // stop after their own hook, native sidecars only after all main containers exited, in
       // reverse definition order.
       const mainsDone = Promise.all(this.containers.map((c) => c.kill(grace, t0, undefined)));
@@ -176,7 +176,7 @@ export class LabPod implements ContainerHost {
     for (const c of [...this.sidecars, ...this.containers]) c.forceKill();
   }
 
-  /** Liveness or startup failure: restart one container through its own kill path (§1.2, §2.3). */
+  /** Liveness or startup failure: restart one container through its own kill path (docs/reference/pod-termination.md#kubelet-sequence, docs/reference/probes.md#probe-level-grace-period). */
   async restartContainer(c: ContainerRuntime, detail: string): Promise<void> {
     if (this.status.deleting) return;
     this.emit(c.plan.name, { action: 'restart', detail });

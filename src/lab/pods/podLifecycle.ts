@@ -7,12 +7,12 @@ export interface PodStatus {
   readonly phase: PodLifecyclePhase;
   /** Pod Ready condition: every container (sidecars included) ready. */
   readonly ready: boolean;
-  /** When Ready last turned true (run time axis, ms), for minReadySeconds (§3.2). */
+  /** When Ready last turned true (run time axis, ms), for minReadySeconds (docs/reference/workload-updates.md#deployment-controller). */
   readonly readySince: number | undefined;
-  /** deletionTimestamp was set (§1.1). */
+  /** deletionTimestamp was set (docs/reference/pod-termination.md#grace-period). */
   readonly deleting: boolean;
   readonly restarts: number;
-  /** The pod object is deleted from the API (after its containers exited, §1.7 item 4). */
+  /** The pod object is deleted from the API (after its containers exited, docs/reference/pod-termination.md#after-the-last-container). */
   readonly gone: boolean;
   readonly createdAt: number;
 }
@@ -66,7 +66,7 @@ export class PodLifecycle {
     this.notify();
   }
 
-  /** §1.7 item 1: deletionTimestamp set; readiness is unaffected; endpoints react on their own. */
+  /** docs/reference/pod-termination.md#at-the-delete: deletionTimestamp set; readiness is unaffected; endpoints react on their own. */
   beginDeletion(): void {
     this.state.deleting = true;
     if (this.state.phase !== 'terminated') this.state.phase = 'terminating';
@@ -79,7 +79,7 @@ export class PodLifecycle {
     this.state.deleting = true;
   }
 
-  /** §1.7 item 4: all containers exited → terminal phase → endpoint removed → object deleted. */
+  /** docs/reference/pod-termination.md#after-the-last-container: all containers exited → terminal phase → endpoint removed → object deleted. */
   terminated(): void {
     this.state.phase = 'terminated';
     this.state.ready = false;

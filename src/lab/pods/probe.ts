@@ -19,11 +19,11 @@ export interface ProbeOutcome {
   detail: string;
 }
 
-/** Kubernetes' probe User-Agent (§2.1: `kube-probe/<ver>`). */
+/** Kubernetes' probe User-Agent (docs/reference/probes.md#fields-and-defaults: `kube-probe/<ver>`). */
 const PROBE_USER_AGENT = 'kube-probe/1.35';
 
 /**
- * One probe attempt with the kubelet's semantics (§2.1): HTTP succeeds on 200–399, TCP when the
+ * One probe attempt with the kubelet's semantics (docs/reference/probes.md#fields-and-defaults): HTTP succeeds on 200–399, TCP when the
  * port accepts, exec on exit 0; a timeout is a failure. gRPC probes are not emulated.
  */
 export function probeOnce(handler: ProbeHandler, target: ContainerEndpoint, timeoutMs: number): Promise<ProbeOutcome> {
@@ -112,7 +112,7 @@ export function execOnce(command: string[], target: ContainerEndpoint, timeoutMs
 }
 
 /**
- * Runs a lifecycle hook to completion (§1.2 "Other hook facts"): `exec` in the container's
+ * Runs a lifecycle hook to completion (docs/reference/pod-termination.md#hook-facts): `exec` in the container's
  * environment, `httpGet` from the kubelet, `sleep` as a timer in the kubelet. The kubelet does
  * not cancel a hook when it stops waiting for it, so neither does this (the caller races it
  * against the grace period); `signal` only ends a hook when the whole pod is torn down.
@@ -137,7 +137,11 @@ export async function runHook(handler: LifecycleHandler, target: ContainerEndpoi
   if (handler.exec) return execOnce(handler.exec.command ?? [], target, undefined);
   // httpGet hooks have no timeout of their own; the kubelet stops waiting at the grace period.
   if (handler.httpGet) return httpGetOnce(handler.httpGet, target, 24 * 3600 * 1000);
-  return { ok: false, detail: 'tcpSocket is not supported as a lifecycle handler (§1.2)' };
+  return {
+    ok: false,
+    detail:
+      'tcpSocket is not supported as a lifecycle handler (https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations)',
+  };
 }
 
 export interface ProberCallbacks {
@@ -152,7 +156,7 @@ export interface ProberCallbacks {
 }
 
 /**
- * A probe worker (pkg/kubelet/prober/worker.go, §2.1): skipped until initialDelaySeconds after
+ * A probe worker (pkg/kubelet/prober/worker.go, docs/reference/probes.md#fields-and-defaults): skipped until initialDelaySeconds after
  * the container (or its startup probe) started, then one attempt per periodSeconds, each bounded
  * by timeoutSeconds; state flips after successThreshold successes or failureThreshold failures.
  * Readiness starts as failure and is probed at once when the delay allows (the kubelet's manual
@@ -217,7 +221,7 @@ export class Prober {
       return;
     }
     if (this.kind === 'startup' && outcome.ok) {
-      // The startup probe's job ends at its first success (successThreshold must be 1, §2.1).
+      // The startup probe's job ends at its first success (successThreshold must be 1, docs/reference/probes.md#fields-and-defaults).
       this.stop();
       this.callbacks.onStarted?.();
       return;

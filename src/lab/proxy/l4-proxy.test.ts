@@ -15,7 +15,7 @@ async function podOf(pool: Pool): Promise<string> {
   return String(res.headers['x-zerodrop-pod']);
 }
 
-describe('L4 proxy (kube-proxy-like, kubernetes-semantics §1.4)', () => {
+describe('L4 proxy (kube-proxy-like, docs/reference/traffic-routing.md#kube-proxy)', () => {
   it('balances per connection, not per request', async () => {
     const [a, b] = [await backend('a'), await backend('b')];
     const p = await proxy({ endpoints: [a.endpoint, b.endpoint] });

@@ -10,7 +10,7 @@ export interface L4Proxy extends TrafficProxy {
 }
 
 /**
- * The kube-proxy-like Service (kubernetes-semantics §1.4): one endpoint per *connection*, round
+ * The kube-proxy-like Service (docs/reference/traffic-routing.md#kube-proxy): one endpoint per *connection*, round
  * robin, bytes piped both ways. Removing an endpoint only affects new connections; established
  * ones stay pinned to their pod until either side closes, because kube-proxy never deletes TCP
  * conntrack entries. New connections with no endpoints are reset.

@@ -19,7 +19,7 @@ async function get(pool: Pool): Promise<{ status: number; pod: string | undefine
   };
 }
 
-describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
+describe('L7 proxy (ingress-like, docs/reference/traffic-routing.md#ingress-and-load-balancers)', () => {
   it('round-robins per request and names the serving pod', async () => {
     const [a, b] = [await backend('a'), await backend('b')];
     const p = await proxy({ endpoints: [a.endpoint, b.endpoint] });
@@ -92,7 +92,7 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
     expect(a.openConnections()).toBe(0);
   });
 
-  it('keeps idle upstream sockets past the server keep-alive hint, as nginx does (§7.3)', async () => {
+  it('keeps idle upstream sockets past the server keep-alive hint, as nginx does (docs/reference/node-http.md#keep-alive-race)', async () => {
     // undici's default would not reuse this socket: the 1 s hint minus its 2 s threshold is below zero.
     const a = await backend('a', { keepAliveTimeoutMs: 1000 });
     const p = await proxy({ endpoints: [a.endpoint], upstreamKeepAliveMs: 30_000 });
@@ -108,23 +108,26 @@ describe('L7 proxy (ingress-like, kubernetes-semantics §1.5)', () => {
   it.each([
     [0, 200, undefined],
     [1000, 502, 'UND_ERR_SOCKET'],
-  ])('keep-alive race (§7.3): app closes an idle pooled connection, close noticed %i ms late → %i', async (delayMs, status, proxyError) => {
-    const { createServer } = await import('node:http');
-    // The app closes every connection 100 ms after its response, whatever it announced.
-    const app = createServer((req, res) => {
-      res.end('x');
-      res.on('finish', () => setTimeout(() => req.socket.destroy(), 100));
-    });
-    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
-    closeLater({ close: () => new Promise<void>((r) => app.close(() => r())) });
-    const endpoint = { name: 'app', host: '127.0.0.1', port: (app.address() as { port: number }).port };
-    const p = await proxy({ endpoints: [endpoint], upstreamKeepAliveMs: 60_000, upstreamCloseNoticeDelayMs: delayMs });
-    const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
-    expect((await get(pool)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 400)); // the app closed at 100 ms; the proxy notices at 100 + delay
-    expect(await get(pool)).toMatchObject({ status, proxyError });
-    await pool.close();
-  });
+  ])(
+    'keep-alive race (docs/reference/node-http.md#keep-alive-race): app closes an idle pooled connection, close noticed %i ms late → %i',
+    async (delayMs, status, proxyError) => {
+      const { createServer } = await import('node:http');
+      // The app closes every connection 100 ms after its response, whatever it announced.
+      const app = createServer((req, res) => {
+        res.end('x');
+        res.on('finish', () => setTimeout(() => req.socket.destroy(), 100));
+      });
+      await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+      closeLater({ close: () => new Promise<void>((r) => app.close(() => r())) });
+      const endpoint = { name: 'app', host: '127.0.0.1', port: (app.address() as { port: number }).port };
+      const p = await proxy({ endpoints: [endpoint], upstreamKeepAliveMs: 60_000, upstreamCloseNoticeDelayMs: delayMs });
+      const pool = new Pool(p.url.slice(0, -1), { connections: 1 });
+      expect((await get(pool)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 400)); // the app closed at 100 ms; the proxy notices at 100 + delay
+      expect(await get(pool)).toMatchObject({ status, proxyError });
+      await pool.close();
+    },
+  );
 
   it('does not retry by default, and retries idempotent requests elsewhere with retries: 1', async () => {
     const port = await refusedPort();

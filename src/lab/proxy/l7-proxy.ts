@@ -21,7 +21,7 @@ interface Upstream {
 }
 
 /**
- * The ingress-like proxy (kubernetes-semantics §1.5): round robin per request over the current
+ * The ingress-like proxy (docs/reference/traffic-routing.md#ingress-and-load-balancers): round robin per request over the current
  * endpoints, a keep-alive pool per endpoint (upstream-pool.ts), 502 on upstream connect failure or
  * reset, 503 with no endpoints, no retries unless asked. The server side is node:http; upstream
  * calls go through undici's low-level `dispatch`, which streams the response straight into the

@@ -14,7 +14,7 @@ const base: NginxConfigInput = {
   podHeader: 'x-zerodrop-pod',
 };
 
-describe('renderNginxConfig (ingress-nginx-like, kubernetes-semantics §1.5)', () => {
+describe('renderNginxConfig (ingress-nginx-like, docs/reference/traffic-routing.md#ingress-and-load-balancers)', () => {
   it('lists every endpoint in the upstream, never taken out by nginx itself', () => {
     const conf = renderNginxConfig(base);
     expect(conf).toContain('server 127.0.0.1:4001 max_fails=0;');

@@ -8,7 +8,7 @@ export interface NginxConfigInput {
   endpoints: readonly Endpoint[];
   /** Extra attempts on another upstream for idempotent requests (0: `proxy_next_upstream off`). */
   retries: number;
-  /** Upstream keepalive_timeout in ms (ingress-nginx default 60 s, kubernetes-semantics §1.5). */
+  /** Upstream keepalive_timeout in ms (ingress-nginx default 60 s, docs/reference/traffic-routing.md#ingress-and-load-balancers). */
   keepAliveMs: number;
   podHeader: string;
 }
@@ -16,7 +16,7 @@ export interface NginxConfigInput {
 const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The ingress-nginx-like configuration (kubernetes-semantics §1.5): one upstream block with the
+ * The ingress-nginx-like configuration (docs/reference/traffic-routing.md#ingress-and-load-balancers): one upstream block with the
  * current endpoints, upstream keep-alive, `max_fails=0` so nginx never takes a peer out by itself
  * (endpoint changes come only from the lab, like ingress-nginx's Lua balancer), and the serving pod
  * named in a response header through a map over `$upstream_addr` (its last entry after a retry).

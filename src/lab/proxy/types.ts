@@ -14,7 +14,7 @@ export interface TrafficProxy {
   readonly url: string;
   /**
    * Replaces the proxy's view of the endpoints. The lab's endpoints controller calls it after the
-   * consumer's propagation delay (kubernetes-semantics §1.6). Resolves once new requests (L7) or
+   * consumer's propagation delay (docs/reference/traffic-routing.md#propagation-latency). Resolves once new requests (L7) or
    * new connections (L4) use the new list; for nginx, once the reload has taken effect.
    */
   setEndpoints(endpoints: readonly Endpoint[]): Promise<void>;
@@ -38,15 +38,15 @@ export interface ProxyOptions {
   /**
    * L7 and nginx: how long an idle pooled upstream connection is kept. The server's
    * `Keep-Alive: timeout` hint is ignored, as nginx ignores it, so a value above the app's
-   * keepAliveTimeout reproduces the keep-alive race of kubernetes-semantics §7.3. Default 4000 ms
+   * keepAliveTimeout reproduces the keep-alive race of docs/reference/node-http.md#keep-alive-race. Default 4000 ms
    * for L7: below Node's 5 s default, so the race only happens when a scenario asks for it.
-   * ingress-nginx uses 60 s (§1.5), and so does the nginx mode.
+   * ingress-nginx uses 60 s (docs/reference/traffic-routing.md#ingress-and-load-balancers), and so does the nginx mode.
    */
   upstreamKeepAliveMs?: number;
   /**
    * L7 only: how late the proxy learns that the app closed a pooled upstream connection, emulating
    * a network link's latency. Default 0. On loopback the close is seen at once and the keep-alive
-   * race of kubernetes-semantics §7.3 almost never fires; a few ms makes it as likely as across a
+   * race of docs/reference/node-http.md#keep-alive-race almost never fires; a few ms makes it as likely as across a
    * real network (see upstream-pool.ts).
    */
   upstreamCloseNoticeDelayMs?: number;

@@ -7,7 +7,7 @@ import { buildConnector, Pool } from 'undici';
  * normally shortens its idle timeout to the hint minus `keepAliveTimeoutThreshold`; with a
  * threshold of minus a day the hint can only grow past `keepAliveMaxTimeout`, which caps it back
  * to `idleMs`. nginx ignores the hint, and that is what makes the keep-alive race of
- * kubernetes-semantics §7.3 possible, so the lab must too.
+ * docs/reference/node-http.md#keep-alive-race possible, so the lab must too.
  *
  * `pipelining: 1` and no retry interceptor: a request that fails on a socket is never replayed.
  * Closing the pool (endpoint removed) finishes requests in flight and closes idle sockets at once.
@@ -20,7 +20,7 @@ export interface UpstreamPoolOptions {
   /**
    * How late the proxy learns that the app closed a pooled connection (FIN). On loopback the FIN
    * arrives within microseconds and the pool drops the socket before reusing it, so the keep-alive
-   * race of §7.3 almost never fires; across a real network the FIN is in flight for the link's
+   * race of docs/reference/node-http.md#keep-alive-race almost never fires; across a real network the FIN is in flight for the link's
    * latency, and a request written in that window is reset. Default 0: loopback as it is.
    */
   closeNoticeDelayMs?: number;

@@ -20,14 +20,14 @@ export interface LabOverrides extends LabSettings {
 export const DEFAULT_RATE = 200;
 
 /**
- * Default propagation per consumer (kubernetes-semantics §1.6): the ingress-like proxy (and real
+ * Default propagation per consumer (docs/reference/traffic-routing.md#propagation-latency): the ingress-like proxy (and real
  * nginx) learns of a change within 0.5–3 s (watch latency plus ingress-nginx's ≥ 3.3 s sync
- * cadence, §1.5, shortened to keep runs short); the kube-proxy-like L4 proxy within 0.2–2 s
- * (iptables min-sync-period 1 s, typical ~1 s, §1.4, §1.6).
+ * cadence, docs/reference/traffic-routing.md#ingress-and-load-balancers, shortened to keep runs short); the kube-proxy-like L4 proxy within 0.2–2 s
+ * (iptables min-sync-period 1 s, typical ~1 s, docs/reference/traffic-routing.md#kube-proxy, docs/reference/traffic-routing.md#propagation-latency).
  */
 export const DEFAULT_PROPAGATION: Record<'l7' | 'l4' | 'nginx', string> = { l7: '0.5s..3s', nginx: '0.5s..3s', l4: '0.2s..2s' };
 
-/** §1.2 step 1: the kubelet starts termination ~0–2 s after the delete (PLEG wait, "~1s of latency"). */
+/** docs/reference/pod-termination.md#pleg-wait: the kubelet starts termination ~0–2 s after the delete (PLEG wait, "~1s of latency"). */
 export const DEFAULT_KUBELET_DELAY = '0s..1s';
 
 export function timingFor(quick: boolean): LabTiming {

@@ -32,9 +32,9 @@ export interface LabRunConfig {
   /** The texts read from them (kustomize directories rendered), which the audit reads too. */
   sources: Source[];
   rate: number;
-  /** Propagation delay of the proxy (§1.6). */
+  /** Propagation delay of the proxy (docs/reference/traffic-routing.md#propagation-latency). */
   propagation: DelayRange;
-  /** API delete → kubelet starts termination (§1.2 step 1). */
+  /** API delete → kubelet starts termination (docs/reference/pod-termination.md#pleg-wait). */
   kubeletDelay: DelayRange;
   proxy: { mode: 'l7' | 'l4' | 'nginx'; retries: number; upstreamKeepAliveMs?: number };
   connection: 'keep-alive' | 'fresh';
@@ -96,7 +96,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 /**
  * One lab run: pods as processes behind the proxy, steady open-model load, one rolling update,
- * and a verdict over every request (issue 4). Teardown always runs and kills every process.
+ * and a verdict over every request. Teardown always runs and kills every process.
  */
 export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promise<LabRunResult> {
   const events = new EventStream(config.name);
@@ -129,7 +129,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       proxyRetries: config.proxy.retries,
       connection: config.connection,
       seed: config.seed,
-      // §6.1: whether an app without a SIGTERM handler ignores it (PID 1) or dies of it.
+      // docs/reference/signals.md#pid-1: whether an app without a SIGTERM handler ignores it (PID 1) or dies of it.
       appIsPid1: usesPidNamespace(workload.initial),
       ...(config.notes ? { notes: config.notes } : {}),
     },
@@ -217,7 +217,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
 
     // 2. Load, a clean control window, the rollout, the old pods' termination, a settle window.
     const maxDuration = config.timing.warmupMs + config.timing.rolloutTimeoutMs + config.timing.settleMs + 5000;
-    // From here on every endpoint change propagates with the consumer's delay (§1.6).
+    // From here on every endpoint change propagates with the consumer's delay (docs/reference/traffic-routing.md#propagation-latency).
     theEndpoints.converged = false;
     const load = startLoad({
       url: `${theProxy.url.replace(/\/$/, '')}${config.path}`,

@@ -27,7 +27,7 @@ export interface Scenario {
   runs: ScenarioRun[];
 }
 
-/** The default: the talk's progression, replayed on the bundled demo app (issue 4). */
+/** The default: the talk's progression, replayed on the bundled demo app. */
 export const TALK: Scenario = {
   name: 'talk',
   description:
@@ -46,7 +46,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'max-unavailable-single-replica',
     description:
-      'One replica with maxSurge 0 and maxUnavailable 1 (the old extensions/v1beta1 default, §3.3): the only pod goes before its replacement is ready, an outage even with probes and preStop; surge-first fixes it.',
+      'One replica with maxSurge 0 and maxUnavailable 1 (the old extensions/v1beta1 default, https://github.com/kubernetes/kubernetes/pull/39683): the only pod goes before its replacement is ready, an outage even with probes and preStop; surge-first fixes it.',
     causeVisibleInManifests: true,
     runs: [
       { labFile: 'scenarios/max-unavailable-single-replica/unavailable-1.lab.yaml', expect: 'fail' },
@@ -56,7 +56,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'sidecar-race',
     description:
-      'The app reaches its database through a sidecar proxy that exits on SIGTERM. As a classic sidecar it is signalled at once while the app still serves in its preStop (§1.2 step 3); as a native sidecar it stops after the app (§5.3).',
+      'The app reaches its database through a sidecar proxy that exits on SIGTERM. As a classic sidecar it is signalled at once while the app still serves in its preStop (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination); as a native sidecar it stops after the app (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/).',
     causeVisibleInManifests: true,
     runs: [
       { labFile: 'scenarios/sidecar-race/classic-sidecar.lab.yaml', expect: 'fail' },
@@ -66,7 +66,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'keepalive-race',
     description:
-      "The app's keep-alive timeout (200 ms) is shorter than the proxy's upstream idle timeout (60 s, like ingress-nginx): the proxy reuses connections the app is closing and answers 502 (§7.3). The timeout lives in the app's code, not in the manifests.",
+      "The app's keep-alive timeout (200 ms) is shorter than the proxy's upstream idle timeout (60 s, like ingress-nginx): the proxy reuses connections the app is closing and answers 502 (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout). The timeout lives in the app's code, not in the manifests.",
     causeVisibleInManifests: false,
     runs: [
       { labFile: 'scenarios/keepalive-race/short-keepalive.lab.yaml', expect: 'fail' },
@@ -76,7 +76,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'keepalive-l4',
     description:
-      "Keep-alive clients through the kube-proxy-like L4 proxy: connections stay pinned to the old pod (§1.4), so a preStop sleep alone still drops requests when the app exits without draining; zerodrop's in-app library drops none. Its cause is client behaviour and app code, not visible in the manifests.",
+      "Keep-alive clients through the kube-proxy-like L4 proxy: connections stay pinned to the old pod (https://github.com/kubernetes/kubernetes/issues/101607), so a preStop sleep alone still drops requests when the app exits without draining; zerodrop's in-app library drops none. Its cause is client behaviour and app code, not visible in the manifests.",
     causeVisibleInManifests: false,
     runs: [
       { labFile: 'scenarios/keepalive-l4/exit-on-sigterm.lab.yaml', expect: 'fail' },
@@ -96,7 +96,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'nginx-stopsignal',
     description:
-      'Real nginx (/usr/sbin/nginx) per pod serving slow downloads: SIGTERM (images before 1.19.5) is a fast shutdown that cuts in-flight requests; SIGQUIT (1.19.5+) finishes them (§6.2).',
+      'Real nginx (/usr/sbin/nginx) per pod serving slow downloads: SIGTERM (images before 1.19.5) is a fast shutdown that cuts in-flight requests; SIGQUIT (1.19.5+) finishes them (https://nginx.org/en/docs/control.html).',
     causeVisibleInManifests: true,
     runs: [
       { labFile: 'scenarios/nginx-stopsignal/sigterm.lab.yaml', expect: 'fail', requires: 'nginx' },

@@ -2,7 +2,7 @@
  * The controllers of the fake cluster, for deployment/web: the Deployment controller playing a
  * RollingUpdate with maxSurge 1 / maxUnavailable 0, the ReplicaSet scaling on a `spec.replicas`
  * change (what an HPA does), the kubelet running and stopping pods, and the EndpointSlice
- * controller keeping service/web's slice (kubernetes-semantics §3.2, §1.1, §1.3).
+ * controller keeping service/web's slice (docs/reference/workload-updates.md#deployment-controller, docs/reference/pod-termination.md#grace-period, docs/reference/traffic-routing.md#endpointslice-conditions).
  *
  * As in a real cluster the rollout does not wait for old pods to exit: a pod stops counting in the
  * Deployment's status the moment it gets its deletionTimestamp (DeploymentStatus counts
@@ -190,7 +190,7 @@ export class DeploymentController {
       this.setStatus(counters(replicas + 1));
       await this.step();
       if (this.closing) return;
-      // Scale down the old ReplicaSet by one: the pod is deleted (deletionTimestamp set, §1.1) and
+      // Scale down the old ReplicaSet by one: the pod is deleted (deletionTimestamp set, docs/reference/pod-termination.md#grace-period) and
       // from then on counts only as terminating; the next surge does not wait for it to exit.
       this.terminate(old);
       this.setStatus({ observedGeneration: generation, replicas, updatedReplicas: updated, readyReplicas: replicas, availableReplicas: replicas });
@@ -243,7 +243,7 @@ export class DeploymentController {
     const { scenario, terminationMs } = this.options;
     let exitCode = 0;
     if (scenario === 'abrupt') {
-      // Immediate exit on SIGTERM while the endpoint is still routed to (the §1.3 race lost).
+      // Immediate exit on SIGTERM while the endpoint is still routed to (the docs/reference/traffic-routing.md#endpointslice-conditions race lost).
       this.pods.stopPod(old, true);
       exitCode = 143;
       await this.sleep(3 * this.options.stepMs);
@@ -299,7 +299,7 @@ export class DeploymentController {
     return state === 'ready' ? pod : podState(pod, 'pending');
   }
 
-  /** The slice the EndpointSlice controller writes for service/web from the current pods (§1.3 podToEndpoint). */
+  /** The slice the EndpointSlice controller writes for service/web from the current pods (docs/reference/traffic-routing.md#endpointslice-conditions podToEndpoint). */
   private sliceFromPods(): Obj {
     const slice = fixture('endpointslice-web.json');
     slice.endpoints = this.store

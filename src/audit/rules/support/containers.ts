@@ -1,6 +1,6 @@
 /**
  * Which containers of a workload receive the traffic its Services send. A probe or preStop on a
- * sidecar does not cover the app (linter-landscape §6: kube-score's pod-wide booleans), so the
+ * sidecar does not cover the app (docs/reference/linters.md#known-defects: kube-score's pod-wide booleans), so the
  * serving rules look at each of these containers on its own. The choice itself is the serving
  * model's (`chooseServers` in src/k8s/serving.ts): the containers the Services' target ports
  * reach, else the regular containers that are not known proxies.
@@ -52,7 +52,7 @@ export function knownListenPort(w: WorkloadView, c: ContainerView): number | und
   return carrying.find((p) => p.target.container === undefined && p.target.containerPort !== undefined)?.target.containerPort;
 }
 
-/** "the Deployment's replicas", as the HPA sees it: at its minimum when an HPA manages it (§4.2 hint, kube-linter#637). */
+/** "the Deployment's replicas", as the HPA sees it: at its minimum when an HPA manages it (docs/reference/disruption-budgets.md#what-a-budget-protects hint, kube-linter#637). */
 export function lowestReplicas(w: WorkloadView): number | undefined {
   const mins = w.hpas.map((h) => {
     const m = (h.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;

@@ -1,7 +1,7 @@
 /**
  * Indexed lookups from an object to the workloads related to it, built once per run: object rules
  * run once per Service, PDB or Deployment, and a scan of every workload each time is quadratic on
- * the 10,000-pair benchmark (issue 2, Performance).
+ * the 10,000-pair benchmark (bench/audit.bench.ts).
  */
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ObjectView, WorkloadView } from '../../types.js';

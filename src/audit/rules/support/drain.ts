@@ -30,7 +30,7 @@ export function preStopPath(c: ContainerView): YamlPath {
   return [...c.path, 'lifecycle', 'preStop'];
 }
 
-/** terminationGracePeriodSeconds as set, and as the kubelet uses it (default 30, §1.1). */
+/** terminationGracePeriodSeconds as set, and as the kubelet uses it (default 30, docs/reference/pod-termination.md#grace-period). */
 export function graceOf(w: WorkloadView): { seconds: number; explicit: boolean } {
   const raw = w.podSpec.terminationGracePeriodSeconds;
   const explicit = typeof raw === 'number';
@@ -43,7 +43,7 @@ export function gracePath(w: WorkloadView): YamlPath {
 
 /**
  * Pod-wide grace period every container needs once container `changed` gets a preStop of
- * `preStopSeconds` (the grace period is pod-wide: take the max, linter-landscape §5 item 1).
+ * `preStopSeconds` (the grace period is pod-wide: take the max, docs/reference/linters.md#pod-wide-grace-period).
  * Returns no fields when the current grace period already suffices.
  */
 export function graceFieldsFor(
@@ -60,7 +60,7 @@ export function graceFieldsFor(
   return needed > graceOf(w).seconds ? { terminationGracePeriodSeconds: needed } : {};
 }
 
-/** Whether the container's image (or a Dockerfile built for it) has no shell and no `sleep` (§5.1). */
+/** Whether the container's image (or a Dockerfile built for it) has no shell and no `sleep` (docs/reference/feature-versions.md#sleep-action). */
 export function imageIsShellless(c: ContainerView): boolean {
   if (typeof c.container.image === 'string' && isShellless(parseImageRef(c.container.image))) return true;
   return c.dockerfiles.some((d) => d.finalBaseImage !== undefined && isShellless(parseImageRef(d.finalBaseImage)));

@@ -34,7 +34,7 @@ export function namedPortNumber(container: Container, name: string): number | un
   return portsOf(container).find((p) => p.name === name)?.containerPort;
 }
 
-/** A handler with named ports replaced by numbers, so `port: http` and `port: 8080` compare equal (kube-score defect, linter-landscape §6). */
+/** A handler with named ports replaced by numbers, so `port: http` and `port: 8080` compare equal (kube-score defect, docs/reference/linters.md#known-defects). */
 export function withNumericPorts(handler: ProbeHandler, container: Container): ProbeHandler {
   const resolve = (port: number | string) => (typeof port === 'string' ? (namedPortNumber(container, port) ?? port) : port);
   const out: ProbeHandler = { ...handler };

@@ -19,7 +19,7 @@ export function intOrPercent(v: unknown): IntOrPercent | undefined {
   return typeof v === 'number' || typeof v === 'string' ? v : undefined;
 }
 
-/** A Deployment's strategy with per-apiVersion defaults for unset fields (§3.1, §3.3). */
+/** A Deployment's strategy with per-apiVersion defaults for unset fields (docs/reference/workload-updates.md#deployment-rollingupdate, docs/reference/workload-updates.md#defaults-by-api-version). */
 export function deploymentRollout(obj: KubeObject, apiVersion: string, replicas: number): DeploymentRollout {
   const defaults = deploymentDefaults(apiVersion);
   const strategy = (obj.spec?.strategy ?? {}) as { type?: unknown; rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } };
@@ -39,7 +39,7 @@ export function deploymentRollout(obj: KubeObject, apiVersion: string, replicas:
   return { type, maxSurge, maxUnavailable, surgeSet: surge !== undefined, unavailableSet: unavailable !== undefined, fenceposts };
 }
 
-/** DaemonSet updateStrategy (§3.5): RollingUpdate by default, maxSurge 0, maxUnavailable 1. */
+/** DaemonSet updateStrategy (docs/reference/workload-updates.md#daemonset): RollingUpdate by default, maxSurge 0, maxUnavailable 1. */
 export function daemonSetRollout(obj: KubeObject): { type: string; maxSurge: IntOrPercent; surgeSet: boolean } {
   const strategy = (obj.spec?.updateStrategy ?? {}) as { type?: unknown; rollingUpdate?: { maxSurge?: unknown } };
   const surge = intOrPercent(strategy.rollingUpdate?.maxSurge);

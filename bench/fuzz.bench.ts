@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
       () =>
         labConfiguration(
           {
-            configure: (file) => void configureFromLabFile(readLabFile(file), { seed: 1 }, 'zerodrop lab fuzz'),
+            configure: (file) => configureFromLabFile(readLabFile(file), { seed: 1 }, 'zerodrop lab fuzz'),
             isUserError: (err) => err instanceof ZerodropError,
           },
           corpus,

@@ -247,7 +247,7 @@ describe('--fix-in-place', () => {
     const r = zerodrop(['audit', dir, '--fix-in-place']);
     const after = readFileSync(join(dir, 'app.yaml'), 'utf8');
     expect(r.stderr).toMatch(/fixed .*app\.yaml/);
-    expect(after).toContain('# A deployment with the two fixable mistakes');
+    expect(after).toContain('# A deployment with two mistakes that --fix repairs.');
     expect(after).toContain('# dash, the /bin/sh of node:20-slim, never passes SIGTERM on');
     expect(after).toContain('readinessProbe:');
     expect(after).not.toContain('readynessProbe');

@@ -16,10 +16,10 @@ const dir = scratch('lab');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lab configuration fuzz', () => {
-  it('mutated lab files and manifests configure a run or fail with a one-line user error', () => {
-    const failures = labConfiguration(
+  it('mutated lab files and manifests configure a run or fail with a one-line user error', async () => {
+    const failures = await labConfiguration(
       {
-        configure: (file) => void configureFromLabFile(readLabFile(file), { seed: 1 }, 'zerodrop lab fuzz'),
+        configure: (file) => configureFromLabFile(readLabFile(file), { seed: 1 }, 'zerodrop lab fuzz'),
         isUserError: (err) => err instanceof ZerodropError,
       },
       corpus,

@@ -205,11 +205,12 @@ export async function fixInPlaceProperty(api: FixInPlaceApi, seeds: readonly See
 
 /** The lab's configuration path in process: a lab file and its manifests either configure a run or throw the CLI's one-line ZerodropError. */
 export interface LabApi {
-  configure(labFile: string): void;
+  /** Configures a run from the lab file; a rejection counts like a throw. */
+  configure(labFile: string): unknown;
   isUserError(err: unknown): boolean;
 }
 
-export function labConfiguration(api: LabApi, seeds: readonly Seed[], options: CampaignOptions & { dir: string; repoRoot: string }): Failure[] {
+export async function labConfiguration(api: LabApi, seeds: readonly Seed[], options: CampaignOptions & { dir: string; repoRoot: string }): Promise<Failure[]> {
   const failures: Failure[] = [];
   const labs = seeds.filter((s) => s.kind === 'lab');
   let n = 0;
@@ -234,7 +235,7 @@ export function labConfiguration(api: LabApi, seeds: readonly Seed[], options: C
     const file = join(dir, 'run.lab.yaml');
     writeFileSync(file, labText);
     try {
-      api.configure(file);
+      await api.configure(file);
     } catch (err) {
       if (!api.isUserError(err))
         failures.push({

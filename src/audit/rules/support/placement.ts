@@ -19,9 +19,22 @@ export function podLabels(w: WorkloadView): Record<string, string> {
   return isRecord(labels) ? (labels as Record<string, string>) : {};
 }
 
+/**
+ * A labelSelector the API server accepts: matchLabels a map, matchExpressions a list of maps.
+ * Affinity and spread terms are not shape-checked at the input boundary, so a term written any
+ * other way is one the cluster rejects, and it selects nothing here.
+ */
+function isWellFormedSelector(selector: unknown): selector is LabelSelector {
+  if (!isRecord(selector)) return false;
+  const { matchLabels, matchExpressions } = selector as Record<string, unknown>;
+  if (matchLabels !== undefined && matchLabels !== null && !isRecord(matchLabels)) return false;
+  if (matchExpressions === undefined || matchExpressions === null) return true;
+  return Array.isArray(matchExpressions) && matchExpressions.every((e) => isRecord(e) && (e.values === undefined || Array.isArray(e.values)));
+}
+
 /** Whether a term's labelSelector (and its namespaces, if listed) matches this workload's own pods. */
 export function selectsOwnPods(term: PodCountingTerm, w: WorkloadView): boolean {
-  if (!isRecord(term.labelSelector)) return false;
+  if (!isWellFormedSelector(term.labelSelector)) return false;
   const namespaces = strings(term.namespaces);
   if (namespaces.length > 0 && !namespaces.includes(w.namespace) && !isRecord(term.namespaceSelector)) return false;
   return selectorMatches(term.labelSelector as LabelSelector, podLabels(w));

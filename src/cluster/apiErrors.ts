@@ -118,6 +118,13 @@ function statusError(err: KubeApiError, call: ApiCall, access: ClusterAccess): Z
         err,
       );
     case 404:
+      // Every 404 of a Kubernetes API server carries a metav1.Status; without one, this is some other server.
+      if (!err.status)
+        return clusterError(
+          'cluster-not-kubernetes',
+          `${access.server} (context "${access.context}") answered 404 without a Kubernetes Status to ${describeCall(call)}: it is not a Kubernetes API server, or the kubeconfig's server URL has a wrong path; check it with kubectl config view --minify`,
+          err,
+        );
       return new ZerodropError(
         'cluster-not-found',
         `${call.resource.kind.toLowerCase()}${call.name !== undefined ? `/${call.name}` : ''} not found${call.namespace !== undefined ? ` in namespace "${call.namespace}"` : ''} (context "${access.context}")`,

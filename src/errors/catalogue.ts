@@ -195,6 +195,10 @@ export const ERROR_CATALOGUE = {
   ),
   'cluster-throttled': environment('rollout', 'The API server kept answering 429 Too Many Requests (starting up, or API Priority and Fairness).'),
   'cluster-patch-unconfirmed': environment('rollout', 'The PATCH got no answer and the change did not show afterwards; the server may still apply it.'),
+  'cluster-not-kubernetes': environment(
+    'rollout',
+    'The server the kubeconfig names answered 404 without a Kubernetes Status: it is not a Kubernetes API server, or its URL has a wrong path.',
+  ),
   'cluster-not-found': usage('rollout', 'The named object (Deployment, namespace) does not exist (404).'),
   'cluster-api-error': environment('rollout', 'The API server answered another error; the message carries its words.'),
   'cluster-empty': usage('rollout', 'audit --cluster found no workloads or Services in the namespace; pass -n or --all-namespaces.'),

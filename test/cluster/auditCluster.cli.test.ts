@@ -72,3 +72,36 @@ describe('zerodrop audit --cluster (live objects from the fake API)', () => {
     expect(r.stderr).toContain(message);
   });
 });
+
+describe('zerodrop audit --cluster against a server that is not Kubernetes', () => {
+  it('says so (exit 4, cluster-not-kubernetes) instead of calling the objects not found', async () => {
+    const { createServer } = await import('node:http');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    // A web server's HTML 404, as a wrong server URL in a kubeconfig meets it.
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>404 Not Found</h1></body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'zerodrop-notkube-'));
+    const kc = join(dir, 'kubeconfig');
+    writeFileSync(
+      kc,
+      `apiVersion: v1\nkind: Config\ncurrent-context: web\nclusters:\n- name: web\n  cluster: {server: "http://127.0.0.1:${port}"}\nusers:\n- name: none\n  user: {}\ncontexts:\n- name: web\n  context: {cluster: web, user: none, namespace: shop}\n`,
+    );
+    try {
+      const r = await runCli(['audit', '--cluster', '--kubeconfig', kc]);
+      expect(r.stderr).toMatch(
+        /^zerodrop: error\[cluster-not-kubernetes\]: http:\/\/127\.0\.0\.1:\d+ \(context "web"\) answered 404 without a Kubernetes Status/m,
+      );
+      expect(r.stderr).not.toContain('not found');
+      expect(r.code).toBe(4);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

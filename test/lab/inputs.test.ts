@@ -134,29 +134,20 @@ describe('a patch given alone says what it is and what to pass instead', () => {
   });
 });
 
-const twoWorkloads = (extra = ''): string => `apiVersion: apps/v1
+const demoDeployment = (name: string, replicas: number, ports = ''): string => `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: worker}
+metadata: {name: ${name}}
 spec:
-  replicas: 1
-  selector: {matchLabels: {app: worker}}
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ${name}}}
   template:
-    metadata: {labels: {app: worker}}
+    metadata: {labels: {app: ${name}}}
     spec:
-      containers: [{name: worker, image: zerodrop/demo-app:1.0}]
+      containers: [{name: ${name}, image: zerodrop/demo-app:1.0${ports}}]
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: zerodrop/demo-app:1.0, ports: [{containerPort: 8080}]}]
----
-apiVersion: v1
+`;
+
+const twoWorkloads = (extra = ''): string => `${demoDeployment('worker', 1)}${demoDeployment('web', 2, ', ports: [{containerPort: 8080}]')}apiVersion: v1
 kind: Service
 metadata: {name: web}
 spec:

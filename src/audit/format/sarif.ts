@@ -11,9 +11,8 @@ import type { AuditResult, MessageData, RuleMeta, Severity } from '../types.js';
 import { REPOSITORY_URL, readRuleDocs, ruleDocsUrl } from '../docs.js';
 import { sarifMessageString } from '../messages.js';
 import { version } from '../../version.js';
-import { reportLocation } from './location.js';
+import { objectLabel, reportLocation } from './location.js';
 import { fingerprints } from './fingerprint.js';
-import { objectRef } from './objectRef.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -72,7 +71,8 @@ export function toSarif(result: AuditResult, rules: readonly RuleMeta[], options
           // A finding that points into a rendered stream is placed where a reviewer can act on it; its message says where it really is.
           const at = reportLocation(f);
           const renderedNote = at.note;
-          const where = f.object ? ` [${objectRef(f.object)}${f.container ? `, container ${f.container}` : ''}]` : '';
+          const label = objectLabel(f);
+          const where = label ? ` [${label}]` : '';
           const res: Record<string, unknown> = {
             ruleId: f.rule,
             level: LEVEL[f.severity],

@@ -104,10 +104,7 @@ export const PATH_BUDGETS: Readonly<Record<PathKind, PathBudget>> = {
     basis: 'measured by users and acknowledged upstream: new connections arrive for ~120 s after deregistration, whatever the delay setting',
     pinsConnections: true,
     readinessGate: 'target-health.elbv2.k8s.aws',
-    sources: [
-      'https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2366',
-      'https://github.com/aws/containers-roadmap/issues/470',
-    ],
+    sources: ['https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2366', 'https://github.com/aws/containers-roadmap/issues/470'],
   },
   'cloud-lb-nodes': {
     kind: 'cloud-lb-nodes',

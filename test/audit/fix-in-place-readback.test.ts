@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, zerodrop } from './cli.js';
-import { WEB_DEPLOYMENT } from './manifests.js';
+import { WEB_DEPLOYMENT, WEB_DEPLOYMENT_FIX } from './manifests.js';
 
 const WRITER = join(repoRoot, 'test', 'audit', 'fixtures', 'second-writer.py');
 const check = spawnSync('python3', [WRITER, '--check'], { encoding: 'utf8' });
@@ -29,17 +29,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-// What the fix adds to WEB_DEPLOYMENT's container (as test/audit/fix-in-place.test.ts spells out).
-const ADDED = `        lifecycle:
-          preStop:
-            sleep:
-              seconds: 5
-        readinessProbe:
-          tcpSocket:
-            port: 80
-          periodSeconds: 5
-          failureThreshold: 3
-`;
+const ADDED = WEB_DEPLOYMENT_FIX;
 const SECOND_WRITER = '# saved by another program\n';
 
 /** Starts the second writer on dir/name and resolves once it watches. */

@@ -22,14 +22,19 @@ export function sleepUntil(deadline: number, abort?: AbortSignal): Promise<void>
       abort?.removeEventListener('abort', done);
       resolve();
     };
+    const arm = (left: number): void => {
+      timer = setTimeout(wait, Math.max(0, Math.ceil(left)));
+      timer.unref();
+    };
     const wait = (): void => {
       const left = deadline - performance.now();
       if (left <= 0 || abort?.aborted) return done();
-      timer = setTimeout(wait, Math.ceil(left));
-      timer.unref();
+      arm(left);
     };
+    if (abort?.aborted) return done();
     abort?.addEventListener('abort', done, { once: true });
-    wait();
+    // Always through one timer turn, even for a deadline already passed, as a plain setTimeout would.
+    arm(deadline - performance.now());
   });
 }
 

@@ -479,12 +479,7 @@ const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public'];
 /** Every mesh proxy the pod runs or will be given, intercepting meshes first. */
 export function meshSidecarsOf(pod: MeshPod, namespace: KubeObject | undefined, ctx: MeshContext): MeshSidecar[] {
   if (isMeshControlPlane(pod) || SYSTEM_NAMESPACES.includes(pod.namespace ?? '')) return [];
-  const found: Array<MeshSidecar | undefined> = [
-    istioSidecar(pod, namespace, ctx),
-    linkerdSidecar(pod, namespace),
-    consulSidecar(pod),
-    daprSidecar(pod),
-  ];
+  const found: Array<MeshSidecar | undefined> = [istioSidecar(pod, namespace, ctx), linkerdSidecar(pod, namespace), consulSidecar(pod), daprSidecar(pod)];
   return found.filter((s): s is MeshSidecar => s !== undefined);
 }
 

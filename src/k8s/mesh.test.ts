@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseKubernetesVersion } from './features.js';
-import { meshOf, meshSidecarsOf, type IstioSidecar, type LinkerdSidecar, type MeshContext } from './mesh.js';
+import { istioMeshDefaultsOf, meshOf, meshSidecarsOf, type IstioSidecar, type LinkerdSidecar, type MeshContext } from './mesh.js';
 import { podTemplateOf, type KubeObject } from './objects.js';
 
 // Every case is a manifest as a user writes it; the sources of each fact are in src/k8s/mesh.ts
@@ -109,7 +109,7 @@ describe('meshOf: Istio drain settings come from proxy.istio.io/config, parsed a
       exitOnZeroActiveConnections: false,
       holdApplicationUntilProxyStarts: false,
     });
-    expect(s.assumptions.join('\n')).toMatch(/terminationDrainDuration is the mesh default \(5 s\)/);
+    expect(s.assumptions.join('\n')).toMatch(/terminationDrainDuration is the default \(5 s\): the mesh ConfigMap's defaultConfig is not in the input/);
   });
 
   it('a block-scalar proxy config with the drain, the hold and proxyMetadata', () => {
@@ -140,6 +140,54 @@ annotations:
       terminationDrainSeconds: 5,
       proxyConfigError: 'proxy.istio.io/config is not a YAML mapping',
     });
+  });
+});
+
+describe('istioMeshDefaultsOf: the mesh-wide defaultConfig under the pod annotation', () => {
+  const configMap = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |-
+    defaultConfig:
+      terminationDrainDuration: 20s
+      holdApplicationUntilProxyStarts: true
+      proxyMetadata:
+        ISTIO_META_DNS_CAPTURE: "true"
+`;
+  const operator = `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: control-plane, namespace: istio-system}
+spec:
+  meshConfig:
+    defaultConfig:
+      terminationDrainDuration: 30s
+`;
+  const objects = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
+
+  it('reads the istio ConfigMap and an IstioOperator, and nothing else', () => {
+    expect(istioMeshDefaultsOf(objects(configMap), parse)?.source).toBe('ConfigMap istio-system/istio');
+    expect(istioMeshDefaultsOf(objects(operator), parse)).toEqual({
+      source: 'IstioOperator istio-system/control-plane',
+      defaultConfig: { terminationDrainDuration: '30s' },
+    });
+    expect(istioMeshDefaultsOf(objects(configMap.replace('name: istio,', 'name: istio-sidecar-injector,')), parse)).toBeUndefined();
+  });
+
+  it('the pod annotation overrides the mesh default key by key', () => {
+    const defaults = istioMeshDefaultsOf(objects(configMap), parse)!;
+    const pod = {
+      labels: { 'sidecar.istio.io/inject': 'true' },
+      annotations: { 'proxy.istio.io/config': 'proxyMetadata:\n  EXIT_ON_ZERO_ACTIVE_CONNECTIONS: "true"\n' },
+    };
+    const s = meshOf(pod, undefined, { ...ctx(), istioMeshDefaults: defaults }) as IstioSidecar;
+    expect(s).toMatchObject({
+      terminationDrainSeconds: 20,
+      terminationDrainSetBy: 'ConfigMap istio-system/istio',
+      holdApplicationUntilProxyStarts: true,
+      exitOnZeroActiveConnections: true,
+    });
+    expect(s.assumptions.join('\n')).not.toMatch(/terminationDrainDuration|holdApplicationUntilProxyStarts/);
   });
 });
 

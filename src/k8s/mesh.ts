@@ -35,6 +35,43 @@ export interface MeshContext {
   kubernetesVersion: KubernetesVersion;
   /** `proxy.istio.io/config` is YAML; the caller brings the parser (src/k8s depends on no package). */
   parseYaml: (text: string) => unknown;
+  /** The mesh-wide ProxyConfig defaults, when the input has them (`istioMeshDefaults`). */
+  istioMeshDefaults?: IstioMeshDefaults;
+}
+
+/** meshConfig.defaultConfig as the input shows it: the `istio` ConfigMap's `mesh` key, or an IstioOperator. */
+export interface IstioMeshDefaults {
+  /** `ConfigMap istio-system/istio`, `IstioOperator istio-system/control-plane`. */
+  source: string;
+  defaultConfig: Record<string, unknown>;
+}
+
+/**
+ * The mesh-wide ProxyConfig defaults in the input: the `istio` ConfigMap (`data.mesh`, a YAML
+ * MeshConfig, https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/) or an
+ * IstioOperator's `spec.meshConfig`. Revisioned ConfigMaps (`istio-<rev>`) count too.
+ */
+export function istioMeshDefaultsOf(objects: readonly KubeObject[], parseYaml: MeshContext['parseYaml']): IstioMeshDefaults | undefined {
+  for (const o of objects) {
+    const name = String(o.metadata?.name ?? '');
+    const where = `${o.metadata?.namespace ?? 'istio-system'}/${name}`;
+    if (o.kind === 'ConfigMap' && /^istio(-[a-z0-9-]+)?$/.test(name) && !name.startsWith('istio-sidecar-injector')) {
+      const data = isRecord(o.data) ? o.data : {};
+      if (typeof data.mesh !== 'string') continue;
+      let mesh: unknown;
+      try {
+        mesh = parseYaml(data.mesh);
+      } catch {
+        continue;
+      }
+      if (isRecord(mesh) && isRecord(mesh.defaultConfig)) return { source: `ConfigMap ${where}`, defaultConfig: mesh.defaultConfig };
+    }
+    if (o.kind === 'IstioOperator') {
+      const meshConfig = isRecord(o.spec) && isRecord(o.spec.meshConfig) ? o.spec.meshConfig : undefined;
+      if (meshConfig && isRecord(meshConfig.defaultConfig)) return { source: `IstioOperator ${where}`, defaultConfig: meshConfig.defaultConfig };
+    }
+  }
+  return undefined;
 }
 
 interface SidecarBase {
@@ -59,7 +96,7 @@ export interface IstioSidecar extends SidecarBase {
   mesh: 'istio';
   /** How long istio-agent lets Envoy drain after SIGTERM before it kills it. */
   terminationDrainSeconds: number;
-  /** `proxy.istio.io/config` when it sets terminationDrainDuration, else undefined (the default). */
+  /** `proxy.istio.io/config` or the mesh-wide source when one sets terminationDrainDuration, else undefined (the default). */
   terminationDrainSetBy: string | undefined;
   /** proxyMetadata EXIT_ON_ZERO_ACTIVE_CONNECTIONS: the agent exits when connections reach zero instead. */
   exitOnZeroActiveConnections: boolean;
@@ -291,16 +328,25 @@ function istioSidecar(pod: MeshPod, namespace: KubeObject | undefined, ctx: Mesh
   const decided = rendered ? { by: 'the istio-proxy container in the pod spec', assumptions: [] } : istioInjection(pod, namespace);
   if (!decided) return undefined;
   const assumptions = [...decided.assumptions];
-  const { config, error } = istioProxyConfig(pod.annotations, ctx.parseYaml);
+  const { config: podConfig, error } = istioProxyConfig(pod.annotations, ctx.parseYaml);
+  // The pod's annotation overrides the mesh-wide defaultConfig key by key (proxyMetadata merged).
+  const meshDefaults = ctx.istioMeshDefaults;
+  const meshConfig = meshDefaults?.defaultConfig ?? {};
+  const config: Record<string, unknown> = { ...meshConfig, ...podConfig };
+  const setBy = (key: string) => (key in podConfig ? 'proxy.istio.io/config' : key in meshConfig ? meshDefaults?.source : undefined);
   const drainText = typeof config.terminationDrainDuration === 'string' ? config.terminationDrainDuration : undefined;
   const drainSeconds = drainText !== undefined ? goDurationSeconds(drainText) : undefined;
+  const unseenMesh = meshDefaults ? '' : "the mesh ConfigMap's defaultConfig is not in the input; ";
   if (drainSeconds === undefined)
     assumptions.push(
-      `terminationDrainDuration is the mesh default (${MESH_DEFAULTS.istioTerminationDrain.value}): the mesh ConfigMap's defaultConfig is not read; set it in the pod's proxy.istio.io/config to settle it`,
+      `terminationDrainDuration is the default (${MESH_DEFAULTS.istioTerminationDrain.value}): ${unseenMesh}set it in the pod's proxy.istio.io/config to settle it`,
     );
-  const metadata = isRecord(config.proxyMetadata) ? config.proxyMetadata : {};
+  const metadata = {
+    ...(isRecord(meshConfig.proxyMetadata) ? meshConfig.proxyMetadata : {}),
+    ...(isRecord(podConfig.proxyMetadata) ? podConfig.proxyMetadata : {}),
+  };
   const hold = config.holdApplicationUntilProxyStarts;
-  if (hold === undefined) assumptions.push('holdApplicationUntilProxyStarts is the mesh default (false): set it in proxy.istio.io/config to settle it');
+  if (hold === undefined) assumptions.push(`holdApplicationUntilProxyStarts is the default (false): ${unseenMesh}set it in proxy.istio.io/config to settle it`);
   const nativeAnnotation = pod.annotations['sidecar.istio.io/nativeSidecar'];
   let native: boolean;
   let nativeBy: string;
@@ -329,7 +375,7 @@ function istioSidecar(pod: MeshPod, namespace: KubeObject | undefined, ctx: Mesh
     nativeBy,
     assumptions,
     terminationDrainSeconds: drainSeconds ?? ISTIO_TERMINATION_DRAIN_SECONDS,
-    terminationDrainSetBy: drainSeconds !== undefined ? 'proxy.istio.io/config' : undefined,
+    terminationDrainSetBy: drainSeconds !== undefined ? setBy('terminationDrainDuration') : undefined,
     exitOnZeroActiveConnections: truthy(metadata.EXIT_ON_ZERO_ACTIVE_CONNECTIONS),
     holdApplicationUntilProxyStarts: truthy(hold),
     ...(error ? { proxyConfigError: error } : {}),

@@ -43,6 +43,11 @@ testRule('istio-drain-shorter-than-app', {
       text: meshed({ containers: [{ ...APP, lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }] }),
       settings: v132,
     },
+    {
+      name: 'the mesh ConfigMap sets a drain that covers the app',
+      text: `${meshed()}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: |\n    defaultConfig:\n      terminationDrainDuration: 20s\n`,
+      settings: v132,
+    },
   ],
   invalid: [
     {
@@ -112,9 +117,21 @@ testRule('istio-drain-shorter-than-app', {
       findings: [
         {
           messageId: 'graceCutsDrain',
-          data: { drain: '45 s', grace: 'terminationGracePeriodSeconds 30 (the default)' },
+          data: { drain: '45 s', drainFrom: 'proxy.istio.io/config', grace: 'terminationGracePeriodSeconds 30 (the default)' },
           fix: 'raise terminationGracePeriodSeconds to at least 45, or shorten terminationDrainDuration',
           patch: { spec: { template: { spec: { terminationGracePeriodSeconds: 45 } } } },
+        },
+      ],
+    },
+    {
+      name: 'an IstioOperator drain longer than the grace period',
+      text: `${meshed({ containers: [APP] })}---\napiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: control-plane, namespace: istio-system}\nspec:\n  meshConfig:\n    defaultConfig:\n      terminationDrainDuration: 40s\n`,
+      settings: v132,
+      findings: [
+        {
+          messageId: 'graceCutsDrain',
+          data: { drain: '40 s', drainFrom: 'IstioOperator istio-system/control-plane' },
+          patch: { spec: { template: { spec: { terminationGracePeriodSeconds: 40 } } } },
         },
       ],
     },

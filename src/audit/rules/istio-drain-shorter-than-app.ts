@@ -49,7 +49,7 @@ export const istioDrainShorterThanApp = defineRule({
         'terminationDrainDuration {{drain}}{{drainFrom}}, while "{{app}}" needs it until about {{appDone}} (preStop {{preStop}} + {{appDrain}} drain): ' +
         'requests that reach the pod after {{drain}} and the calls the app makes while draining fail{{assumed}}',
       graceCutsDrain:
-        'terminationDrainDuration {{drain}} (proxy.istio.io/config) is longer than {{grace}}: the kubelet kills istio-proxy before its drain ends, ' +
+        'terminationDrainDuration {{drain}} ({{drainFrom}}) is longer than {{grace}}: the kubelet kills istio-proxy before its drain ends, ' +
         'cutting the connections it still carries',
     },
     fixes: {
@@ -105,6 +105,7 @@ export const istioDrainShorterThanApp = defineRule({
         messageId: 'graceCutsDrain' as const,
         data: {
           drain: seconds(istio.terminationDrainSeconds),
+          drainFrom: istio.terminationDrainSetBy,
           grace: `terminationGracePeriodSeconds ${grace.seconds}${grace.explicit ? '' : ' (the default)'}`,
           neededSeconds: needed,
         },

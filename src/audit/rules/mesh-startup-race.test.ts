@@ -23,7 +23,7 @@ testRule('mesh-startup-race', {
       findings: [
         {
           messageId: 'istioNoHold',
-          data: { holdFrom: ' (the mesh default; the mesh ConfigMap is not read)' },
+          data: { holdFrom: ' (the default; the mesh ConfigMap is not in the input)' },
           fix: 'set holdApplicationUntilProxyStarts: true in the pod template\'s proxy.istio.io/config annotation, or annotate it sidecar.istio.io/nativeSidecar: "true" (Istio 1.24+), which starts the proxy first',
           patch: {
             spec: {

@@ -16,6 +16,13 @@ function proxyConfigWithHold(current: string | undefined): string {
   return stringify({ ...config, holdApplicationUntilProxyStarts: true });
 }
 
+/** Where the hold setting comes from, for the message: the default, and whether the mesh ConfigMap was seen. */
+function holdFrom(assumptions: readonly string[]): string {
+  const a = assumptions.find((x) => x.includes('holdApplicationUntilProxyStarts'));
+  if (!a) return '';
+  return a.includes('not in the input') ? ' (the default; the mesh ConfigMap is not in the input)' : ' (the default)';
+}
+
 /** Whether the sidecar lets the app start before the proxy is ready, for the meshes whose injector can prevent it. */
 function racesAtStartup(s: MeshSidecar): boolean {
   if (s.native) return false;
@@ -72,7 +79,7 @@ export const meshStartupRace = defineRule({
           data: {
             injectedBy,
             nativeBy: s.nativeBy,
-            holdFrom: s.assumptions.some((a) => a.includes('holdApplicationUntilProxyStarts')) ? ' (the mesh default; the mesh ConfigMap is not read)' : '',
+            holdFrom: holdFrom(s.assumptions),
             nativeAlternative: featureAvailable('nativeSidecars', settings.kubernetesVersion)
               ? ', or annotate it sidecar.istio.io/nativeSidecar: "true" (Istio 1.24+), which starts the proxy first'
               : '',

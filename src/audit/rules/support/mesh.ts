@@ -5,7 +5,7 @@
  * adds at admission; a proxy container already written in the pod spec is sidecar-exits-first's.
  */
 import { parse } from 'yaml';
-import { meshSidecarsOf, type MeshSidecar } from '../../../k8s/mesh.js';
+import { istioMeshDefaultsOf, meshSidecarsOf, type IstioMeshDefaults, type MeshSidecar } from '../../../k8s/mesh.js';
 import { isBatchKind, preStopDelaySeconds, type KubeObject } from '../../../k8s/objects.js';
 import { mergePatches, patchAt } from '../../patch.js';
 import type { AuditSettings, ContainerView, ObjectView, StrategicPatch, WorkloadView, YamlPath } from '../../types.js';
@@ -25,6 +25,23 @@ export function namespaceObjectOf(objects: readonly ObjectView[], w: WorkloadVie
   return byName.get(w.namespace);
 }
 
+const meshDefaults = new WeakMap<readonly ObjectView[], { value: IstioMeshDefaults | undefined }>();
+
+/** Istio's mesh-wide ProxyConfig defaults, when the input has the mesh ConfigMap or an IstioOperator. */
+function istioMeshDefaultsIn(objects: readonly ObjectView[]): IstioMeshDefaults | undefined {
+  let cached = meshDefaults.get(objects);
+  if (!cached) {
+    cached = {
+      value: istioMeshDefaultsOf(
+        objects.map((o) => o.object),
+        parse,
+      ),
+    };
+    meshDefaults.set(objects, cached);
+  }
+  return cached.value;
+}
+
 /** The mesh proxies an injector adds to the workload's pods (none for Jobs, whose pods run to completion). */
 export function injectedSidecars(w: WorkloadView, objects: readonly ObjectView[], settings: AuditSettings): MeshSidecar[] {
   if (isBatchKind(w.kind)) return [];
@@ -35,7 +52,9 @@ export function injectedSidecars(w: WorkloadView, objects: readonly ObjectView[]
     annotations: meta.annotations ?? {},
     spec: w.podSpec,
   };
-  return meshSidecarsOf(pod, namespaceObjectOf(objects, w), { kubernetesVersion: settings.kubernetesVersion, parseYaml: parse }).filter((s) => !s.rendered);
+  const istioMeshDefaults = istioMeshDefaultsIn(objects);
+  const ctx = { kubernetesVersion: settings.kubernetesVersion, parseYaml: parse, ...(istioMeshDefaults ? { istioMeshDefaults } : {}) };
+  return meshSidecarsOf(pod, namespaceObjectOf(objects, w), ctx).filter((s) => !s.rendered);
 }
 
 /** The containers a sidecar serves: the serving containers, else every regular container that is not a known proxy. */

@@ -301,6 +301,8 @@ describe('meshSidecarsOf: rendered pods and control planes', () => {
       'labels: {app: istio-ingressgateway, istio: ingressgateway, sidecar.istio.io/inject: "true"}\nannotations: {inject.istio.io/templates: gateway}',
     );
     expect(sidecars(gateway).all).toEqual([]);
+    const injector = deployment('labels: {app: sidecarInjectorWebhook, istio: sidecar-injector}') + namespace('labels: {istio-injection: enabled}');
+    expect(sidecars(injector).all).toEqual([]);
     const destination = deployment(
       'labels: {linkerd.io/control-plane-component: destination}\nannotations: {linkerd.io/inject: enabled}',
       'containers: [{name: destination, image: cr.l5d.io/linkerd/controller:edge-26.8.1}, {name: linkerd-proxy, image: cr.l5d.io/linkerd/proxy:edge-26.8.1}]',

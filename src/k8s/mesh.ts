@@ -252,6 +252,21 @@ function renderedProxy(spec: PodSpec | undefined, name: string): { native: boole
   return inMain ? { native: false } : undefined;
 }
 
+/** `istio: <component>` labels of Istio's own control plane and gateways, current and pre-istiod releases. */
+const ISTIO_COMPONENTS: readonly string[] = [
+  'pilot',
+  'istiod',
+  'ingressgateway',
+  'egressgateway',
+  'eastwestgateway',
+  'sidecar-injector',
+  'citadel',
+  'galley',
+  'mixer',
+  'policy',
+  'telemetry',
+];
+
 /**
  * Pods of a mesh's own control plane or gateways: their proxy (if any) is the server, not a
  * sidecar, and the mesh rules do not judge them as meshed apps.
@@ -260,7 +275,7 @@ export function isMeshControlPlane(pod: MeshPod): boolean {
   const l = pod.labels;
   const a = pod.annotations;
   if (l['linkerd.io/control-plane-component'] !== undefined) return true;
-  if (l.app === 'istiod' || l.istio === 'pilot' || l.istio === 'ingressgateway' || l.istio === 'egressgateway') return true;
+  if (l.app === 'istiod' || ISTIO_COMPONENTS.includes(l.istio ?? '')) return true;
   if (l['gateway.istio.io/managed'] !== undefined || (a['inject.istio.io/templates'] ?? '').split(',').includes('gateway')) return true;
   if (l['app.kubernetes.io/part-of'] === 'dapr' || /^dapr-(operator|placement|sentry|sidecar-injector|scheduler)/.test(l.app ?? '')) return true;
   if (l.app === 'consul' && l.component !== undefined) return true;

@@ -267,6 +267,11 @@ const ISTIO_COMPONENTS: readonly string[] = [
   'telemetry',
 ];
 
+/** How a proxy written in the pod spec runs, for messages. */
+function renderedNativeBy(proxy: string, native: boolean): string {
+  return native ? `${proxy} is an init container with restartPolicy Always` : `${proxy} is a regular container`;
+}
+
 /**
  * Pods of a mesh's own control plane or gateways: their proxy (if any) is the server, not a
  * sidecar, and the mesh rules do not judge them as meshed apps.
@@ -367,7 +372,7 @@ function istioSidecar(pod: MeshPod, namespace: KubeObject | undefined, ctx: Mesh
   let nativeBy: string;
   if (rendered) {
     native = rendered.native;
-    nativeBy = native ? 'istio-proxy is an init container with restartPolicy Always' : 'istio-proxy is a regular container';
+    nativeBy = renderedNativeBy('istio-proxy', native);
   } else if (nativeAnnotation === 'true' || nativeAnnotation === 'false') {
     native = nativeAnnotation === 'true';
     nativeBy = `annotation sidecar.istio.io/nativeSidecar: "${nativeAnnotation}"`;
@@ -426,7 +431,7 @@ function linkerdSidecar(pod: MeshPod, namespace: KubeObject | undefined): Linker
   const key = keys.find((k) => parseBool(a[k]) !== undefined);
   if (rendered) {
     native = rendered.native;
-    nativeBy = native ? 'linkerd-proxy is an init container with restartPolicy Always' : 'linkerd-proxy is a regular container';
+    nativeBy = renderedNativeBy('linkerd-proxy', native);
   } else if (key) {
     native = parseBool(a[key])!;
     nativeBy = `annotation ${key}: "${a[key]}"`;
@@ -485,9 +490,7 @@ function consulSidecar(pod: MeshPod): ConsulSidecar | undefined {
       : `pod annotation consul.hashicorp.com/connect-inject: "${a['consul.hashicorp.com/connect-inject']}"`,
     native,
     nativeBy: rendered
-      ? native
-        ? 'consul-dataplane is an init container with restartPolicy Always'
-        : 'consul-dataplane is a regular container'
+      ? renderedNativeBy('consul-dataplane', native)
       : nativeAnnotation !== undefined
         ? `annotation consul.hashicorp.com/enable-consul-dataplane-as-sidecar: "${a['consul.hashicorp.com/enable-consul-dataplane-as-sidecar']}"`
         : 'consul-k8s injects consul-dataplane as a regular container unless dataplaneAsSidecarInitContainer is enabled',
@@ -517,9 +520,7 @@ function daprSidecar(pod: MeshPod): DaprSidecar | undefined {
     injectedBy: rendered ? 'the daprd container in the pod spec' : `pod annotation dapr.io/enabled: "${a['dapr.io/enabled']}"`,
     native,
     nativeBy: rendered
-      ? native
-        ? 'daprd is an init container with restartPolicy Always'
-        : 'daprd is a regular container'
+      ? renderedNativeBy('daprd', native)
       : nativeAnnotation !== undefined
         ? `annotation dapr.io/enable-native-sidecar: "${a['dapr.io/enable-native-sidecar']}"`
         : 'the Dapr injector adds daprd as a regular container unless native sidecars are enabled',

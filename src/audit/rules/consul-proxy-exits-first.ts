@@ -1,9 +1,7 @@
 import { WORKLOAD_KINDS } from '../../k8s/objects.js';
-import type { ConsulSidecar } from '../../k8s/mesh.js';
-import { workloadOf } from './support/crossObjects.js';
 import { defineRule } from './support/defineRule.js';
 import { seconds } from './support/drain.js';
-import { annotationsPatch, appShutdown, graceFieldFor, injectedSidecars, meshSettingPath } from './support/mesh.js';
+import { annotationsPatch, appShutdown, assumedClause, classicSidecarOf, graceFieldFor, meshSettingPath } from './support/mesh.js';
 
 const LIFECYCLE = 'consul.hashicorp.com/enable-sidecar-proxy-lifecycle';
 const SHUTDOWN_GRACE = 'consul.hashicorp.com/sidecar-proxy-lifecycle-shutdown-grace-period-seconds';
@@ -34,11 +32,10 @@ export const consulProxyExitsFirst = defineRule({
         'annotate the pod template {{lifecycleKey}}: "true" and {{graceKey}}: "{{neededSeconds}}", and keep terminationGracePeriodSeconds at least {{neededSeconds}}',
     },
   },
-  check(view, settings, { objects, workloads }) {
-    const w = workloadOf(workloads, view);
-    if (!w) return [];
-    const consul = injectedSidecars(w, objects, settings).find((s): s is ConsulSidecar => s.mesh === 'consul');
-    if (!consul || consul.native) return [];
+  check(view, settings, all) {
+    const found = classicSidecarOf(view, settings, all, 'consul');
+    if (!found) return [];
+    const { w, sidecar: consul } = found;
     const shutdown = appShutdown(w);
     const stops = consul.lifecycle ? consul.shutdownGraceSeconds : 0;
     if (!shutdown || shutdown.doneSeconds <= stops) return [];
@@ -63,7 +60,7 @@ export const consulProxyExitsFirst = defineRule({
           appDone: seconds(shutdown.doneSeconds),
           preStop: seconds(shutdown.preStopSeconds),
           appDrain: seconds(w.drainSeconds),
-          assumed: consul.assumptions.length > 0 ? ` (assumed: ${consul.assumptions.join('; ')})` : '',
+          assumed: assumedClause(consul.assumptions),
           lifecycleKey: LIFECYCLE,
           graceKey: SHUTDOWN_GRACE,
           neededSeconds: needed,

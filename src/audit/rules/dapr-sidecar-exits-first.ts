@@ -1,9 +1,7 @@
 import { WORKLOAD_KINDS } from '../../k8s/objects.js';
-import type { DaprSidecar } from '../../k8s/mesh.js';
-import { workloadOf } from './support/crossObjects.js';
 import { defineRule } from './support/defineRule.js';
 import { seconds } from './support/drain.js';
-import { annotationsPatch, appShutdown, graceFieldFor, injectedSidecars, meshSettingPath } from './support/mesh.js';
+import { annotationsPatch, appShutdown, assumedClause, classicSidecarOf, graceFieldFor, meshSettingPath } from './support/mesh.js';
 
 const BLOCK = 'dapr.io/block-shutdown-duration';
 
@@ -35,11 +33,10 @@ export const daprSidecarExitsFirst = defineRule({
         'and keep terminationGracePeriodSeconds at least {{neededGrace}}',
     },
   },
-  check(view, settings, { objects, workloads }) {
-    const w = workloadOf(workloads, view);
-    if (!w) return [];
-    const dapr = injectedSidecars(w, objects, settings).find((s): s is DaprSidecar => s.mesh === 'dapr');
-    if (!dapr || dapr.native) return [];
+  check(view, settings, all) {
+    const found = classicSidecarOf(view, settings, all, 'dapr');
+    if (!found) return [];
+    const { w, sidecar: dapr } = found;
     const shutdown = appShutdown(w);
     // An app that stops at once on SIGTERM (no preStop, no in-app drain) needs daprd no longer than daprd's own grace.
     if (!shutdown || (shutdown.preStopSeconds <= 0 && !w.inAppDrain)) return [];
@@ -67,7 +64,7 @@ export const daprSidecarExitsFirst = defineRule({
           preStop: seconds(shutdown.preStopSeconds),
           appDrain: seconds(w.drainSeconds),
           lost,
-          assumed: dapr.assumptions.length > 0 ? ` (assumed: ${dapr.assumptions.join('; ')})` : '',
+          assumed: assumedClause(dapr.assumptions),
           blockKey: BLOCK,
           neededSeconds: needed,
           neededGrace,

@@ -1,11 +1,9 @@
 import { parse, stringify } from 'yaml';
 import { featureAvailable } from '../../k8s/features.js';
 import { WORKLOAD_KINDS } from '../../k8s/objects.js';
-import type { IstioSidecar } from '../../k8s/mesh.js';
-import { workloadOf } from './support/crossObjects.js';
 import { defineRule } from './support/defineRule.js';
 import { graceOf, gracePath, seconds } from './support/drain.js';
-import { annotationsPatch, appShutdown, graceFieldFor, injectedSidecars, meshSettingPath } from './support/mesh.js';
+import { annotationsPatch, appShutdown, assumedClause, capitalised, classicSidecarOf, graceFieldFor, meshSettingPath } from './support/mesh.js';
 import { podSpecPatch } from './support/patches.js';
 
 const PROXY_CONFIG = 'proxy.istio.io/config';
@@ -19,11 +17,6 @@ function proxyConfigWithDrain(current: string | undefined, drainSeconds: number)
   }
   return stringify({ ...config, terminationDrainDuration: `${drainSeconds}s` });
 }
-
-const assumed = (s: IstioSidecar) => {
-  const relevant = s.assumptions.filter((a) => !a.includes('holdApplicationUntilProxyStarts'));
-  return relevant.length > 0 ? ` (assumed: ${relevant.join('; ')})` : '';
-};
 
 /**
  * A classic Istio sidecar is a regular container: it gets SIGTERM with the app, and istio-agent
@@ -60,11 +53,10 @@ export const istioDrainShorterThanApp = defineRule({
       raiseGrace: 'raise terminationGracePeriodSeconds to at least {{neededSeconds}}, or shorten terminationDrainDuration',
     },
   },
-  check(view, settings, { objects, workloads }) {
-    const w = workloadOf(workloads, view);
-    if (!w) return [];
-    const istio = injectedSidecars(w, objects, settings).find((s): s is IstioSidecar => s.mesh === 'istio');
-    if (!istio || istio.native || istio.proxyConfigError) return [];
+  check(view, settings, all) {
+    const found = classicSidecarOf(view, settings, all, 'istio');
+    if (!found || found.sidecar.proxyConfigError) return [];
+    const { w, sidecar: istio } = found;
     const results = [];
     const grace = graceOf(w);
     const shutdown = appShutdown(w);
@@ -83,7 +75,7 @@ export const istioDrainShorterThanApp = defineRule({
         ]),
         messageId: 'drainEndsBeforeApp' as const,
         data: {
-          injectedBy: istio.injectedBy.charAt(0).toUpperCase() + istio.injectedBy.slice(1),
+          injectedBy: capitalised(istio.injectedBy),
           nativeBy: istio.nativeBy,
           drain: seconds(istio.terminationDrainSeconds),
           drainFrom: istio.terminationDrainSetBy ? ` (${istio.terminationDrainSetBy})` : ' (the default)',
@@ -91,7 +83,7 @@ export const istioDrainShorterThanApp = defineRule({
           appDone: seconds(shutdown.doneSeconds),
           preStop: seconds(shutdown.preStopSeconds),
           appDrain: seconds(w.drainSeconds),
-          assumed: assumed(istio),
+          assumed: assumedClause(istio.assumptions.filter((a) => !a.includes('holdApplicationUntilProxyStarts'))),
           neededSeconds: needed,
         },
         fixId: native ? ('nativeSidecar' as const) : ('drainDuration' as const),

@@ -1,17 +1,10 @@
 import { WORKLOAD_KINDS } from '../../k8s/objects.js';
-import type { LinkerdSidecar } from '../../k8s/mesh.js';
-import { workloadOf } from './support/crossObjects.js';
 import { defineRule } from './support/defineRule.js';
 import { graceOf, gracePath, seconds } from './support/drain.js';
-import { annotationsPatch, appShutdown, graceFieldFor, injectedSidecars, meshSettingPath } from './support/mesh.js';
+import { annotationsPatch, appShutdown, assumedClause, capitalised, classicSidecarOf, graceFieldFor, meshSettingPath } from './support/mesh.js';
 import { podSpecPatch } from './support/patches.js';
 
 const WAIT = 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds';
-
-const assumed = (s: LinkerdSidecar) => {
-  const relevant = s.assumptions.filter((a) => !a.includes('proxy-await'));
-  return relevant.length > 0 ? ` (assumed: ${relevant.join('; ')})` : '';
-};
 
 /**
  * Linkerd's proxy refuses every new request as soon as it gets SIGTERM
@@ -46,11 +39,10 @@ export const linkerdProxyRefusesDuringPrestop = defineRule({
       raiseGrace: "raise terminationGracePeriodSeconds to at least {{neededGrace}} (the proxy's wait plus the drain), or shorten the wait",
     },
   },
-  check(view, settings, { objects, workloads }) {
-    const w = workloadOf(workloads, view);
-    if (!w) return [];
-    const linkerd = injectedSidecars(w, objects, settings).find((s): s is LinkerdSidecar => s.mesh === 'linkerd');
-    if (!linkerd || linkerd.native) return [];
+  check(view, settings, all) {
+    const found = classicSidecarOf(view, settings, all, 'linkerd');
+    if (!found) return [];
+    const { w, sidecar: linkerd } = found;
     const shutdown = appShutdown(w);
     if (!shutdown || shutdown.preStopSeconds <= 0) return [];
     const grace = graceOf(w);
@@ -67,12 +59,12 @@ export const linkerdProxyRefusesDuringPrestop = defineRule({
           path: waitPath,
           messageId: 'refusesDuringPreStop',
           data: {
-            injectedBy: linkerd.injectedBy.charAt(0).toUpperCase() + linkerd.injectedBy.slice(1),
+            injectedBy: capitalised(linkerd.injectedBy),
             nativeBy: linkerd.nativeBy,
             wait: linkerd.waitBeforeExitSeconds > 0 ? `${seconds(linkerd.waitBeforeExitSeconds)} (${WAIT})` : '0 s',
             app: shutdown.app.name,
             preStop: seconds(shutdown.preStopSeconds),
-            assumed: assumed(linkerd),
+            assumed: assumedClause(linkerd.assumptions),
             waitKey: WAIT,
             neededWait,
             neededGrace,

@@ -4,7 +4,7 @@ import { WORKLOAD_KINDS } from '../../k8s/objects.js';
 import type { MeshSidecar } from '../../k8s/mesh.js';
 import { workloadOf } from './support/crossObjects.js';
 import { defineRule } from './support/defineRule.js';
-import { annotationsPatch, injectedSidecars, meshSettingPath } from './support/mesh.js';
+import { annotationsPatch, capitalised, injectedSidecars, meshSettingPath } from './support/mesh.js';
 
 const PROXY_CONFIG = 'proxy.istio.io/config';
 const AWAIT = 'config.linkerd.io/proxy-await';
@@ -66,7 +66,7 @@ export const meshStartupRace = defineRule({
     if (!w) return [];
     const s = injectedSidecars(w, objects, settings).find((x) => x.intercepts && racesAtStartup(x));
     if (!s) return [];
-    const injectedBy = s.injectedBy.charAt(0).toUpperCase() + s.injectedBy.slice(1);
+    const injectedBy = capitalised(s.injectedBy);
     if (s.mesh === 'istio') {
       const current = w.template.metadata?.annotations?.[PROXY_CONFIG];
       return [

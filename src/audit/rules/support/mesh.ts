@@ -5,11 +5,12 @@
  * adds at admission; a proxy container already written in the pod spec is sidecar-exits-first's.
  */
 import { parse } from 'yaml';
-import { istioMeshDefaultsOf, meshSidecarsOf, type IstioMeshDefaults, type MeshSidecar } from '../../../k8s/mesh.js';
+import { istioMeshDefaultsOf, meshSidecarsOf, type IstioMeshDefaults, type MeshName, type MeshSidecar } from '../../../k8s/mesh.js';
 import { isBatchKind, preStopDelaySeconds, type KubeObject } from '../../../k8s/objects.js';
 import { mergePatches, patchAt } from '../../patch.js';
 import type { AuditSettings, ContainerView, ObjectView, StrategicPatch, WorkloadView, YamlPath } from '../../types.js';
 import { isSidecarProxy } from './containers.js';
+import { workloadOf } from './crossObjects.js';
 import { graceOf, preStopOf, preStopShapeOf } from './drain.js';
 import { podSpecPatch } from './patches.js';
 
@@ -118,4 +119,30 @@ export function annotationsPatch(w: WorkloadView, annotations: Record<string, st
 export function graceFieldFor(w: WorkloadView, seconds: number): { terminationGracePeriodSeconds: number } | Record<string, never> {
   const needed = Math.ceil(seconds);
   return graceOf(w).seconds >= needed ? {} : { terminationGracePeriodSeconds: needed };
+}
+
+/**
+ * The workload of an object rule's view with the classic (regular-container) sidecar of one mesh
+ * that an injector adds to its pods; undefined when there is none, or it is a native sidecar.
+ */
+export function classicSidecarOf<M extends MeshName>(
+  view: ObjectView,
+  settings: AuditSettings,
+  all: { objects: readonly ObjectView[]; workloads: readonly WorkloadView[] },
+  mesh: M,
+): { w: WorkloadView; sidecar: Extract<MeshSidecar, { mesh: M }> } | undefined {
+  const w = workloadOf(all.workloads, view);
+  if (!w) return undefined;
+  const sidecar = injectedSidecars(w, all.objects, settings).find((s): s is Extract<MeshSidecar, { mesh: M }> => s.mesh === mesh);
+  return sidecar && !sidecar.native ? { w, sidecar } : undefined;
+}
+
+/** The assumptions a message names, as a trailing clause ("" when there are none). */
+export function assumedClause(assumptions: readonly string[]): string {
+  return assumptions.length > 0 ? ` (assumed: ${assumptions.join('; ')})` : '';
+}
+
+/** "pod label …" → "Pod label …", to open a message. */
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -222,6 +222,30 @@ export const IMAGE_TABLE: readonly ImageRow[] = [
     shell: [{ tags: /distroless/, shell: 'none' }, { shell: 'dash' }],
     sources: ['https://www.envoyproxy.io/docs/envoy/latest/operations/draining', 'https://github.com/envoyproxy/envoy/tree/main/ci'],
   },
+  {
+    id: 'envoy-distroless',
+    repositories: ['envoyproxy/envoy-distroless', 'envoyproxy/envoy-distroless-dev'],
+    runs: { kind: 'program', program: 'Envoy', onSigterm: 'exits without draining its listeners' },
+    shell: [{ shell: 'none' }],
+    sources: ['https://www.envoyproxy.io/docs/envoy/latest/start/install#install-envoy-using-docker'],
+  },
+  {
+    id: 'traefik',
+    // k3s ships the official image under rancher/mirrored-library-traefik.
+    repositories: ['traefik', 'rancher/mirrored-library-traefik'],
+    runs: {
+      kind: 'program',
+      program: 'Traefik (Go)',
+      onSigterm: 'keeps accepting for requestAcceptGraceTimeout (default 0), then closes its listeners and gives active requests graceTimeOut (default 10 s)',
+    },
+    entrypoint: { argv: ['/entrypoint.sh'], execsArguments: true },
+    cmd: ['traefik'],
+    shell: [{ tags: /nanoserver|servercore/, shell: 'none' }, { shell: 'busybox-ash' }],
+    sources: [
+      'https://github.com/traefik/traefik-library-image/blob/master/alpine/Dockerfile',
+      'https://github.com/traefik/traefik/blob/master/pkg/server/server_entrypoint_tcp.go',
+    ],
+  },
   // Language base images: the app's command decides what runs; what they tell is their /bin/sh.
   {
     id: 'node',

@@ -12,6 +12,7 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import ingressControllerShutdownUnsafe from './ingress-controller-shutdown-unsafe.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
@@ -74,6 +75,7 @@ const registered: Array<Rule | Rule[]> = [
   prestopPreferSleepAction,
   prestopShorterThanPropagation,
   corednsLameduckMissing,
+  ingressControllerShutdownUnsafe,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

@@ -30,6 +30,7 @@ import prestopShorterThanPropagation from './prestop-shorter-than-propagation.js
 import probePortUndeclared from './probe-port-undeclared.js';
 import probeTimeoutExceedsPeriod from './probe-timeout-exceeds-period.js';
 import progressDeadlineTooShort from './progress-deadline-too-short.js';
+import proxyRetriesDisabled from './proxy-retries-disabled.js';
 import publishNotReadyAddresses from './publish-not-ready-addresses.js';
 import readinessProbeMissing from './readiness-probe-missing.js';
 import recreateStrategy from './recreate-strategy.js';
@@ -76,6 +77,7 @@ const registered: Array<Rule | Rule[]> = [
   prestopShorterThanPropagation,
   corednsLameduckMissing,
   ingressControllerShutdownUnsafe,
+  proxyRetriesDisabled,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

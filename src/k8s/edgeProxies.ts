@@ -405,3 +405,41 @@ export function traefikLifecycle(
     source,
   };
 }
+
+const annotationOf = (o: KubeObject, key: string): string | undefined => {
+  const v = (o.metadata?.annotations as Record<string, unknown> | undefined)?.[key];
+  return v === undefined || v === null ? undefined : String(v).trim();
+};
+
+/** An ingress-nginx annotation holding seconds (`proxy-read-timeout: "3600"`), when the Ingress writes one that parses. */
+export function ingressNginxAnnotationSeconds(ingress: KubeObject, name: string): ResolvedSetting | undefined {
+  const key = `nginx.ingress.kubernetes.io/${name}`;
+  const raw = annotationOf(ingress, key);
+  const seconds = raw !== undefined ? configDurationSeconds(raw) : undefined;
+  if (seconds === undefined) return undefined;
+  return { seconds, from: 'annotation', origin: `${key}: "${raw}"`, at: { object: ingress, path: ['metadata', 'annotations', key] } };
+}
+
+const ALB_ATTRIBUTES = 'alb.ingress.kubernetes.io/load-balancer-attributes';
+
+/**
+ * The ALB idle timeout an Ingress of the AWS Load Balancer Controller asks for
+ * (`load-balancer-attributes: idle_timeout.timeout_seconds=N`, comma-separated key=value pairs),
+ * else the ALB's 60 s default.
+ */
+export function albIdleTimeout(ingress: KubeObject): ResolvedSetting {
+  const def = EDGE_DEFAULTS['aws-alb/idle_timeout.timeout_seconds'];
+  const raw = annotationOf(ingress, ALB_ATTRIBUTES);
+  const pair = raw
+    ?.split(',')
+    .map((p) => p.trim().split('='))
+    .find(([k]) => k?.trim() === def.setting);
+  const seconds = pair?.[1] !== undefined && /^\d+$/.test(pair[1].trim()) ? Number(pair[1].trim()) : undefined;
+  if (seconds === undefined) return { seconds: def.seconds, from: 'default', origin: `the ALB default ${def.seconds} s` };
+  return {
+    seconds,
+    from: 'annotation',
+    origin: `${ALB_ATTRIBUTES}: ${def.setting}=${seconds}`,
+    at: { object: ingress, path: ['metadata', 'annotations', ALB_ATTRIBUTES] },
+  };
+}

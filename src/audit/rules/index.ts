@@ -16,6 +16,7 @@ import ingressControllerShutdownUnsafe from './ingress-controller-shutdown-unsaf
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
+import longLivedConnectionsOutlastGrace from './long-lived-connections-outlast-grace.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
 import pdbMissing from './pdb-missing.js';
@@ -78,6 +79,7 @@ const registered: Array<Rule | Rule[]> = [
   corednsLameduckMissing,
   ingressControllerShutdownUnsafe,
   proxyRetriesDisabled,
+  longLivedConnectionsOutlastGrace,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

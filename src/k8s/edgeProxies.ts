@@ -22,7 +22,8 @@ export type EdgeSettingId =
   | 'ingress-nginx/proxy-send-timeout'
   | 'traefik/requestAcceptGraceTimeout'
   | 'traefik/graceTimeOut'
-  | 'aws-alb/idle_timeout.timeout_seconds';
+  | 'aws-alb/idle_timeout.timeout_seconds'
+  | 'gcp-alb/backend-keepalive';
 
 export interface EdgeDefault {
   id: EdgeSettingId;
@@ -104,6 +105,14 @@ export const EDGE_DEFAULTS: Readonly<Record<EdgeSettingId, EdgeDefault>> = {
     seconds: 60,
     meaning: 'how long the ALB keeps an idle connection, to the client and to the target, open for reuse',
     source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout',
+  },
+  'gcp-alb/backend-keepalive': {
+    id: 'gcp-alb/backend-keepalive',
+    setting: 'backend keepalive timeout',
+    where: 'fixed by Google Cloud',
+    seconds: 600,
+    meaning: 'how long the Application Load Balancer keeps an idle connection to a backend open for reuse',
+    source: 'https://cloud.google.com/load-balancing/docs/https#timeouts_and_retries',
   },
 };
 

@@ -14,6 +14,7 @@ import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
 import ingressControllerShutdownUnsafe from './ingress-controller-shutdown-unsafe.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
+import keepaliveShorterThanUpstream from './keepalive-shorter-than-upstream.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
 import longLivedConnectionsOutlastGrace from './long-lived-connections-outlast-grace.js';
@@ -80,6 +81,7 @@ const registered: Array<Rule | Rule[]> = [
   ingressControllerShutdownUnsafe,
   proxyRetriesDisabled,
   longLivedConnectionsOutlastGrace,
+  keepaliveShorterThanUpstream,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

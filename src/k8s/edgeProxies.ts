@@ -275,8 +275,8 @@ export function ingressNginxSetting(
 }
 
 export interface TraefikLifecycle {
-  /** Per entry point: how long it keeps accepting after SIGTERM, then how long it lets requests finish. */
-  entryPoints: Array<{ name: string; requestAcceptGraceTimeout: ResolvedSetting; graceTimeOut: ResolvedSetting }>;
+  /** Per entry point: its port, how long it keeps accepting after SIGTERM, then how long it lets requests finish. */
+  entryPoints: Array<{ name: string; port: number | undefined; requestAcceptGraceTimeout: ResolvedSetting; graceTimeOut: ResolvedSetting }>;
   /** Where the static configuration was read from: the CLI arguments or a file of a ConfigMap. */
   source: string;
 }
@@ -324,10 +324,12 @@ function lifecycleFromFile(text: string, key: string): Map<string, Record<string
   const out = new Map<string, Record<string, string>>();
   if (/\.toml$/i.test(key)) {
     let section: string | undefined;
+    let entryPoint: string | undefined;
     for (const line of text.split('\n')) {
       const header = /^\s*\[\s*entryPoints\.([^.\]]+)\.transport\.lifeCycle\s*\]/i.exec(line);
       if (header) {
         section = header[1]!;
+        entryPoint = undefined;
         out.set(section, out.get(section) ?? {});
         continue;
       }
@@ -335,10 +337,13 @@ function lifecycleFromFile(text: string, key: string): Map<string, Record<string
         const ep = /^\s*\[\s*entryPoints\.([^.\]]+)\s*\]/i.exec(line);
         if (ep) out.set(ep[1]!, out.get(ep[1]!) ?? {});
         section = undefined;
+        entryPoint = ep?.[1];
         continue;
       }
       const kv = /^\s*(requestAcceptGraceTimeout|graceTimeOut)\s*=\s*"?([^"#\s]+)"?/i.exec(line);
       if (section && kv) out.get(section)![kv[1]!.toLowerCase()] = kv[2]!;
+      const address = /^\s*address\s*=\s*"([^"]*)"/i.exec(line);
+      if (entryPoint && address) out.get(entryPoint)!.address = address[1]!;
     }
     return out;
   }
@@ -355,6 +360,8 @@ function lifecycleFromFile(text: string, key: string): Map<string, Record<string
     const transport = isRecord(ep) ? Object.entries(ep).find(([k]) => k.toLowerCase() === 'transport')?.[1] : undefined;
     const lifeCycle = isRecord(transport) ? Object.entries(transport).find(([k]) => k.toLowerCase() === 'lifecycle')?.[1] : undefined;
     if (isRecord(lifeCycle)) for (const [k, v] of Object.entries(lifeCycle)) values[k.toLowerCase()] = String(v);
+    const address = isRecord(ep) ? Object.entries(ep).find(([k]) => k.toLowerCase() === 'address')?.[1] : undefined;
+    if (typeof address === 'string') values.address = address;
     out.set(name, values);
   }
   return out;
@@ -389,7 +396,7 @@ export function traefikLifecycle(
       const ep = /^--entrypoints\.([^.=]+)\.(address|transport\.lifecycle\.(requestacceptgracetimeout|gracetimeout))=(.*)$/i.exec(a);
       if (!ep) continue;
       const values = raw.get(ep[1]!) ?? {};
-      if (ep[3]) values[ep[3].toLowerCase()] = ep[4]!;
+      values[ep[3] ? ep[3].toLowerCase() : 'address'] = ep[4]!;
       raw.set(ep[1]!, values);
     }
     source = 'the container arguments';
@@ -404,10 +411,15 @@ export function traefikLifecycle(
       : { seconds: def.seconds, from: 'default', origin: `${option} not set (default ${def.seconds} s)` };
   };
   // With no entry point configured Traefik opens one of its own (`http`, on :80).
-  if (raw.size === 0) raw.set('http', {});
+  if (raw.size === 0) raw.set('http', { address: ':80' });
+  const portOf = (address: string | undefined) => {
+    const m = address !== undefined ? /:(\d+)(\/\w+)?$/.exec(address) : null;
+    return m ? Number(m[1]) : undefined;
+  };
   return {
     entryPoints: [...raw].map(([name, values]) => ({
       name,
+      port: portOf(values.address),
       requestAcceptGraceTimeout: resolve(values, 'traefik/requestAcceptGraceTimeout'),
       graceTimeOut: resolve(values, 'traefik/graceTimeOut'),
     })),

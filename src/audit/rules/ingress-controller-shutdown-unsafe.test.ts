@@ -115,6 +115,51 @@ testRule('ingress-controller-shutdown-unsafe', {
       ],
     },
     {
+      name: 'ingress-nginx behind an NLB with IP targets: the shutdown grace period must outlast the deregistration, and the grace period both',
+      text: `${stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'edge',
+          namespace: 'edge',
+          annotations: {
+            'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+            'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+          },
+        },
+        spec: { type: 'LoadBalancer', selector: { app: 'edge' }, ports: [{ port: 80, targetPort: 80 }] },
+      })}---\n${deployment(
+        { ...nginx(['--shutdown-grace-period=10']), ports: [{ containerPort: 80 }], lifecycle: { preStop: { sleep: { seconds: 5 } } } },
+        { terminationGracePeriodSeconds: 300 },
+      )}`,
+      findings: [
+        {
+          messageId: 'nginxQuitsBeforeRemoval',
+          container: 'proxy',
+          data: {
+            pathDescription: 'AWS NLB (IP targets) through Service edge/edge port 80',
+            removal: 120,
+            removalOrigin: 'the default for this path',
+            delay: 15,
+            delayHow: 'the preStop sleeps 5 s, then --shutdown-grace-period 10 s (--shutdown-grace-period=10)',
+            sgpNeeded: 115,
+            needed: 360,
+          },
+          fix: 'set --shutdown-grace-period=115 on the controller (it keeps nginx serving that long after SIGTERM, while the load balancer lets go of the pod) and terminationGracePeriodSeconds to at least 360',
+          patch: {
+            spec: {
+              template: {
+                spec: {
+                  terminationGracePeriodSeconds: 360,
+                  containers: [{ name: 'proxy', args: ['/nginx-ingress-controller', '--shutdown-grace-period=115'] }],
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+    {
       name: 'Traefik: the slowest entry point decides',
       text: deployment({
         image: 'traefik:v3.1',

@@ -45,6 +45,7 @@ describe('edgeProxyOf', () => {
     ['mirror.example.com/ingress:1', ['/nginx-ingress-controller'], 'ingress-nginx'],
     ['traefik:v3.1', [], 'traefik'],
     ['docker.io/library/traefik:v2.11', [], 'traefik'],
+    ['traefik/traefik:latest', [], 'traefik'],
     ['envoyproxy/envoy:v1.31.2', [], 'envoy'],
     ['envoyproxy/envoy-distroless:v1.31.2', [], 'envoy'],
     ['example.com/envoyproxy/envoy-custom:1', [], undefined],

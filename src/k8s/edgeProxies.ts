@@ -120,6 +120,7 @@ export const EDGE_DEFAULTS: Readonly<Record<EdgeSettingId, EdgeDefault>> = {
 const PROXY_OF_IMAGE_ROW: Readonly<Record<string, EdgeProxy>> = {
   'ingress-nginx-controller': 'ingress-nginx',
   traefik: 'traefik',
+  'traefik-project-image': 'traefik',
   envoy: 'envoy',
   'envoy-distroless': 'envoy',
 };

@@ -246,6 +246,19 @@ export const IMAGE_TABLE: readonly ImageRow[] = [
       'https://github.com/traefik/traefik/blob/master/pkg/server/server_entrypoint_tcp.go',
     ],
   },
+  {
+    id: 'traefik-project-image',
+    // The project's own image (its repository's Dockerfile), used by its examples and tests.
+    repositories: ['traefik/traefik'],
+    runs: {
+      kind: 'program',
+      program: 'Traefik (Go)',
+      onSigterm: 'keeps accepting for requestAcceptGraceTimeout (default 0), then closes its listeners and gives active requests graceTimeOut (default 10 s)',
+    },
+    entrypoint: { argv: ['/traefik'], execsArguments: false },
+    shell: [{ shell: 'busybox-ash' }],
+    sources: ['https://github.com/traefik/traefik/blob/master/Dockerfile'],
+  },
   // Language base images: the app's command decides what runs; what they tell is their /bin/sh.
   {
     id: 'node',

@@ -35,6 +35,10 @@ testRule('proxy-retries-disabled', {
     },
     { name: 'a retry list with error in it', text: run({ 'nginx.ingress.kubernetes.io/proxy-next-upstream': 'error http_502 non_idempotent' }) },
     { name: 'another controller’s annotations', text: run({ 'nginx.org/proxy-next-upstream': 'off' }) },
+    {
+      name: 'service-upstream with upstream-vhost: the mesh pattern, whose proxy retries',
+      text: run({ 'nginx.ingress.kubernetes.io/service-upstream': 'true', 'nginx.ingress.kubernetes.io/upstream-vhost': 'web.default.svc.cluster.local' }),
+    },
   ],
   invalid: [
     {

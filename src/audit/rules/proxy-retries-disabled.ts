@@ -71,6 +71,10 @@ export const proxyRetriesDisabled = defineRule({
     const data = (name: string, value: string) => ({ annotation: `${PREFIX}${name}`, value, backends: describeBackends(backends) });
     const path = (name: string) => ['metadata', 'annotations', `${PREFIX}${name}`];
     const out: Result[] = [];
+    // With a mesh the ClusterIP is the documented way in (Linkerd, Istio: service-upstream with
+    // upstream-vhost), and the mesh's own proxy then picks the pod (Istio's also retries by default).
+    const meshed = read('upstream-vhost') !== undefined || backends.some((w) => w.paths.some((p) => p.kind === 'mesh'));
+    if (serviceUpstream?.toLowerCase() === 'true' && meshed) return [];
     if (serviceUpstream?.toLowerCase() === 'true') {
       out.push({
         path: path('service-upstream'),

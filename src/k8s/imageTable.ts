@@ -50,6 +50,13 @@ const NGINX_STOP_SIGNAL: ImageRow['stopSignal'] = [
   { signal: 'SIGQUIT' },
 ];
 
+/** Traefik's shutdown, whichever image runs it (pkg/server/server_entrypoint_tcp.go). */
+const TRAEFIK_RUNS: ImageRuns = {
+  kind: 'program',
+  program: 'Traefik (Go)',
+  onSigterm: 'keeps accepting for requestAcceptGraceTimeout (default 0), then closes its listeners and gives active requests graceTimeOut (default 10 s)',
+};
+
 export const IMAGE_TABLE: readonly ImageRow[] = [
   {
     id: 'nginx',
@@ -233,11 +240,7 @@ export const IMAGE_TABLE: readonly ImageRow[] = [
     id: 'traefik',
     // k3s ships the official image under rancher/mirrored-library-traefik.
     repositories: ['traefik', 'rancher/mirrored-library-traefik'],
-    runs: {
-      kind: 'program',
-      program: 'Traefik (Go)',
-      onSigterm: 'keeps accepting for requestAcceptGraceTimeout (default 0), then closes its listeners and gives active requests graceTimeOut (default 10 s)',
-    },
+    runs: TRAEFIK_RUNS,
     entrypoint: { argv: ['/entrypoint.sh'], execsArguments: true },
     cmd: ['traefik'],
     shell: [{ tags: /nanoserver|servercore/, shell: 'none' }, { shell: 'busybox-ash' }],
@@ -250,11 +253,7 @@ export const IMAGE_TABLE: readonly ImageRow[] = [
     id: 'traefik-project-image',
     // The project's own image (its repository's Dockerfile), used by its examples and tests.
     repositories: ['traefik/traefik'],
-    runs: {
-      kind: 'program',
-      program: 'Traefik (Go)',
-      onSigterm: 'keeps accepting for requestAcceptGraceTimeout (default 0), then closes its listeners and gives active requests graceTimeOut (default 10 s)',
-    },
+    runs: TRAEFIK_RUNS,
     entrypoint: { argv: ['/traefik'], execsArguments: false },
     shell: [{ shell: 'busybox-ash' }],
     sources: ['https://github.com/traefik/traefik/blob/master/Dockerfile'],

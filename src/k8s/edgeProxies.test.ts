@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configDurationSeconds, edgeProxyOf, expandEnvRefs, flagValue, traefikLifecycle } from './edgeProxies.js';
+import { parse } from 'yaml';
+import { configDurationSeconds, edgeProxyOf, expandEnvRefs, flagValue, selfDelaySeconds, traefikLifecycle } from './edgeProxies.js';
 
 describe('configDurationSeconds', () => {
   it.each([
@@ -62,7 +63,7 @@ describe('traefikLifecycle', () => {
   it('reads a TOML file at the default location', () => {
     const toml =
       '[entryPoints]\n  [entryPoints.web]\n    address = ":80"\n    [entryPoints.web.transport.lifeCycle]\n      graceTimeOut = "42s"\n  [entryPoints.api]\n    address = ":81"\n';
-    const lc = traefikLifecycle(container(), pod, 'ns', [cm('traefik.toml', toml)]);
+    const lc = traefikLifecycle(container(), pod, 'ns', [cm('traefik.toml', toml)], parse);
     expect(lc?.entryPoints.map((e) => [e.name, e.requestAcceptGraceTimeout.seconds, e.graceTimeOut.seconds])).toEqual([
       ['web', 0, 42],
       ['api', 0, 10],
@@ -71,15 +72,33 @@ describe('traefikLifecycle', () => {
 
   it('a file found wins over the arguments, which Traefik then ignores', () => {
     const yml = 'entryPoints:\n  web:\n    address: ":80"\n';
-    const lc = traefikLifecycle(container(['--entryPoints.web.transport.lifeCycle.graceTimeOut=5m']), pod, 'ns', [cm('traefik.yml', yml)]);
+    const lc = traefikLifecycle(container(['--entryPoints.web.transport.lifeCycle.graceTimeOut=5m']), pod, 'ns', [cm('traefik.yml', yml)], parse);
     expect(lc?.entryPoints[0]?.graceTimeOut).toMatchObject({ seconds: 10, from: 'default' });
   });
 
   it('knows nothing when --configFile names a file the input does not have', () => {
-    expect(traefikLifecycle(container(['--configFile=/other/traefik.yml']), pod, 'ns', [])).toBeUndefined();
+    expect(traefikLifecycle(container(['--configFile=/other/traefik.yml']), pod, 'ns', [], parse)).toBeUndefined();
   });
 
   it('opens its own http entry point when none is configured', () => {
-    expect(traefikLifecycle({ image: 'traefik:v3' }, {}, 'ns', [])?.entryPoints.map((e) => e.name)).toEqual(['http']);
+    expect(traefikLifecycle({ image: 'traefik:v3' }, {}, 'ns', [], parse)?.entryPoints.map((e) => e.name)).toEqual(['http']);
   });
+});
+
+describe('selfDelaySeconds', () => {
+  it.each([
+    [{ image: 'registry.k8s.io/ingress-nginx/controller:v1.12.0', args: ['/nginx-ingress-controller', '--shutdown-grace-period=30'] }, 30],
+    [{ image: 'registry.k8s.io/ingress-nginx/controller:v1.12.0', args: ['/nginx-ingress-controller'] }, undefined],
+    [{ image: 'traefik:v3', args: ['--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=20s', '--entryPoints.web.address=:80'] }, 20],
+    [{ image: 'traefik:v3', args: ['--configFile=/x.yml', '--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=20s'] }, undefined],
+    [
+      {
+        image: 'traefik:v3',
+        args: ['--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=20s'],
+        volumeMounts: [{ name: 'c', mountPath: '/etc/traefik' }],
+      },
+      undefined,
+    ],
+    [{ image: 'example/app:1', args: ['--shutdown-grace-period=30'] }, undefined],
+  ])('%j → %s', (c, seconds) => expect(selfDelaySeconds(c)).toBe(seconds));
 });

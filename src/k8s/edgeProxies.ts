@@ -6,7 +6,6 @@
  * the defaults that apply otherwise (one table, `EDGE_DEFAULTS`, each row with its source). Pure:
  * objects in, settings out (docs/reference/edge-proxies.md).
  */
-import { parse as parseYaml } from 'yaml';
 import { parseImageRef } from './imageRef.js';
 import { knownImage } from './images.js';
 import type { Container, KubeObject } from './objects.js';
@@ -320,8 +319,11 @@ function mountedConfigMapFile(
   return undefined;
 }
 
+/** Parses YAML text (the caller's parser: src/k8s depends on no package); throws on malformed input. */
+export type YamlParser = (text: string) => unknown;
+
 /** `lifeCycle` values of each entry point in a Traefik YAML or TOML static configuration file. */
-function lifecycleFromFile(text: string, key: string): Map<string, Record<string, string>> {
+function lifecycleFromFile(text: string, key: string, parseYaml: YamlParser): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   if (/\.toml$/i.test(key)) {
     let section: string | undefined;
@@ -382,6 +384,7 @@ export function traefikLifecycle(
   podSpec: Record<string, unknown>,
   namespace: string,
   objects: readonly KubeObject[],
+  parseYaml: YamlParser,
 ): TraefikLifecycle | undefined {
   const argv = containerArgv(c);
   const configFile = flagValue(argv, '--configFile', true);
@@ -390,7 +393,7 @@ export function traefikLifecycle(
   const raw = new Map<string, Record<string, string>>();
   let source: string;
   if (file) {
-    for (const [k, v] of lifecycleFromFile(file.text, file.key)) raw.set(k, v);
+    for (const [k, v] of lifecycleFromFile(file.text, file.key, parseYaml)) raw.set(k, v);
     source = `${file.key} in ConfigMap ${nsOf(file.configMap)}/${String(file.configMap.metadata?.name)}`;
   } else {
     for (const a of argv) {
@@ -464,4 +467,30 @@ export function albIdleTimeout(ingress: KubeObject): ResolvedSetting {
     origin: `${ALB_ATTRIBUTES}: ${def.setting}=${seconds}`,
     at: { object: ingress, path: ['metadata', 'annotations', ALB_ATTRIBUTES] },
   };
+}
+
+/**
+ * How long an edge proxy keeps accepting after SIGTERM by its own flags, when its arguments say
+ * so: ingress-nginx's `--shutdown-grace-period`, Traefik's shortest `requestAcceptGraceTimeout`
+ * (only when no static configuration file can be in play, since a file makes Traefik ignore its
+ * arguments), over the entry points that set it. Such a proxy delays its own shutdown the way a
+ * preStop sleep would.
+ */
+export function selfDelaySeconds(c: Container): number | undefined {
+  const proxy = edgeProxyOf(c);
+  const argv = containerArgv(c);
+  if (proxy === 'ingress-nginx') {
+    const v = flagValue(argv, '--shutdown-grace-period');
+    return v !== undefined ? configDurationSeconds(v) : undefined;
+  }
+  if (proxy !== 'traefik' || flagValue(argv, '--configFile', true) !== undefined) return undefined;
+  const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as VolumeMount[]) : [];
+  if (mounts.some((m) => typeof m.mountPath === 'string' && m.mountPath.replace(/\/+$/, '').startsWith('/etc/traefik'))) return undefined;
+  const graces = argv.flatMap((a) => {
+    const m = /^--entrypoints\.[^.=]+\.transport\.lifecycle\.requestacceptgracetimeout=(.*)$/i.exec(a);
+    const n = m ? configDurationSeconds(m[1]!) : undefined;
+    return n !== undefined ? [n] : [];
+  });
+  // The entry points that set it are the ones meant for traffic (the dashboard's and metrics' rarely do).
+  return graces.length > 0 ? Math.min(...graces) : undefined;
 }

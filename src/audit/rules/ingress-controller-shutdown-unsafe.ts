@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { ingressNginxController, ingressNginxSetting, traefikLifecycle } from '../../k8s/edgeProxies.js';
 import { preStopDelaySeconds } from '../../k8s/objects.js';
 import { followsPropagation, slowestOf, type TrafficPath } from '../../k8s/trafficPaths.js';
@@ -128,7 +129,7 @@ function ingressNginx(c: ContainerView, w: WorkloadView, objects: ReturnType<typ
  * shut down side by side, so the slowest one decides.
  */
 function traefik(c: ContainerView, w: WorkloadView, objects: ReturnType<typeof objectsOf>): Result[] {
-  const lifecycle = traefikLifecycle(c.container, w.podSpec, w.namespace, objects);
+  const lifecycle = traefikLifecycle(c.container, w.podSpec, w.namespace, objects, parseYaml);
   if (!lifecycle) return [];
   const lead = preStopLead(c);
   const out: Result[] = [];

@@ -50,6 +50,13 @@ const NGINX_STOP_SIGNAL: ImageRow['stopSignal'] = [
   { signal: 'SIGQUIT' },
 ];
 
+/** Traefik's shutdown, whichever image runs it (pkg/server/server_entrypoint_tcp.go). */
+const TRAEFIK_RUNS: ImageRuns = {
+  kind: 'program',
+  program: 'Traefik (Go)',
+  onSigterm: 'keeps accepting for requestAcceptGraceTimeout (default 0), then closes its listeners and gives active requests graceTimeOut (default 10 s)',
+};
+
 export const IMAGE_TABLE: readonly ImageRow[] = [
   {
     id: 'nginx',
@@ -221,6 +228,35 @@ export const IMAGE_TABLE: readonly ImageRow[] = [
     runs: { kind: 'program', program: 'Envoy', onSigterm: 'exits without draining its listeners' },
     shell: [{ tags: /distroless/, shell: 'none' }, { shell: 'dash' }],
     sources: ['https://www.envoyproxy.io/docs/envoy/latest/operations/draining', 'https://github.com/envoyproxy/envoy/tree/main/ci'],
+  },
+  {
+    id: 'envoy-distroless',
+    repositories: ['envoyproxy/envoy-distroless', 'envoyproxy/envoy-distroless-dev'],
+    runs: { kind: 'program', program: 'Envoy', onSigterm: 'exits without draining its listeners' },
+    shell: [{ shell: 'none' }],
+    sources: ['https://www.envoyproxy.io/docs/envoy/latest/start/install#install-envoy-using-docker'],
+  },
+  {
+    id: 'traefik',
+    // k3s ships the official image under rancher/mirrored-library-traefik.
+    repositories: ['traefik', 'rancher/mirrored-library-traefik'],
+    runs: TRAEFIK_RUNS,
+    entrypoint: { argv: ['/entrypoint.sh'], execsArguments: true },
+    cmd: ['traefik'],
+    shell: [{ tags: /nanoserver|servercore/, shell: 'none' }, { shell: 'busybox-ash' }],
+    sources: [
+      'https://github.com/traefik/traefik-library-image/blob/master/alpine/Dockerfile',
+      'https://github.com/traefik/traefik/blob/master/pkg/server/server_entrypoint_tcp.go',
+    ],
+  },
+  {
+    id: 'traefik-project-image',
+    // The project's own image (its repository's Dockerfile), used by its examples and tests.
+    repositories: ['traefik/traefik'],
+    runs: TRAEFIK_RUNS,
+    entrypoint: { argv: ['/traefik'], execsArguments: false },
+    shell: [{ shell: 'busybox-ash' }],
+    sources: ['https://github.com/traefik/traefik/blob/master/Dockerfile'],
   },
   // Language base images: the app's command decides what runs; what they tell is their /bin/sh.
   {

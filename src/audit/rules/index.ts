@@ -14,11 +14,14 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import ingressControllerShutdownUnsafe from './ingress-controller-shutdown-unsafe.js';
 import istioDrainShorterThanApp from './istio-drain-shorter-than-app.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
+import keepaliveShorterThanUpstream from './keepalive-shorter-than-upstream.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import linkerdProxyRefusesDuringPrestop from './linkerd-proxy-refuses-during-prestop.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
+import longLivedConnectionsOutlastGrace from './long-lived-connections-outlast-grace.js';
 import meshStartupRace from './mesh-startup-race.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
@@ -34,6 +37,7 @@ import prestopShorterThanPropagation from './prestop-shorter-than-propagation.js
 import probePortUndeclared from './probe-port-undeclared.js';
 import probeTimeoutExceedsPeriod from './probe-timeout-exceeds-period.js';
 import progressDeadlineTooShort from './progress-deadline-too-short.js';
+import proxyRetriesDisabled from './proxy-retries-disabled.js';
 import publishNotReadyAddresses from './publish-not-ready-addresses.js';
 import readinessProbeMissing from './readiness-probe-missing.js';
 import recreateStrategy from './recreate-strategy.js';
@@ -79,6 +83,10 @@ const registered: Array<Rule | Rule[]> = [
   prestopPreferSleepAction,
   prestopShorterThanPropagation,
   corednsLameduckMissing,
+  ingressControllerShutdownUnsafe,
+  proxyRetriesDisabled,
+  longLivedConnectionsOutlastGrace,
+  keepaliveShorterThanUpstream,
   // Rule of Uptime 6: keep warm
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

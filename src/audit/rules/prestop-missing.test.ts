@@ -9,8 +9,27 @@ testRule('prestop-missing', {
     { name: 'sleep action', text: manifests({ containers: [{ ...APP, lifecycle: { preStop: { sleep: { seconds: 5 } } } }] }) },
     { name: 'in-app drain declared', text: manifests({ templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' } }) },
     { name: 'not serving (a Service exists but selects other pods)', text: manifests({ service: { selector: { app: 'other' } } }) },
+    {
+      name: 'an ingress controller that keeps accepting after SIGTERM by its own flag',
+      text: manifests({
+        containers: [{ ...APP, image: 'registry.k8s.io/ingress-nginx/controller:v1.12.0', args: ['/nginx-ingress-controller', '--shutdown-grace-period=10'] }],
+      }),
+    },
+    {
+      name: 'Traefik whose entry point keeps accepting after SIGTERM',
+      text: manifests({ containers: [{ ...APP, image: 'traefik:v3.1', args: ['--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=15s'] }] }),
+    },
   ],
   invalid: [
+    {
+      name: 'an ingress controller whose own delay is shorter than propagation',
+      text: manifests({
+        containers: [{ ...APP, image: 'registry.k8s.io/ingress-nginx/controller:v1.12.0', args: ['/nginx-ingress-controller', '--shutdown-grace-period=2'] }],
+      }),
+      findings: [
+        { messageId: 'noPreStop', container: 'app', fixId: 'addSleepAction', patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }) },
+      ],
+    },
     {
       name: 'no preStop; at 1.33 the fix is the sleep action',
       text: manifests(),

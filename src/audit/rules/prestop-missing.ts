@@ -1,3 +1,4 @@
+import { selfDelaySeconds } from '../../k8s/edgeProxies.js';
 import { preStopDelayHandler } from '../../k8s/preStop.js';
 import { drainingContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
@@ -36,6 +37,8 @@ export const prestopMissing = defineRule({
   },
   check: perContainer(drainingContainers, (c, w, settings) => {
     if (preStopOf(c)) return undefined;
+    // An ingress controller told to keep accepting after SIGTERM delays its own shutdown.
+    if ((selfDelaySeconds(c.container) ?? 0) >= settings.propagationSeconds) return undefined;
     const handler = preStopDelayHandler(
       settings.propagationSeconds,
       settings.kubernetesVersion,

@@ -5,6 +5,7 @@ import { buildWorkload, type ImageMap } from '../config/workload.js';
 import type { LabFile, LabSettings } from '../config/labFile.js';
 import { parseDurationMs } from '../../durations.js';
 import { parseDelayRange, type DelayRange } from '../endpoints/delay.js';
+import { resolveProfile } from '../paths/profile.js';
 import type { LabRunConfig, LabTiming } from './runLab.js';
 
 /** Options from the command line; each one overrides the lab file. */
@@ -53,7 +54,10 @@ export async function configureRun(
     ...(o.workload !== undefined ? { workload: o.workload } : {}),
   });
   const mode = o.proxy ?? lab?.proxy ?? 'l7';
-  const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
+  const pathSetting = o.trafficPath ?? lab?.trafficPath;
+  // Under externalTrafficPolicy: Local the consumers the propagation reaches are the nodes' kube-proxies.
+  const propagationDefault = pathSetting?.kind === 'node-local' ? DEFAULT_PROPAGATION.l4 : DEFAULT_PROPAGATION[mode];
+  const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? propagationDefault, '--propagation');
   const kubeletDelay = parseDelayRange(o.kubeletDelay ?? lab?.kubeletDelay ?? DEFAULT_KUBELET_DELAY, '--kubelet-delay');
   const rate = o.rate ?? lab?.rate ?? DEFAULT_RATE;
   if (!(rate > 0) || rate > 5000) throw usageError('bad-rate', `--rate must be a positive number of requests per second, at most 5000, got ${rate}`);
@@ -71,6 +75,16 @@ export async function configureRun(
       retries: o.proxyRetries ?? lab?.proxyRetries ?? 0,
       ...(upstream ? { upstreamKeepAliveMs: parseDurationMs(upstream, '--upstream-keepalive') } : {}),
     },
+    ...(pathSetting
+      ? {
+          trafficPath: resolveProfile(pathSetting, {
+            propagationSeconds: Math.ceil(propagation.maxMs / 1000),
+            replicas: workload.deployment.replicas,
+            maxSurge: workload.deployment.fenceposts.maxSurge,
+            from: o.trafficPath ? 'command line' : 'lab file',
+          }),
+        }
+      : {}),
     connection: o.connection ?? lab?.connection ?? 'keep-alive',
     path: o.path ?? lab?.path ?? '/',
     requestTimeoutMs: parseDurationMs(lab?.timeout ?? '2s', 'timeout'),

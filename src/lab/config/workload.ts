@@ -8,6 +8,7 @@ import { isNativeSidecar, podTemplateOf, selectorMatches, type Container, type K
 import { resolveProbe, type Probe } from '../../k8s/probes.js';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../k8s/shutdownTimeline.js';
 import { normaliseSignal } from '../../k8s/signals.js';
+import type { TrafficPath } from '../../k8s/trafficPaths.js';
 import type { DeploymentSettings } from '../controllers/deployment.js';
 import { localServerCommand, localServerFor, localServerNote, type LocalServer } from '../images/localServers.js';
 import { linkerdInjection, linkerdNote, linkerdProxyContainer, LINKERD_INBOUND_PORT, type LinkerdInjection } from '../paths/mesh-sidecar.js';
@@ -38,6 +39,8 @@ export interface LabWorkload {
   source: SourcePosition;
   /** What the lab decided for this input (which workload rolls, images it mapped itself), one line each. */
   notes: string[];
+  /** Every path by which requests reach the pods, as the audit sees them (src/k8s/trafficPaths.ts). */
+  paths: TrafficPath[];
 }
 
 export interface WorkloadOptions {
@@ -136,6 +139,7 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     next,
     source: at,
     notes: [...ctx.notes],
+    paths: choice.view?.paths ?? [],
   };
 }
 

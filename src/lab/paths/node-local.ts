@@ -49,6 +49,8 @@ export async function startNodeLocal(profile: TrafficProfile, o: TrafficOptions)
     });
     apply();
   });
+  // Until the first node has passed its checks the load balancer has no target; after that,
+  // every node failing at once makes it fail open.
   const apply = (): void => {
     const healthy = nodes.filter((n) => checks.isHealthy(n.name));
     // Every node failing its check: the load balancer fails open and uses them all.
@@ -74,7 +76,6 @@ export async function startNodeLocal(profile: TrafficProfile, o: TrafficOptions)
     await closeAll(nodes, checks, lb);
     throw err;
   }
-  apply();
 
   const consumers: EndpointConsumer[] = nodes.map((node, i) => ({
     name: node.proxy.consumer,

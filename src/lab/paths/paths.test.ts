@@ -9,7 +9,8 @@ import { listen } from '../proxy/listen.js';
 import { PACKAGE_ROOT } from '../scenarios/catalog.js';
 import { HealthChecker, httpProbe, tcpProbe } from './healthChecks.js';
 import { linkerdInjection } from './mesh-sidecar.js';
-import { resolveProfile } from './profile.js';
+import { choosePath, resolveProfile } from './profile.js';
+import type { TrafficPath } from '../../k8s/trafficPaths.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -99,6 +100,30 @@ describe('resolveProfile: a path of PATH_BUDGETS with its numbers', () => {
   it('leaves in-cluster paths to the proxy, at the propagation time', () => {
     expect(resolveProfile({ kind: 'mesh' }, o)).toMatchObject({ mechanics: 'proxy', removalSeconds: 3 });
     expect(resolveProfile({ kind: 'mesh' }, o).healthCheck).toBeUndefined();
+  });
+});
+
+describe('choosePath: the manifests’ slowest path, or the lab file’s', () => {
+  const alb: TrafficPath = {
+    kind: 'aws-alb-ip',
+    via: [],
+    description: 'AWS ALB (IP targets) through Ingress shop/web → Service shop/web port 80',
+    removalSeconds: 8,
+    removalFrom: 'annotation',
+    setBy: 'zerodrop.dev/removal-seconds on Ingress shop/web',
+    pinsConnections: false,
+    assumptions: [],
+  };
+  it('replays the manifests’ load-balancer path, with the lab file’s numbers laid over it', () => {
+    expect(choosePath(alb, undefined, 'lab file')).toMatchObject({ setting: { kind: 'aws-alb-ip', removalSeconds: 8 } });
+    const laid = choosePath(alb, { healthCheck: { intervalSeconds: 5 } }, 'lab file');
+    expect(laid).toMatchObject({ setting: { kind: 'aws-alb-ip', removalSeconds: 8, healthCheck: { intervalSeconds: 5 } } });
+    expect((laid as { from: string }).from).toMatch(/zerodrop.dev\/removal-seconds on Ingress shop\/web, with the lab file's numbers/);
+  });
+  it('lets a kind in the lab file win, leaves in-cluster paths to the proxy, and refuses numbers with nothing to lay them over', () => {
+    expect(choosePath(alb, { kind: 'node-local' }, 'lab file')).toMatchObject({ setting: { kind: 'node-local' }, from: 'lab file' });
+    expect(choosePath({ ...alb, kind: 'kube-proxy', removalSeconds: 5 }, undefined, 'lab file')).toBeUndefined();
+    expect(choosePath(undefined, { nodes: 2 }, 'lab file')).toEqual({ problem: expect.stringMatching(/no load-balancer path .*they show no Service/) });
   });
 });
 

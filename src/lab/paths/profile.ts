@@ -1,4 +1,5 @@
 import { defaultRemovalSeconds, PATH_BUDGETS, type PathKind } from '../../k8s/pathBudgets.js';
+import type { TrafficPath } from '../../k8s/trafficPaths.js';
 
 /**
  * How the lab makes a traffic path of PATH_BUDGETS (src/k8s/pathBudgets.ts) happen:
@@ -98,7 +99,7 @@ export interface TrafficProfile {
   from: string;
 }
 
-/** What a lab file (or, later, the manifests) says about the path; every field but `kind` optional. */
+/** What the manifests or a lab file say about the path; every field but `kind` optional. */
 export interface TrafficPathSetting {
   kind: PathKind;
   removalSeconds?: number;
@@ -146,6 +147,36 @@ export function resolveProfile(
   // node's only pod is the one being replaced (LB5 in docs/reference/traffic-paths.md).
   if (mechanics === 'node-local') profile.nodes = setting.nodes ?? o.replicas + o.maxSurge;
   return profile;
+}
+
+/** A lab file's `trafficPath:`: a whole path (with `kind`), or numbers laid over the manifests' path (without). */
+export type TrafficPathOverride = Partial<TrafficPathSetting>;
+
+/**
+ * The path a run replays: the lab file's when it names a kind; else the slowest path the audit
+ * sees in the manifests (src/k8s/trafficPaths.ts), with the lab file's numbers over it, when that
+ * path is one the lab's proxy cannot stand in for (a load balancer with IP targets or node-local).
+ * Undefined: the proxy of the run is the path, as before.
+ */
+export function choosePath(
+  manifests: TrafficPath | undefined,
+  override: TrafficPathOverride | undefined,
+  overrideFrom: string,
+): { setting: TrafficPathSetting; from: string } | { problem: string } | undefined {
+  if (override?.kind) return { setting: override as TrafficPathSetting, from: overrideFrom };
+  if (!manifests || mechanicsOf(manifests.kind) === 'proxy') {
+    if (!override) return undefined;
+    const seen = manifests ? `its slowest path is ${PATH_BUDGETS[manifests.kind].label}` : 'they show no Service';
+    return { problem: `trafficPath: the manifests show no load-balancer path to lay these numbers over (${seen}); name one with kind` };
+  }
+  const setting: TrafficPathSetting = { kind: manifests.kind, removalSeconds: manifests.removalSeconds };
+  if (override?.removalSeconds !== undefined) setting.removalSeconds = override.removalSeconds;
+  if (override?.healthCheck) setting.healthCheck = override.healthCheck;
+  if (override?.nodes !== undefined) setting.nodes = override.nodes;
+  const removal = manifests.setBy
+    ? `removal ${manifests.removalSeconds} s from ${manifests.setBy}`
+    : `removal ${manifests.removalSeconds} s (${manifests.removalFrom})`;
+  return { setting, from: `${manifests.description}, ${removal}${override ? `, with the ${overrideFrom}'s numbers` : ''}` };
 }
 
 /** One line for the run's description: `AWS ALB (IP targets), removal 8 s, health check 5 s × 2 (lab file)`. */

@@ -3,7 +3,7 @@ import type { EventListener } from '../../events/stream.js';
 import type { ErrorClass, RunStartEvent } from '../../events/schema.js';
 import { decideVerdict, startLoad, type Verdict } from '../../load/index.js';
 import { startTraffic, type LabTraffic } from '../paths/traffic.js';
-import { describeProfile, type TrafficProfile } from '../paths/profile.js';
+import type { TrafficProfile } from '../paths/profile.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '../endpoints/delay.js';
@@ -133,7 +133,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       kubeletDelay: formatDelayRange(config.kubeletDelay),
       proxy: config.proxy.mode,
       proxyRetries: config.proxy.retries,
-      ...(config.trafficPath ? { trafficPath: describeProfile(config.trafficPath) } : {}),
+      ...(config.trafficPath ? { trafficPath: config.trafficPath.kind, trafficPathRemovalSeconds: config.trafficPath.removalSeconds } : {}),
       connection: config.connection,
       seed: config.seed,
       // docs/reference/signals.md#pid-1: whether an app without a SIGTERM handler ignores it (PID 1) or dies of it.

@@ -73,6 +73,14 @@ export class HealthChecker {
     this.targets.delete(key);
   }
 
+  /** Sets a target's state as if its checks had settled there (the cluster before the measured window). */
+  settle(key: string, healthy: boolean): void {
+    const t = this.targets.get(key);
+    if (!t) return;
+    t.healthy = healthy;
+    t.streak = 0;
+  }
+
   isHealthy(key: string): boolean {
     return this.targets.get(key)?.healthy ?? false;
   }

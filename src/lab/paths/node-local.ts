@@ -69,7 +69,8 @@ export async function startNodeLocal(profile: TrafficProfile, o: TrafficOptions)
       });
       node.healthPort = await listen(node.health, '127.0.0.1', 0);
       nodes.push(node);
-      // A node starts outside the rotation and joins once its checks pass.
+      // A node starts outside the rotation: before the measured window it takes the state its
+      // checks would have settled on (settle), from then on its checks decide.
       checks.add(name, httpProbe('127.0.0.1', node.healthPort, '/healthz'), false);
     }
   } catch (err) {
@@ -101,6 +102,10 @@ export async function startNodeLocal(profile: TrafficProfile, o: TrafficOptions)
       o.events.emit({ type: 'note', level: 'info', message: `pod ${pod} placed on ${nodes[best]!.name}` });
     },
     podGone: (pod) => void placement.delete(pod),
+    settle: () => {
+      for (const node of nodes) checks.settle(node.name, node.readyLocal > 0);
+      if (nodes.some((n) => checks.isHealthy(n.name))) apply();
+    },
     converged: (ready) => {
       const wanted = new Set<string>();
       for (const [i, node] of nodes.entries()) {

@@ -10,6 +10,8 @@ import { PACKAGE_ROOT } from '../scenarios/catalog.js';
 import { HealthChecker, httpProbe, tcpProbe } from './healthChecks.js';
 import { linkerdInjection } from './mesh-sidecar.js';
 import { choosePath, resolveProfile } from './profile.js';
+import { startTraffic } from './traffic.js';
+import { EventStream } from '../../events/stream.js';
 import type { TrafficPath } from '../../k8s/trafficPaths.js';
 
 const servers: Server[] = [];
@@ -217,6 +219,31 @@ describe('the Linkerd proxy stand-in (src/lab/images/linkerd-proxy.ts, as built)
       expect(await exited).toBe(0);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('node-local traffic before the measured window', () => {
+  it('starts converged with the provider’s 10 s × 3 checks: a node with a ready pod is in, an empty one is out, no check interval waited', async () => {
+    const { port } = await server(() => 200);
+    const profile = resolveProfile({ kind: 'node-local' }, { propagationSeconds: 2, replicas: 1, maxSurge: 1, from: 'test' });
+    expect(profile.healthCheck?.intervalSeconds).toBe(10);
+    const traffic = await startTraffic({ events: new EventStream('t'), proxy: { mode: 'l7', retries: 0 }, propagation: { minMs: 0, maxMs: 0 }, profile });
+    try {
+      traffic.podCreated!('a');
+      const local = { pod: 'a', host: '127.0.0.1', port, conditions: { ready: true, serving: true, terminating: false } };
+      for (const c of traffic.consumers) {
+        const mine = c.select!('a');
+        await c.setEndpoints(mine ? [{ name: 'a', host: '127.0.0.1', port }] : [], mine ? [local] : []);
+      }
+      expect(traffic.converged(new Set(['a']))).toBe(false);
+      traffic.settle!();
+      expect(traffic.converged(new Set(['a']))).toBe(true);
+      expect(traffic.front.endpoints().map((e) => e.name)).toEqual(['node-1']);
+      const status = await new Promise<number>((resolve) => request(traffic.url, { agent: false }, (res) => resolve(res.statusCode!)).end());
+      expect(status).toBe(200);
+    } finally {
+      await traffic.close();
     }
   });
 });

@@ -20,6 +20,11 @@ export interface LabTraffic {
   podCreated?(pod: string): void;
   /** A pod object is gone. */
   podGone?(pod: string): void;
+  /**
+   * Before the measured window the cluster is converged: a consumer that learns by health checks
+   * takes the state its checks would have settled on, instead of waiting intervals × threshold.
+   */
+  settle?(): void;
   /** Every consumer sends new traffic to exactly these pods, and nowhere else. */
   converged(readyPods: ReadonlySet<string>): boolean;
   close(): Promise<void>;

@@ -194,7 +194,10 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     while (!abort?.aborted && performance.now() < startDeadline) {
       // Ready is not enough for apps without a readiness probe: the control window must be clean.
       const ready = theDeployment.pods().filter((p) => p.status.ready && p.listening && !p.status.deleting).length;
-      if (ready >= workload.deployment.replicas && theTraffic.converged(readyNames(theDeployment.pods()))) break;
+      if (ready >= workload.deployment.replicas) {
+        theTraffic.settle?.();
+        if (theTraffic.converged(readyNames(theDeployment.pods()))) break;
+      }
       // Every pod in a crash loop: waiting longer shows nothing new.
       const pods = theDeployment.pods();
       if (pods.length >= workload.deployment.replicas && pods.every((p) => p.status.restarts >= 3)) break;

@@ -18,9 +18,11 @@ const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 /**
  * Runs that drop requests for a reason only a rule still being written can see (the traffic path
  * in front of the pods, a mesh proxy the cluster injects). Until that rule is on main the audit
- * predicts zero for them, and agreement is not asserted; the lab side (the drops) is asserted by
- * test/lab/traffic-paths.test.ts. Once the audit predicts drops on such a run, the rule named
- * here must be among its errors. Each entry leaves this list when its rule has landed.
+ * predicts zero for them, and errors ⇔ drops is not asserted; the lab side (the drops) is
+ * asserted by test/lab/traffic-paths.test.ts. As soon as the rule named here reports the run
+ * (at any severity), it must stay silent on the scenario's fixed run, and when the audit predicts
+ * drops on the run, that rule must be among the errors. An entry leaves this list when its rule
+ * predicts the drops as an error.
  */
 const AWAITING_RULE: Record<string, string> = {
   // The ALB's removal time (zerodrop.dev/removal-seconds: 8 on the Ingress) against preStop 4 s.
@@ -58,12 +60,23 @@ describe('audit ⇔ lab agreement on the bundled scenarios', () => {
     for (const key of Object.keys(AWAITING_RULE)) expect(failing, key).toContain(key);
   });
 
-  it('a run awaiting a rule that the audit already calls a drop is called so by that rule', async () => {
+  it('a rule awaited by a run, once it reports the run, is silent on the fixed run and is the error that predicts the drops', async () => {
     for (const { scenario, run } of visible) {
-      const rule = AWAITING_RULE[`${scenario}/${runName(run)}`];
+      const key = `${scenario}/${runName(run)}`;
+      const rule = AWAITING_RULE[key];
       if (!rule) continue;
       const audit = await auditOf(run);
-      if (audit.predictsDrops) expect(audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toContain(rule);
+      if (audit.predictsDrops)
+        expect(
+          audit.findings.filter((f) => f.severity === 'error').map((f) => f.rule),
+          key,
+        ).toContain(rule);
+      if (!audit.findings.some((f) => f.rule === rule)) continue;
+      for (const fixed of SCENARIOS.find((x) => x.name === scenario)!.runs.filter((r) => r.expect === 'pass'))
+        expect(
+          (await auditOf(fixed)).findings.map((f) => f.rule),
+          `${scenario}/${runName(fixed)}`,
+        ).not.toContain(rule);
     }
   });
 

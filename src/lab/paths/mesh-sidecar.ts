@@ -6,7 +6,12 @@ import { PACKAGE_ROOT } from '../scenarios/catalog.js';
 /** Linkerd's annotations the lab acts on (https://linkerd.io/2/reference/proxy-configuration/). */
 export const LINKERD_INJECT = 'linkerd.io/inject';
 export const LINKERD_WAIT_BEFORE_EXIT = 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds';
-const LINKERD_NATIVE_SIDECAR = ['config.linkerd.io/proxy-enable-native-sidecar', 'config.beta.linkerd.io/proxy-enable-native-sidecar'];
+/** The native-sidecar switch under its names across Linkerd releases, newest first (https://github.com/linkerd/linkerd2/pull/15267). */
+const LINKERD_NATIVE_SIDECAR = [
+  'config.linkerd.io/proxy-enable-native-sidecar',
+  'config.beta.linkerd.io/proxy-enable-native-sidecar',
+  'config.alpha.linkerd.io/proxy-enable-native-sidecar',
+];
 /** The proxy's inbound and admin ports in the pod (Linkerd's defaults). */
 export const LINKERD_INBOUND_PORT = 4143;
 export const LINKERD_ADMIN_PORT = 4191;
@@ -24,18 +29,27 @@ export interface LinkerdInjection {
 /**
  * Whether Linkerd injects the pod, from its template's annotations and its Namespace's (the
  * Namespace only when it is in the input): `linkerd.io/inject: enabled` (or `ingress`) on either,
- * `disabled` on the pod wins. Config annotations on the pod win over the Namespace's.
+ * `disabled` on the pod wins; pods on the host network or without a service account token are
+ * never injected. Config annotations on the pod win over the Namespace's. Without a
+ * native-sidecar annotation the proxy is a classic sidecar, as before Linkerd 2.20.
  */
-export function linkerdInjection(pod: Record<string, string> | undefined, namespace: Record<string, string> | undefined): LinkerdInjection | undefined {
+export function linkerdInjection(
+  pod: Record<string, string> | undefined,
+  namespace: Record<string, string> | undefined,
+  spec: object = {},
+): LinkerdInjection | undefined {
+  const fields = spec as { hostNetwork?: unknown; automountServiceAccountToken?: unknown };
+  if (fields.hostNetwork === true || fields.automountServiceAccountToken === false) return undefined;
   const own = pod?.[LINKERD_INJECT];
   const inherited = namespace?.[LINKERD_INJECT];
   const value = own ?? inherited;
   if (value !== 'enabled' && value !== 'ingress') return undefined;
   const read = (key: string): string | undefined => pod?.[key] ?? namespace?.[key];
   const wait = Number(read(LINKERD_WAIT_BEFORE_EXIT) ?? 0);
+  const nativeKey = LINKERD_NATIVE_SIDECAR.find((k) => read(k) === 'true' || read(k) === 'false');
   return {
-    waitBeforeExitSeconds: Number.isFinite(wait) && wait > 0 ? wait : 0,
-    native: LINKERD_NATIVE_SIDECAR.some((k) => read(k) === 'true'),
+    waitBeforeExitSeconds: Number.isInteger(wait) && wait > 0 ? wait : 0,
+    native: nativeKey !== undefined && read(nativeKey) === 'true',
     reason: `${LINKERD_INJECT}: ${value} on the ${own !== undefined ? 'pod template' : 'Namespace'}`,
   };
 }

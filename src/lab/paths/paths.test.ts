@@ -169,6 +169,8 @@ describe('linkerdInjection: what Linkerd’s injector adds, from the annotations
     expect(linkerdInjection({ 'linkerd.io/inject': 'disabled' }, { 'linkerd.io/inject': 'enabled' })).toBeUndefined();
     expect(linkerdInjection({}, undefined)).toBeUndefined();
     expect(linkerdInjection({ 'linkerd.io/inject': 'enabled', 'config.beta.linkerd.io/proxy-enable-native-sidecar': 'true' }, undefined)?.native).toBe(true);
+    expect(linkerdInjection({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/proxy-enable-native-sidecar': 'false' }, undefined)?.native).toBe(false);
+    expect(linkerdInjection({ 'linkerd.io/inject': 'enabled' }, undefined, { hostNetwork: true })).toBeUndefined();
   });
 });
 

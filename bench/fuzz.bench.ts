@@ -2,7 +2,8 @@
  * `npm run bench -- fuzz`: the seeded fuzz campaigns the suite runs small, run large on the built
  * package (dist/). Prints, per campaign, the cases run, the failures (each replayable from its
  * seed: ZERODROP_FUZZ_SEED=<base> npx vitest run test/fuzz) and the time per case.
- * ZERODROP_FUZZ_SCALE multiplies every campaign (default 1).
+ * ZERODROP_FUZZ_SCALE multiplies every campaign (default 1); ZERODROP_FUZZ_ONLY, a comma-separated
+ * list of words, runs only the campaigns whose names contain one of them (e.g. `property`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import {
   auditThroughCli,
   describeFailures,
   type Failure,
+  type FixInPlaceTally,
   fixInPlaceProperty,
   labConfiguration,
   reportThroughCli,
@@ -35,6 +37,10 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
 const BASE_SEED = Number(process.env.ZERODROP_FUZZ_SEED ?? 20_261_201);
 const SCALE = Number(process.env.ZERODROP_FUZZ_SCALE ?? 1);
+const ONLY = (process.env.ZERODROP_FUZZ_ONLY ?? '')
+  .split(',')
+  .map((w) => w.trim())
+  .filter(Boolean);
 
 export async function run(): Promise<void> {
   const corpus = seedCorpus(repoRoot);
@@ -48,6 +54,7 @@ export async function run(): Promise<void> {
     decodeText,
   });
   const per = (n: number) => Math.max(1, Math.round(n * SCALE));
+  const tally: FixInPlaceTally = { written: 0, unchanged: 0 };
   const campaigns: Array<[string, number, () => Failure[] | Promise<Failure[]>]> = [
     ['audit, in process', count(() => true) * per(100), () => auditInProcess((t) => auditTextsRun(t), corpus, { perSeed: per(100), baseSeed: BASE_SEED })],
     [
@@ -70,7 +77,7 @@ export async function run(): Promise<void> {
     [
       '--fix-in-place property (byte-identical or original + fix)',
       count((k) => k === 'yaml') * per(30),
-      () => fixInPlaceProperty(fixApi, corpus, { perSeed: per(30), baseSeed: BASE_SEED, dir: join(dir, 'property') }),
+      () => fixInPlaceProperty(fixApi, corpus, { perSeed: per(30), baseSeed: BASE_SEED, dir: join(dir, 'property'), tally }),
     ],
     [
       'lab configuration',
@@ -91,12 +98,14 @@ export async function run(): Promise<void> {
       () => reportThroughCli(cliPath, seedEventStreams(), { perSeed: per(30), baseSeed: BASE_SEED, dir: join(dir, 'report') }),
     ],
   ];
+  const chosen = campaigns.filter(([name]) => ONLY.length === 0 || ONLY.some((w) => name.includes(w)));
+  if (chosen.length === 0) throw new Error(`ZERODROP_FUZZ_ONLY=${ONLY.join(',')} names no campaign of: ${campaigns.map(([n]) => n).join('; ')}`);
   process.stdout.write(
     `base seed ${BASE_SEED}, scale ${SCALE}, ${corpus.length} seed files\n\n| campaign | cases | failures | ms per case |\n|---|---:|---:|---:|\n`,
   );
   let failed = 0;
   try {
-    for (const [name, cases, campaign] of campaigns) {
+    for (const [name, cases, campaign] of chosen) {
       const t0 = performance.now();
       const failures = await campaign();
       const ms = performance.now() - t0;
@@ -104,6 +113,8 @@ export async function run(): Promise<void> {
       process.stdout.write(`| ${name} | ${cases} | ${failures.length} | ${(ms / cases).toFixed(1)} |\n`);
       if (failures.length > 0) process.stdout.write(`\n${describeFailures(failures)}\n\n`);
     }
+    if (tally.written + tally.unchanged > 0)
+      process.stdout.write(`\n--fix-in-place property: ${tally.written} cases rewritten (original + fix), ${tally.unchanged} left byte-identical\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

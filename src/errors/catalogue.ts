@@ -82,7 +82,7 @@ export const ERROR_CATALOGUE = {
   'kustomize-timeout': environment('audit', 'kubectl kustomize ran longer than 120 s and was stopped (a remote base that does not answer, usually).'),
   'fix-unwritable': environment(
     'audit',
-    '--fix-in-place could not replace a file (read-only, no permission, a full disk or quota, several hard links); the file is unchanged.',
+    '--fix-in-place could not replace a file (read-only, no permission, a full disk or quota, several hard links), or it did not read back as written; the file holds its original bytes.',
   ),
   'unknown-rule': usage('audit', "A rule id (zerodrop explain, .zerodrop.yaml rules:) is not an audit rule; 'zerodrop rules' lists them."),
 

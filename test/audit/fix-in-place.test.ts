@@ -10,24 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath, zerodrop } from './cli.js';
-import { WEB_DEPLOYMENT } from './manifests.js';
+import { WEB_DEPLOYMENT, WEB_DEPLOYMENT_FIX } from './manifests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zerodrop-fix-in-place-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const DEPLOYMENT = WEB_DEPLOYMENT.replace('- name: web\n', '- name: web   # the server\n');
 
-// What the fix adds to DEPLOYMENT's container, in the file's own indentation.
-const ADDED = `        lifecycle:
-          preStop:
-            sleep:
-              seconds: 5
-        readinessProbe:
-          tcpSocket:
-            port: 80
-          periodSeconds: 5
-          failureThreshold: 3
-`;
+const ADDED = WEB_DEPLOYMENT_FIX;
 
 function fixInPlace(name: string, content: string) {
   const file = join(dir, name);

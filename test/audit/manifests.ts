@@ -15,3 +15,15 @@ spec:
         image: nginx:1.27
         ports: [{containerPort: 80}]
 `;
+
+/** What `--fix-in-place` adds to WEB_DEPLOYMENT's container, in the file's own indentation. */
+export const WEB_DEPLOYMENT_FIX = `        lifecycle:
+          preStop:
+            sleep:
+              seconds: 5
+        readinessProbe:
+          tcpSocket:
+            port: 80
+          periodSeconds: 5
+          failureThreshold: 3
+`;

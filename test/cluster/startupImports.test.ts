@@ -102,12 +102,22 @@ describe('modules a CLI run really loads (recorded by test/cluster/loadRecorder.
     expect(matching(mods, ['commander', 'yaml', 'picocolors'])).toEqual([]);
   });
 
-  it('an audit of one manifest loads yaml and the rules, and nothing of the lab, report, cluster or Dockerfile parser', () => {
+  it('an audit of one manifest loads yaml and the bundled audit, and nothing of the lab, report, cluster or Dockerfile parser', () => {
     const mods = loaded(['audit', manifest]);
     expect(matching(mods, ['yaml', 'commander'])).toEqual(['yaml', 'commander']);
-    expect(mods.some((m) => m.includes('/dist/audit/rules/'))).toBe(true);
+    expect(mods.some((m) => m.endsWith('/dist/cli/audit.js'))).toBe(true);
     expect(matching(mods, NOT_ON_THE_AUDIT_PATH)).toEqual([]);
     expect(ours(mods, NOT_ON_THE_AUDIT_PATH_FILES)).toEqual([]);
+    // scripts/bundle-audit.mjs names each chunk after its first module: the lazily loaded ones stay unloaded.
+    const lazy = ['sarif', 'github', 'codequality', 'junit', 'json', 'inPlace', 'patches', 'traceFindings', 'kustomizeBuild', 'changedFiles', 'liveAudit'];
+    expect(mods.filter((m) => lazy.some((l) => m.includes(`/dist/cli/audit-chunk-${l}-`)))).toEqual([]);
+  });
+
+  it('the audit runs as one bundle: a one-file audit loads a handful of our modules, not one per rule', () => {
+    expect(readFileSync(resolve(root, 'dist', 'cli', 'audit.js'), 'utf8')).toMatch(/^\/\/ Bundled by scripts\/bundle-audit\.mjs/);
+    const mods = loaded(['audit', manifest]).filter((m) => m.startsWith('file:') && m.includes('/dist/'));
+    expect(mods.filter((m) => m.includes('/dist/audit/') || m.includes('/dist/k8s/'))).toEqual([]);
+    expect(new Set(mods).size).toBeLessThan(20);
   });
 
   it('dockerfile-ast loads once a Dockerfile is audited', () => {

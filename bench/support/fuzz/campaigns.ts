@@ -154,7 +154,19 @@ function canonical(v: unknown): unknown {
  * findings are gone, and the line endings, the encoding and (unless the fix deletes a key) every
  * comment are kept, with no temporary file left beside it.
  */
-export async function fixInPlaceProperty(api: FixInPlaceApi, seeds: readonly Seed[], options: CampaignOptions & { dir: string }): Promise<Failure[]> {
+/** How the cases of the fix-in-place property ended, so a run can show it was not vacuous. */
+export interface FixInPlaceTally {
+  /** The file was rewritten (and then checked to be exactly original + fix). */
+  written: number;
+  /** Nothing was written (and the file was checked to be byte-identical). */
+  unchanged: number;
+}
+
+export async function fixInPlaceProperty(
+  api: FixInPlaceApi,
+  seeds: readonly Seed[],
+  options: CampaignOptions & { dir: string; tally?: FixInPlaceTally },
+): Promise<Failure[]> {
   const failures: Failure[] = [];
   const yamlSeeds = seeds.filter((s) => s.kind === 'yaml');
   mkdirSync(options.dir, { recursive: true });
@@ -172,6 +184,7 @@ export async function fixInPlaceProperty(api: FixInPlaceApi, seeds: readonly See
       const after = readFileSync(file);
       const leftovers = readdirSync(dir).filter((f) => f !== 'app.yaml' && f !== 'app.json');
       if (leftovers.length > 0) fail(`left ${leftovers.join(', ')} beside the file`);
+      if (options.tally) options.tally[written ? 'written' : 'unchanged']++;
       if (!written) {
         if (!after.equals(before)) fail('not reported as written, but the file changed');
         continue;

@@ -66,16 +66,35 @@ export function replaceFile(path: string, bytes: Buffer, unchanged: (current: Bu
   } catch (err) {
     return { ok: false, reason: `could not write it (${describeFsError(err)}); the file is unchanged` };
   }
-  // What is on disk now must be what was checked; if not, put the original back.
+  // What is on disk now must be what was checked. If not, another program wrote the file in the
+  // moment after the rename, or the file system did not keep what it was given: the original
+  // goes back, and what the file held is kept beside it, so neither is lost.
   let back: Buffer | undefined;
   try {
     back = readFileSync(path);
   } catch {}
   if (back?.equals(bytes)) return { ok: true };
+  const kept = back && !back.equals(current) ? keepBeside(path, back, st) : undefined;
+  const keptNote =
+    kept === undefined ? '' : 'file' in kept ? `; what it held instead is kept in ${kept.file}` : `; keeping what it held instead failed (${kept.error})`;
   try {
     writeThenRename(path, current, st.mode, st.uid, st.gid);
-    return { ok: false, reason: 'the written file did not read back as written; restored the original' };
+    return {
+      ok: false,
+      reason: `the written file did not read back as written (another program changed it, or the file system did); restored the original${keptNote}`,
+    };
   } catch (err) {
-    return { ok: false, reason: `the written file did not read back as written and restoring the original failed (${describeFsError(err)})` };
+    return { ok: false, reason: `the written file did not read back as written and restoring the original failed (${describeFsError(err)})${keptNote}` };
+  }
+}
+
+/** Saves `bytes` in a new file beside `path`, named after it, with its mode and owner. */
+function keepBeside(path: string, bytes: Buffer, st: { mode: number; uid: number; gid: number }): { file: string } | { error: string } {
+  const file = `${path}.zerodrop-found-${randomBytes(4).toString('hex')}`;
+  try {
+    writeThenRename(file, bytes, st.mode, st.uid, st.gid);
+    return { file };
+  } catch (err) {
+    return { error: describeFsError(err) };
   }
 }

@@ -5,6 +5,7 @@ import { ContainerProcess, type ContainerExit } from './containerProcess.js';
 import { describeExit, explainCrash } from './crashReason.js';
 import type { ContainerPlan } from './plan.js';
 import { Prober, runHook, tcpOnce, type ContainerEndpoint } from './probe.js';
+import { sleep, sleepUntil } from './timers.js';
 
 export type ContainerEventBody = Omit<ContainerEvent, 'type' | 't' | 'run' | 'pod' | 'container'>;
 
@@ -38,11 +39,6 @@ interface Crash {
 const OUTPUT_WAIT_MS = 200;
 
 const ms = (s: number): number => s * 1000;
-/**
- * Deadline timers only race a child process's exit; they must not keep the lab alive once every
- * pod is gone (a 30 s SIGKILL deadline would otherwise hold the CLI open after the last run).
- */
-export const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, t)).unref());
 
 /** One container of a pod: its process across restarts, and its probers. */
 export class ContainerRuntime {
@@ -230,9 +226,9 @@ export class ContainerRuntime {
         this.pod.emit(this.plan.name, { action: 'prestop-end', detail: o.ok ? o.detail : `FailedPreStopHook: ${o.detail}` });
       });
       // The kubelet waits for the hook at most the grace period and does not cancel it.
-      await Promise.race([hookRun, sleep(deadline - performance.now()), proc.exited]);
+      await Promise.race([hookRun, sleepUntil(deadline), proc.exited]);
     }
-    if (turn) await Promise.race([turn, sleep(deadline - performance.now()), proc.exited]);
+    if (turn) await Promise.race([turn, sleepUntil(deadline), proc.exited]);
     if (!proc.running) return;
     const elapsedSeconds = (performance.now() - t0) / 1000;
     const timeline = shutdownTimeline(graceSeconds, elapsedSeconds);

@@ -2,11 +2,12 @@ import { effectiveGraceSeconds } from '../../k8s/shutdownTimeline.js';
 import type { EventStream } from '../../events/stream.js';
 import { terminalSafe } from '../../terminalText.js';
 import { usesPidNamespace } from './containment.js';
-import { ContainerRuntime, sleep, type ContainerEventBody, type ContainerHost } from './containerRuntime.js';
+import { ContainerRuntime, type ContainerEventBody, type ContainerHost } from './containerRuntime.js';
 import type { ContainerPlan, PodPlan } from './plan.js';
 import { PodLifecycle, type PodStatus } from './podLifecycle.js';
 import { PodNetwork } from './podNetwork.js';
 import type { ContainerEndpoint } from './probe.js';
+import { sleep } from './timers.js';
 
 export type { PodLifecyclePhase, PodStatus } from './podLifecycle.js';
 

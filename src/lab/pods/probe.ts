@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { httpProbeSucceeded, probeHandlerKind, type ProbeHandler, type ProbeKind, type ResolvedProbe } from '../../k8s/probes.js';
 import type { LifecycleHandler } from '../../k8s/objects.js';
 import { killGroup, labProcesses } from './processRegistry.js';
+import { sleep } from './timers.js';
 
 /** Where a probe or hook reaches the container: its pod's address and port mapping. */
 export interface ContainerEndpoint {
@@ -119,19 +120,8 @@ export function execOnce(command: string[], target: ContainerEndpoint, timeoutMs
  */
 export async function runHook(handler: LifecycleHandler, target: ContainerEndpoint, abort?: AbortSignal): Promise<ProbeOutcome> {
   if (handler.sleep) {
-    const ms = Math.max(0, (handler.sleep.seconds ?? 0) * 1000);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      t.unref();
-      abort?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    // The kubelet's sleep action never ends early; on the lab's clock neither does this one.
+    await sleep(Math.max(0, (handler.sleep.seconds ?? 0) * 1000), abort);
     return { ok: true, detail: `slept ${handler.sleep.seconds ?? 0} s` };
   }
   if (handler.exec) return execOnce(handler.exec.command ?? [], target, undefined);

@@ -242,7 +242,7 @@ function describeConfig(c: LabRunConfig): string {
     describePreStop(main),
     `grace ${c.workload.initial.graceSeconds}s`,
     describeContainment(c.workload.initial),
-    `${c.rate} rps via ${c.proxy.mode}`,
+    `${c.rate} rps via ${c.trafficPath && c.trafficPath.mechanics !== 'proxy' ? c.trafficPath.label : c.proxy.mode}`,
     `propagation ${c.propagation.minMs / 1000}–${c.propagation.maxMs / 1000}s`,
     `seed ${c.seed}`,
   ];

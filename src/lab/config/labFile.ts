@@ -4,6 +4,8 @@ import { isMap } from 'yaml';
 import { usageError, ZerodropError } from '../../errors.js';
 import { decodeText } from '../../audit/sources.js';
 import { MAX_ALIAS_COUNT, parseYamlSource } from '../../audit/yamlSource.js';
+import { PATH_BUDGETS, type PathKind } from '../../k8s/pathBudgets.js';
+import type { TrafficPathOverride } from '../paths/profile.js';
 import type { ImageMap, RolloutChange } from './workload.js';
 
 /**
@@ -20,6 +22,7 @@ import type { ImageMap, RolloutChange } from './workload.js';
  * rate: 200
  * propagation: 0.5s..3s
  * rollout: restart            # or { image: demo:v2, container: app }
+ * trafficPath: { kind: aws-alb-ip, removalSeconds: 8 }   # the path in front of the pods
  * ```
  */
 export interface LabFile extends LabSettings {
@@ -44,6 +47,11 @@ export interface LabSettings {
   connection?: 'keep-alive' | 'fresh';
   path?: string;
   rollout?: RolloutChange;
+  /**
+   * The traffic path in front of the pods (src/lab/paths): a PATH_BUDGETS kind and its numbers,
+   * or, without a kind, numbers laid over the path the manifests show.
+   */
+  trafficPath?: TrafficPathOverride;
 }
 
 const KEYS = new Set([
@@ -63,6 +71,7 @@ const KEYS = new Set([
   'path',
   'rollout',
   'timeout',
+  'trafficPath',
 ]);
 
 /** Lab files are a few lines; anything bigger (or not a regular file) is not one. */
@@ -171,7 +180,47 @@ export function readLabFile(file: string): LabFile {
   const p = str('path');
   if (p !== undefined) out.path = p;
   if (v.rollout !== undefined) out.rollout = parseRolloutValue(v.rollout, at('rollout'));
+  if (v.trafficPath !== undefined) out.trafficPath = parseTrafficPath(v.trafficPath, at('trafficPath'));
   return out;
+}
+
+const HEALTH_CHECK_KEYS = ['intervalSeconds', 'unhealthyThreshold', 'healthyThreshold', 'timeoutSeconds'] as const;
+
+/** `trafficPath: { kind?, removalSeconds?, healthCheck?: { intervalSeconds, unhealthyThreshold, healthyThreshold, timeoutSeconds }, nodes? }`. */
+function parseTrafficPath(raw: unknown, where: { file: string; line?: number }): TrafficPathOverride {
+  const kinds = Object.keys(PATH_BUDGETS);
+  const bad = (message: string): never => {
+    throw usageError('lab-file-invalid', `trafficPath: ${message}`, where);
+  };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad(`a mapping of kind (one of ${kinds.join(', ')}), removalSeconds, healthCheck, nodes`);
+  const r = raw as Record<string, unknown>;
+  for (const k of Object.keys(r))
+    if (!['kind', 'removalSeconds', 'healthCheck', 'nodes'].includes(k)) bad(`unknown key "${k}" (known: kind, removalSeconds, healthCheck, nodes)`);
+  const setting: TrafficPathOverride = {};
+  if (r.kind !== undefined) {
+    if (typeof r.kind !== 'string' || !Object.hasOwn(PATH_BUDGETS, r.kind))
+      return bad(`kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(r.kind)}`);
+    setting.kind = r.kind as PathKind;
+  }
+  const positive = (x: unknown, name: string, whole: boolean, max: number): number => {
+    if (typeof x !== 'number' || !(x > 0) || x > max || (whole && !Number.isInteger(x)))
+      return bad(`${name} must be a ${whole ? 'whole number' : 'number'} above 0 and at most ${max}, got ${JSON.stringify(x)}`);
+    return x;
+  };
+  if (r.removalSeconds !== undefined) setting.removalSeconds = positive(r.removalSeconds, 'removalSeconds', false, 600);
+  if (r.nodes !== undefined) setting.nodes = positive(r.nodes, 'nodes', true, 20);
+  if (r.healthCheck !== undefined) {
+    const h = r.healthCheck;
+    if (!h || typeof h !== 'object' || Array.isArray(h)) return bad(`healthCheck: a mapping of ${HEALTH_CHECK_KEYS.join(', ')}`);
+    const hc: NonNullable<TrafficPathOverride['healthCheck']> = {};
+    for (const [k, x] of Object.entries(h)) {
+      if (!(HEALTH_CHECK_KEYS as readonly string[]).includes(k)) bad(`healthCheck: unknown key "${k}" (known: ${HEALTH_CHECK_KEYS.join(', ')})`);
+      const key = k as (typeof HEALTH_CHECK_KEYS)[number];
+      hc[key] = positive(x, `healthCheck.${k}`, key.endsWith('Threshold'), key.endsWith('Threshold') ? 10 : 300);
+    }
+    setting.healthCheck = hc;
+  }
+  return setting;
 }
 
 function parseRolloutValue(raw: unknown, where: { file: string; line?: number }): RolloutChange {

@@ -8,8 +8,10 @@ import { isNativeSidecar, podTemplateOf, selectorMatches, type Container, type K
 import { resolveProbe, type Probe } from '../../k8s/probes.js';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../k8s/shutdownTimeline.js';
 import { normaliseSignal } from '../../k8s/signals.js';
+import type { TrafficPath } from '../../k8s/trafficPaths.js';
 import type { DeploymentSettings } from '../controllers/deployment.js';
 import { localServerCommand, localServerFor, localServerNote, type LocalServer } from '../images/localServers.js';
+import { linkerdInjection, linkerdNote, linkerdProxyContainer, LINKERD_INBOUND_PORT, type LinkerdInjection } from '../paths/mesh-sidecar.js';
 import { checkProgram, splitCommand } from '../pods/command.js';
 import type { ContainerPlan, PodPlan } from '../pods/plan.js';
 import type { SourcedObject } from './manifests.js';
@@ -37,6 +39,8 @@ export interface LabWorkload {
   source: SourcePosition;
   /** What the lab decided for this input (which workload rolls, images it mapped itself), one line each. */
   notes: string[];
+  /** Every path by which requests reach the pods, as the audit sees them (src/k8s/trafficPaths.ts). */
+  paths: TrafficPath[];
 }
 
 export interface WorkloadOptions {
@@ -57,6 +61,8 @@ interface PlanContext {
   at: SourcePosition;
   /** Notes collected on the way (a set: both revisions are planned, each image is noted once). */
   notes: Set<string>;
+  /** The mesh proxy the cluster would inject into every pod of the template. */
+  mesh?: LinkerdInjection;
 }
 
 /**
@@ -117,6 +123,12 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
   const servicePort = findServicePort(sourced, template?.metadata?.labels, podSpec);
 
   const ctx: PlanContext = { options, deployment: name, at, notes: new Set(choice.notes) };
+  const namespace = sourced.find((s) => s.object.kind === 'Namespace' && s.object.metadata?.name === (obj.metadata?.namespace ?? 'default'));
+  const mesh = linkerdInjection(template?.metadata?.annotations, namespace?.object.metadata?.annotations, podSpec);
+  if (mesh) {
+    ctx.mesh = mesh;
+    ctx.notes.add(linkerdNote(mesh));
+  }
   const initial = buildPodPlan('rev1', podSpec, servicePort, ctx);
   const next = nextPlan(initial, podSpec, servicePort, ctx);
   return {
@@ -127,6 +139,7 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
     next,
     source: at,
     notes: [...ctx.notes],
+    paths: choice.view?.paths ?? [],
   };
 }
 
@@ -156,6 +169,13 @@ function buildPodPlan(revision: string, podSpec: PodSpec, servicePort: number, c
   // The first main container serves the Service's target port even when it declares no ports (podNetwork.ts).
   const containers = podSpec.containers!.map((c, i) => buildContainer(c, grace, ctx, i === 0 ? servicePort : undefined));
   const plan: PodPlan = { revision, containers, sidecars, graceSeconds: grace, servicePort, cwd: options.cwd };
+  if (ctx.mesh) {
+    // The injector adds the proxy; the mesh redirects every inbound connection to it.
+    const proxy = linkerdProxyContainer(ctx.mesh, servicePort);
+    if (ctx.mesh.native) sidecars.unshift(proxy);
+    else containers.push(proxy);
+    plan.inboundPort = LINKERD_INBOUND_PORT;
+  }
   if (options.pidNamespace !== undefined) plan.pidNamespace = options.pidNamespace;
   if (podSpec.shareProcessNamespace === true) plan.shareProcessNamespace = true;
   return plan;

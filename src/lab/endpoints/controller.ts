@@ -9,7 +9,16 @@ export interface EndpointConsumer {
   kind: ConsumerKind;
   /** docs/reference/traffic-routing.md#propagation-latency: each consumer sees a change after its own delay, drawn per change. */
   propagation: DelayRange;
-  setEndpoints(endpoints: readonly Endpoint[]): Promise<void> | void;
+  /**
+   * Which pods this consumer sees at all, before its own rules pick endpoints: a node's kube-proxy
+   * under `externalTrafficPolicy: Local` sees only the pods on its node. Default: every pod.
+   */
+  select?: (pod: string) => boolean;
+  /**
+   * The endpoints it sends new traffic to, and the slice they were picked from (conditions
+   * included, already narrowed by `select`), for consumers that answer health checks from it.
+   */
+  setEndpoints(endpoints: readonly Endpoint[], slice: readonly ResolvedEndpoint[]): Promise<void> | void;
 }
 
 /**
@@ -62,7 +71,8 @@ export class EndpointsController {
     const delay = this.converged ? 0 : sampleDelay(consumer.propagation, this.random);
     const at = Math.max(now + delay, this.lastDelivery.get(consumer.name) ?? 0);
     this.lastDelivery.set(consumer.name, at);
-    const list = endpointsForConsumer(consumer.kind, slice).map((e) => ({ name: e.pod, host: e.host, port: e.port }));
+    const seen = consumer.select ? slice.filter((e) => consumer.select!(e.pod)) : slice;
+    const list = endpointsForConsumer(consumer.kind, seen).map((e) => ({ name: e.pod, host: e.host, port: e.port }));
     const previous = this.chains.get(consumer.name) ?? Promise.resolve();
     const next = previous.then(
       () =>
@@ -71,7 +81,7 @@ export class EndpointsController {
             () => {
               this.timers.delete(timer);
               if (this.closed) return resolve();
-              Promise.resolve(consumer.setEndpoints(list))
+              Promise.resolve(consumer.setEndpoints(list, seen))
                 .catch((err: unknown) => {
                   this.events.emit({ type: 'note', level: 'warn', message: `${consumer.name}: endpoint update failed: ${(err as Error).message}` });
                 })

@@ -29,6 +29,11 @@ export interface PodPlan {
   graceSeconds: number;
   /** The container port the Service targets (host-mapped per pod). */
   servicePort: number;
+  /**
+   * The container port that receives the pod's inbound traffic when it is not the Service's
+   * target port: a mesh proxy's inbound port, to which the mesh redirects every connection.
+   */
+  inboundPort?: number;
   cwd?: string;
   /** true: each container is PID 1 of its own PID namespace; false: never; unset: where available. */
   pidNamespace?: boolean;

@@ -67,6 +67,12 @@ export class LabPod implements ContainerHost {
     return this.network.servicePort;
   }
 
+  /** Host port where traffic for the pod arrives: the mesh proxy's inbound port, else the Service's target port. */
+  get inboundPort(): number {
+    const inbound = this.options.plan.inboundPort;
+    return inbound === undefined ? this.servicePort : (this.network.hostPortOf(inbound) ?? 0);
+  }
+
   get pidNamespace(): boolean {
     return usesPidNamespace(this.options.plan);
   }

@@ -15,6 +15,9 @@ export const PROXY_DEFAULTS = {
   retries: 0,
   connectTimeoutMs: 2000,
   upstreamCloseNoticeDelayMs: 0,
+  noEndpoints: 'reset',
+  /** L4 `blackhole`: a held connection is let go after this long (every load loop is bounded). */
+  blackholeHoldMs: 30_000,
   podHeader: 'x-zerodrop-pod',
   /** nginx: how long to wait for start and for each reload. */
   readyTimeoutMs: 5000,
@@ -32,6 +35,7 @@ export interface ResolvedProxyOptions {
   upstreamKeepAliveMs: number;
   upstreamCloseNoticeDelayMs: number;
   connectTimeoutMs: number;
+  noEndpoints: 'reset' | 'blackhole';
   events: EventStream | undefined;
   consumer: string;
   /** Lower-cased, as HTTP header names compare. */
@@ -50,6 +54,7 @@ export function resolveProxyOptions(mode: ProxyMode, options: ProxyOptions): Res
     upstreamKeepAliveMs: options.upstreamKeepAliveMs ?? d.upstreamKeepAliveMs[mode],
     upstreamCloseNoticeDelayMs: options.upstreamCloseNoticeDelayMs ?? d.upstreamCloseNoticeDelayMs,
     connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
+    noEndpoints: options.noEndpoints ?? d.noEndpoints,
     events: options.events,
     consumer: options.consumer ?? d.consumer[mode],
     podHeader: (options.podHeader ?? d.podHeader).toLowerCase(),

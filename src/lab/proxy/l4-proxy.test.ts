@@ -62,4 +62,23 @@ describe('L4 proxy (kube-proxy-like, docs/reference/traffic-routing.md#kube-prox
     const r = await startLoad({ url: p.url, rate: 50, durationMs: 100 }).done;
     expect(r.records.every((x) => x.error === 'reset' || x.error === 'socket-closed')).toBe(true);
   });
+
+  it('with noEndpoints: blackhole, holds a new connection unanswered (a DROP rule) until the client gives up, and lets it go on close', async () => {
+    const p = await proxy({ noEndpoints: 'blackhole' });
+    const r = await startLoad({ url: p.url, rate: 20, durationMs: 100, timeoutMs: 300 }).done;
+    expect(r.records.length).toBeGreaterThan(0);
+    expect(r.records.every((x) => x.error === 'timeout')).toBe(true);
+    // A connection held open is destroyed when the proxy closes, never left behind.
+    const closed = new Promise<void>((resolve) => {
+      const s = connect({ host: p.host, port: p.port });
+      s.on('connect', () => {
+        s.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n');
+        setTimeout(() => void p.close(), 100);
+      });
+      s.on('data', () => expect.fail('a blackholed connection got an answer'));
+      s.on('error', () => {});
+      s.on('close', () => resolve());
+    });
+    await closed;
+  });
 });

@@ -1,5 +1,5 @@
 import { createServer, connect, type Socket } from 'node:net';
-import { resolveProxyOptions } from './defaults.js';
+import { PROXY_DEFAULTS, resolveProxyOptions } from './defaults.js';
 import { EndpointView, RoundRobin } from './endpoints.js';
 import { serveNodeProxy } from './nodeProxy.js';
 import type { ProxyOptions, TrafficProxy } from './types.js';
@@ -13,7 +13,8 @@ export interface L4Proxy extends TrafficProxy {
  * The kube-proxy-like Service (docs/reference/traffic-routing.md#kube-proxy): one endpoint per *connection*, round
  * robin, bytes piped both ways. Removing an endpoint only affects new connections; established
  * ones stay pinned to their pod until either side closes, because kube-proxy never deletes TCP
- * conntrack entries. New connections with no endpoints are reset.
+ * conntrack entries. New connections with no endpoints are reset, or held unanswered
+ * (`noEndpoints: 'blackhole'`, a node without a local endpoint).
  *
  * Deliberate difference: iptables DNAT makes a refused pod port look like ECONNREFUSED to the
  * client; a userspace proxy has already accepted, so the client sees a reset instead.
@@ -24,11 +25,21 @@ export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy>
   const view = new EndpointView(o.consumer, o.events);
   const rr = new RoundRobin();
   const open = new Map<Socket, string>();
+  const held = new Set<Socket>();
 
   const server = createServer({ allowHalfOpen: true }, (client) => {
     const target = rr.pick(view.current);
     if (!target) {
-      client.resetAndDestroy();
+      if (o.noEndpoints === 'reset') return void client.resetAndDestroy();
+      // Dropped packets: nothing is read or answered; the client gives up on its own timeout.
+      held.add(client);
+      client.pause();
+      client.on('error', () => {});
+      const release = setTimeout(() => client.destroy(), PROXY_DEFAULTS.blackholeHoldMs);
+      client.once('close', () => {
+        clearTimeout(release);
+        held.delete(client);
+      });
       return;
     }
     open.set(client, target.name);
@@ -50,7 +61,7 @@ export async function startL4Proxy(options: ProxyOptions = {}): Promise<L4Proxy>
       if (!upstream.destroyed) upstream.end();
     });
   });
-  const proxy = await serveNodeProxy(server, view, o, { clients: () => open.keys() });
+  const proxy = await serveNodeProxy(server, view, o, { clients: () => [...open.keys(), ...held] });
   return {
     ...proxy,
     connectionsByPod: () => {

@@ -50,6 +50,14 @@ export interface ProxyOptions {
    * real network (see upstream-pool.ts).
    */
   upstreamCloseNoticeDelayMs?: number;
+  /**
+   * L4 only: what a new connection meets when there is no endpoint. `reset` (default): it is reset
+   * at once. `blackhole`: it is held open and never answered, as kube-proxy's DROP rule does for a
+   * node without a local endpoint under `externalTrafficPolicy: Local`
+   * (https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints):
+   * the client times out.
+   */
+  noEndpoints?: 'reset' | 'blackhole';
   /** L7/L4: upstream connect timeout. Default 2000 ms. */
   connectTimeoutMs?: number;
   /** Receives an `endpoint` event per change of this proxy's view. */

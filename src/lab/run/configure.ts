@@ -5,6 +5,8 @@ import { buildWorkload, type ImageMap } from '../config/workload.js';
 import type { LabFile, LabSettings } from '../config/labFile.js';
 import { parseDurationMs } from '../../durations.js';
 import { parseDelayRange, type DelayRange } from '../endpoints/delay.js';
+import { slowestOf } from '../../k8s/trafficPaths.js';
+import { choosePath, describeProfile, resolveProfile } from '../paths/profile.js';
 import type { LabRunConfig, LabTiming } from './runLab.js';
 
 /** Options from the command line; each one overrides the lab file. */
@@ -53,7 +55,11 @@ export async function configureRun(
     ...(o.workload !== undefined ? { workload: o.workload } : {}),
   });
   const mode = o.proxy ?? lab?.proxy ?? 'l7';
-  const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? DEFAULT_PROPAGATION[mode], '--propagation');
+  const chosen = choosePath(slowestOf(workload.paths), o.trafficPath ?? lab?.trafficPath, o.trafficPath ? 'command line' : 'lab file');
+  if (chosen && 'problem' in chosen) throw usageError('lab-file-invalid', chosen.problem, lab ? { file: lab.file } : undefined);
+  // Under externalTrafficPolicy: Local the consumers the propagation reaches are the nodes' kube-proxies.
+  const propagationDefault = chosen?.setting.kind === 'node-local' ? DEFAULT_PROPAGATION.l4 : DEFAULT_PROPAGATION[mode];
+  const propagation: DelayRange = parseDelayRange(o.propagation ?? lab?.propagation ?? propagationDefault, '--propagation');
   const kubeletDelay = parseDelayRange(o.kubeletDelay ?? lab?.kubeletDelay ?? DEFAULT_KUBELET_DELAY, '--kubelet-delay');
   const rate = o.rate ?? lab?.rate ?? DEFAULT_RATE;
   if (!(rate > 0) || rate > 5000) throw usageError('bad-rate', `--rate must be a positive number of requests per second, at most 5000, got ${rate}`);
@@ -71,6 +77,16 @@ export async function configureRun(
       retries: o.proxyRetries ?? lab?.proxyRetries ?? 0,
       ...(upstream ? { upstreamKeepAliveMs: parseDurationMs(upstream, '--upstream-keepalive') } : {}),
     },
+    ...(chosen
+      ? {
+          trafficPath: resolveProfile(chosen.setting, {
+            propagationSeconds: Math.ceil(propagation.maxMs / 1000),
+            replicas: workload.deployment.replicas,
+            maxSurge: workload.deployment.fenceposts.maxSurge,
+            from: chosen.from,
+          }),
+        }
+      : {}),
     connection: o.connection ?? lab?.connection ?? 'keep-alive',
     path: o.path ?? lab?.path ?? '/',
     requestTimeoutMs: parseDurationMs(lab?.timeout ?? '2s', 'timeout'),
@@ -80,7 +96,8 @@ export async function configureRun(
   };
   const description = input.description ?? lab?.description;
   if (description) config.description = description;
-  if (workload.notes.length > 0) config.notes = workload.notes;
+  const notes = [...workload.notes, ...(config.trafficPath ? [describeProfile(config.trafficPath)] : [])];
+  if (notes.length > 0) config.notes = notes;
   return config;
 }
 

@@ -2,7 +2,8 @@ import { EventStream } from '../../events/stream.js';
 import type { EventListener } from '../../events/stream.js';
 import type { ErrorClass, RunStartEvent } from '../../events/schema.js';
 import { decideVerdict, startLoad, type Verdict } from '../../load/index.js';
-import { startProxy, type TrafficProxy } from '../proxy/index.js';
+import { startTraffic, type LabTraffic } from '../paths/traffic.js';
+import type { TrafficProfile } from '../paths/profile.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { formatDelayRange, sampleDelay, seededRandom, type DelayRange } from '../endpoints/delay.js';
@@ -37,6 +38,11 @@ export interface LabRunConfig {
   /** API delete → kubelet starts termination (docs/reference/pod-termination.md#pleg-wait). */
   kubeletDelay: DelayRange;
   proxy: { mode: 'l7' | 'l4' | 'nginx'; retries: number; upstreamKeepAliveMs?: number };
+  /**
+   * The traffic path replayed in front of the pods (src/lab/paths): a cloud load balancer with IP
+   * targets, a node-local load balancer. Without one, `proxy` is the only consumer.
+   */
+  trafficPath?: TrafficProfile;
   connection: 'keep-alive' | 'fresh';
   /** Request path the load hits. */
   path: string;
@@ -127,6 +133,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       kubeletDelay: formatDelayRange(config.kubeletDelay),
       proxy: config.proxy.mode,
       proxyRetries: config.proxy.retries,
+      ...(config.trafficPath ? { trafficPath: config.trafficPath.kind, trafficPathRemovalSeconds: config.trafficPath.removalSeconds } : {}),
       connection: config.connection,
       seed: config.seed,
       // docs/reference/signals.md#pid-1: whether an app without a SIGTERM handler ignores it (PID 1) or dies of it.
@@ -136,30 +143,19 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     ...(config.audit ? { audit: config.audit } : {}),
   });
 
-  let proxy: TrafficProxy | undefined;
+  let traffic: LabTraffic | undefined;
   let endpoints: EndpointsController | undefined;
   let deployment: DeploymentController | undefined;
   const allPods = new Set<LabPod>();
   try {
-    proxy = await startProxy({
-      mode: config.proxy.mode,
+    traffic = await startTraffic({
       events,
-      retries: config.proxy.retries,
-      ...(config.proxy.upstreamKeepAliveMs ? { upstreamKeepAliveMs: config.proxy.upstreamKeepAliveMs } : {}),
+      proxy: config.proxy,
+      propagation: config.propagation,
+      ...(config.trafficPath ? { profile: config.trafficPath } : {}),
     });
-    const theProxy = proxy;
-    endpoints = new EndpointsController(
-      events,
-      [
-        {
-          name: theProxy.consumer,
-          kind: theProxy.mode === 'l4' ? 'kube-proxy' : 'ingress',
-          propagation: config.propagation,
-          setEndpoints: (list) => theProxy.setEndpoints(list),
-        },
-      ],
-      random,
-    );
+    const theTraffic = traffic;
+    endpoints = new EndpointsController(events, theTraffic.consumers, random);
     const theEndpoints = endpoints;
     const publish = (): void => {
       if (!deployment) return;
@@ -170,6 +166,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
       events,
       {
         createPod: ({ name, plan }) => {
+          theTraffic.podCreated?.(name);
           const pod = new LabPod({
             name,
             plan,
@@ -177,7 +174,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
             onChange: () => {
               deployment?.notify();
               publish();
-              if (pod.status.gone) allPods.delete(pod);
+              if (pod.status.gone && allPods.delete(pod)) theTraffic.podGone?.(pod.name);
             },
             kubeletDelayMs: () => sampleDelay(config.kubeletDelay, random),
           });
@@ -197,7 +194,10 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     while (!abort?.aborted && performance.now() < startDeadline) {
       // Ready is not enough for apps without a readiness probe: the control window must be clean.
       const ready = theDeployment.pods().filter((p) => p.status.ready && p.listening && !p.status.deleting).length;
-      if (ready >= workload.deployment.replicas && theProxy.endpoints().length >= workload.deployment.replicas) break;
+      if (ready >= workload.deployment.replicas) {
+        theTraffic.settle?.();
+        if (theTraffic.converged(readyNames(theDeployment.pods()))) break;
+      }
       // Every pod in a crash loop: waiting longer shows nothing new.
       const pods = theDeployment.pods();
       if (pods.length >= workload.deployment.replicas && pods.every((p) => p.status.restarts >= 3)) break;
@@ -220,7 +220,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     // From here on every endpoint change propagates with the consumer's delay (docs/reference/traffic-routing.md#propagation-latency).
     theEndpoints.converged = false;
     const load = startLoad({
-      url: `${theProxy.url.replace(/\/$/, '')}${config.path}`,
+      url: `${theTraffic.url.replace(/\/$/, '')}${config.path}`,
       rate: config.rate,
       durationMs: maxDuration,
       events,
@@ -231,7 +231,7 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     if (!abort?.aborted) theDeployment.rollout(workload.next);
     const rolloutDeadline = performance.now() + config.timing.rolloutTimeoutMs;
     while (!abort?.aborted && performance.now() < rolloutDeadline) {
-      if (theDeployment.completed && theDeployment.oldPodsRemaining() === 0 && proxyConverged(theProxy, theDeployment.pods())) break;
+      if (theDeployment.completed && theDeployment.oldPodsRemaining() === 0 && theTraffic.converged(readyNames(theDeployment.pods()))) break;
       await sleep(50, abort);
     }
     await sleep(config.timing.settleMs, abort);
@@ -272,26 +272,24 @@ export async function runLab(config: LabRunConfig, hooks: RunHooks = {}): Promis
     deployment?.stop();
     endpoints?.close();
     for (const pod of allPods) pod.forceKill();
-    await proxy?.close().catch(() => undefined);
+    await traffic?.close().catch(() => undefined);
   }
 }
 
-/** The proxy sends to exactly the ready pods: the settle window measures the new steady state. */
-function proxyConverged(proxy: TrafficProxy, pods: readonly LabPod[]): boolean {
-  const want = new Set(pods.filter((p) => p.status.ready && !p.status.deleting).map((p) => p.name));
-  const have = proxy.endpoints().map((e) => e.name);
-  return have.length === want.size && have.every((n) => want.has(n));
+/** The pods every consumer should send to once converged: the settle window measures the new steady state. */
+function readyNames(pods: readonly LabPod[]): Set<string> {
+  return new Set(pods.filter((p) => p.status.ready && !p.status.deleting).map((p) => p.name));
 }
 
 function podView(p: LabPod): EndpointSourcePod {
   return {
     name: p.name,
     host: p.host,
-    port: p.servicePort,
+    port: p.inboundPort,
     ready: p.status.ready,
     deleting: p.status.deleting,
     terminal: p.status.phase === 'terminated',
-    hasAddress: p.servicePort > 0,
+    hasAddress: p.inboundPort > 0,
   };
 }
 

@@ -103,6 +103,36 @@ export const SCENARIOS: readonly Scenario[] = [
       { labFile: 'scenarios/nginx-stopsignal/sigquit.lab.yaml', expect: 'pass', requires: 'nginx' },
     ],
   },
+  {
+    name: 'alb-ip-targets',
+    description:
+      'An AWS ALB with IP targets sends straight to the pods and deregisters a deleted pod 8 s late (zerodrop.dev/removal-seconds on the Ingress, docs/reference/traffic-paths.md#path-budgets): a 4 s preStop, plenty for kube-proxy, lets the pod exit while the ALB still sends to it; a 10 s preStop outlasts the deregistration.',
+    causeVisibleInManifests: true,
+    runs: [
+      { labFile: 'scenarios/alb-ip-targets/prestop-4s.lab.yaml', expect: 'fail' },
+      { labFile: 'scenarios/alb-ip-targets/prestop-10s.lab.yaml', expect: 'pass' },
+    ],
+  },
+  {
+    name: 'node-local',
+    description:
+      "A LoadBalancer Service with externalTrafficPolicy: Local, one pod per node: the node's health check fails as soon as its only pod is terminating, but the load balancer takes the node out only after 3 failed checks 2 s apart, and drops its connections once the pod has exited (https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints); a preStop that outlasts the checks fixes it.",
+    causeVisibleInManifests: true,
+    runs: [
+      { labFile: 'scenarios/node-local/prestop-2s.lab.yaml', expect: 'fail' },
+      { labFile: 'scenarios/node-local/prestop-9s.lab.yaml', expect: 'pass' },
+    ],
+  },
+  {
+    name: 'linkerd-proxy-shutdown',
+    description:
+      "Pods meshed by Linkerd (linkerd.io/inject: enabled): the injected proxy refuses new requests on SIGTERM, which it gets at once while the app's preStop still waits for the clients (https://linkerd.io/2/tasks/graceful-shutdown/); config.alpha.linkerd.io/proxy-wait-before-exit-seconds longer than the app's preStop fixes it.",
+    causeVisibleInManifests: true,
+    runs: [
+      { labFile: 'scenarios/linkerd-proxy-shutdown/no-wait.lab.yaml', expect: 'fail' },
+      { labFile: 'scenarios/linkerd-proxy-shutdown/wait-7s.lab.yaml', expect: 'pass' },
+    ],
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -204,7 +204,7 @@ function nodeHealthCheck(service: KubeObject, draft: Draft): void {
     const from = written.length > 0 ? `${written.join(', ')} on ${svc}` : `${provider}'s defaults`;
     draft.computed = { seconds: i * t, setBy: `node health check every ${i} s × ${t} failures (${from})` };
   };
-  if (Object.keys(a).some((k) => k.startsWith(AWS)) || specOf(service).loadBalancerClass === 'service.k8s.aws/nlb')
+  if (Object.keys(a).some((k) => k.startsWith(AWS)) || AWS_NLB_CLASSES.includes(String(specOf(service).loadBalancerClass)))
     compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, [10, 3], 'the AWS Load Balancer Controller');
   else if (Object.keys(a).some((k) => k.startsWith(AZURE)))
     compute(`${AZURE}health-probe-interval`, `${AZURE}health-probe-num-of-probe`, [5, 2], 'the Azure cloud provider');
@@ -229,16 +229,31 @@ function nodeTargets(p: ServingPort, via: KubeObject[], label: string, assumptio
   return { kind: 'cloud-lb-nodes', via, description: `${label} (node targets) through ${throughService(p)}`, assumptions };
 }
 
-/** A `type: LoadBalancer` Service: which load balancer its annotations ask for, and its targets. */
+/** Service load-balancer classes of AWS NLB controllers: the AWS Load Balancer Controller and EKS Auto Mode. */
+const AWS_NLB_CLASSES: readonly string[] = ['service.k8s.aws/nlb', 'eks.amazonaws.com/nlb'];
+
+/**
+ * A `type: LoadBalancer` Service: which load balancer its annotations ask for, and its targets.
+ * The AWS Load Balancer Controller reconciles `aws-load-balancer-type` `external` and `nlb-ip`
+ * and its own loadBalancerClass; since v2.5 its webhook sets that class on new Services, so an
+ * `nlb-target-type: ip` annotation is read as IP targets whatever the type annotation says.
+ */
 function loadBalancerPath(p: ServingPort): Draft {
   const svc = p.service;
   const type = annotation(svc, `${AWS}type`);
   const lbClass = specOf(svc).loadBalancerClass;
-  const viaLbc = type === 'nlb-ip' || type === 'external' || lbClass === 'service.k8s.aws/nlb';
+  const awsClass = typeof lbClass === 'string' && AWS_NLB_CLASSES.includes(lbClass);
+  const viaLbc = type === 'nlb-ip' || type === 'external' || awsClass;
+  const written = annotation(svc, `${AWS}nlb-target-type`);
+  if (type === 'nlb-ip' || written === 'ip') {
+    const assumptions = viaLbc
+      ? []
+      : [
+          `${AWS}nlb-target-type: ip is read as an NLB with IP targets: the AWS Load Balancer Controller (v2.5+) takes over new LoadBalancer Services; the in-tree provider would ignore it and use node targets`,
+        ];
+    return { kind: 'aws-nlb-ip', via: [svc], description: `AWS NLB (IP targets) through ${throughService(p)}`, assumptions };
+  }
   if (viaLbc) {
-    const written = annotation(svc, `${AWS}nlb-target-type`);
-    const target = type === 'nlb-ip' ? 'ip' : (written ?? 'instance');
-    if (target === 'ip') return { kind: 'aws-nlb-ip', via: [svc], description: `AWS NLB (IP targets) through ${throughService(p)}`, assumptions: [] };
     const assumptions =
       written === undefined
         ? [

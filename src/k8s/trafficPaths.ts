@@ -552,17 +552,15 @@ function portPaths(p: ServingPort, index: PathIndex): Draft[] {
 /**
  * Every path to the pods behind these Service ports (the carrying ones: user traffic and
  * admission calls), with its removal time resolved, and the annotation values that could not be
- * read. One path per kind and chain of objects, even when several ports of a Service take it.
+ * read. One path per kind and chain of objects, even when several ports of a Service take it or
+ * the input writes an object twice.
  */
 export function trafficPathsOf(ports: readonly ServingPort[], index: PathIndex, options: PathOptions): { paths: TrafficPath[]; problems: PathProblem[] } {
   const problems: PathProblem[] = [];
   const seen = new Set<string>();
   const paths: TrafficPath[] = [];
-  const ids = new Map<KubeObject, number>();
-  const idOf = (o: KubeObject) => {
-    if (!ids.has(o)) ids.set(o, ids.size);
-    return ids.get(o)!;
-  };
+  // The same object written twice (a combined file beside per-object ones) is one object once applied.
+  const idOf = (o: KubeObject) => `${String(o.kind)}/${namespaceOf(o)}/${nameOf(o)}`;
   for (const p of ports) {
     if (p.traffic !== 'user' && p.traffic !== 'admission') continue;
     for (const d of portPaths(p, index)) {

@@ -85,6 +85,7 @@ export const gracePeriodExhausted = defineRule({
           },
           fixId: 'raiseGraceForPath' as const,
           patch,
+          ...(budget.path ? { trafficPath: budget.path } : {}),
         };
       return {
         path: gracePath(w),

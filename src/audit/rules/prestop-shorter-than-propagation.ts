@@ -63,6 +63,7 @@ export const prestopShorterThanPropagation = defineRule({
         data: { container: c.name, preStop: seconds(shape.seconds), path: describeRemoval(budget.path), gap, wanted, kind: budget.path.kind },
         fixId: 'sleepPastPath',
         patch,
+        trafficPath: budget.path,
       };
     return {
       path: at,

@@ -347,6 +347,7 @@ const CLASS_NAME_CONTROLLERS: Readonly<Record<string, string>> = {
   gce: 'gce',
   'gce-internal': 'gce',
   'azure/application-gateway': 'azure/application-gateway',
+  'azure-application-gateway': 'azure/application-gateway',
   traefik: 'traefik.io/ingress-controller',
 };
 

@@ -4,6 +4,8 @@
  * that runs the image). Adding a rule = one import and one entry below.
  */
 import type { Rule, RuleMeta } from '../types.js';
+import agicConnectionDrainingMissing from './agic-connection-draining-missing.js';
+import awsReadinessGateMissing from './aws-readiness-gate-missing.js';
 import corednsLameduckMissing from './coredns-lameduck-missing.js';
 import daemonsetUpdateUnavailable from './daemonset-update-unavailable.js';
 import deprecatedWorkloadApi from './deprecated-workload-api.js';
@@ -13,9 +15,12 @@ import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
+import lbConnectionTerminationCutsDrain from './lb-connection-termination-cuts-drain.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
+import localTrafficPolicyDrops from './local-traffic-policy-drops.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
+import negConnectionDrainingMissing from './neg-connection-draining-missing.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
 import pdbMissing from './pdb-missing.js';
 import pid1SignalUnverified from './pid1-signal-unverified.js';
@@ -74,7 +79,13 @@ const registered: Array<Rule | Rule[]> = [
   prestopPreferSleepAction,
   prestopShorterThanPropagation,
   corednsLameduckMissing,
+  // Rule of Uptime 4, per traffic path (docs/reference/traffic-paths.md)
+  localTrafficPolicyDrops,
+  lbConnectionTerminationCutsDrain,
+  negConnectionDrainingMissing,
+  agicConnectionDrainingMissing,
   // Rule of Uptime 6: keep warm
+  awsReadinessGateMissing,
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,
   pdbBlocksEviction,

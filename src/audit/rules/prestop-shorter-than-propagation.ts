@@ -4,6 +4,7 @@ import { defineRule } from './support/defineRule.js';
 import { graceFieldsFor, preStopOf, preStopPath, seconds } from './support/drain.js';
 import { containerPatch } from './support/patches.js';
 import { perContainer } from './support/perContainer.js';
+import type { ContainerView, StrategicPatch, WorkloadView, YamlPath } from '../types.js';
 import { describeRemoval, removalBudget } from './support/paths.js';
 
 /** `sleep N` with N replaced, whether N is its own argument or inside a shell script. */
@@ -44,23 +45,17 @@ export const prestopShorterThanPropagation = defineRule({
     },
   },
   check: perContainer(drainingContainers, (c, w, settings) => {
-    const handler = preStopOf(c);
-    if (!handler) return undefined;
     const budget = removalBudget(w, settings);
     if (budget.path?.kind === 'node-local') return undefined;
-    const target = budget.seconds;
-    const shape = classifyPreStop(handler);
-    if ((shape.kind !== 'sleep-action' && shape.kind !== 'exec-sleep') || shape.seconds >= target) return undefined;
-    const wanted = Math.ceil(target);
-    const preStop = shape.kind === 'sleep-action' ? { sleep: { seconds: wanted } } : { exec: { command: withSleepSeconds(shape.command, wanted) } };
-    const at = shape.kind === 'sleep-action' ? [...preStopPath(c), 'sleep', 'seconds'] : [...preStopPath(c), 'exec', 'command'];
-    const patch = containerPatch(w, c, { lifecycle: { preStop } }, graceFieldsFor(w, c, wanted));
-    const gap = seconds(target - shape.seconds);
+    const short = shortPreStop(c, w, budget.seconds);
+    if (!short) return undefined;
+    const { at, preStop, wanted, patch } = short;
+    const gap = seconds(budget.seconds - preStop);
     if (budget.path)
       return {
         path: at,
         messageId: 'shorterThanPath',
-        data: { container: c.name, preStop: seconds(shape.seconds), path: describeRemoval(budget.path), gap, wanted, kind: budget.path.kind },
+        data: { container: c.name, preStop: seconds(preStop), path: describeRemoval(budget.path), gap, wanted, kind: budget.path.kind },
         fixId: 'sleepPastPath',
         patch,
         trafficPath: budget.path,
@@ -68,11 +63,34 @@ export const prestopShorterThanPropagation = defineRule({
     return {
       path: at,
       messageId: 'shorterThanPropagation',
-      data: { container: c.name, preStop: seconds(shape.seconds), propagation: seconds(target), gap, wanted },
+      data: { container: c.name, preStop: seconds(preStop), propagation: seconds(budget.seconds), gap, wanted },
       fixId: 'sleepLonger',
       patch,
     };
   }),
 });
+
+/**
+ * A preStop sleep (the sleep action, or `sleep N` in an exec hook) shorter than `target` seconds:
+ * where it is, and the patch that sleeps `target` (rounded up) with a grace period that covers it.
+ */
+export function shortPreStop(
+  c: ContainerView,
+  w: WorkloadView,
+  target: number,
+): { at: YamlPath; preStop: number; wanted: number; patch: StrategicPatch } | undefined {
+  const handler = preStopOf(c);
+  if (!handler) return undefined;
+  const shape = classifyPreStop(handler);
+  if ((shape.kind !== 'sleep-action' && shape.kind !== 'exec-sleep') || shape.seconds >= target) return undefined;
+  const wanted = Math.ceil(target);
+  const preStop = shape.kind === 'sleep-action' ? { sleep: { seconds: wanted } } : { exec: { command: withSleepSeconds(shape.command, wanted) } };
+  return {
+    at: shape.kind === 'sleep-action' ? [...preStopPath(c), 'sleep', 'seconds'] : [...preStopPath(c), 'exec', 'command'],
+    preStop: shape.seconds,
+    wanted,
+    patch: containerPatch(w, c, { lifecycle: { preStop } }, graceFieldsFor(w, c, wanted)),
+  };
+}
 
 export default prestopShorterThanPropagation;

@@ -195,20 +195,29 @@ function externalTrafficPolicyOf(service: KubeObject): 'Local' | 'Cluster' {
 function nodeHealthCheck(service: KubeObject, draft: Draft): void {
   const a = annotationsOf(service);
   const svc = `Service ${objectLabel(service)}`;
-  const compute = (intervalKey: string, thresholdKey: string, dflt: readonly [number, number], provider: string) => {
+  const compute = (intervalKey: string, thresholdKey: string, dflt: readonly [number, number] | undefined, provider: string) => {
     const interval = secondsValue(annotation(service, intervalKey));
     const threshold = secondsValue(annotation(service, thresholdKey));
-    const i = interval ?? dflt[0];
-    const t = threshold ?? dflt[1];
+    if (!dflt && interval === undefined && threshold === undefined) return false;
+    const i = interval ?? dflt?.[0] ?? 10;
+    const t = threshold ?? dflt?.[1] ?? 3;
     const written = [interval !== undefined ? intervalKey : undefined, threshold !== undefined ? thresholdKey : undefined].filter(Boolean);
     const from = written.length > 0 ? `${written.join(', ')} on ${svc}` : `${provider}'s defaults`;
     draft.computed = { seconds: i * t, setBy: `node health check every ${i} s × ${t} failures (${from})` };
+    if (!dflt && (interval === undefined || threshold === undefined))
+      draft.assumptions.push(
+        `${provider}'s default for the health-check field not written on ${svc} is not known here: assumed ${interval === undefined ? '10 s' : '3 failures'}`,
+      );
+    return true;
   };
-  if (Object.keys(a).some((k) => k.startsWith(AWS)) || AWS_NLB_CLASSES.includes(String(specOf(service).loadBalancerClass)))
-    compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, [10, 3], 'the AWS Load Balancer Controller');
+  const lbc = ['external', 'nlb-ip'].includes(String(a[`${AWS}type`])) || AWS_NLB_CLASSES.includes(String(specOf(service).loadBalancerClass));
+  let known = false;
+  if (lbc) known = compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, [10, 3], 'the AWS Load Balancer Controller');
+  else if (Object.keys(a).some((k) => k.startsWith(AWS)))
+    known = compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, undefined, 'the in-tree AWS cloud provider');
   else if (Object.keys(a).some((k) => k.startsWith(AZURE)))
-    compute(`${AZURE}health-probe-interval`, `${AZURE}health-probe-num-of-probe`, [5, 2], 'the Azure cloud provider');
-  else
+    known = compute(`${AZURE}health-probe-interval`, `${AZURE}health-probe-num-of-probe`, [5, 2], 'the Azure cloud provider');
+  if (!known)
     draft.assumptions.push(
       `the load balancer's node health check is assumed to fail after 10 s × 3; the cloud's settings are not in the input (set ${REMOVAL_SECONDS_ANNOTATION} on ${svc})`,
     );

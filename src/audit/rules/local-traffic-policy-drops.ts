@@ -5,7 +5,7 @@ import { seconds } from './support/drain.js';
 import { perContainer } from './support/perContainer.js';
 import { describeRemoval, removalBudget } from './support/paths.js';
 import { daemonSetRollout } from './support/rollout.js';
-import { shortPreStop } from './prestop-shorter-than-propagation.js';
+import { shortPreStop } from './support/sleep.js';
 
 /**
  * `externalTrafficPolicy: Local`: the load balancer sends to nodes, and stops sending to a node
@@ -39,7 +39,7 @@ export const localTrafficPolicyDrops = defineRule({
   check: perContainer(drainingContainers, (c, w, settings) => {
     const budget = removalBudget(w, settings);
     if (budget.path?.kind !== 'node-local') return undefined;
-    const short = shortPreStop(c, w, budget.seconds);
+    const short = shortPreStop(c, w, budget.seconds, settings);
     if (!short) return undefined;
     const onlyLocalPod =
       w.kind === 'DaemonSet' &&

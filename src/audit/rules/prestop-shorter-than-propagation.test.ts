@@ -58,6 +58,19 @@ testRule('prestop-shorter-than-propagation', {
       ],
     },
     {
+      name: 'before 1.30 a pure exec sleep keeps exec',
+      text: withPreStop({ exec: { command: ['sleep', '2'] } }),
+      settings: { kubernetesVersion: '1.29' },
+      findings: [
+        {
+          messageId: 'shorterThanPropagation',
+          line: 34,
+          container: 'app',
+          patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } }] } } } },
+        },
+      ],
+    },
+    {
       name: 'a longer assumed propagation',
       text: withPreStop({ sleep: { seconds: 10 } }),
       settings: { propagationSeconds: 15 },
@@ -94,7 +107,7 @@ testRule('prestop-shorter-than-propagation', {
       ],
     },
     {
-      name: '.zerodrop.yaml paths: sets the NLB budget',
+      name: '.zerodrop.yaml paths: sets the NLB budget; a pure exec sleep becomes the sleep action, as prestop-prefer-sleep-action would ask',
       text: behindNlb({ exec: { command: ['sleep', '30'] } }),
       settings: { paths: { 'aws-nlb-ip': { removalSeconds: 45, setBy: '.zerodrop.yaml:3 paths.aws-nlb-ip.removalSeconds' } } },
       findings: [
@@ -109,7 +122,7 @@ testRule('prestop-shorter-than-propagation', {
           patch: {
             spec: {
               template: {
-                spec: { terminationGracePeriodSeconds: 50, containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sleep', '45'] } } } }] },
+                spec: { terminationGracePeriodSeconds: 50, containers: [{ name: 'app', lifecycle: { preStop: { exec: null, sleep: { seconds: 45 } } } }] },
               },
             },
           },

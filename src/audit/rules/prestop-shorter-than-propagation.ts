@@ -1,20 +1,10 @@
-import { classifyPreStop } from '../../k8s/preStop.js';
+export { shortPreStop, withSleepSeconds } from './support/sleep.js';
 import { drainingContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { graceFieldsFor, preStopOf, preStopPath, seconds } from './support/drain.js';
-import { containerPatch } from './support/patches.js';
+import { seconds } from './support/drain.js';
 import { perContainer } from './support/perContainer.js';
-import type { ContainerView, StrategicPatch, WorkloadView, YamlPath } from '../types.js';
+import { shortPreStop } from './support/sleep.js';
 import { describeRemoval, removalBudget } from './support/paths.js';
-
-/** `sleep N` with N replaced, whether N is its own argument or inside a shell script. */
-export function withSleepSeconds(command: string[], n: number): string[] {
-  return command.map((arg, i) => {
-    const prev = i > 0 ? command[i - 1] : undefined;
-    if (prev !== undefined && /(^|\/)sleep$/.test(prev) && /^\d+(\.\d+)?s?$/.test(arg)) return String(n);
-    return arg.replace(/(^|[\s;&|/])sleep\s+\d+(\.\d+)?s?\b/, (_m, lead: string) => `${lead}sleep ${n}`);
-  });
-}
 
 /**
  * A preStop delay shorter than the slowest traffic path's removal time signals the app while
@@ -47,7 +37,7 @@ export const prestopShorterThanPropagation = defineRule({
   check: perContainer(drainingContainers, (c, w, settings) => {
     const budget = removalBudget(w, settings);
     if (budget.path?.kind === 'node-local') return undefined;
-    const short = shortPreStop(c, w, budget.seconds);
+    const short = shortPreStop(c, w, budget.seconds, settings);
     if (!short) return undefined;
     const { at, preStop, wanted, patch } = short;
     const gap = seconds(budget.seconds - preStop);
@@ -69,28 +59,5 @@ export const prestopShorterThanPropagation = defineRule({
     };
   }),
 });
-
-/**
- * A preStop sleep (the sleep action, or `sleep N` in an exec hook) shorter than `target` seconds:
- * where it is, and the patch that sleeps `target` (rounded up) with a grace period that covers it.
- */
-export function shortPreStop(
-  c: ContainerView,
-  w: WorkloadView,
-  target: number,
-): { at: YamlPath; preStop: number; wanted: number; patch: StrategicPatch } | undefined {
-  const handler = preStopOf(c);
-  if (!handler) return undefined;
-  const shape = classifyPreStop(handler);
-  if ((shape.kind !== 'sleep-action' && shape.kind !== 'exec-sleep') || shape.seconds >= target) return undefined;
-  const wanted = Math.ceil(target);
-  const preStop = shape.kind === 'sleep-action' ? { sleep: { seconds: wanted } } : { exec: { command: withSleepSeconds(shape.command, wanted) } };
-  return {
-    at: shape.kind === 'sleep-action' ? [...preStopPath(c), 'sleep', 'seconds'] : [...preStopPath(c), 'exec', 'command'],
-    preStop: shape.seconds,
-    wanted,
-    patch: containerPatch(w, c, { lifecycle: { preStop } }, graceFieldsFor(w, c, wanted)),
-  };
-}
 
 export default prestopShorterThanPropagation;

@@ -6,7 +6,9 @@
 import type { Rule, RuleMeta } from '../types.js';
 import agicConnectionDrainingMissing from './agic-connection-draining-missing.js';
 import awsReadinessGateMissing from './aws-readiness-gate-missing.js';
+import consulProxyExitsFirst from './consul-proxy-exits-first.js';
 import corednsLameduckMissing from './coredns-lameduck-missing.js';
+import daprSidecarExitsFirst from './dapr-sidecar-exits-first.js';
 import daemonsetUpdateUnavailable from './daemonset-update-unavailable.js';
 import deprecatedWorkloadApi from './deprecated-workload-api.js';
 import dockerHealthcheckIgnored from './docker-healthcheck-ignored.js';
@@ -14,11 +16,14 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import istioDrainShorterThanApp from './istio-drain-shorter-than-app.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import lbConnectionTerminationCutsDrain from './lb-connection-termination-cuts-drain.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import localTrafficPolicyDrops from './local-traffic-policy-drops.js';
+import linkerdProxyRefusesDuringPrestop from './linkerd-proxy-refuses-during-prestop.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
+import meshStartupRace from './mesh-startup-race.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
 import negConnectionDrainingMissing from './neg-connection-draining-missing.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
@@ -103,6 +108,11 @@ const registered: Array<Rule | Rule[]> = [
   webhookSinglePod,
   // Rule of Uptime 7: sidecars
   sidecarExitsFirst,
+  istioDrainShorterThanApp,
+  linkerdProxyRefusesDuringPrestop,
+  consulProxyExitsFirst,
+  daprSidecarExitsFirst,
+  meshStartupRace,
   // Wiring and version
   dockerHealthcheckIgnored,
   featureUnavailable,

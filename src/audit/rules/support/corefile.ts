@@ -63,11 +63,5 @@ export function healthDirectives(corefile: string): HealthDirective[] {
   return out;
 }
 
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
-/** A Go duration (`5s`, `1m30s`, `500ms`) in seconds; undefined when it is not one. */
-export function goDurationSeconds(text: string): number | undefined {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
-}
+/** Corefile durations are Go durations (src/k8s/goDuration.ts). */
+export { goDurationSeconds } from '../../../k8s/goDuration.js';

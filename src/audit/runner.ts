@@ -4,6 +4,7 @@
  * and turning a rule that throws into an error entry instead of a crash.
  */
 import type { KubeObject } from '../k8s/objects.js';
+import type { TrafficPath } from '../k8s/trafficPaths.js';
 import type {
   AuditResult,
   AuditSettings,
@@ -190,7 +191,7 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
     rule: Rule,
     severity: Severity,
     view: ObjectView,
-    r: Rendered<{ path: YamlPath; container?: string; patch?: StrategicPatch; at?: ObjectView }>,
+    r: Rendered<{ path: YamlPath; container?: string; patch?: StrategicPatch; at?: ObjectView; trafficPath?: TrafficPath }>,
     workload?: WorkloadView,
   ) => {
     const lo = located.get(view.object);
@@ -200,6 +201,10 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
     const about = r.container !== undefined ? { object, container: r.container } : { object };
     const d = detailedFinding(rule, severity, r, { file: lo.source.file, ...pos }, lo.source.origin !== 'file', about);
     if (workload?.servedBy) d.finding.servedBy = workload.servedBy;
+    if (r.trafficPath) {
+      const { kind, description, removalSeconds, removalFrom, setBy } = r.trafficPath;
+      d.finding.trafficPath = { kind, description, removalSeconds, removalFrom, ...(setBy !== undefined ? { setBy } : {}) };
+    }
     d.located = lo;
     if (r.patch) d.patch = r.patch;
     if (workload) d.workload = workload;

@@ -77,6 +77,8 @@ export interface RuleResult<M extends string = string, F extends string = string
   container?: string;
   /** Machine fix, when the rule is fixable. */
   patch?: StrategicPatch;
+  /** The traffic path whose removal time the finding was judged against (JSON `trafficPath`). */
+  trafficPath?: TrafficPath;
   /**
    * The object `path` is in, when a workload's finding belongs in another object (the HPA whose
    * minReplicas decides its pod count); the workload's own object otherwise.
@@ -164,6 +166,16 @@ export interface ServedBy {
   /** The containers that listen for it, and why they were chosen. */
   containers: string[];
   chosenBecause: string;
+}
+
+/** A traffic path in findings (docs/reference/traffic-paths.md). */
+export interface FindingTrafficPath {
+  kind: TrafficPath['kind'];
+  description: string;
+  removalSeconds: number;
+  removalFrom: TrafficPath['removalFrom'];
+  /** The annotation, config key or fields that set the removal time. */
+  setBy?: string;
 }
 
 /** Any single object (Service, PDB, HPA, Ingress, or a workload) for object-level rules. */
@@ -264,6 +276,8 @@ export interface Finding {
   fix?: string;
   /** For a finding about a serving workload: the Service port and consumer that make it serving. */
   servedBy?: ServedBy;
+  /** For a finding judged against a traffic path: which path, its removal time and where that came from. */
+  trafficPath?: FindingTrafficPath;
   /** Which Rule of Uptime the rule enforces. */
   ruleOfUptime?: number | null;
   /** Set when positions refer to a rendered stream (kustomize, stdin), not the user's source file. */

@@ -35,10 +35,13 @@ interface AuditFlags {
   chartRoot?: string;
   changedFiles?: boolean;
   docsBaseUrl?: string;
+  explainPaths?: boolean;
 }
 
 async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolean): Promise<number> {
   if (flags.fix && flags.fixInPlace) throw usageError('conflicting-flags', 'choose one of --fix (print patches) and --fix-in-place (edit files)');
+  if (flags.explainPaths && (flags.fix || flags.fixInPlace || (flags.format !== undefined && flags.format !== 'text')))
+    throw usageError('conflicting-flags', '--explain-paths prints plain text; give it without --fix, --fix-in-place or --format');
   checkClusterFlags(paths, flags);
   if (paths.length === 0 && !flags.cluster) {
     if (process.stdin.isTTY)
@@ -78,6 +81,17 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
       notes.push(...fromPaths.notes.map((n) => pc.yellow(`not audited: ${n}`)));
       run = fromPaths;
     }
+    if (flags.explainPaths) {
+      const [{ buildViews }, { renderExplainPaths }] = await Promise.all([import('../audit/views.js'), import('../audit/format/explainPaths.js')]);
+      const objects = run.yamlSources.flatMap((s) => s.objects.map((o) => o.object));
+      const text = renderExplainPaths(buildViews(objects, run.dockerfiles, settings).workloads, settings);
+      if (output) output.write(text);
+      else process.stdout.write(text);
+      for (const e of run.errors) notes.push(pc.red(`error: ${[e.file, e.line, e.column].filter((x) => x !== undefined).join(':')}: ${e.message}`));
+      for (const n of notes) process.stderr.write(`${n}\n`);
+      return run.errors.length > 0 ? ExitCode.usage : ExitCode.ok;
+    }
+
     // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
     const reportToStderr = !!flags.fix && !output;
 
@@ -189,6 +203,8 @@ Examples:
   zerodrop audit k8s/ --format sarif --output zerodrop.sarif   for GitHub code scanning
   zerodrop audit k8s/ --fix > zerodrop-patch.yaml      a kustomize patch that fixes what it can
   zerodrop audit k8s/ --fail-on warning                stricter CI gate
+  zerodrop audit k8s/ --explain-paths                  how requests reach each workload, and why
+                                                       its preStop must last as long as it must
 
 Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
   --propagation-seconds  how long endpoint removal takes to reach every proxy (default 5)
@@ -198,6 +214,14 @@ Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
                                       ("adaptive": it drains until its traffic stops)
   zerodrop.dev/ignore: "rule-a, rule-b"   suppress rules on one object (or its pod template)
 
+Traffic paths (docs/reference/traffic-paths.md): a pod must keep serving after its deletion until
+the slowest path to it lets go: kube-proxy and in-cluster ingress controllers follow
+--propagation-seconds; cloud load balancers have their own times (AWS NLB with IP targets ~120 s,
+ALB 30 s, Azure AGIC 90 s, GKE NEG and externalTrafficPolicy: Local a health-check window).
+Set the time you measured on the Service, Ingress or TargetGroupBinding that makes the path:
+  zerodrop.dev/removal-seconds: "45"
+or per path kind in .zerodrop.yaml (paths: below); --explain-paths shows every number's source.
+
 .zerodrop.yaml:
   kubernetesVersion: "1.33"
   propagationSeconds: 5
@@ -206,6 +230,9 @@ Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
   rules:
     min-ready-seconds-unset: off
     single-replica: error
+  paths:
+    aws-nlb-ip:
+      removalSeconds: 150
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors (findings from
 the inputs that could be read are still reported; docs/errors.md lists the error codes),
@@ -226,6 +253,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--drain-seconds <n>', `assumed time the app needs after its stop signal (default ${DEFAULT_DRAIN_SECONDS})`)
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (default error)').choices(['error', 'warning', 'info', 'never']))
     .option('--config <file>', 'config file (default: .zerodrop.yaml in the working directory)')
+    .option('--explain-paths', "print each serving workload's traffic paths, how late each lets go of a pod and why, instead of findings")
     .option('--fix', 'print a kustomize strategic-merge patch per workload that resolves the fixable findings')
     .option('--fix-in-place', 'edit plain manifest files in place (comments kept); never stdin or rendered kustomize output')
     .option('--cluster', 'audit the live objects of a cluster instead of files (docs/rollout.md)')

@@ -117,6 +117,15 @@ describe('traffic paths', () => {
     expect(summary(web)).toEqual([{ kind: 'node-local', removalSeconds: 20, removalFrom: 'computed' }]);
   });
 
+  it('the in-tree AWS NLB with externalTrafficPolicy: Local claims no controller defaults: the table default, said as assumed', () => {
+    const { web } = load(
+      deployment() + service('  type: LoadBalancer\n  externalTrafficPolicy: Local', '    service.beta.kubernetes.io/aws-load-balancer-type: nlb'),
+    );
+    expect(summary(web)).toEqual([{ kind: 'node-local', removalSeconds: 30, removalFrom: 'default' }]);
+    expect(web.paths[0]!.description).toBe('AWS NLB (in-tree) (node targets, externalTrafficPolicy: Local) through Service web port 80 (http)');
+    expect(web.paths[0]!.assumptions[0]).toMatch(/assumed to fail after 10 s × 3/);
+  });
+
   it('an unknown cloud with externalTrafficPolicy: Local keeps the table default and says what it assumed', () => {
     const { web } = load(deployment() + service('  type: LoadBalancer\n  externalTrafficPolicy: Local'));
     expect(summary(web)).toEqual([{ kind: 'node-local', removalSeconds: 30, removalFrom: 'default' }]);

@@ -195,20 +195,29 @@ function externalTrafficPolicyOf(service: KubeObject): 'Local' | 'Cluster' {
 function nodeHealthCheck(service: KubeObject, draft: Draft): void {
   const a = annotationsOf(service);
   const svc = `Service ${objectLabel(service)}`;
-  const compute = (intervalKey: string, thresholdKey: string, dflt: readonly [number, number], provider: string) => {
+  const compute = (intervalKey: string, thresholdKey: string, dflt: readonly [number, number] | undefined, provider: string) => {
     const interval = secondsValue(annotation(service, intervalKey));
     const threshold = secondsValue(annotation(service, thresholdKey));
-    const i = interval ?? dflt[0];
-    const t = threshold ?? dflt[1];
+    if (!dflt && interval === undefined && threshold === undefined) return false;
+    const i = interval ?? dflt?.[0] ?? 10;
+    const t = threshold ?? dflt?.[1] ?? 3;
     const written = [interval !== undefined ? intervalKey : undefined, threshold !== undefined ? thresholdKey : undefined].filter(Boolean);
     const from = written.length > 0 ? `${written.join(', ')} on ${svc}` : `${provider}'s defaults`;
     draft.computed = { seconds: i * t, setBy: `node health check every ${i} s × ${t} failures (${from})` };
+    if (!dflt && (interval === undefined || threshold === undefined))
+      draft.assumptions.push(
+        `${provider}'s default for the health-check field not written on ${svc} is not known here: assumed ${interval === undefined ? '10 s' : '3 failures'}`,
+      );
+    return true;
   };
-  if (Object.keys(a).some((k) => k.startsWith(AWS)) || specOf(service).loadBalancerClass === 'service.k8s.aws/nlb')
-    compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, [10, 3], 'the AWS Load Balancer Controller');
+  const lbc = ['external', 'nlb-ip'].includes(String(a[`${AWS}type`])) || AWS_NLB_CLASSES.includes(String(specOf(service).loadBalancerClass));
+  let known = false;
+  if (lbc) known = compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, [10, 3], 'the AWS Load Balancer Controller');
+  else if (Object.keys(a).some((k) => k.startsWith(AWS)))
+    known = compute(`${AWS}healthcheck-interval`, `${AWS}healthcheck-unhealthy-threshold`, undefined, 'the in-tree AWS cloud provider');
   else if (Object.keys(a).some((k) => k.startsWith(AZURE)))
-    compute(`${AZURE}health-probe-interval`, `${AZURE}health-probe-num-of-probe`, [5, 2], 'the Azure cloud provider');
-  else
+    known = compute(`${AZURE}health-probe-interval`, `${AZURE}health-probe-num-of-probe`, [5, 2], 'the Azure cloud provider');
+  if (!known)
     draft.assumptions.push(
       `the load balancer's node health check is assumed to fail after 10 s × 3; the cloud's settings are not in the input (set ${REMOVAL_SECONDS_ANNOTATION} on ${svc})`,
     );
@@ -229,16 +238,31 @@ function nodeTargets(p: ServingPort, via: KubeObject[], label: string, assumptio
   return { kind: 'cloud-lb-nodes', via, description: `${label} (node targets) through ${throughService(p)}`, assumptions };
 }
 
-/** A `type: LoadBalancer` Service: which load balancer its annotations ask for, and its targets. */
+/** Service load-balancer classes of AWS NLB controllers: the AWS Load Balancer Controller and EKS Auto Mode. */
+const AWS_NLB_CLASSES: readonly string[] = ['service.k8s.aws/nlb', 'eks.amazonaws.com/nlb'];
+
+/**
+ * A `type: LoadBalancer` Service: which load balancer its annotations ask for, and its targets.
+ * The AWS Load Balancer Controller reconciles `aws-load-balancer-type` `external` and `nlb-ip`
+ * and its own loadBalancerClass; since v2.5 its webhook sets that class on new Services, so an
+ * `nlb-target-type: ip` annotation is read as IP targets whatever the type annotation says.
+ */
 function loadBalancerPath(p: ServingPort): Draft {
   const svc = p.service;
   const type = annotation(svc, `${AWS}type`);
   const lbClass = specOf(svc).loadBalancerClass;
-  const viaLbc = type === 'nlb-ip' || type === 'external' || lbClass === 'service.k8s.aws/nlb';
+  const awsClass = typeof lbClass === 'string' && AWS_NLB_CLASSES.includes(lbClass);
+  const viaLbc = type === 'nlb-ip' || type === 'external' || awsClass;
+  const written = annotation(svc, `${AWS}nlb-target-type`);
+  if (type === 'nlb-ip' || written === 'ip') {
+    const assumptions = viaLbc
+      ? []
+      : [
+          `${AWS}nlb-target-type: ip is read as an NLB with IP targets: the AWS Load Balancer Controller (v2.5+) takes over new LoadBalancer Services; the in-tree provider would ignore it and use node targets`,
+        ];
+    return { kind: 'aws-nlb-ip', via: [svc], description: `AWS NLB (IP targets) through ${throughService(p)}`, assumptions };
+  }
   if (viaLbc) {
-    const written = annotation(svc, `${AWS}nlb-target-type`);
-    const target = type === 'nlb-ip' ? 'ip' : (written ?? 'instance');
-    if (target === 'ip') return { kind: 'aws-nlb-ip', via: [svc], description: `AWS NLB (IP targets) through ${throughService(p)}`, assumptions: [] };
     const assumptions =
       written === undefined
         ? [
@@ -332,6 +356,7 @@ const CLASS_NAME_CONTROLLERS: Readonly<Record<string, string>> = {
   gce: 'gce',
   'gce-internal': 'gce',
   'azure/application-gateway': 'azure/application-gateway',
+  'azure-application-gateway': 'azure/application-gateway',
   traefik: 'traefik.io/ingress-controller',
 };
 
@@ -537,17 +562,15 @@ function portPaths(p: ServingPort, index: PathIndex): Draft[] {
 /**
  * Every path to the pods behind these Service ports (the carrying ones: user traffic and
  * admission calls), with its removal time resolved, and the annotation values that could not be
- * read. One path per kind and chain of objects, even when several ports of a Service take it.
+ * read. One path per kind and chain of objects, even when several ports of a Service take it or
+ * the input writes an object twice.
  */
 export function trafficPathsOf(ports: readonly ServingPort[], index: PathIndex, options: PathOptions): { paths: TrafficPath[]; problems: PathProblem[] } {
   const problems: PathProblem[] = [];
   const seen = new Set<string>();
   const paths: TrafficPath[] = [];
-  const ids = new Map<KubeObject, number>();
-  const idOf = (o: KubeObject) => {
-    if (!ids.has(o)) ids.set(o, ids.size);
-    return ids.get(o)!;
-  };
+  // The same object written twice (a combined file beside per-object ones) is one object once applied.
+  const idOf = (o: KubeObject) => `${String(o.kind)}/${namespaceOf(o)}/${nameOf(o)}`;
   for (const p of ports) {
     if (p.traffic !== 'user' && p.traffic !== 'admission') continue;
     for (const d of portPaths(p, index)) {

@@ -14,6 +14,7 @@ testRule('grace-period-exhausted', {
   valid: [
     { name: '25 s + 5 s fits 30 s', text: withPreStop(25) },
     { name: 'no preStop, default drain', text: manifests() },
+    { name: 'in-app drain behind kube-proxy fits the default grace', text: manifests({ templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' } }) },
   ],
   invalid: [
     {
@@ -55,6 +56,23 @@ testRule('grace-period-exhausted', {
       name: 'a sleep action above the grace period is also rejected by the API server',
       text: withPreStop(40, { terminationGracePeriodSeconds: 30 }),
       findings: [{ messageId: 'minimumWindowOnlyAndRejected', line: 35, container: 'app', data: { preStop: '40 s', needed: 45 }, patch: grace(45) }],
+    },
+    {
+      name: 'in-app drain behind an AWS NLB with IP targets holds on until the NLB lets go, then drains',
+      text: manifests({
+        templateAnnotations: { 'zerodrop.dev/in-app-drain': 'true' },
+        service: { type: 'LoadBalancer' },
+        serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' },
+      }),
+      findings: [
+        {
+          messageId: 'inAppDrainKilled',
+          container: 'app',
+          data: { hold: '120 s', drain: '5 s', killAt: '30 s', shortfall: '95 s', needed: 125 },
+          fix: "set terminationGracePeriodSeconds to at least 125 (the slowest path's removal time + drain)",
+          patch: grace(125),
+        },
+      ],
     },
     {
       name: '--drain-seconds applies without preStop',

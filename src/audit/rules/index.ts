@@ -4,6 +4,8 @@
  * that runs the image). Adding a rule = one import and one entry below.
  */
 import type { Rule, RuleMeta } from '../types.js';
+import agicConnectionDrainingMissing from './agic-connection-draining-missing.js';
+import awsReadinessGateMissing from './aws-readiness-gate-missing.js';
 import consulProxyExitsFirst from './consul-proxy-exits-first.js';
 import corednsLameduckMissing from './coredns-lameduck-missing.js';
 import daprSidecarExitsFirst from './dapr-sidecar-exits-first.js';
@@ -18,12 +20,15 @@ import ingressControllerShutdownUnsafe from './ingress-controller-shutdown-unsaf
 import istioDrainShorterThanApp from './istio-drain-shorter-than-app.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import keepaliveShorterThanUpstream from './keepalive-shorter-than-upstream.js';
+import lbConnectionTerminationCutsDrain from './lb-connection-termination-cuts-drain.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
+import localTrafficPolicyDrops from './local-traffic-policy-drops.js';
 import linkerdProxyRefusesDuringPrestop from './linkerd-proxy-refuses-during-prestop.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
 import longLivedConnectionsOutlastGrace from './long-lived-connections-outlast-grace.js';
 import meshStartupRace from './mesh-startup-race.js';
 import minReadySecondsUnset from './min-ready-seconds-unset.js';
+import negConnectionDrainingMissing from './neg-connection-draining-missing.js';
 import pdbBlocksEviction from './pdb-blocks-eviction.js';
 import pdbMissing from './pdb-missing.js';
 import pid1SignalUnverified from './pid1-signal-unverified.js';
@@ -87,7 +92,13 @@ const registered: Array<Rule | Rule[]> = [
   proxyRetriesDisabled,
   longLivedConnectionsOutlastGrace,
   keepaliveShorterThanUpstream,
+  // Rule of Uptime 4, per traffic path (docs/reference/traffic-paths.md)
+  localTrafficPolicyDrops,
+  lbConnectionTerminationCutsDrain,
+  negConnectionDrainingMissing,
+  agicConnectionDrainingMissing,
   // Rule of Uptime 6: keep warm
+  awsReadinessGateMissing,
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,
   pdbBlocksEviction,

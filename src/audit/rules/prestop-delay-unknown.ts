@@ -2,6 +2,7 @@ import { drainingContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { preStopPath, preStopShapeOf, seconds } from './support/drain.js';
 import { perContainer } from './support/perContainer.js';
+import { removalBudget } from './support/paths.js';
 
 /**
  * A serving container's preStop runs a binary or an HTTP endpoint zerodrop does not know, so how
@@ -28,11 +29,14 @@ export const prestopDelayUnknown = defineRule({
   check: perContainer(drainingContainers, (c, w, settings) => {
     const shape = preStopShapeOf(c, w);
     if (shape?.kind !== 'opaque' || shape.delay !== 'unknown') return undefined;
+    // The slowest traffic path decides how long the hook must wait (docs/reference/traffic-paths.md#path-budgets).
+    const budget = removalBudget(w, settings);
     return {
       path: preStopPath(c),
       messageId: 'unknownHook',
-      data: { container: c.name, what: shape.what, propagation: seconds(settings.propagationSeconds), wait: Math.ceil(settings.propagationSeconds) },
+      data: { container: c.name, what: shape.what, propagation: seconds(budget.seconds), wait: Math.ceil(budget.seconds) },
       fixId: 'checkHook',
+      ...(budget.path ? { trafficPath: budget.path } : {}),
     };
   }),
 });

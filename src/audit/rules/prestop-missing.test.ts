@@ -31,6 +31,34 @@ testRule('prestop-missing', {
       ],
     },
     {
+      name: "behind an AWS ALB with IP targets the fix sleeps the path's removal time",
+      text: manifests({
+        service: { type: 'NodePort' },
+        serviceAnnotations: { 'alb.ingress.kubernetes.io/target-type': 'ip' },
+        extra: [
+          {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'Ingress',
+            metadata: { name: 'web' },
+            spec: { ingressClassName: 'alb', defaultBackend: { service: { name: 'web', port: { number: 80 } } } },
+          },
+        ],
+      }),
+      findings: [
+        {
+          messageId: 'noPreStopForPath',
+          container: 'app',
+          data: { seconds: 30 },
+          fixId: 'addSleepAction',
+          patch: {
+            spec: {
+              template: { spec: { terminationGracePeriodSeconds: 35, containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 30 } } } }] } },
+            },
+          },
+        },
+      ],
+    },
+    {
       name: 'no preStop; at 1.33 the fix is the sleep action',
       text: manifests(),
       findings: [

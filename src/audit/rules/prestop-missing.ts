@@ -5,13 +5,16 @@ import { defineRule } from './support/defineRule.js';
 import { graceFieldsFor, preStopOf, preStopPath } from './support/drain.js';
 import { containerPatch } from './support/patches.js';
 import { perContainer } from './support/perContainer.js';
+import { describeRemoval, removalBudget } from './support/paths.js';
 
 /**
  * Endpoint removal and the kubelet's stop signal start at the same moment and nothing orders them
  * (docs/reference/traffic-routing.md#endpointslice-conditions, docs/reference/pod-termination.md#containers-stop-in-parallel): a container without a preStop hook is signalled at
  * t≈0 while kube-proxy, ingress controllers and load balancers still route to it (docs/reference/traffic-routing.md#propagation-latency). Every
  * server stops accepting on its graceful signal (docs/reference/signals.md#every-server-stops-accepting-at-once), so requests in that
- * window are refused. Skipped when the workload declares zerodrop.dev/in-app-drain.
+ * window are refused. The delay the fix suggests is the slowest traffic path's removal time
+ * (docs/reference/traffic-paths.md#path-budgets), so the fix also satisfies prestop-shorter-than-propagation. Skipped when the workload declares
+ * zerodrop.dev/in-app-drain.
  */
 export const prestopMissing = defineRule({
   target: 'workload',
@@ -25,6 +28,9 @@ export const prestopMissing = defineRule({
       noPreStop:
         'container "{{container}}" has no preStop hook: it gets its stop signal the moment the pod is deleted, while endpoint removal is still ' +
         'propagating (assumed {{propagationSeconds}} s, --propagation-seconds), so requests routed to it in that window hit a closed listener ({{servingReason}})',
+      noPreStopForPath:
+        'container "{{container}}" has no preStop hook: it gets its stop signal the moment the pod is deleted, but the slowest path to it is {{path}}, ' +
+        'so requests routed to it in that window hit a closed listener',
     },
     fixes: {
       addSleepAction:
@@ -37,25 +43,27 @@ export const prestopMissing = defineRule({
   },
   check: perContainer(drainingContainers, (c, w, settings) => {
     if (preStopOf(c)) return undefined;
+    const budget = removalBudget(w, settings);
     // An ingress controller told to keep accepting after SIGTERM delays its own shutdown.
-    if ((selfDelaySeconds(c.container) ?? 0) >= settings.propagationSeconds) return undefined;
-    const handler = preStopDelayHandler(
-      settings.propagationSeconds,
-      settings.kubernetesVersion,
-      typeof c.container.image === 'string' ? c.container.image : undefined,
-    );
-    const data = { container: c.name, propagationSeconds: settings.propagationSeconds, servingReason: w.servingReason };
+    if ((selfDelaySeconds(c.container) ?? 0) >= budget.seconds) return undefined;
+    const handler = preStopDelayHandler(budget.seconds, settings.kubernetesVersion, typeof c.container.image === 'string' ? c.container.image : undefined);
+    const data = budget.path
+      ? { container: c.name, path: describeRemoval(budget.path) }
+      : { container: c.name, propagationSeconds: settings.propagationSeconds, servingReason: w.servingReason };
+    const messageId = budget.path ? ('noPreStopForPath' as const) : ('noPreStop' as const);
+    const trafficPath = budget.path ? { trafficPath: budget.path } : {};
     const path = preStopPath(c);
-    if (!handler) return { path, messageId: 'noPreStop', data, fixId: 'drainInApp' };
+    if (!handler) return { path, messageId, data, fixId: 'drainInApp', ...trafficPath };
     const fix = handler.sleep
       ? ({ fixId: 'addSleepAction', seconds: handler.sleep.seconds } as const)
-      : ({ fixId: 'addExecSleep', seconds: Math.ceil(settings.propagationSeconds) } as const);
+      : ({ fixId: 'addExecSleep', seconds: Math.ceil(budget.seconds) } as const);
     return {
       path,
-      messageId: 'noPreStop',
+      messageId,
       data: { ...data, seconds: fix.seconds },
       fixId: fix.fixId,
-      patch: containerPatch(w, c, { lifecycle: { preStop: handler } }, graceFieldsFor(w, c, settings.propagationSeconds)),
+      patch: containerPatch(w, c, { lifecycle: { preStop: handler } }, graceFieldsFor(w, c, budget.seconds)),
+      ...trafficPath,
     };
   }),
 });

@@ -12,6 +12,7 @@ const sleepPatch = (seconds: number) => ({
 
 testRule('prestop-prefer-sleep-action', {
   valid: [
+    { name: 'a pure exec sleep shorter than the slowest path: the drain rules rewrite it as the sleep action', text: execSleep(['sleep', '2']) },
     { name: 'before 1.30', text: execSleep(['/bin/sleep', '20']), settings: { kubernetesVersion: '1.29' } },
     { name: 'a script that does more than sleep', text: execSleep(['sh', '-c', 'sleep 5 && nginx -s quit']) },
   ],
@@ -31,9 +32,9 @@ testRule('prestop-prefer-sleep-action', {
       ],
     },
     {
-      name: 'sh -c "sleep 2.5" rounds up to whole seconds',
-      text: execSleep(['sh', '-c', 'sleep 2.5']),
-      findings: [{ messageId: 'execSleep', line: 33, container: 'app', data: { duration: '2.5 s', seconds: 3 }, patch: sleepPatch(3) }],
+      name: 'sh -c "sleep 5.5" rounds up to whole seconds',
+      text: execSleep(['sh', '-c', 'sleep 5.5']),
+      findings: [{ messageId: 'execSleep', line: 33, container: 'app', data: { duration: '5.5 s', seconds: 6 }, patch: sleepPatch(6) }],
     },
     {
       name: 'never above the grace period (API validation, docs/reference/pod-termination.md#grace-period)',

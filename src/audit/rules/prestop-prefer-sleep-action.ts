@@ -1,16 +1,13 @@
+export { isPureSleep } from './support/sleep.js';
 import { featureAvailable, formatVersion } from '../../k8s/features.js';
 import { classifyPreStop } from '../../k8s/preStop.js';
-import { longRunningContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { graceOf, imageIsShellless, preStopOf, preStopPath, seconds } from './support/drain.js';
 import { containerPatch } from './support/patches.js';
 import { perContainer } from './support/perContainer.js';
-
-/** exec commands that do nothing but sleep: `sleep N`, `/bin/sleep N`, `sh -c "sleep N"`. */
-export function isPureSleep(command: string[]): boolean {
-  const joined = command.join(' ').trim();
-  return /^(\/\S*\/)?sleep\s+\d+(\.\d+)?s?$/.test(joined) || /^(\/\S*\/)?(sh|bash|ash|dash)\s+-c\s+(\/\S*\/)?sleep\s+\d+(\.\d+)?s?$/.test(joined);
-}
+import { removalBudget } from './support/paths.js';
+import { isPureSleep, shortPreStop } from './support/sleep.js';
+import { drainingContainers, longRunningContainers } from './support/containers.js';
 
 /**
  * From 1.30 the kubelet runs `lifecycle.preStop.sleep` itself (docs/reference/feature-versions.md#sleep-action): no sleep binary or shell is
@@ -40,6 +37,8 @@ export const prestopPreferSleepAction = defineRule({
       if (!handler) return undefined;
       const shape = classifyPreStop(handler);
       if (shape.kind !== 'exec-sleep' || !isPureSleep(shape.command) || imageIsShellless(c)) return undefined;
+      // The drain rules rewrite a sleep shorter than the slowest path, as the sleep action: one fix, not two that collide.
+      if (drainingContainers(w).includes(c) && shortPreStop(c, w, removalBudget(w, settings).seconds, settings)) return undefined;
       // sleep.seconds is an integer and must not exceed the grace period (docs/reference/pod-termination.md#grace-period validation).
       const whole = Math.min(Math.max(1, Math.ceil(shape.seconds)), graceOf(w).seconds);
       return {

@@ -5,10 +5,18 @@ import { withSleepSeconds } from './prestop-shorter-than-propagation.js';
 
 // docs/reference/traffic-routing.md#propagation-latency propagation latencies; the preStop must outlast them.
 const withPreStop = (preStop: unknown) => manifests({ containers: [{ ...APP, lifecycle: { preStop } }] });
+const NLB_IP = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
+const behindNlb = (preStop: unknown, annotations: Record<string, string> = {}) =>
+  manifests({ containers: [{ ...APP, lifecycle: { preStop } }], service: { type: 'LoadBalancer' }, serviceAnnotations: { ...NLB_IP, ...annotations } });
 
 testRule('prestop-shorter-than-propagation', {
   valid: [
     { name: '5 s', text: withPreStop({ sleep: { seconds: 5 } }) },
+    { name: 'a ClusterIP path keeps the --propagation-seconds budget', text: withPreStop({ sleep: { seconds: 5 } }), settings: { propagationSeconds: 5 } },
+    {
+      name: 'a measured NLB removal time on the Service, outlasted',
+      text: behindNlb({ sleep: { seconds: 20 } }, { 'zerodrop.dev/removal-seconds': '20' }),
+    },
     {
       name: 'in-app drain covers the rest',
       text: manifests({
@@ -50,6 +58,19 @@ testRule('prestop-shorter-than-propagation', {
       ],
     },
     {
+      name: 'before 1.30 a pure exec sleep keeps exec',
+      text: withPreStop({ exec: { command: ['sleep', '2'] } }),
+      settings: { kubernetesVersion: '1.29' },
+      findings: [
+        {
+          messageId: 'shorterThanPropagation',
+          line: 34,
+          container: 'app',
+          patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } }] } } } },
+        },
+      ],
+    },
+    {
       name: 'a longer assumed propagation',
       text: withPreStop({ sleep: { seconds: 10 } }),
       settings: { propagationSeconds: 15 },
@@ -60,6 +81,51 @@ testRule('prestop-shorter-than-propagation', {
           container: 'app',
           data: { preStop: '10 s', propagation: '15 s', gap: '5 s', wanted: 15 },
           patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 15 } } } }] } } } },
+        },
+      ],
+    },
+    {
+      name: 'an AWS NLB with IP targets: the slowest path sets the budget, and the fix raises the grace period with it',
+      text: behindNlb({ sleep: { seconds: 5 } }),
+      findings: [
+        {
+          messageId: 'shorterThanPath',
+          line: 38,
+          container: 'app',
+          data: {
+            path: 'AWS NLB (IP targets) through Service web port 80: removal assumed 120 s (the default for AWS NLB (IP targets); set zerodrop.dev/removal-seconds on Service web or paths.aws-nlb-ip.removalSeconds in .zerodrop.yaml to your measured time)',
+            gap: '115 s',
+            wanted: 120,
+          },
+          fixId: 'sleepPastPath',
+          patch: {
+            spec: {
+              template: { spec: { terminationGracePeriodSeconds: 125, containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 120 } } } }] } },
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: '.zerodrop.yaml paths: sets the NLB budget; a pure exec sleep becomes the sleep action, as prestop-prefer-sleep-action would ask',
+      text: behindNlb({ exec: { command: ['sleep', '30'] } }),
+      settings: { paths: { 'aws-nlb-ip': { removalSeconds: 45, setBy: '.zerodrop.yaml:3 paths.aws-nlb-ip.removalSeconds' } } },
+      findings: [
+        {
+          messageId: 'shorterThanPath',
+          line: 38,
+          container: 'app',
+          data: {
+            path: 'AWS NLB (IP targets) through Service web port 80: removal assumed 45 s (.zerodrop.yaml:3 paths.aws-nlb-ip.removalSeconds)',
+            wanted: 45,
+          },
+          patch: {
+            spec: {
+              template: {
+                spec: { terminationGracePeriodSeconds: 50, containers: [{ name: 'app', lifecycle: { preStop: { exec: null, sleep: { seconds: 45 } } } }] },
+              },
+            },
+          },
         },
       ],
     },

@@ -1,22 +1,17 @@
-import { classifyPreStop } from '../../k8s/preStop.js';
+export { shortPreStop, withSleepSeconds } from './support/sleep.js';
 import { drainingContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { graceFieldsFor, preStopOf, preStopPath, seconds } from './support/drain.js';
-import { containerPatch } from './support/patches.js';
+import { seconds } from './support/drain.js';
 import { perContainer } from './support/perContainer.js';
-
-/** `sleep N` with N replaced, whether N is its own argument or inside a shell script. */
-export function withSleepSeconds(command: string[], n: number): string[] {
-  return command.map((arg, i) => {
-    const prev = i > 0 ? command[i - 1] : undefined;
-    if (prev !== undefined && /(^|\/)sleep$/.test(prev) && /^\d+(\.\d+)?s?$/.test(arg)) return String(n);
-    return arg.replace(/(^|[\s;&|/])sleep\s+\d+(\.\d+)?s?\b/, (_m, lead: string) => `${lead}sleep ${n}`);
-  });
-}
+import { shortPreStop } from './support/sleep.js';
+import { describeRemoval, removalBudget } from './support/paths.js';
 
 /**
- * A preStop delay shorter than endpoint propagation (docs/reference/traffic-routing.md#propagation-latency: ~1 s for kube-proxy, ≥3.3 s for
- * ingress-nginx, minutes for cloud LBs) signals the app while some consumers still route to it.
+ * A preStop delay shorter than the slowest traffic path's removal time signals the app while
+ * that path still routes to it: the in-cluster propagation (docs/reference/traffic-routing.md#propagation-latency: ~1 s for kube-proxy,
+ * ≥3.3 s for ingress-nginx) or a cloud load balancer's own (docs/reference/traffic-paths.md#path-budgets: AWS NLB with IP targets about
+ * 2 minutes). A node-local path (externalTrafficPolicy: Local) that is the slowest is
+ * local-traffic-policy-drops' to report, with its health-check details.
  */
 export const prestopShorterThanPropagation = defineRule({
   target: 'workload',
@@ -30,25 +25,37 @@ export const prestopShorterThanPropagation = defineRule({
       shorterThanPropagation:
         'preStop of "{{container}}" sleeps {{preStop}} but endpoint removal is assumed to take {{propagation}} (--propagation-seconds): ' +
         'requests routed in the last {{gap}} hit a closed listener',
+      shorterThanPath:
+        'preStop of "{{container}}" sleeps {{preStop}} but the slowest path to it is {{path}}: requests routed in the last {{gap}} hit a closed listener',
     },
     fixes: {
       sleepLonger: 'sleep at least {{wanted}} s in preStop (tune --propagation-seconds to your ingress or load balancer)',
+      sleepPastPath:
+        'sleep at least {{wanted}} s in preStop, and keep terminationGracePeriodSeconds above it plus the drain (zerodrop audit --explain-paths shows every path)',
     },
   },
   check: perContainer(drainingContainers, (c, w, settings) => {
-    const handler = preStopOf(c);
-    if (!handler) return undefined;
-    const target = settings.propagationSeconds;
-    const shape = classifyPreStop(handler);
-    if ((shape.kind !== 'sleep-action' && shape.kind !== 'exec-sleep') || shape.seconds >= target) return undefined;
-    const wanted = Math.ceil(target);
-    const preStop = shape.kind === 'sleep-action' ? { sleep: { seconds: wanted } } : { exec: { command: withSleepSeconds(shape.command, wanted) } };
+    const budget = removalBudget(w, settings);
+    if (budget.path?.kind === 'node-local') return undefined;
+    const short = shortPreStop(c, w, budget.seconds, settings);
+    if (!short) return undefined;
+    const { at, preStop, wanted, patch } = short;
+    const gap = seconds(budget.seconds - preStop);
+    if (budget.path)
+      return {
+        path: at,
+        messageId: 'shorterThanPath',
+        data: { container: c.name, preStop: seconds(preStop), path: describeRemoval(budget.path), gap, wanted, kind: budget.path.kind },
+        fixId: 'sleepPastPath',
+        patch,
+        trafficPath: budget.path,
+      };
     return {
-      path: shape.kind === 'sleep-action' ? [...preStopPath(c), 'sleep', 'seconds'] : [...preStopPath(c), 'exec', 'command'],
+      path: at,
       messageId: 'shorterThanPropagation',
-      data: { container: c.name, preStop: seconds(shape.seconds), propagation: seconds(target), gap: seconds(target - shape.seconds), wanted },
+      data: { container: c.name, preStop: seconds(preStop), propagation: seconds(budget.seconds), gap, wanted },
       fixId: 'sleepLonger',
-      patch: containerPatch(w, c, { lifecycle: { preStop } }, graceFieldsFor(w, c, wanted)),
+      patch,
     };
   }),
 });

@@ -19,7 +19,9 @@ import {
   type LabelSelector,
 } from '../k8s/objects.js';
 import { ConsumerIndex } from '../k8s/serviceConsumers.js';
-import { PathIndex, slowestOf, trafficPathsOf, type TrafficPath } from '../k8s/trafficPaths.js';
+import { meshPathOf, PathIndex, slowestOf, trafficPathsOf, type TrafficPath } from '../k8s/trafficPaths.js';
+import { meshOf } from '../k8s/mesh.js';
+import { parse as parseYaml } from 'yaml';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
@@ -240,6 +242,9 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
           ...(settings.paths ? { overrides: settings.paths } : {}),
         })
       : { paths: [], problems: [] };
+    // Callers inside a mesh reach the pods through their own proxies, told by the mesh's control plane.
+    const meshed = judged.serving ? meshedPath(template, podSpec, ov.namespace, pathIndex.namespace(ov.namespace), judged.servingPorts, settings) : undefined;
+    if (meshed) traced.paths.push(meshed);
     // A Service in front of several workloads has one bad annotation, reported once.
     for (const problem of traced.problems) {
       const k = `${String(problem.object.kind)}\0${String(problem.object.metadata?.namespace ?? '')}\0${String(problem.object.metadata?.name ?? '')}\0${problem.message}`;
@@ -369,6 +374,28 @@ function servedByData(p: ServingPort, servers: readonly ContainerView[], how: st
     containers: servers.map((s) => s.name),
     chosenBecause: how,
   };
+}
+
+/** The mesh path to a serving workload's pods, when a mesh proxy intercepts their traffic. */
+function meshedPath(
+  template: WorkloadView['template'],
+  podSpec: WorkloadView['podSpec'],
+  namespace: string,
+  namespaceObject: KubeObject | undefined,
+  ports: readonly ServingPort[],
+  settings: AuditSettings,
+): TrafficPath | undefined {
+  const meta = template.metadata ?? {};
+  const sidecar = meshOf({ namespace, labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, spec: podSpec }, namespaceObject, {
+    kubernetesVersion: settings.kubernetesVersion,
+    parseYaml,
+  });
+  if (!sidecar) return undefined;
+  const services = [...new Set(carryingPorts({ ports: [...ports], servedBy: undefined }).map((p) => p.service))];
+  return meshPathOf(sidecar, services, {
+    propagationSeconds: settings.propagationSeconds,
+    ...(settings.paths ? { overrides: settings.paths } : {}),
+  });
 }
 
 /** The path that lets go of the workload's terminating pods last; undefined when none is known. */

@@ -73,6 +73,24 @@ describe('traffic paths', () => {
     expect(web.paths[0]!.description).toBe('kube-proxy through Service web port 80 (http)');
   });
 
+  it('a pod a mesh injects is also reached through the mesh proxies, named with what decided the injection', () => {
+    const meshed =
+      deployment('shop') +
+      service('').replace('  name: web', '  name: web\n  namespace: shop') +
+      '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations: {linkerd.io/inject: enabled}\n';
+    const { web } = load(meshed, { propagationSeconds: 4 });
+    expect(summary(web)).toEqual([
+      { kind: 'kube-proxy', removalSeconds: 4, removalFrom: 'default' },
+      { kind: 'mesh', removalSeconds: 4, removalFrom: 'default' },
+    ]);
+    expect(web.paths[1]!.description).toMatch(/^linkerd mesh proxies \(.*linkerd\.io\/inject/);
+    expect(web.paths[1]!.via.map((o) => o.kind)).toEqual(['Service']);
+    // Not meshed without the Namespace's annotation.
+    expect(summary(load(deployment('shop') + service('').replace('  name: web', '  name: web\n  namespace: shop')).web).map((p) => p.kind)).toEqual([
+      'kube-proxy',
+    ]);
+  });
+
   it('an AWS NLB with IP targets (LBC "external" + nlb-target-type ip) takes 120 s and needs the readiness gate', () => {
     const { web } = load(
       deployment() +

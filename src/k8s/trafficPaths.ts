@@ -624,6 +624,25 @@ function resolve(d: Draft, options: PathOptions, problems: PathProblem[]): Traff
   };
 }
 
+/**
+ * The path through a service mesh: callers' proxies learn the pod's removal from the mesh's
+ * control plane, not from kube-proxy (docs/reference/traffic-paths.md#service-meshes). The mesh
+ * is decided by src/k8s/mesh.ts; this only makes its path, with the same overrides as every other.
+ */
+export function meshPathOf(
+  sidecar: { mesh: string; injectedBy: string; assumptions: readonly string[] },
+  via: readonly KubeObject[],
+  options: PathOptions,
+): TrafficPath {
+  const draft: Draft = {
+    kind: 'mesh',
+    via: [...via],
+    description: `${sidecar.mesh} mesh proxies (${sidecar.injectedBy})`,
+    assumptions: [...sidecar.assumptions],
+  };
+  return resolve(draft, options, []);
+}
+
 /** The path that lets go of a terminating pod last; undefined when none reaches it. The first of equals wins. */
 export function slowestOf(paths: readonly TrafficPath[]): TrafficPath | undefined {
   let slowest: TrafficPath | undefined;

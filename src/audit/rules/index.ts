@@ -12,6 +12,7 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import hpaScaleTarget from './hpa-scale-target.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
 import livenessMirrorsReadiness from './liveness-mirrors-readiness.js';
 import livenessOutpacesReadiness from './liveness-outpaces-readiness.js';
@@ -67,6 +68,7 @@ const registered: Array<Rule | Rule[]> = [
   startupGuardedByInitialDelay,
   // Rule of Uptime 4: drain
   gracePeriodExhausted,
+  hpaScaleTarget,
   prestopBinaryMissing,
   prestopDoesNotWait,
   prestopDelayUnknown,

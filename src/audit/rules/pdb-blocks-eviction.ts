@@ -1,5 +1,5 @@
 import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptionBudget.js';
-import { lowestReplicas } from './support/containers.js';
+import { lowestReplicas, replicaFloor } from './support/containers.js';
 import { count } from './support/wording.js';
 import { defineRule } from './support/defineRule.js';
 import { intOrPercent } from './support/rollout.js';
@@ -43,7 +43,11 @@ export const pdbBlocksEviction = defineRule({
     const value = minAvailable ?? maxUnavailable;
     const selected = workloadsSelectedByPdb(all.workloads, pdb);
     if (selected.length === 0) return [];
-    const counts = selected.map((w) => lowestReplicas(w));
+    // A workload its autoscaler can take to zero pods has none to evict then: judge it at one.
+    const counts = selected.map((w) => {
+      const n = lowestReplicas(w);
+      return n === 0 ? 1 : n;
+    });
     const known = counts.every((n): n is number => typeof n === 'number');
     // Pod counts of DaemonSets and bare Pods are unknown statically: use 1 per workload only to
     // recognise budgets that block at any size (maxUnavailable 0, minAvailable 100%).
@@ -60,7 +64,7 @@ export const pdbBlocksEviction = defineRule({
     const who = selected
       .map(
         (w) =>
-          `${w.kind}/${w.name}${w.hpas.length ? ` at HPA minReplicas ${lowestReplicas(w)}` : w.replicas !== undefined ? ` with ${count(w.replicas, 'replica')}` : ''}`,
+          `${w.kind}/${w.name}${replicaFloor(w).says ? ` at ${replicaFloor(w).says}` : w.replicas !== undefined ? ` with ${count(w.replicas, 'replica')}` : ''}`,
       )
       .join(', ');
     return [

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, type Node, type Pair } from 'yaml';
 import { usageError, ZerodropError } from '../errors.js';
 import type { Severity, SeveritySetting } from './types.js';
+import { PATH_BUDGETS, type PathKind } from '../k8s/pathBudgets.js';
+import type { PathOverrides } from '../k8s/trafficPaths.js';
 import { didYouMean } from './didYouMean.js';
 
 export const CONFIG_FILE_NAMES = ['.zerodrop.yaml', '.zerodrop.yml'];
@@ -28,6 +30,8 @@ export interface AuditConfig {
   /** Base URL of the rule pages linked from SARIF (helpUri). */
   docsBaseUrl?: string;
   rules: Record<string, SeveritySetting>;
+  /** `paths:`: a removal time per path kind, overriding the table's default and what the objects say. */
+  paths?: PathOverrides;
 }
 
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
@@ -164,8 +168,58 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
         }
         break;
       }
+      case 'paths': {
+        const v = pair.value;
+        if (v === null) break;
+        const kinds = Object.keys(PATH_BUDGETS);
+        const shape = 'paths must map path kinds to settings, e.g. "aws-nlb-ip: {removalSeconds: 150}"';
+        if (!isMap(v)) throw usageError('config-invalid', shape, at(v as Node));
+        const paths: PathOverrides = {};
+        for (const pp of v.items) {
+          const kind = isScalar(pp.key) ? String(pp.key.value) : '';
+          if (!kinds.includes(kind)) {
+            const hint = closest(kind, kinds);
+            throw usageError(
+              'config-invalid',
+              `unknown path kind "${kind}"${hint ? ` (did you mean "${hint}"?)` : ''}; the kinds are ${kinds.join(', ')} (docs/reference/traffic-paths.md#path-budgets)`,
+              at(pp.key as Node),
+            );
+          }
+          const settings = pp.value;
+          if (!isMap(settings) || settings.items.length === 0)
+            throw usageError('config-invalid', `paths.${kind} must be a mapping, e.g. "removalSeconds: 150"`, at((settings as Node) ?? pp));
+          for (const sp of settings.items) {
+            const name = isScalar(sp.key) ? String(sp.key.value) : '';
+            if (name !== 'removalSeconds') {
+              const hint = closest(name, ['removalSeconds']);
+              throw usageError(
+                'config-unknown-setting',
+                `unknown setting "paths.${kind}.${name}"${hint ? ` (did you mean "removalSeconds"?)` : ''}`,
+                at(sp.key as Node),
+              );
+            }
+            const line = at(sp.key as Node).line;
+            paths[kind as PathKind] = {
+              removalSeconds: numberSetting(sp, `paths.${kind}.removalSeconds`),
+              setBy: `${file}:${line} paths.${kind}.removalSeconds`,
+            };
+          }
+        }
+        config.paths = paths;
+        break;
+      }
       default: {
-        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'minSeverity', 'format', 'docsBaseUrl', 'rules']);
+        const hint = closest(key, [
+          'kubernetesVersion',
+          'propagationSeconds',
+          'drainSeconds',
+          'failOn',
+          'minSeverity',
+          'format',
+          'docsBaseUrl',
+          'rules',
+          'paths',
+        ]);
         throw usageError('config-unknown-setting', `unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, at(pair.key as Node));
       }
     }

@@ -54,6 +54,7 @@ export function resolveAuditOptions(flags: AuditSettingFlags, config: AuditConfi
       kubernetesVersion,
       propagationSeconds: seconds('--propagation-seconds', flags.propagationSeconds, config?.propagationSeconds, DEFAULT_PROPAGATION_SECONDS),
       drainSeconds: seconds('--drain-seconds', flags.drainSeconds, config?.drainSeconds, DEFAULT_DRAIN_SECONDS),
+      ...(config?.paths ? { paths: config.paths } : {}),
     }),
     format: flags.format ?? config?.format ?? 'text',
     failOn: flags.failOn ?? config?.failOn ?? 'error',

@@ -8,6 +8,7 @@ import type { KubernetesVersion } from '../k8s/features.js';
 import type { ErrorCode } from '../errors.js';
 import type { ConsumerKind, PortTraffic } from '../k8s/serviceConsumers.js';
 import type { ServingPort } from '../k8s/serving.js';
+import type { PathOverrides, TrafficPath } from '../k8s/trafficPaths.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -50,6 +51,8 @@ export interface AuditSettings {
   propagationSeconds: number;
   /** Assumed time the app needs after its stop signal (--drain-seconds, default 5). */
   drainSeconds: number;
+  /** `.zerodrop.yaml` `paths:`: removal times per path kind (docs/reference/traffic-paths.md#overrides). */
+  paths?: PathOverrides;
 }
 
 /**
@@ -141,6 +144,13 @@ export interface WorkloadView {
   drainSeconds: number;
   /** zerodrop.dev/in-app-drain: "true" or "adaptive": the app delays its own shutdown, so no preStop sleep is needed. */
   inAppDrain: boolean;
+  /**
+   * Every path by which requests reach these pods (src/k8s/trafficPaths.ts), each with its
+   * removal time resolved; empty when not serving or when no Service in the input selects them.
+   */
+  paths: TrafficPath[];
+  /** The workload's Namespace object when the input has it (its labels decide injection and readiness gates). */
+  namespaceObject: KubeObject | undefined;
 }
 
 /** Which consumer made a workload serving, in findings: the Service port and who sends it requests. */

@@ -20,6 +20,7 @@ import {
   type LabelSelector,
 } from '../k8s/objects.js';
 import { ConsumerIndex } from '../k8s/serviceConsumers.js';
+import { PathIndex, slowestOf, trafficPathsOf, type TrafficPath } from '../k8s/trafficPaths.js';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
 import type { AuditSettings, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
@@ -183,6 +184,8 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>,
   );
   const consumers = new ConsumerIndex(objects);
+  const pathIndex = new PathIndex(objects);
+  const reported = new Set<string>();
   const viewOf = new Map(objectViews.map((v) => [v.object, v]));
   const hpaIndex = new Map<string, ObjectView[]>();
   const scaledObjectIndex = new Map<string, ObjectView[]>();
@@ -239,6 +242,20 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     if (inApp && !/^(true|adaptive|false)$/i.test(inApp.value.trim()))
       annotationProblems.push({ object, path: inApp.path, message: `${ANNOTATION_IN_APP_DRAIN} must be "true", "adaptive" or "false", got "${inApp.value}"` });
 
+    const traced = judged.serving
+      ? trafficPathsOf(judged.servingPorts, pathIndex, {
+          propagationSeconds: settings.propagationSeconds,
+          ...(settings.paths ? { overrides: settings.paths } : {}),
+        })
+      : { paths: [], problems: [] };
+    // A Service in front of several workloads has one bad annotation, reported once.
+    for (const problem of traced.problems) {
+      const k = `${String(problem.object.kind)}\0${String(problem.object.metadata?.namespace ?? '')}\0${String(problem.object.metadata?.name ?? '')}\0${problem.message}`;
+      if (reported.has(k)) continue;
+      reported.add(k);
+      annotationProblems.push(problem);
+    }
+
     workloads.push({
       object,
       kind,
@@ -258,6 +275,8 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
+      paths: traced.paths,
+      namespaceObject: pathIndex.namespace(ov.namespace),
       backends: [],
     });
   }
@@ -370,6 +389,11 @@ function servedByData(p: ServingPort, servers: readonly ContainerView[], how: st
     containers: servers.map((s) => s.name),
     chosenBecause: how,
   };
+}
+
+/** The path that lets go of the workload's terminating pods last; undefined when none is known. */
+export function slowestPath(w: Pick<WorkloadView, 'paths'>): TrafficPath | undefined {
+  return slowestOf(w.paths);
 }
 
 /**

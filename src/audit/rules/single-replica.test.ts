@@ -95,7 +95,7 @@ testRule('single-replica', {
         {
           messageId: 'scaledObjectMinimumOne',
           line: 40,
-          data: { scaledObject: 'web-queue', workload: 'Deployment/web', minReplicas: '1' },
+          data: { scaledObject: 'web-queue', workload: 'Deployment/web', floor: 'ScaledObject minReplicaCount 1' },
           fixId: 'raiseScaledObjectMinimum',
         },
       ],

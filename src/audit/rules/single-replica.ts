@@ -52,8 +52,8 @@ export const singleReplica = defineRule({
       oneStatefulSetReplica: `it runs replicas {{replicas}} and is the only pod behind {{service}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
       hpaMinimumOne: `HorizontalPodAutoscaler {{hpa}} may scale {{workload}} down to minReplicas {{minReplicas}}: ${NO_ENDPOINT}`,
       hpaMinimumOneStatefulSet: `HorizontalPodAutoscaler {{hpa}} may scale {{workload}} down to minReplicas {{minReplicas}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
-      scaledObjectMinimumOne: `KEDA ScaledObject {{scaledObject}} may scale {{workload}} down to minReplicaCount {{minReplicas}}: ${NO_ENDPOINT}`,
-      scaledObjectMinimumOneStatefulSet: `KEDA ScaledObject {{scaledObject}} may scale {{workload}} down to minReplicaCount {{minReplicas}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
+      scaledObjectMinimumOne: `KEDA ScaledObject {{scaledObject}} may keep {{workload}} at one pod ({{floor}}): ${NO_ENDPOINT}`,
+      scaledObjectMinimumOneStatefulSet: `KEDA ScaledObject {{scaledObject}} may keep {{workload}} at one pod ({{floor}}): ${NO_ENDPOINT}${DELETES_FIRST}`,
     },
     fixes: {
       addReplicas: 'run at least 2 replicas, spread across nodes',
@@ -77,32 +77,27 @@ export const singleReplica = defineRule({
     const fix = datastore
       ? { fixId: 'replicateDatastore' as const, data: { datastore: datastore.name, replicate: datastore.replicate } }
       : { fixId: hpa ? ('raiseHpaMinimum' as const) : scaledObject ? ('raiseScaledObjectMinimum' as const) : ('addReplicas' as const), data: {} };
-    if (scaledObject) {
-      const written = (scaledObject.object.spec as { minReplicaCount?: unknown } | undefined)?.minReplicaCount;
+    const autoscaler = hpa ?? scaledObject;
+    if (autoscaler) {
+      // Reported where the floor is written: the HPA's minReplicas, the ScaledObject's minReplicaCount (or its paused-replicas annotation).
+      const field = hpa ? 'minReplicas' : 'minReplicaCount';
+      const written = (autoscaler.object.spec as Record<string, unknown> | undefined)?.[field];
+      const path = written !== undefined ? ['spec', field] : hpa ? ['spec'] : ['metadata', 'annotations'];
+      const data = hpa
+        ? { hpa: hpa.name, minReplicas: written === undefined ? '1 (unset, the default)' : String(written) }
+        : { scaledObject: autoscaler.name, floor: floor.says ?? '' };
       return [
         {
-          at: scaledObject,
-          path: written === undefined ? ['spec'] : ['spec', 'minReplicaCount'],
-          messageId: statefulSet ? 'scaledObjectMinimumOneStatefulSet' : 'scaledObjectMinimumOne',
-          data: { scaledObject: scaledObject.name, workload: describeWorkload(w), minReplicas: String(written), service, ...fix.data },
-          fixId: fix.fixId,
-        },
-      ];
-    }
-    if (hpa) {
-      const written = (hpa.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
-      return [
-        {
-          at: hpa,
-          path: written === undefined ? ['spec'] : ['spec', 'minReplicas'],
-          messageId: statefulSet ? 'hpaMinimumOneStatefulSet' : 'hpaMinimumOne',
-          data: {
-            hpa: hpa.name,
-            workload: describeWorkload(w),
-            minReplicas: written === undefined ? '1 (unset, the default)' : String(written),
-            service,
-            ...fix.data,
-          },
+          at: autoscaler,
+          path,
+          messageId: hpa
+            ? statefulSet
+              ? 'hpaMinimumOneStatefulSet'
+              : 'hpaMinimumOne'
+            : statefulSet
+              ? 'scaledObjectMinimumOneStatefulSet'
+              : 'scaledObjectMinimumOne',
+          data: { ...data, workload: describeWorkload(w), service, ...fix.data },
           fixId: fix.fixId,
         },
       ];

@@ -9,6 +9,7 @@ import { isProxyContainer } from '../../../k8s/containerRoles.js';
 import { isBatchKind } from '../../../k8s/objects.js';
 import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
 import { portsOf } from './fields.js';
+import { count } from './wording.js';
 
 /** Regular containers and native sidecars: the ones that run for the life of the pod. */
 export function longRunningContainers(w: WorkloadView): ContainerView[] {
@@ -83,7 +84,7 @@ export function replicaFloor(w: WorkloadView): ReplicaFloor {
 function kedaFloor(so: ObjectView): { replicas: number; says: string } {
   const pausedAt = so.object.metadata?.annotations?.['autoscaling.keda.sh/paused-replicas'];
   const paused = pausedAt === undefined || String(pausedAt).trim() === '' ? Number.NaN : Number(pausedAt);
-  if (Number.isInteger(paused) && paused >= 0) return { replicas: paused, says: `ScaledObject paused at ${paused} replicas` };
+  if (Number.isInteger(paused) && paused >= 0) return { replicas: paused, says: `ScaledObject paused at ${count(paused, 'replica')}` };
   const spec = (so.object.spec ?? {}) as { minReplicaCount?: unknown; idleReplicaCount?: unknown };
   const min = typeof spec.minReplicaCount === 'number' ? spec.minReplicaCount : 0;
   if (typeof spec.idleReplicaCount === 'number' && spec.idleReplicaCount < min)

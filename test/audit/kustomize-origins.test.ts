@@ -311,7 +311,8 @@ describe.skipIf(!kubectlPresent)('zerodrop audit on an overlay names the files t
     const out = zerodrop(['audit', 'overlays/staging'], { cwd: root }).stdout;
     for (const rule of Object.keys(expected)) {
       const w = where(rule);
-      expect(out).toMatch(new RegExp(`${w.file}\\n(?:  .*\\n)*?  ${w.line}:${w.column}\\s+\\w+\\s+${rule}`));
+      // Grouped by rule: the rule's header, then the file, then the finding's line:column under it.
+      expect(out).toMatch(new RegExp(`^\\w+ ${rule} .*\\n(?: .*\\n)*? {2}${w.file}\\n(?: {4}.*\\n)*? {4}${w.line}:${w.column} `, 'm'));
     }
     expect(out).not.toContain('rendered by kubectl kustomize');
   });

@@ -58,7 +58,9 @@ describe('text report', () => {
     );
   });
 
-  it('lists input errors first, and ends with a summary by rule and the totals', () => {
+  it('lists input errors first, one unwrapped file:line:col line each, and ends with a summary by rule and the totals', () => {
+    const long = formatText({ findings: [], errors: [{ file: 'k8s/pdb.yaml', line: 21, column: 5, message: 'word '.repeat(40).trim() }] }, { color: false });
+    expect(long).toContain(`  error k8s/pdb.yaml:21:5: ${'word '.repeat(40).trim()}\n`);
     expect(plain.startsWith('Input errors (not audited)\n  error broken.yaml:3:7: invalid YAML: bad indentation\n')).toBe(true);
     expect(plain).toMatch(/Summary by rule\n {2}error {4}prestop-missing +3\n {2}warning {2}pdb-missing +1\n {2}info {5}docker-healthcheck-ignored +1\n/);
     expect(plain).toMatch(/5 findings: 3 errors, 1 warning, 1 info\. 1 input error\./);

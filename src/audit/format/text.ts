@@ -68,11 +68,8 @@ function groupedReport(result: AuditResult, options: TextOptions): string {
 
   if (result.errors.length > 0) {
     out.push(c.bold('Input errors (not audited)'));
-    for (const e of result.errors) {
-      const where = t([e.file, e.line, e.column].filter((x) => x !== undefined).join(':'));
-      const [head, ...rest] = wrap(t(e.message), width, `  error ${where}: `, '        ');
-      out.push(head!.replace('error', c.red('error')), ...rest);
-    }
+    // One line each, never wrapped: `file:line:col: message` is the form editors and grep read.
+    for (const e of result.errors) out.push(`  ${c.red('error')} ${t([e.file, e.line, e.column].filter((x) => x !== undefined).join(':'))}: ${t(e.message)}`);
     out.push('');
   }
 
@@ -87,9 +84,10 @@ function groupedReport(result: AuditResult, options: TextOptions): string {
       if (oneFix) out.push(...wrap(`fix: ${t(oneFix)}`, width, '  ', '       ').map((l, i) => (i === 0 ? l.replace('fix:', c.green('fix:')) : l)));
       for (const [file, inFile] of byFile(findings)) {
         const rendered = inFile.find((f) => f.rendered);
-        const note = rendered ? `  (${RENDERED_NOTE[rendered.renderedBy ?? (file === '-' ? 'stdin' : 'kustomize')]})` : '';
+        const note = rendered ? `(${RENDERED_NOTE[rendered.renderedBy ?? (file === '-' ? 'stdin' : 'kustomize')]})` : '';
         // A path is never broken (it may hold spaces); the note wraps after it.
-        out.push(...wrap(note, width, `  ${t(file)}`, '    ').map((l, i) => (i === 0 ? c.underline(l) : c.dim(l))));
+        const header = note ? wrap(note, width, `  ${t(file)}  `, '    ') : [`  ${t(file)}`];
+        out.push(...header.map((l, i) => (i === 0 ? c.underline(l) : c.dim(l))));
         const whereWidth = Math.max(...inFile.map((f) => where(f).length));
         const pad = ' '.repeat(4 + whereWidth + 2);
         for (const f of inFile) {

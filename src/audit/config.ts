@@ -7,7 +7,7 @@ import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, type Node, type Pair } from 'yaml';
 import { usageError, ZerodropError } from '../errors.js';
-import type { SeveritySetting } from './types.js';
+import type { Severity, SeveritySetting } from './types.js';
 import { PATH_BUDGETS, type PathKind } from '../k8s/pathBudgets.js';
 import type { PathOverrides } from '../k8s/trafficPaths.js';
 import { didYouMean } from './didYouMean.js';
@@ -24,6 +24,8 @@ export interface AuditConfig {
   propagationSeconds?: number;
   drainSeconds?: number;
   failOn?: FailOn;
+  /** Findings below this severity are left out of the report and the exit code. */
+  minSeverity?: Severity;
   format?: OutputFormat;
   /** Base URL of the rule pages linked from SARIF (helpUri). */
   docsBaseUrl?: string;
@@ -34,6 +36,7 @@ export interface AuditConfig {
 
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+export const MIN_SEVERITY: readonly Severity[] = ['info', 'warning', 'error'];
 export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github', 'codequality', 'junit'];
 
 /**
@@ -128,6 +131,10 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
       case 'fail-on':
         config.failOn = oneOf(pair, key, FAIL_ON);
         break;
+      case 'minSeverity':
+      case 'min-severity':
+        config.minSeverity = oneOf(pair, key, MIN_SEVERITY);
+        break;
       case 'format':
         config.format = oneOf(pair, key, FORMATS);
         break;
@@ -202,7 +209,17 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
         break;
       }
       default: {
-        const hint = closest(key, ['kubernetesVersion', 'propagationSeconds', 'drainSeconds', 'failOn', 'format', 'docsBaseUrl', 'rules', 'paths']);
+        const hint = closest(key, [
+          'kubernetesVersion',
+          'propagationSeconds',
+          'drainSeconds',
+          'failOn',
+          'minSeverity',
+          'format',
+          'docsBaseUrl',
+          'rules',
+          'paths',
+        ]);
         throw usageError('config-unknown-setting', `unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, at(pair.key as Node));
       }
     }

@@ -3,7 +3,7 @@
  * must not: severities from config, suppression annotations and Dockerfile pragmas, positions,
  * and turning a rule that throws into an error entry instead of a crash.
  */
-import type { KubeObject } from '../k8s/objects.js';
+import { isCoreService, type KubeObject } from '../k8s/objects.js';
 import type { TrafficPath } from '../k8s/trafficPaths.js';
 import type {
   AuditResult,
@@ -228,7 +228,8 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
       }
     } else if (rule.target === 'object') {
       for (const ov of views.objects) {
-        if (!rule.kinds.includes(ov.kind) || ignored(ov.object, rule.meta.id)) continue;
+        // Rules on 'Service' read core Services only (a Knative Service shares the kind name).
+        if (!rule.kinds.includes(ov.kind) || (ov.kind === 'Service' && !isCoreService(ov.object)) || ignored(ov.object, rule.meta.id)) continue;
         let results;
         try {
           results = rendered(rule, rule.check(ov, options.settings, all));

@@ -6,7 +6,7 @@
 import { usageError } from '../errors.js';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersionError, parseKubernetesVersion } from '../k8s/features.js';
 import type { AuditConfig, FailOn, OutputFormat } from './config.js';
-import type { AuditSettings, SeveritySetting } from './types.js';
+import type { AuditSettings, Severity, SeveritySetting } from './types.js';
 
 export const DEFAULT_PROPAGATION_SECONDS = 5;
 export const DEFAULT_DRAIN_SECONDS = 5;
@@ -27,12 +27,15 @@ export interface AuditSettingFlags {
   drainSeconds?: string | undefined;
   format?: OutputFormat | undefined;
   failOn?: FailOn | undefined;
+  minSeverity?: Severity | undefined;
 }
 
 export interface ResolvedAuditOptions {
   settings: AuditSettings;
   format: OutputFormat;
   failOn: FailOn;
+  /** Findings below it are left out of every format and of the exit code. */
+  minSeverity: Severity;
   severities: Record<string, SeveritySetting>;
 }
 
@@ -55,6 +58,7 @@ export function resolveAuditOptions(flags: AuditSettingFlags, config: AuditConfi
     }),
     format: flags.format ?? config?.format ?? 'text',
     failOn: flags.failOn ?? config?.failOn ?? 'error',
+    minSeverity: flags.minSeverity ?? config?.minSeverity ?? 'info',
     severities: config?.rules ?? {},
   };
 }

@@ -138,6 +138,8 @@ export interface WorkloadView {
   pdbs: ObjectView[];
   /** HorizontalPodAutoscalers targeting this workload. */
   hpas: ObjectView[];
+  /** KEDA ScaledObjects targeting this workload (KEDA, not an HPA, decides its lowest count). */
+  scaledObjects: ObjectView[];
   /** Ingresses in the same namespace whose backends name one of `services`. */
   ingresses: ObjectView[];
   /** zerodrop.dev/drain-seconds annotation, else settings.drainSeconds. */

@@ -8,6 +8,7 @@
 import { basename, dirname } from 'node:path';
 import {
   isBatchKind,
+  isCoreService,
   isNativeSidecar,
   isWorkloadKind,
   podTemplateOf,
@@ -169,9 +170,10 @@ class SelectorIndex {
 
 export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[], settings: AuditSettings): BuiltViews {
   const objectViews = objects.map(objectViewOf);
-  const services = objectViews.filter((o) => o.kind === 'Service');
+  const services = objectViews.filter((o) => isCoreService(o.object));
   const pdbs = objectViews.filter((o) => o.kind === 'PodDisruptionBudget');
   const hpas = objectViews.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+  const scaledObjects = objectViews.filter((o) => o.kind === 'ScaledObject' && o.apiVersion.startsWith('keda.sh/'));
   const annotationProblems: BuiltViews['annotationProblems'] = [];
   const workloads: WorkloadView[] = [];
   // A Service without a selector has manually managed endpoints; it selects no pods.
@@ -188,11 +190,17 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   const reported = new Set<string>();
   const viewOf = new Map(objectViews.map((v) => [v.object, v]));
   const hpaIndex = new Map<string, ObjectView[]>();
-  for (const h of hpas) {
-    const ref = h.object.spec?.scaleTargetRef;
-    if (!isRecord(ref)) continue;
-    const key = `${h.namespace}\0${String(ref.kind)}\0${String(ref.name)}`;
-    hpaIndex.set(key, [...(hpaIndex.get(key) ?? []), h]);
+  const scaledObjectIndex = new Map<string, ObjectView[]>();
+  for (const [index, list] of [
+    [hpaIndex, hpas],
+    [scaledObjectIndex, scaledObjects],
+  ] as const) {
+    for (const h of list) {
+      const ref = scaleTargetOf(h);
+      if (!ref) continue;
+      const key = `${h.namespace}\0${ref.kind}\0${ref.name}`;
+      index.set(key, [...(index.get(key) ?? []), h]);
+    }
   }
 
   for (const ov of objectViews) {
@@ -268,6 +276,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       services: selectingServices,
       pdbs: selectingPdbs,
       hpas: targetingHpas,
+      scaledObjects: scaledObjectIndex.get(`${ov.namespace}\0${kind}\0${ov.name}`) ?? [],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
@@ -278,6 +287,17 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   }
   linkBackends(workloads, viewOf);
   return { objects: objectViews, workloads, annotationProblems };
+}
+
+/**
+ * The workload an HPA or a KEDA ScaledObject scales (`spec.scaleTargetRef`); a ScaledObject's
+ * kind defaults to Deployment (https://keda.sh/docs/latest/reference/scaledobject-spec/).
+ */
+export function scaleTargetOf(autoscaler: ObjectView): { kind: string; name: string } | undefined {
+  const ref = autoscaler.object.spec?.scaleTargetRef;
+  if (!isRecord(ref) || typeof ref.name !== 'string') return undefined;
+  const kind = typeof ref.kind === 'string' ? ref.kind : autoscaler.kind === 'ScaledObject' ? 'Deployment' : undefined;
+  return kind ? { kind, name: ref.name } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, usageError } from '../errors.js';
 import { auditExitCode, auditPaths } from '../audit/audit.js';
-import { FORMATS, findConfigFile, isHttpUrl, loadConfig, type FailOn, type OutputFormat } from '../audit/config.js';
+import { FORMATS, MIN_SEVERITY, findConfigFile, isHttpUrl, loadConfig, type FailOn, type OutputFormat } from '../audit/config.js';
 import { DEFAULT_DRAIN_SECONDS, DEFAULT_PROPAGATION_SECONDS, resolveAuditOptions } from '../audit/settings.js';
 import { sourceKindOf } from '../audit/sources.js';
 import { ruleMetas } from '../audit/rules/index.js';
@@ -10,7 +10,8 @@ import { renderReport } from '../audit/format/report.js';
 import { readRuleDocs } from '../audit/docs.js';
 import { didYouMean } from '../audit/didYouMean.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../k8s/features.js';
-import type { AuditRun } from '../audit/runner.js';
+import { SEVERITY_RANK, type AuditRun } from '../audit/runner.js';
+import type { Severity } from '../audit/types.js';
 import type { AuditPathsOptions } from '../audit/audit.js';
 import { claimOutputs, type OutputFile } from '../output/outputFiles.js';
 import { exitOnInterrupt } from '../run/interrupt.js';
@@ -22,6 +23,8 @@ interface AuditFlags {
   propagationSeconds?: string;
   drainSeconds?: string;
   failOn?: FailOn;
+  minSeverity?: Severity;
+  quiet?: boolean;
   config?: string;
   fix?: boolean;
   fixInPlace?: boolean;
@@ -56,7 +59,7 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
   const configFile = findConfigFile(flags.config, cwd);
   const knownIds = new Set(ruleMetas().map((m) => m.id));
   const config = configFile ? loadConfig(configFile, knownIds) : undefined;
-  const { settings, format, failOn, severities } = resolveAuditOptions(flags, config);
+  const { settings, format, failOn, minSeverity, severities } = resolveAuditOptions(flags, config);
   const docsBaseUrl = flags.docsBaseUrl ?? config?.docsBaseUrl;
   if (flags.docsBaseUrl !== undefined && !isHttpUrl(flags.docsBaseUrl))
     throw usageError('bad-url', `--docs-base-url must be an http(s) URL, got "${flags.docsBaseUrl}"`);
@@ -92,19 +95,20 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
       return run.errors.length > 0 ? ExitCode.usage : ExitCode.ok;
     }
 
+    let shown = atOrAbove(run, minSeverity);
     // --fix prints patches on stdout, so the report moves to stderr unless --output names a file.
     const reportToStderr = !!flags.fix && !output;
 
     // The fix modules load only with --fix or --fix-in-place.
     if (flags.fix) {
       const { collectFixes, formatFixPatches } = await import('../audit/fix/patches.js');
-      process.stdout.write(formatFixPatches(collectFixes(run.details)));
+      process.stdout.write(formatFixPatches(collectFixes(shown.run.details)));
     } else if (flags.fixInPlace) {
       if (run.parseFailed) {
         notes.push(pc.red('--fix-in-place wrote nothing: some input could not be read (see input errors); fix those first'));
       } else {
         const [{ collectFixes }, { applyFixesInPlace }] = await Promise.all([import('../audit/fix/patches.js'), import('../audit/fix/inPlace.js')]);
-        const outcome = applyFixesInPlace(collectFixes(run.details), run.yamlSources);
+        const outcome = applyFixesInPlace(collectFixes(shown.run.details), run.yamlSources);
         for (const w of outcome.written)
           notes.push(`${pc.green('fixed')} ${w.file}: ${w.fixes.map((f) => `${f.kind} ${f.name} (${f.resolves.join(', ')})`).join('; ')}`);
         for (const s of outcome.skipped)
@@ -113,15 +117,21 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
         if (outcome.failed.length > 0) writeFailed = true;
         if (outcome.written.length === 0 && outcome.skipped.length === 0 && outcome.failed.length === 0) notes.push('--fix-in-place: no fixable findings');
         // Report what is left after the edit, which is what the exit code should reflect.
-        if (outcome.written.length > 0) run = await auditPaths(paths, options);
+        if (outcome.written.length > 0) shown = atOrAbove(await auditPaths(paths, options), minSeverity);
       }
     }
 
+    run = shown.run;
     const stream = reportToStderr ? process.stderr : process.stdout;
+    const terminal = !output && !!stream.isTTY;
     const report = await renderReport(run, format, {
-      color: !output && !!stream.isTTY && !process.env.NO_COLOR,
+      color: terminal && !process.env.NO_COLOR,
       rules: ruleMetas,
       ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }),
+      ...(flags.quiet ? { quiet: true } : {}),
+      // A terminal narrower than the report's 100 columns gets lines of its own width.
+      ...(terminal && process.stdout.columns > 0 && process.stdout.columns < 100 ? { width: Math.max(60, process.stdout.columns) } : {}),
+      ...(shown.hidden > 0 ? { hidden: { below: minSeverity, count: shown.hidden } } : {}),
     });
     if (output) output.write(report);
     else stream.write(report);
@@ -134,6 +144,16 @@ async function runAuditCommand(paths: string[], flags: AuditFlags, debug: boolea
     output?.discard();
     stopInterrupts();
   }
+}
+
+/** The run with the findings below --min-severity left out (of the report, --fix and the exit code), and how many. */
+function atOrAbove(run: AuditRun, min: Severity): { run: AuditRun; hidden: number } {
+  const keep = (s: Severity) => SEVERITY_RANK[s] >= SEVERITY_RANK[min];
+  const findings = run.findings.filter((f) => keep(f.severity));
+  return {
+    run: { ...run, findings, details: run.details.filter((d) => keep(d.finding.severity)) },
+    hidden: run.findings.length - findings.length,
+  };
 }
 
 /** --output under the output policy: never an audited file, nor one the directory walk would read. */
@@ -186,32 +206,48 @@ async function auditClusterRun(
 }
 
 const AUDIT_HELP = `
-Reads Kubernetes manifests (YAML/JSON, multi-document, kind: List) and Dockerfiles, and checks
-them against the talk's seven Rules of Uptime: signals reach the app, the right stop signal,
-separate readiness/liveness probes, a preStop delay to drain, apps/v1, staying warm during a
-RollingUpdate, and sidecars that outlive the app.
+What it checks
+  Kubernetes manifests (YAML/JSON, multi-document, kind: List) and Dockerfiles, against the
+  seven Rules of Uptime: the app sees its stop signal (1), the right one (2), readiness and
+  liveness probes that differ (3), a preStop delay that outlasts endpoint propagation (4),
+  current workload APIs (5), a rollout that keeps ready pods (6), sidecars that outlive the
+  app (7). 'zerodrop rules' lists every check by rule; 'zerodrop explain RULE' prints its page.
 
-PATH may be a file, a directory (searched recursively for *.yaml, *.yml, *.json, Dockerfile,
-*.Dockerfile, Containerfile), or '-' for stdin. A directory holding a kustomization.yaml is
-rendered with 'kubectl kustomize' first.
+  PATH is a file, a directory (searched for *.yaml, *.yml, *.json, Dockerfile, *.Dockerfile,
+  Containerfile), or '-' for stdin. A directory with a kustomization.yaml is rendered with
+  'kubectl kustomize' first.
 
-Examples:
-  zerodrop audit k8s/                                  a directory (or a kustomize overlay)
-  zerodrop audit deploy.yaml Dockerfile                a manifest and the image it runs
-  helm template my-chart | zerodrop audit -            a Helm chart, rendered and piped
-  kustomize build overlays/prod | zerodrop audit -     kustomize without kubectl
-  zerodrop audit k8s/ --format sarif --output zerodrop.sarif   for GitHub code scanning
-  zerodrop audit k8s/ --fix > zerodrop-patch.yaml      a kustomize patch that fixes what it can
-  zerodrop audit k8s/ --fail-on warning                stricter CI gate
-  zerodrop audit k8s/ --explain-paths                  how requests reach each workload, and why
-                                                       its preStop must last as long as it must
+Reading the report
+  Findings are grouped by rule, errors first. Each group explains the problem and its fix once,
+  then lists one line per object under its file (file:line:col), with what differs between
+  objects below it. A summary by rule ends the report. Lines fit 100 columns.
+  error    requests are dropped (or the pod SIGKILLed) on every rollout or node drain
+  warning  requests are dropped under plausible conditions, or the rollout can stall
+  info     a hint that makes the setup sturdier (often code or the cluster decides)
 
-Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations):
+Choosing what you see
+  --min-severity warning   leave info out (of every format, --fix and the exit code)
+  --quiet                  one line per finding: file:line:col severity rule object
+  --format json|sarif|...  one result per finding, for tools and code scanning (docs/ci.md)
+
+Examples
+  zerodrop audit k8s/                                a directory (or a kustomize overlay)
+  zerodrop audit deploy.yaml Dockerfile              a manifest and the image it runs
+  helm template my-chart | zerodrop audit -          a Helm chart, rendered and piped
+  kustomize build overlays/prod | zerodrop audit -   kustomize without kubectl
+  zerodrop audit k8s/ --min-severity error           only what breaks every rollout
+  zerodrop audit k8s/ --format sarif --output zerodrop.sarif    for GitHub code scanning
+  zerodrop audit k8s/ --fix > zerodrop-patch.yaml    a kustomize patch that fixes what it can
+  zerodrop audit k8s/ --fail-on warning              stricter CI gate
+  zerodrop audit k8s/ --explain-paths               how requests reach each workload, and so
+                                                     how long its preStop must last
+
+Assumptions you can tune (flags, .zerodrop.yaml, or per workload annotations)
   --propagation-seconds  how long endpoint removal takes to reach every proxy (default 5)
   --drain-seconds        how long the app needs after its stop signal (default 5);
                          per workload: zerodrop.dev/drain-seconds: "N"
-  zerodrop.dev/in-app-drain: "true"   the app delays its own shutdown, so no preStop sleep is needed
-                                      ("adaptive": it drains until its traffic stops)
+  zerodrop.dev/in-app-drain: "true"       the app delays its own shutdown, so no preStop sleep
+                                          is needed ("adaptive": it drains until traffic stops)
   zerodrop.dev/ignore: "rule-a, rule-b"   suppress rules on one object (or its pod template)
 
 Traffic paths (docs/reference/traffic-paths.md): a pod must keep serving after its deletion until
@@ -222,11 +258,12 @@ Set the time you measured on the Service, Ingress or TargetGroupBinding that mak
   zerodrop.dev/removal-seconds: "45"
 or per path kind in .zerodrop.yaml (paths: below); --explain-paths shows every number's source.
 
-.zerodrop.yaml:
+.zerodrop.yaml (in the working directory, or --config FILE)
   kubernetesVersion: "1.33"
   propagationSeconds: 5
   drainSeconds: 5
   failOn: error
+  minSeverity: info
   rules:
     min-ready-seconds-unset: off
     single-replica: error
@@ -234,9 +271,10 @@ or per path kind in .zerodrop.yaml (paths: below); --explain-paths shows every n
     aws-nlb-ip:
       removalSeconds: 150
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or input errors (findings from
-the inputs that could be read are still reported; docs/errors.md lists the error codes),
-4 missing environment (cluster unreachable, forbidden), 130 interrupted (SIGINT or SIGTERM).`;
+Exit codes
+  0 nothing at or above --fail-on; 1 findings; 2 usage or input errors (findings from the inputs
+  that could be read are still reported; docs/errors.md lists the error codes); 4 missing
+  environment (cluster unreachable, forbidden); 130 interrupted (SIGINT or SIGTERM).`;
 
 export function registerAuditCommands(program: Command): void {
   program
@@ -252,6 +290,8 @@ export function registerAuditCommands(program: Command): void {
     .option('--propagation-seconds <n>', `assumed endpoint-propagation time (default ${DEFAULT_PROPAGATION_SECONDS})`)
     .option('--drain-seconds <n>', `assumed time the app needs after its stop signal (default ${DEFAULT_DRAIN_SECONDS})`)
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (default error)').choices(['error', 'warning', 'info', 'never']))
+    .addOption(new Option('--min-severity <severity>', 'leave out findings below it: report, --fix and exit code (default info)').choices(MIN_SEVERITY))
+    .option('-q, --quiet', 'text: one line per finding, no explanations or summary; nothing when clean')
     .option('--config <file>', 'config file (default: .zerodrop.yaml in the working directory)')
     .option('--explain-paths', "print each serving workload's traffic paths, how late each lets go of a pod and why, instead of findings")
     .option('--fix', 'print a kustomize strategic-merge patch per workload that resolves the fixable findings')

@@ -77,6 +77,15 @@ export function isBatchKind(kind: WorkloadKind): boolean {
   return kind === 'Job' || kind === 'CronJob';
 }
 
+/**
+ * A core (`v1`) Service: selectors, ports and endpoints. Other groups reuse the kind name for
+ * something else: Knative's `serving.knative.dev/v1` Service is a whole app (a revision template
+ * with its own routing), not a selector over pods.
+ */
+export function isCoreService(o: { kind?: unknown; apiVersion?: unknown }): boolean {
+  return o.kind === 'Service' && o.apiVersion === 'v1';
+}
+
 /** Where the pod template sits in each workload kind, as a path from the object root. */
 export function podTemplatePath(kind: WorkloadKind): string[] {
   switch (kind) {

@@ -192,6 +192,9 @@ export function pid1Of(argv: readonly string[], ctx: Pid1Context, depth = 0): Pi
     return { kind: 'script', path, args, interpreter: file?.shell ?? interpreterOf(text), text, shape, execs, next };
   }
   const exe = executableName(argv[0]!);
+  // `bundle exec CMD` becomes CMD in the same process (Kernel.load for Ruby executables, else
+  // Kernel.exec: https://bundler.io/man/bundle-exec.1.html), so CMD receives the stop signal.
+  if (exe === 'bundle' && argv[1] === 'exec' && argv.length > 2) return pid1Of(argv.slice(2), ctx, depth + 1);
   const manager = PACKAGE_MANAGERS[exe];
   if (manager) return { kind: 'package-manager', manager, argv: [...argv] };
   const runtime = runtimeFor(exe);

@@ -4,7 +4,7 @@
  * SIGTERM does instead (docs/reference/signals.md#image-stop-signals). Rules and the lab read
  * this table; images that run these servers are rows of src/k8s/imageTable.ts.
  */
-export type ServerId = 'nginx' | 'openresty' | 'httpd' | 'haproxy' | 'php-fpm';
+export type ServerId = 'nginx' | 'openresty' | 'httpd' | 'haproxy' | 'php-fpm' | 'unicorn';
 
 export interface ServerKnowledge {
   id: ServerId;
@@ -62,6 +62,15 @@ export const SERVERS: Readonly<Record<ServerId, ServerKnowledge>> = {
     gracefulSignal: 'SIGQUIT',
     onSigterm: 'immediate termination of workers',
     source: 'https://github.com/php/php-src/blob/master/sapi/fpm/php-fpm.8.in',
+  },
+  unicorn: {
+    id: 'unicorn',
+    server: 'unicorn',
+    // unicorn_rails is the Rails launcher of the same master; Shopify's fork pitchfork treats TERM as graceful and is not this row.
+    executables: /^unicorn(_rails)?$/,
+    gracefulSignal: 'SIGQUIT',
+    onSigterm: 'quick shutdown: the master kills all workers at once, cutting their requests',
+    source: 'https://yhbt.net/unicorn/SIGNALS.html',
   },
 };
 

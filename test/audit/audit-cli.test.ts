@@ -145,7 +145,7 @@ describe('bad input', () => {
     const r = zerodrop(['audit', dir], { env: { PATH: join(dir, 'no-bin') } });
     // The machine lacks kubectl: an environment error, not a fault in the input.
     expect(r.code).toBe(4);
-    expect(r.stdout).toMatch(/kubectl is not on PATH.*kustomize build .* \| zerodrop audit -/);
+    expect(r.stdout.replace(/\n +/g, ' ')).toMatch(/kubectl is not on PATH.*kustomize build .* \| zerodrop audit -/);
   });
   it('a huge file is refused with one line instead of being read', () => {
     const dir = tempDir();

@@ -28,7 +28,7 @@ describe('zerodrop audit --cluster (live objects from the fake API)', () => {
     const r = await runCli(['audit', '--cluster', '--kubeconfig', kc, '-n', 'shop']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('deployment/shop/worker');
-    expect(r.stdout).toMatch(/spec\.template\.spec\.containers\[0\]\.args\[0\]\s+error\s+pod-shell-command/);
+    expect(r.stdout).toMatch(/^error pod-shell-command .*\n(?: .*\n)*? {2}deployment\/shop\/worker\n {4}spec\.template\.spec\.containers\[0\]\.args\[0\] /m);
   });
 
   it('--all-namespaces reads cluster-wide lists', async () => {

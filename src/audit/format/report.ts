@@ -3,7 +3,7 @@
  * prints text (a pre-commit hook) does not load SARIF, rule pages or the CI formats.
  */
 import type { OutputFormat } from '../config.js';
-import type { AuditResult, RuleMeta } from '../types.js';
+import type { AuditResult, RuleMeta, Severity } from '../types.js';
 
 export interface ReportOptions {
   /** ANSI colours in text output (a terminal). */
@@ -12,6 +12,12 @@ export interface ReportOptions {
   rules: () => readonly RuleMeta[];
   /** SARIF helpUri base. */
   docsBaseUrl?: string;
+  /** Text: one line per finding, no explanations or summary. */
+  quiet?: boolean;
+  /** Text: the line width (default 100). */
+  width?: number;
+  /** Text: findings left out by --min-severity. */
+  hidden?: { below: Severity; count: number };
 }
 
 export async function renderReport(result: AuditResult, format: OutputFormat, options: ReportOptions): Promise<string> {
@@ -27,6 +33,12 @@ export async function renderReport(result: AuditResult, format: OutputFormat, op
     case 'junit':
       return (await import('./junit.js')).formatJunit(result);
     default:
-      return (await import('./text.js')).formatText(result, { color: options.color });
+      return (await import('./text.js')).formatText(result, {
+        color: options.color,
+        rules: options.rules(),
+        ...(options.quiet ? { quiet: true } : {}),
+        ...(options.width === undefined ? {} : { width: options.width }),
+        ...(options.hidden ? { hidden: options.hidden } : {}),
+      });
   }
 }

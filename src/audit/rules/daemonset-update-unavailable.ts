@@ -1,6 +1,8 @@
 import { featureAvailable } from '../../k8s/features.js';
 import { isLiteralZero } from '../../k8s/intOrPercent.js';
-import { longRunningContainers } from './support/containers.js';
+import type { WorkloadView } from '../types.js';
+import { longRunningContainers, servingContainers } from './support/containers.js';
+import { preStopShapeOf } from './support/drain.js';
 import { defineRule } from './support/defineRule.js';
 import { daemonSetRollout } from './support/rollout.js';
 import { portsOf } from './support/fields.js';
@@ -8,7 +10,11 @@ import { portsOf } from './support/fields.js';
 /**
  * DaemonSets default to maxUnavailable 1 and maxSurge 0 (docs/reference/workload-updates.md#daemonset): each node's pod is stopped before
  * its replacement starts, so node-local traffic (externalTrafficPolicy: Local, node ingress) has
- * no pod on that node meanwhile. maxSurge (GA 1.25) starts the new pod first.
+ * no pod on that node meanwhile. maxSurge (GA 1.25) starts the new pod first. A DaemonSet whose
+ * serving containers drain before they stop (a preStop that waits at least the propagation time,
+ * a known hook that fails the proxy's health checks and waits for its connections, such as
+ * Contour's shutdown-manager, or an in-app drain) has already moved the node's traffic away when
+ * its pod stops: that is the fix this rule asks for when hostPort rules out surging.
  */
 export const daemonsetUpdateUnavailable = defineRule({
   target: 'workload',
@@ -36,6 +42,7 @@ export const daemonsetUpdateUnavailable = defineRule({
     if (w.kind !== 'DaemonSet' || !w.serving) return [];
     const r = daemonSetRollout(w.object);
     if (r.type !== 'RollingUpdate' || !isLiteralZero(r.maxSurge)) return [];
+    if (drainsBeforeStopping(w, settings.propagationSeconds)) return [];
     const hostPort = longRunningContainers(w).some((c) => portsOf(c.container).some((p) => typeof p.hostPort === 'number' && p.hostPort > 0));
     const canSurge = featureAvailable('daemonSetMaxSurge', settings.kubernetesVersion);
     return [
@@ -47,5 +54,20 @@ export const daemonsetUpdateUnavailable = defineRule({
     ];
   },
 });
+
+/** Every serving container keeps serving until endpoint removal has propagated, so the node is drained first. */
+function drainsBeforeStopping(w: WorkloadView, propagationSeconds: number): boolean {
+  if (w.inAppDrain) return true;
+  const servers = servingContainers(w);
+  return (
+    servers.length > 0 &&
+    servers.every((c) => {
+      const shape = preStopShapeOf(c, w);
+      if (!shape) return false;
+      if (shape.kind === 'sleep-action' || shape.kind === 'exec-sleep') return shape.seconds >= propagationSeconds;
+      return shape.kind === 'opaque' && shape.delay === 'waits';
+    })
+  );
+}
 
 export default daemonsetUpdateUnavailable;

@@ -13,6 +13,15 @@ testRule('deprecated-workload-api', {
   ],
   invalid: [
     {
+      name: 'a ReplicationController never rolls its pods (kubectl rolling-update is gone since 1.18)',
+      text: workload(
+        'v1',
+        'ReplicationController',
+        '  replicas: 3\n  selector: {app: a}\n  template: {metadata: {labels: {app: a}}, spec: {containers: [{name: a, image: x}]}}\n',
+      ),
+      findings: [{ messageId: 'noRollingUpdate', line: 2, fixId: 'useDeployment' }],
+    },
+    {
       name: 'extensions/v1beta1 Deployment: names the defaults that change on the move to apps/v1 (docs/reference/workload-updates.md#defaults-by-api-version), at the apiVersion value',
       text: workload('extensions/v1beta1', 'Deployment'),
       findings: [

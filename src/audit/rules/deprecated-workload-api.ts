@@ -10,19 +10,25 @@ import { specOf } from './support/fields.js';
 
 const rule = defineRule({
   target: 'object',
-  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet'],
+  kinds: ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController'],
   meta: {
     id: 'deprecated-workload-api',
     ruleOfUptime: 5,
     severity: 'error',
-    summary: 'workload uses extensions/v1beta1, apps/v1beta1 or apps/v1beta2 (removed in 1.16; defaults change on migration)',
+    summary: 'workload uses an API removed in 1.16 (defaults change on migration), or is a ReplicationController, which never rolls its pods',
     messages: {
       removed: '{{kind}} uses {{apiVersion}}, which Kubernetes stopped serving in {{removedIn}}',
+      noRollingUpdate:
+        'ReplicationController has no rolling update in the API server: changing its template (a new image) does not replace the running pods, ' +
+        'and kubectl rolling-update, which replaced them from the client, is gone since kubectl 1.18; pods change only when they are deleted, ' +
+        'all at once unless done one by one by hand (https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/)',
       removedAndDefaultsChange:
         '{{kind}} uses {{apiVersion}}, which Kubernetes stopped serving in {{removedIn}}; moving to {{replacement}} changes defaults you rely on: {{changes}}',
     },
     fixes: {
       setApiVersion: 'set apiVersion: {{replacement}}',
+      useDeployment:
+        'replace it with an apps/v1 Deployment with the same template and spec.selector.matchLabels set to its selector; the Deployment rolls every template change',
       setApiVersionAndSelector: 'set apiVersion: {{replacement}} and add spec.selector (required in apps/v1)',
       setApiVersionAndDefaults: 'set apiVersion: {{replacement}}, and set explicitly what you want: {{fields}}',
       setApiVersionSelectorAndDefaults:
@@ -30,6 +36,7 @@ const rule = defineRule({
     },
   },
   check(view) {
+    if (view.kind === 'ReplicationController') return [{ path: ['kind'], messageId: 'noRollingUpdate', fixId: 'useDeployment' }];
     const dep = DEPRECATED_WORKLOAD_APIS[view.apiVersion];
     if (!dep) return [];
     const changes = view.kind === 'Deployment' ? defaultChangesOnMigration(view.apiVersion) : [];

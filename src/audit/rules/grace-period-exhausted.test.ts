@@ -25,7 +25,7 @@ testRule('grace-period-exhausted', {
           messageId: 'minimumWindowOnly',
           line: 25,
           container: 'app',
-          data: { preStop: '30 s', grace: 'terminationGracePeriodSeconds 30 (the default)', stopSignalAt: '30 s', appWindow: '2 s', drain: '5 s' },
+          data: { preStop: '30 s', grace: 'terminationGracePeriodSeconds 30 (unset, the default)', stopSignalAt: '30 s', appWindow: '2 s', drain: '5 s' },
           fix: 'set terminationGracePeriodSeconds to at least 35 (preStop + drain), or shorten the preStop',
           patch: grace(35),
         },
@@ -78,7 +78,48 @@ testRule('grace-period-exhausted', {
       name: '--drain-seconds applies without preStop',
       text: manifests({ podSpec: { terminationGracePeriodSeconds: 10 } }),
       settings: { drainSeconds: 20 },
-      findings: [{ messageId: 'killedMidDrain', line: 31, container: 'app', data: { preStop: '0 s', drain: '20 s', total: '20 s' }, patch: grace(20) }],
+      findings: [
+        {
+          messageId: 'killedMidDrainNoSleep',
+          line: 31,
+          container: 'app',
+          data: { drain: '20 s', hook: 'has no preStop', grace: 'terminationGracePeriodSeconds 10', killAt: '10 s', shortfall: '10 s' },
+          fixId: 'raiseGraceForDrain',
+          patch: grace(20),
+        },
+      ],
+    },
+    {
+      name: 'a hook that is not a sleep is not called one (an ingress controller with grace 0 for a local cluster)',
+      text: manifests({
+        containers: [{ ...APP, lifecycle: { preStop: { exec: { command: ['/wait-shutdown'] } } } }],
+        podSpec: { terminationGracePeriodSeconds: 0 },
+      }),
+      findings: [
+        {
+          messageId: 'minimumWindowNoSleep',
+          container: 'app',
+          data: {
+            hook: 'has a preStop that is not a timed sleep (exec "/wait-shutdown"), counted as returning at once',
+            grace: 'terminationGracePeriodSeconds: 0, which the kubelet treats as 1 s',
+          },
+          fixId: 'raiseGraceForDrain',
+          patch: grace(5),
+        },
+      ],
+    },
+    {
+      name: 'terminationGracePeriodSeconds: 0 is quoted as written, then as the kubelet uses it',
+      text: manifests({ podSpec: { terminationGracePeriodSeconds: 0 } }),
+      findings: [
+        {
+          messageId: 'minimumWindowNoSleep',
+          container: 'app',
+          data: { grace: 'terminationGracePeriodSeconds: 0, which the kubelet treats as 1 s', appWindow: '2 s', drain: '5 s' },
+          fixId: 'raiseGraceForDrain',
+          patch: grace(5),
+        },
+      ],
     },
   ],
 });

@@ -1,8 +1,8 @@
-import { preStopDelaySeconds } from '../../k8s/objects.js';
+import { preStopDelaySeconds, type LifecycleHandler } from '../../k8s/objects.js';
 import { graceSecondsNeeded, shutdownTimeline } from '../../k8s/shutdownTimeline.js';
 import { trafficContainers } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { graceOf, gracePath, preStopOf, seconds } from './support/drain.js';
+import { graceOf, gracePath, graceText, preStopOf, seconds } from './support/drain.js';
 import { podSpecPatch } from './support/patches.js';
 import { describeRemoval, removalBudget } from './support/paths.js';
 
@@ -36,16 +36,22 @@ export const gracePeriodExhausted = defineRule({
       inAppDrainKilled:
         '"{{container}}" delays its own shutdown (zerodrop.dev/in-app-drain), so after its stop signal at {{stopSignalAt}} it serves on for {{hold}} until ' +
         'the slowest path lets go ({{path}}) and then drains {{drain}}: {{grace}} kills it at {{killAt}}, {{shortfall}} too early',
+      minimumWindowNoSleep:
+        '"{{container}}" {{hook}}, with {{grace}}: the stop signal comes at once and SIGKILL {{appWindow}} later ' +
+        "(the kubelet's 2 s minimum), so the app gets {{appWindow}} of the {{drain}} it needs to drain (--drain-seconds).",
+      killedMidDrainNoSleep:
+        'drain {{drain}} exceeds {{grace}} for "{{container}}", which {{hook}}: ' +
+        'the app gets its stop signal at once and SIGKILL at {{killAt}}, {{shortfall}} before it finishes draining, cutting in-flight requests',
     },
     fixes: {
       raiseGrace: 'set terminationGracePeriodSeconds to at least {{needed}} (preStop + drain), or shorten the preStop',
       raiseGraceForPath: "set terminationGracePeriodSeconds to at least {{needed}} (the slowest path's removal time + drain)",
+      raiseGraceForDrain: "set terminationGracePeriodSeconds to at least {{needed}} (preStop + drain of the pod's serving containers)",
     },
   },
   check(w, settings) {
     if (!w.serving) return [];
     const grace = graceOf(w);
-    const graceText = `terminationGracePeriodSeconds ${grace.seconds}${grace.explicit ? '' : ' (the default)'}`;
     const drain = w.drainSeconds;
     // In-app drain: the app itself holds on after its stop signal until the slowest path lets go.
     const budget = w.inAppDrain ? removalBudget(w, settings) : undefined;
@@ -78,7 +84,7 @@ export const gracePeriodExhausted = defineRule({
             hold: seconds(hold),
             path: budget.path ? describeRemoval(budget.path) : `endpoint propagation, ${seconds(budget.seconds)} (--propagation-seconds)`,
             drain: seconds(drain),
-            grace: graceText,
+            grace: graceText(w),
             killAt: seconds(timeline.killAt),
             shortfall: seconds(drain + hold - timeline.appWindow),
             needed,
@@ -87,27 +93,49 @@ export const gracePeriodExhausted = defineRule({
           patch,
           ...(budget.path ? { trafficPath: budget.path } : {}),
         };
+      const timed = preStopDelaySeconds(handler) !== undefined;
       return {
         path: gracePath(w),
         container: c.name,
-        messageId: timeline.floorApplied ? (rejected ? 'minimumWindowOnlyAndRejected' : 'minimumWindowOnly') : 'killedMidDrain',
+        messageId: !timed
+          ? timeline.floorApplied
+            ? 'minimumWindowNoSleep'
+            : 'killedMidDrainNoSleep'
+          : timeline.floorApplied
+            ? rejected
+              ? 'minimumWindowOnlyAndRejected'
+              : 'minimumWindowOnly'
+            : 'killedMidDrain',
         data: {
           container: c.name,
+          hook: hookText(handler),
           preStop: seconds(preStop),
           drain: seconds(drain),
           total: seconds(preStop + drain),
-          grace: graceText,
+          grace: graceText(w),
           stopSignalAt: seconds(timeline.stopSignalAt),
           appWindow: seconds(timeline.appWindow),
           killAt: seconds(timeline.killAt),
           shortfall: seconds(drain - timeline.appWindow),
           needed,
         },
-        fixId: 'raiseGrace',
+        fixId: timed ? 'raiseGrace' : 'raiseGraceForDrain',
         patch,
       };
     });
   },
 });
+
+/** A hook that is not a timed sleep, as the message says it: none, or counted as returning at once. */
+function hookText(handler: LifecycleHandler | undefined): string {
+  if (!handler) return 'has no preStop';
+  const exec = handler.exec?.command;
+  const what = Array.isArray(exec)
+    ? `exec "${exec.map(String).join(' ')}"`
+    : handler.httpGet
+      ? `HTTP GET ${String((handler.httpGet as { path?: unknown }).path ?? '/')}`
+      : 'a handler zerodrop does not know';
+  return `has a preStop that is not a timed sleep (${what}), counted as returning at once`;
+}
 
 export default gracePeriodExhausted;

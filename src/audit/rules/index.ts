@@ -16,6 +16,7 @@ import dockerfileShellForm from './dockerfile-shell-form.js';
 import dockerfileShellWrapper from './dockerfile-shell-wrapper.js';
 import featureUnavailable from './feature-unavailable.js';
 import gracePeriodExhausted from './grace-period-exhausted.js';
+import hpaScaleTarget from './hpa-scale-target.js';
 import ingressControllerShutdownUnsafe from './ingress-controller-shutdown-unsafe.js';
 import istioDrainShorterThanApp from './istio-drain-shorter-than-app.js';
 import kedaScalesServingToZero from './keda-scales-serving-to-zero.js';
@@ -81,6 +82,7 @@ const registered: Array<Rule | Rule[]> = [
   startupGuardedByInitialDelay,
   // Rule of Uptime 4: drain
   gracePeriodExhausted,
+  hpaScaleTarget,
   prestopBinaryMissing,
   prestopDoesNotWait,
   prestopDelayUnknown,

@@ -21,7 +21,7 @@ testRule('pdb-blocks-eviction', {
         {
           messageId: 'blocksEviction',
           line: 40,
-          data: { field: 'minAvailable', value: '3', pods: 3, workloads: 'Deployment/web with 3 replica(s)', desiredHealthy: 3 },
+          data: { field: 'minAvailable', value: '3', pods: '3 pods', workloads: 'Deployment/web with 3 replicas', desiredHealthy: 3 },
           fixId: 'allowOneEviction',
         },
       ],
@@ -34,12 +34,12 @@ testRule('pdb-blocks-eviction', {
     {
       name: '50% of one pod rounds up to one',
       text: manifests({ replicas: 1, extra: [pdb({ minAvailable: '50%' })] }),
-      findings: [{ messageId: 'blocksEviction', line: 40, data: { value: '50%', pods: 1, desiredHealthy: 1 } }],
+      findings: [{ messageId: 'blocksEviction', line: 40, data: { value: '50%', pods: '1 pod', desiredHealthy: 1 } }],
     },
     {
       name: 'maxUnavailable 0',
       text: manifests({ extra: [pdb({ maxUnavailable: 0 })] }),
-      findings: [{ messageId: 'blocksEviction', line: 40, data: { field: 'maxUnavailable', value: '0', pods: 3 } }],
+      findings: [{ messageId: 'blocksEviction', line: 40, data: { field: 'maxUnavailable', value: '0', pods: '3 pods' } }],
     },
     {
       name: 'minAvailable at the HPA minimum',

@@ -1,5 +1,6 @@
 import { disruptionBudget, type DisruptionBudgetSpec } from '../../k8s/disruptionBudget.js';
-import { lowestReplicas } from './support/containers.js';
+import { lowestReplicas, replicaFloor } from './support/containers.js';
+import { count } from './support/wording.js';
 import { defineRule } from './support/defineRule.js';
 import { intOrPercent } from './support/rollout.js';
 import { specOf } from './support/fields.js';
@@ -20,7 +21,7 @@ export const pdbBlocksEviction = defineRule({
     summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
     messages: {
       blocksEviction:
-        '{{field}} {{value}} over {{pods}} pod(s) ({{workloads}}) requires {{desiredHealthy}} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
+        '{{field}} {{value}} over {{pods}} ({{workloads}}) requires {{desiredHealthy}} healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
         'kubectl drain and node upgrades wait on these pods forever (https://kubernetes.io/docs/tasks/run-application/configure-pdb/, percentages round up)',
       blocksEvictionAtAnySize:
         '{{field}} {{value}} over its pods ({{workloads}}) requires all healthy, so disruptionsAllowed is 0 even when every pod is healthy: ' +
@@ -42,7 +43,11 @@ export const pdbBlocksEviction = defineRule({
     const value = minAvailable ?? maxUnavailable;
     const selected = workloadsSelectedByPdb(all.workloads, pdb);
     if (selected.length === 0) return [];
-    const counts = selected.map((w) => lowestReplicas(w));
+    // A workload its autoscaler can take to zero pods has none to evict then: judge it at one.
+    const counts = selected.map((w) => {
+      const n = lowestReplicas(w);
+      return n === 0 ? 1 : n;
+    });
     const known = counts.every((n): n is number => typeof n === 'number');
     // Pod counts of DaemonSets and bare Pods are unknown statically: use 1 per workload only to
     // recognise budgets that block at any size (maxUnavailable 0, minAvailable 100%).
@@ -59,14 +64,14 @@ export const pdbBlocksEviction = defineRule({
     const who = selected
       .map(
         (w) =>
-          `${w.kind}/${w.name}${w.hpas.length ? ` at HPA minReplicas ${lowestReplicas(w)}` : w.replicas !== undefined ? ` with ${w.replicas} replica(s)` : ''}`,
+          `${w.kind}/${w.name}${replicaFloor(w).says ? ` at ${replicaFloor(w).says}` : w.replicas !== undefined ? ` with ${count(w.replicas, 'replica')}` : ''}`,
       )
       .join(', ');
     return [
       {
         path: ['spec', field],
         messageId: known ? 'blocksEviction' : 'blocksEvictionAtAnySize',
-        data: { field, value: String(value), pods, workloads: who, desiredHealthy: budget.desiredHealthy },
+        data: { field, value: String(value), pods: count(pods, 'pod'), workloads: who, desiredHealthy: budget.desiredHealthy },
         fixId: 'allowOneEviction',
       },
     ];

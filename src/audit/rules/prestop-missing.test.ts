@@ -59,6 +59,29 @@ testRule('prestop-missing', {
       ],
     },
     {
+      name: 'a Knative Service beside it is not a core Service: the Deployment with ports is still assumed serving',
+      text: manifests({
+        service: false,
+        extra: [
+          {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name: 'hello' },
+            spec: { template: { spec: { containers: [{ image: 'example/hello:1.0' }] } } },
+          },
+        ],
+      }),
+      findings: [
+        {
+          messageId: 'noPreStop',
+          container: 'app',
+          data: { servingReason: 'assumed serving: it declares container ports and the input has no Service' },
+          fixId: 'addSleepAction',
+          patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } },
+        },
+      ],
+    },
+    {
       name: 'no preStop; at 1.33 the fix is the sleep action',
       text: manifests(),
       findings: [

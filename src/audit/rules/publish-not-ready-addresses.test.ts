@@ -9,6 +9,14 @@ testRule('publish-not-ready-addresses', {
       text: manifests({ kind: 'StatefulSet', spec: { serviceName: 'web' }, service: { publishNotReadyAddresses: true, clusterIP: 'None' } }),
     },
     { name: 'false', text: manifests({ service: { publishNotReadyAddresses: false } }) },
+    {
+      name: 'per-pod announce Service selecting one StatefulSet pod by name',
+      text: manifests({
+        kind: 'StatefulSet',
+        spec: { serviceName: 'redis' },
+        service: { publishNotReadyAddresses: true, selector: { app: 'web', 'statefulset.kubernetes.io/pod-name': 'web-0' } },
+      }),
+    },
   ],
   invalid: [
     {

@@ -11,7 +11,7 @@ testRule('recreate-strategy', {
     {
       name: 'Recreate, at the strategy type',
       text: manifests({ spec: { strategy: { type: 'Recreate' } } }),
-      findings: [{ messageId: 'stopsEveryPod', line: 19, data: { pods: 3 }, fixId: 'rollingUpdate' }],
+      findings: [{ messageId: 'stopsEveryPod', line: 19, data: { pods: 'all 3 pods' }, fixId: 'rollingUpdate' }],
     },
     {
       name: 'Recreate for a claim says why there is a better way',
@@ -20,7 +20,7 @@ testRule('recreate-strategy', {
         spec: { strategy: { type: 'Recreate' } },
         podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'uploads' } }] },
       }),
-      findings: [{ messageId: 'stopsEveryPodForClaim', line: 19, data: { pods: 1, claims: '"uploads"' } }],
+      findings: [{ messageId: 'stopsEveryPodForClaim', line: 19, data: { pods: 'its only pod', claims: '"uploads"' } }],
     },
   ],
 });

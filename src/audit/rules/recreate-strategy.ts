@@ -12,10 +12,10 @@ export const recreateStrategy = defineRule({
     summary: 'strategy Recreate stops every pod before starting the new version',
     messages: {
       stopsEveryPod:
-        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/): the Service has no Ready endpoint until a new pod passes ' +
+        'strategy Recreate terminates {{pods}} before the new version starts (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/): the Service has no Ready endpoint until a new pod passes ' +
         'its readiness probe, and every request in between fails',
       stopsEveryPodForClaim:
-        'strategy Recreate terminates all {{pods}} pod(s) before the new version starts (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/): the Service has no Ready endpoint until a new pod passes ' +
+        'strategy Recreate terminates {{pods}} before the new version starts (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/): the Service has no Ready endpoint until a new pod passes ' +
         'its readiness probe, and every request in between fails (if Recreate is there for the claim {{claims}}, a StatefulSet or a ReadWriteMany volume keeps pods warm instead)',
     },
     fixes: {
@@ -33,7 +33,7 @@ export const recreateStrategy = defineRule({
       {
         path: ['spec', 'strategy', 'type'],
         messageId: claims.length ? 'stopsEveryPodForClaim' : 'stopsEveryPod',
-        data: { pods: w.replicas ?? 1, claims: claims.map((c) => `"${c}"`).join(', ') },
+        data: { pods: (w.replicas ?? 1) === 1 ? 'its only pod' : `all ${w.replicas} pods`, claims: claims.map((c) => `"${c}"`).join(', ') },
         fixId: 'rollingUpdate',
       },
     ];

@@ -1,4 +1,4 @@
-import { lowestReplicas } from './support/containers.js';
+import { replicaFloor } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { workloadSpecPatch } from './support/patches.js';
 import { deploymentRollout } from './support/rollout.js';
@@ -31,7 +31,8 @@ export const rolloutUnavailable = defineRule({
   },
   check(w) {
     // An HPA sets the replica count; judge the rollout at the HPA's minimum (kube-linter#637).
-    const replicas = lowestReplicas(w);
+    const floor = replicaFloor(w);
+    const replicas = floor.replicas;
     if (w.kind !== 'Deployment' || !w.serving || !replicas) return [];
     const r = deploymentRollout(w.object, w.apiVersion, replicas);
     const f = r.fenceposts;
@@ -41,7 +42,7 @@ export const rolloutUnavailable = defineRule({
         path: ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
         messageId: r.unavailableSet ? 'resolvesToAll' : 'defaultResolvesToAll',
         data: {
-          replicaCount: w.hpas.length ? `HPA minReplicas ${replicas}` : `replicas ${replicas}`,
+          replicaCount: floor.says ?? `replicas ${replicas}`,
           maxUnavailable: r.maxUnavailable,
           apiVersion: w.apiVersion,
           unavailable: f.maxUnavailable,

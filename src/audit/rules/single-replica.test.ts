@@ -15,12 +15,20 @@ const version = (v: string) => ({
     },
   },
 });
+// KEDA decides its target's floor: minReplicaCount (default 0), not spec.replicas.
+const scaledObject = (minReplicaCount: number, kind = 'Deployment') => ({
+  apiVersion: 'keda.sh/v1alpha1',
+  kind: 'ScaledObject',
+  metadata: { name: 'web-queue' },
+  spec: { scaleTargetRef: { kind, name: 'web' }, minReplicaCount, triggers: [{ type: 'rabbitmq', metadata: { queueName: 'jobs', value: '10' } }] },
+});
 const statefulSetHpa = { ...hpa(undefined), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web' }, maxReplicas: 5 } };
 
 testRule('single-replica', {
   valid: [
     { name: 'replicas 3', text: manifests() },
     { name: 'HPA keeps 2 even with replicas 1 in the manifest', text: manifests({ replicas: 1, extra: [hpa(2)] }) },
+    { name: 'a KEDA ScaledObject keeps 2 even with replicas 1 in the manifest', text: manifests({ replicas: 1, extra: [scaledObject(2)] }) },
     { name: 'DaemonSets have no replicas', text: manifests({ kind: 'DaemonSet' }) },
     {
       name: 'a Service over v1, v2 and v3 Deployments of one replica each has three pods behind it',
@@ -79,6 +87,23 @@ testRule('single-replica', {
           fix: 'set the HPA minReplicas to at least 2',
         },
       ],
+    },
+    {
+      name: 'KEDA minReplicaCount 1 decides, not replicas 3: reported at the ScaledObject',
+      text: manifests({ replicas: 3, extra: [scaledObject(1)] }),
+      findings: [
+        {
+          messageId: 'scaledObjectMinimumOne',
+          line: 40,
+          data: { scaledObject: 'web-queue', workload: 'Deployment/web', floor: 'ScaledObject minReplicaCount 1' },
+          fixId: 'raiseScaledObjectMinimum',
+        },
+      ],
+    },
+    {
+      name: 'a StatefulSet at KEDA minReplicaCount 1',
+      text: manifests({ kind: 'StatefulSet', replicas: 3, spec: { serviceName: 'web' }, extra: [scaledObject(1, 'StatefulSet')] }),
+      findings: [{ messageId: 'scaledObjectMinimumOneStatefulSet', fixId: 'raiseScaledObjectMinimum' }],
     },
     {
       name: 'a written HPA minReplicas 1 is reported at the field',

@@ -1,7 +1,7 @@
 import { imageRoleOf } from '../../k8s/containerRoles.js';
 import type { Datastore } from '../../k8s/datastores.js';
-import type { ObjectView, WorkloadView } from '../types.js';
-import { describeWorkload, lowestReplicas, podsOf, REPLICATED_KINDS } from './support/containers.js';
+import type { WorkloadView } from '../types.js';
+import { describeWorkload, podsOf, REPLICATED_KINDS, replicaFloor } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 
 const NO_ENDPOINT =
@@ -32,15 +32,6 @@ function datastoreOf(w: WorkloadView): Datastore | undefined {
   return undefined;
 }
 
-/** The HPA with the lowest minReplicas: its minReplicas (or its spec, when the default 1 applies) is where the count is decided. */
-function decidingHpa(w: WorkloadView): ObjectView | undefined {
-  const min = (h: ObjectView) => {
-    const m = (h.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
-    return typeof m === 'number' ? m : 1;
-  };
-  return [...w.hpas].sort((a, b) => min(a) - min(b))[0];
-}
-
 /**
  * One pod behind a Service means any node drain, eviction or crash takes the service down, and no
  * PDB can protect it without blocking drains for good (docs/reference/disruption-budgets.md#budget-arithmetic, docs/reference/disruption-budgets.md#what-a-budget-protects). A StatefulSet update also
@@ -61,10 +52,13 @@ export const singleReplica = defineRule({
       oneStatefulSetReplica: `it runs replicas {{replicas}} and is the only pod behind {{service}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
       hpaMinimumOne: `HorizontalPodAutoscaler {{hpa}} may scale {{workload}} down to minReplicas {{minReplicas}}: ${NO_ENDPOINT}`,
       hpaMinimumOneStatefulSet: `HorizontalPodAutoscaler {{hpa}} may scale {{workload}} down to minReplicas {{minReplicas}}: ${NO_ENDPOINT}${DELETES_FIRST}`,
+      scaledObjectMinimumOne: `KEDA ScaledObject {{scaledObject}} may keep {{workload}} at one pod ({{floor}}): ${NO_ENDPOINT}`,
+      scaledObjectMinimumOneStatefulSet: `KEDA ScaledObject {{scaledObject}} may keep {{workload}} at one pod ({{floor}}): ${NO_ENDPOINT}${DELETES_FIRST}`,
     },
     fixes: {
       addReplicas: 'run at least 2 replicas, spread across nodes',
       raiseHpaMinimum: 'set the HPA minReplicas to at least 2',
+      raiseScaledObjectMinimum: 'set the ScaledObject minReplicaCount to at least 2',
       replicateDatastore:
         'do not add replicas here: a second {{datastore}} pod would be an independent copy with its own data behind the same Service. ' +
         'Replicate with {{replicate}}, or accept that the Service is down while its one pod is replaced',
@@ -72,29 +66,38 @@ export const singleReplica = defineRule({
   },
   check(w) {
     if (!w.serving || !REPLICATED_KINDS.has(w.kind)) return [];
-    if (lowestReplicas(w) !== 1) return [];
+    const floor = replicaFloor(w);
+    if (floor.replicas !== 1) return [];
     const service = loneService(w);
     if (service === undefined) return [];
-    const hpa = decidingHpa(w);
+    const hpa = floor.by?.kind === 'HorizontalPodAutoscaler' ? floor.by : undefined;
+    const scaledObject = floor.by?.kind === 'ScaledObject' ? floor.by : undefined;
     const statefulSet = w.kind === 'StatefulSet';
     const datastore = datastoreOf(w);
     const fix = datastore
       ? { fixId: 'replicateDatastore' as const, data: { datastore: datastore.name, replicate: datastore.replicate } }
-      : { fixId: hpa ? ('raiseHpaMinimum' as const) : ('addReplicas' as const), data: {} };
-    if (hpa) {
-      const written = (hpa.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
+      : { fixId: hpa ? ('raiseHpaMinimum' as const) : scaledObject ? ('raiseScaledObjectMinimum' as const) : ('addReplicas' as const), data: {} };
+    const autoscaler = hpa ?? scaledObject;
+    if (autoscaler) {
+      // Reported where the floor is written: the HPA's minReplicas, the ScaledObject's minReplicaCount (or its paused-replicas annotation).
+      const field = hpa ? 'minReplicas' : 'minReplicaCount';
+      const written = (autoscaler.object.spec as Record<string, unknown> | undefined)?.[field];
+      const path = written !== undefined ? ['spec', field] : hpa ? ['spec'] : ['metadata', 'annotations'];
+      const data = hpa
+        ? { hpa: hpa.name, minReplicas: written === undefined ? '1 (unset, the default)' : String(written) }
+        : { scaledObject: autoscaler.name, floor: floor.says ?? '' };
       return [
         {
-          at: hpa,
-          path: written === undefined ? ['spec'] : ['spec', 'minReplicas'],
-          messageId: statefulSet ? 'hpaMinimumOneStatefulSet' : 'hpaMinimumOne',
-          data: {
-            hpa: hpa.name,
-            workload: describeWorkload(w),
-            minReplicas: written === undefined ? '1 (unset, the default)' : String(written),
-            service,
-            ...fix.data,
-          },
+          at: autoscaler,
+          path,
+          messageId: hpa
+            ? statefulSet
+              ? 'hpaMinimumOneStatefulSet'
+              : 'hpaMinimumOne'
+            : statefulSet
+              ? 'scaledObjectMinimumOneStatefulSet'
+              : 'scaledObjectMinimumOne',
+          data: { ...data, workload: describeWorkload(w), service, ...fix.data },
           fixId: fix.fixId,
         },
       ];

@@ -9,6 +9,11 @@ testRule('stop-signal-mismatch', {
     { name: 'numeric STOPSIGNAL 3 is SIGQUIT', text: 'FROM nginx\nSTOPSIGNAL 3\n' },
     { name: 'official nginx 1.19.5 sets SIGQUIT', text: 'FROM nginx:1.19.5\n' },
     { name: 'php-fpm with QUIT', text: 'FROM php:8.3-fpm\nSTOPSIGNAL SIGQUIT\n' },
+    {
+      name: 'a Rails app on unicorn with STOPSIGNAL SIGQUIT',
+      text: 'FROM ruby:3.3-slim\nWORKDIR /app\nSTOPSIGNAL SIGQUIT\nCMD ["bundle", "exec", "unicorn", "-c", "config/unicorn.rb"]\n',
+    },
+    { name: 'a Rails app on Puma (graceful on SIGTERM)', text: 'FROM ruby:3.3-slim\nCMD ["bundle", "exec", "puma", "-C", "config/puma.rb"]\n' },
     { name: 'a script named after nginx is not nginx', text: 'FROM python:3.12\nCMD ["python", "/app/nginx_log_parser.py"]\n' },
     { name: 'an app image is none of our business', text: 'FROM node:20\nCMD ["node", "server.js"]\n' },
     { name: 'a current official nginx image in a pod spec', text: pod('nginx:1.27') },
@@ -50,6 +55,23 @@ testRule('stop-signal-mismatch', {
           fix: 'STOPSIGNAL SIGQUIT; keep a preStop sleep too, since openresty stops accepting at once',
         },
       ],
+    },
+    {
+      name: 'unicorn under bundle exec, stopped with SIGTERM: a quick shutdown that kills the workers',
+      text: 'FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD ["bundle", "exec", "unicorn", "-c", "config/unicorn.rb", "-p", "8080"]\n',
+      findings: [
+        {
+          messageId: 'sigtermCuts',
+          line: 1,
+          data: { where: 'the image (no STOPSIGNAL, so the runtime sends SIGTERM)', server: 'unicorn', gracefulSignal: 'SIGQUIT' },
+          fix: 'STOPSIGNAL SIGQUIT; keep a preStop sleep too, since unicorn stops accepting at once',
+        },
+      ],
+    },
+    {
+      name: 'unicorn_rails in a pod on the official ruby image',
+      text: pod('ruby:3.3', '    command: ["bundle", "exec", "unicorn_rails", "-E", "production"]\n'),
+      findings: [{ messageId: 'sigtermCuts', container: 'web', data: { server: 'unicorn' }, fixId: 'buildWithStopSignal' }],
     },
     {
       name: 'php-fpm needs QUIT',

@@ -1,5 +1,5 @@
 /**
- * Rule of Uptime 2: STOPSIGNAL may need to be changed. nginx/openresty and php-fpm stop
+ * Rule of Uptime 2: STOPSIGNAL may need to be changed. nginx/openresty, php-fpm and unicorn stop
  * gracefully on SIGQUIT, httpd on SIGWINCH, HAProxy on SIGUSR1; SIGTERM cuts in-flight requests.
  * STOPSIGNAL SIGHUP makes nginx reload and never exit, so every stop ends in SIGKILL
  * (docs/reference/signals.md#image-stop-signals).
@@ -29,7 +29,7 @@ const meta = defineMeta({
   id: 'stop-signal-mismatch',
   ruleOfUptime: 2,
   severity: 'error',
-  summary: 'image runs nginx, httpd, haproxy or php-fpm but stops it with a signal that cuts in-flight requests (or never stops it)',
+  summary: 'image runs nginx, httpd, haproxy, php-fpm or unicorn but stops it with a signal that cuts in-flight requests (or never stops it)',
   messages: {
     sighupReloads:
       '{{where}} stops nginx with SIGHUP, which only reloads its configuration: nginx never exits, so every pod stop waits for SIGKILL at the end of the grace period',

@@ -31,7 +31,7 @@ testRule('surge-blocked-by-rwo-volume', {
         {
           messageId: 'otherNodeAndStalls',
           line: 34,
-          data: { surge: 1, claim: 'uploads', mode: 'ReadWriteOnce' },
+          data: { surge: '1 new pod', claim: 'uploads', mode: 'ReadWriteOnce' },
           fix: 'use a ReadWriteMany volume, or a StatefulSet with volumeClaimTemplates (one claim per pod)',
         },
       ],
@@ -49,7 +49,7 @@ testRule('surge-blocked-by-rwo-volume', {
     {
       name: 'ReadWriteOncePod with four replicas',
       text: withClaim(['ReadWriteOncePod'], {}, 4),
-      findings: [{ messageId: 'neverMountsUntilOldPodGoes', line: 34, data: { surge: 1 } }],
+      findings: [{ messageId: 'neverMountsUntilOldPodGoes', line: 34, data: { surge: '1 new pod' } }],
     },
   ],
 });

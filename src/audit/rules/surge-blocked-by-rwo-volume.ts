@@ -1,11 +1,12 @@
 import { defineRule } from './support/defineRule.js';
+import { count } from './support/wording.js';
 import { deploymentRollout } from './support/rollout.js';
 import { indexedRecords, specOf } from './support/fields.js';
 import { claimNamed, workloadOf } from './support/crossObjects.js';
 
 const SINGLE_NODE_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
-const SURGES = 'the rollout surges {{surge}} new pod(s) that mount claim "{{claim}}" ({{mode}}) while the old pod still holds it:';
+const SURGES = 'the rollout surges {{surge}} mounting claim "{{claim}}" ({{mode}}) while the old pod still holds it:';
 const OTHER_NODE = 'unless the scheduler places it on the same node, it cannot attach (Multi-Attach error)';
 const STALLS = ', and with maxUnavailable 0 no old pod is stopped to free it, so the rollout stalls';
 const WAITS = ', so the rollout stalls until an old pod goes away';
@@ -52,7 +53,7 @@ export const surgeBlockedByRwoVolume = defineRule({
         {
           path: [...w.podSpecPath, 'volumes', i, 'persistentVolumeClaim', 'claimName'],
           messageId: once ? (stalls ? 'neverMountsAndStalls' : 'neverMountsUntilOldPodGoes') : stalls ? 'otherNodeAndStalls' : 'otherNodeUntilOldPodGoes',
-          data: { surge: f.maxSurge, claim: claimName, mode },
+          data: { surge: count(f.maxSurge, 'new pod'), claim: claimName, mode },
           fixId: 'oneClaimPerPod',
         },
       ];

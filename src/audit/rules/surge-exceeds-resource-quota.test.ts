@@ -63,7 +63,7 @@ testRule('surge-exceeds-resource-quota', {
           messageId: 'neverProceeds',
           line: 38,
           data: { key: 'pods', hard: '3', used: '3', perPod: '1', workload: 'Deployment/web', namespace: 'default' },
-          fix: 'raise pods to at least 4 (room for 1 surge pod(s) of Deployment/web), or roll Deployment/web with maxSurge: 0 and maxUnavailable: 1',
+          fix: 'raise pods to at least 4 (room for 1 surge pod of Deployment/web), or roll Deployment/web with maxSurge: 0 and maxUnavailable: 1',
         },
       ],
     },

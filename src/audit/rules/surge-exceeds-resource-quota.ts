@@ -5,6 +5,7 @@ import { defineRule } from './support/defineRule.js';
 import { specOf } from './support/fields.js';
 import { parseQuantity } from './support/quantity.js';
 import { deploymentRollout } from './support/rollout.js';
+import { count } from './support/wording.js';
 
 /** Quota keys a pod's containers consume, with the container field they sum; `pods` counts pods. */
 const TRACKED: Readonly<Record<string, { field: 'requests' | 'limits'; resource: string } | 'pods'>> = {
@@ -73,8 +74,7 @@ export const surgeExceedsResourceQuota = defineRule({
         'the API server rejects it (exceeded quota), so the rollout stops an old pod before each new one and runs below {{replicas}} ready pods',
     },
     fixes: {
-      raiseQuota:
-        'raise {{key}} to at least {{needed}} (room for {{surge}} surge pod(s) of {{workload}}), or roll {{workload}} with maxSurge: 0 and maxUnavailable: 1',
+      raiseQuota: 'raise {{key}} to at least {{needed}} (room for {{surge}} of {{workload}}), or roll {{workload}} with maxSurge: 0 and maxUnavailable: 1',
     },
   },
   check(quota: ObjectView, _settings, { workloads }) {
@@ -105,7 +105,7 @@ export const surgeExceedsResourceQuota = defineRule({
             used: format(key, now),
             perPod: format(key, one),
             needed: format(key, now + one * f.maxSurge),
-            surge: f.maxSurge,
+            surge: count(f.maxSurge, 'surge pod'),
             workload: `${w.kind}/${w.name}`,
             namespace: quota.namespace,
             replicas: w.replicas,

@@ -7,8 +7,9 @@
  */
 import { isProxyContainer } from '../../../k8s/containerRoles.js';
 import { isBatchKind } from '../../../k8s/objects.js';
-import type { ContainerView, WorkloadView } from '../../types.js';
+import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
 import { portsOf } from './fields.js';
+import { count } from './wording.js';
 
 /** Regular containers and native sidecars: the ones that run for the life of the pod. */
 export function longRunningContainers(w: WorkloadView): ContainerView[] {
@@ -52,14 +53,47 @@ export function knownListenPort(w: WorkloadView, c: ContainerView): number | und
   return carrying.find((p) => p.target.container === undefined && p.target.containerPort !== undefined)?.target.containerPort;
 }
 
-/** "the Deployment's replicas", as the HPA sees it: at its minimum when an HPA manages it (docs/reference/disruption-budgets.md#what-a-budget-protects hint, kube-linter#637). */
+/** The lowest pod count of a workload, and the autoscaler field that decides it (none: spec.replicas). */
+export interface ReplicaFloor {
+  replicas: number | undefined;
+  by?: ObjectView;
+  /** `HPA minReplicas 2`, `ScaledObject minReplicaCount 1`, for messages. */
+  says?: string;
+}
+
+/**
+ * "the Deployment's replicas" as its autoscalers see it: the lowest minimum of the HPAs and KEDA
+ * ScaledObjects that manage it (docs/reference/disruption-budgets.md#what-a-budget-protects hint,
+ * kube-linter#637). KEDA decides its target's floor itself: `minReplicaCount` (default 0),
+ * `idleReplicaCount` when lower, or a fixed `autoscaling.keda.sh/paused-replicas`
+ * (https://keda.sh/docs/latest/reference/scaledobject-spec/); the HPA it creates never sees it.
+ */
+export function replicaFloor(w: WorkloadView): ReplicaFloor {
+  const floors: ReplicaFloor[] = [
+    ...w.hpas.map((h) => {
+      const m = (h.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
+      const replicas = typeof m === 'number' ? m : 1; // autoscaling/v2 default minReplicas is 1
+      return { replicas, by: h, says: `HPA minReplicas ${replicas}` };
+    }),
+    ...w.scaledObjects.map((so) => ({ by: so, ...kedaFloor(so) })),
+  ];
+  if (floors.length === 0) return { replicas: w.replicas };
+  return floors.sort((a, b) => (a.replicas ?? 0) - (b.replicas ?? 0))[0]!;
+}
+
+function kedaFloor(so: ObjectView): { replicas: number; says: string } {
+  const pausedAt = so.object.metadata?.annotations?.['autoscaling.keda.sh/paused-replicas'];
+  const paused = pausedAt === undefined || String(pausedAt).trim() === '' ? Number.NaN : Number(pausedAt);
+  if (Number.isInteger(paused) && paused >= 0) return { replicas: paused, says: `ScaledObject paused at ${count(paused, 'replica')}` };
+  const spec = (so.object.spec ?? {}) as { minReplicaCount?: unknown; idleReplicaCount?: unknown };
+  const min = typeof spec.minReplicaCount === 'number' ? spec.minReplicaCount : 0;
+  if (typeof spec.idleReplicaCount === 'number' && spec.idleReplicaCount < min)
+    return { replicas: spec.idleReplicaCount, says: `ScaledObject idleReplicaCount ${spec.idleReplicaCount}` };
+  return { replicas: min, says: `ScaledObject minReplicaCount ${min}` };
+}
+
 export function lowestReplicas(w: WorkloadView): number | undefined {
-  const mins = w.hpas.map((h) => {
-    const m = (h.object.spec as { minReplicas?: unknown } | undefined)?.minReplicas;
-    return typeof m === 'number' ? m : 1; // autoscaling/v2 default minReplicas is 1
-  });
-  if (mins.length > 0) return Math.min(...mins);
-  return w.replicas;
+  return replicaFloor(w).replicas;
 }
 
 /** Pods a workload keeps behind a Service: DaemonSets run one per node, so they count as several. */

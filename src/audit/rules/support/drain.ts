@@ -31,10 +31,21 @@ export function preStopPath(c: ContainerView): YamlPath {
 }
 
 /** terminationGracePeriodSeconds as set, and as the kubelet uses it (default 30, docs/reference/pod-termination.md#grace-period). */
-export function graceOf(w: WorkloadView): { seconds: number; explicit: boolean } {
+export function graceOf(w: WorkloadView): { seconds: number; explicit: boolean; written: number | undefined } {
   const raw = w.podSpec.terminationGracePeriodSeconds;
   const explicit = typeof raw === 'number';
-  return { seconds: effectiveGraceSeconds(explicit ? raw : undefined), explicit };
+  return { seconds: effectiveGraceSeconds(explicit ? raw : undefined), explicit, written: explicit ? raw : undefined };
+}
+
+/**
+ * The grace period as the file says it, then as the kubelet uses it when that differs:
+ * `terminationGracePeriodSeconds: 0, which the kubelet treats as 1 s`.
+ */
+export function graceText(w: WorkloadView): string {
+  const g = graceOf(w);
+  if (g.written === undefined) return `terminationGracePeriodSeconds ${g.seconds} (unset, the default)`;
+  if (g.written !== g.seconds) return `terminationGracePeriodSeconds: ${g.written}, which the kubelet treats as ${seconds(g.seconds)}`;
+  return `terminationGracePeriodSeconds ${g.seconds}`;
 }
 
 export function gracePath(w: WorkloadView): YamlPath {

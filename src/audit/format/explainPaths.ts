@@ -13,25 +13,11 @@ import { graceOf, preStopOf, seconds } from '../rules/support/drain.js';
 import { removalBudget } from '../rules/support/paths.js';
 import type { AuditSettings, WorkloadView } from '../types.js';
 import { slowestPath } from '../views.js';
+import { REPORT_WIDTH, wrap as wrapWords } from './wrap.js';
 
-const WIDTH = 100;
-
-/** Words of `text` in lines of at most WIDTH columns, the first after `first`, the rest after `rest`. */
+/** Words of `text` in report-wide lines, the first after `first`, the rest under it (src/audit/format/wrap.ts). */
 function wrap(text: string, first: string, rest = ' '.repeat(first.length)): string[] {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = rest + word;
-    } else {
-      line += (empty ? '' : ' ') + word;
-    }
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
+  return wrapWords(text.replace(/\s+/g, ' '), REPORT_WIDTH, first, rest);
 }
 
 function whereFrom(p: TrafficPath, settings: AuditSettings): string {

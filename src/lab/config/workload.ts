@@ -124,7 +124,7 @@ export function buildWorkload(sourced: readonly SourcedObject[], options: Worklo
 
   const ctx: PlanContext = { options, deployment: name, at, notes: new Set(choice.notes) };
   const namespace = sourced.find((s) => s.object.kind === 'Namespace' && s.object.metadata?.name === (obj.metadata?.namespace ?? 'default'));
-  const mesh = linkerdInjection(template?.metadata?.annotations, namespace?.object.metadata?.annotations, podSpec);
+  const mesh = linkerdInjection(template?.metadata?.annotations, namespace?.object.metadata?.annotations, podSpec, template?.metadata?.labels);
   if (mesh) {
     ctx.mesh = mesh;
     ctx.notes.add(linkerdNote(mesh));

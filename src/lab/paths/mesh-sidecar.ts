@@ -1,17 +1,14 @@
 import path from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion } from '../../k8s/features.js';
+import { meshSidecarsOf } from '../../k8s/mesh.js';
+import type { PodSpec } from '../../k8s/objects.js';
 import { resolveProbe } from '../../k8s/probes.js';
 import type { ContainerPlan } from '../pods/plan.js';
 import { PACKAGE_ROOT } from '../scenarios/catalog.js';
 
 /** Linkerd's annotations the lab acts on (https://linkerd.io/2/reference/proxy-configuration/). */
-export const LINKERD_INJECT = 'linkerd.io/inject';
 export const LINKERD_WAIT_BEFORE_EXIT = 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds';
-/** The native-sidecar switch under its names across Linkerd releases, newest first (https://github.com/linkerd/linkerd2/pull/15267). */
-const LINKERD_NATIVE_SIDECAR = [
-  'config.linkerd.io/proxy-enable-native-sidecar',
-  'config.beta.linkerd.io/proxy-enable-native-sidecar',
-  'config.alpha.linkerd.io/proxy-enable-native-sidecar',
-];
 /** The proxy's inbound and admin ports in the pod (Linkerd's defaults). */
 export const LINKERD_INBOUND_PORT = 4143;
 export const LINKERD_ADMIN_PORT = 4191;
@@ -27,31 +24,23 @@ export interface LinkerdInjection {
 }
 
 /**
- * Whether Linkerd injects the pod, from its template's annotations and its Namespace's (the
- * Namespace only when it is in the input): `linkerd.io/inject: enabled` (or `ingress`) on either,
- * `disabled` on the pod wins; pods on the host network or without a service account token are
- * never injected. Config annotations on the pod win over the Namespace's. Without a
- * native-sidecar annotation the proxy is a classic sidecar, as before Linkerd 2.20.
+ * Whether Linkerd injects the pod, decided as the audit decides it (src/k8s/mesh.ts): from its
+ * template's annotations and labels and its Namespace's annotations (the Namespace only when it
+ * is in the input). A proxy container already in the pod spec is not injected again.
  */
 export function linkerdInjection(
   pod: Record<string, string> | undefined,
   namespace: Record<string, string> | undefined,
-  spec: object = {},
+  spec: PodSpec = {},
+  labels: Record<string, string> = {},
 ): LinkerdInjection | undefined {
-  const fields = spec as { hostNetwork?: unknown; automountServiceAccountToken?: unknown };
-  if (fields.hostNetwork === true || fields.automountServiceAccountToken === false) return undefined;
-  const own = pod?.[LINKERD_INJECT];
-  const inherited = namespace?.[LINKERD_INJECT];
-  const value = own ?? inherited;
-  if (value !== 'enabled' && value !== 'ingress') return undefined;
-  const read = (key: string): string | undefined => pod?.[key] ?? namespace?.[key];
-  const wait = Number(read(LINKERD_WAIT_BEFORE_EXIT) ?? 0);
-  const nativeKey = LINKERD_NATIVE_SIDECAR.find((k) => read(k) === 'true' || read(k) === 'false');
-  return {
-    waitBeforeExitSeconds: Number.isInteger(wait) && wait > 0 ? wait : 0,
-    native: nativeKey !== undefined && read(nativeKey) === 'true',
-    reason: `${LINKERD_INJECT}: ${value} on the ${own !== undefined ? 'pod template' : 'Namespace'}`,
-  };
+  const namespaceObject = namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', annotations: namespace } } : undefined;
+  const sidecar = meshSidecarsOf({ labels, annotations: pod ?? {}, spec }, namespaceObject, {
+    kubernetesVersion: parseKubernetesVersion(DEFAULT_KUBERNETES_VERSION),
+    parseYaml: parse,
+  }).find((s) => s.mesh === 'linkerd' && !s.rendered);
+  if (sidecar?.mesh !== 'linkerd') return undefined;
+  return { waitBeforeExitSeconds: sidecar.waitBeforeExitSeconds, native: sidecar.native, reason: sidecar.injectedBy };
 }
 
 /** The stand-in program (src/lab/images/linkerd-proxy.ts) as built; the source tree runs it from dist/ too. */

@@ -164,7 +164,7 @@ describe('linkerdInjection: what Linkerd’s injector adds, from the annotations
     expect(linkerdInjection({ 'linkerd.io/inject': 'enabled' }, undefined)).toMatchObject({ waitBeforeExitSeconds: 0, native: false });
     expect(linkerdInjection(undefined, { 'linkerd.io/inject': 'enabled', 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds': '40' })).toMatchObject({
       waitBeforeExitSeconds: 40,
-      reason: 'linkerd.io/inject: enabled on the Namespace',
+      reason: 'Namespace default annotation linkerd.io/inject: enabled',
     });
     expect(linkerdInjection({ 'linkerd.io/inject': 'disabled' }, { 'linkerd.io/inject': 'enabled' })).toBeUndefined();
     expect(linkerdInjection({}, undefined)).toBeUndefined();

@@ -2,7 +2,7 @@
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
 // stop-signal scenarios, HAProxy for the graceful drain tests and the lab's haproxy image mapping, Chromium for the HTML report test,
 // util-linux's unshare for PID-1 tests, tmux for the live terminal view, xmllint for the JUnit
-// report). Debian packages only, never a downloaded browser. Where installation is impossible
+// report, pre-commit for our hooks under the real program). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,6 +27,7 @@ const wanted = [
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
   { bin: '/usr/bin/xmllint', pkg: 'libxml2-utils', why: 'JUnit report well-formedness test' },
+  { bin: '/usr/bin/pre-commit', pkg: 'pre-commit', why: 'hooks run by the real pre-commit program' },
 ];
 
 const missing = wanted.filter((w) => !existsSync(w.bin));

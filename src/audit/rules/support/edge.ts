@@ -10,8 +10,12 @@ import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
 export const LONG_RUNNING_WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod'];
 
 export function workloadViewOf(view: ObjectView, workloads: readonly WorkloadView[]): WorkloadView | undefined {
-  return workloads.find((w) => w.object === view.object);
+  // Indexed once per audit: the rules ask for every object, and a search each time is quadratic on large inputs.
+  let byObject = workloadIndex.get(workloads);
+  if (!byObject) workloadIndex.set(workloads, (byObject = new Map(workloads.map((w) => [w.object, w]))));
+  return byObject.get(view.object);
 }
+const workloadIndex = new WeakMap<readonly WorkloadView[], Map<KubeObject, WorkloadView>>();
 
 /** The regular containers and native sidecars of the pod that run an edge proxy, with which one. */
 export function edgeProxyContainers(w: WorkloadView): Array<{ c: ContainerView; proxy: EdgeProxy }> {
@@ -22,4 +26,10 @@ export function edgeProxyContainers(w: WorkloadView): Array<{ c: ContainerView; 
   });
 }
 
-export const objectsOf = (views: readonly ObjectView[]): KubeObject[] => views.map((v) => v.object);
+/** The objects of the input, built once per audit for the same reason. */
+export function objectsOf(views: readonly ObjectView[]): KubeObject[] {
+  let objects = objectLists.get(views);
+  if (!objects) objectLists.set(views, (objects = views.map((v) => v.object)));
+  return objects;
+}
+const objectLists = new WeakMap<readonly ObjectView[], KubeObject[]>();

@@ -98,18 +98,19 @@ export function ownedProcesses(selector: string): number[] {
  */
 export function sweepOwned(selector: string, maxRounds = 10): number {
   if (!canSweep) return 0;
-  let killed = 0;
+  // Distinct processes: one still exiting after its SIGKILL shows up in the next scan again.
+  const killed = new Set<number>();
   for (let round = 0; round < maxRounds; round++) {
     const pids = ownedProcesses(selector);
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed++;
+        killed.add(pid);
       } catch {
         // Already gone.
       }
     }
   }
-  return killed;
+  return killed.size;
 }

@@ -170,12 +170,23 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
   }
 
   const details: DetailedFinding[] = [];
-  const ignoreCache = new Map<KubeObject, Set<string>>();
-  const ignored = (o: KubeObject, id: string) => {
-    let s = ignoreCache.get(o);
-    if (!s) ignoreCache.set(o, (s = ignoredRules(o)));
-    return s.has(id);
-  };
+  // Read once per object, kept only where an object ignores something: most ignore nothing, and
+  // this check runs for every rule on every object.
+  const ignoreSets = new Map<KubeObject, Set<string>>();
+  for (const ov of views.objects) {
+    const ids = ignoredRules(ov.object);
+    if (ids.size > 0) ignoreSets.set(ov.object, ids);
+  }
+  const ignored = (o: KubeObject, id: string) => ignoreSets.size > 0 && ignoreSets.get(o)?.has(id) === true;
+  // Object rules name their kinds: each reads only the views of those kinds, not every object.
+  const viewsByKind = new Map<string, ObjectView[]>();
+  for (const ov of views.objects) {
+    // Rules on 'Service' read core Services only (a Knative Service shares the kind name).
+    if (ov.kind === 'Service' && !isCoreService(ov.object)) continue;
+    const list = viewsByKind.get(ov.kind);
+    if (list) list.push(ov);
+    else viewsByKind.set(ov.kind, [ov]);
+  }
 
   const active = options.rules
     .map((rule) => ({ rule, severity: effectiveSeverity(rule.meta, options.severities) }))
@@ -227,9 +238,8 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
         for (const r of results) objectFinding(rule, severity, r.at ?? objectViewOf(w.object), r, w);
       }
     } else if (rule.target === 'object') {
-      for (const ov of views.objects) {
-        // Rules on 'Service' read core Services only (a Knative Service shares the kind name).
-        if (!rule.kinds.includes(ov.kind) || (ov.kind === 'Service' && !isCoreService(ov.object)) || ignored(ov.object, rule.meta.id)) continue;
+      for (const ov of [...new Set(rule.kinds)].flatMap((k) => viewsByKind.get(k) ?? [])) {
+        if (ignored(ov.object, rule.meta.id)) continue;
         let results;
         try {
           results = rendered(rule, rule.check(ov, options.settings, all));

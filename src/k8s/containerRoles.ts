@@ -12,7 +12,21 @@ export type ImageRole =
   | { kind: 'proxy'; proxy: SidecarProxyKnowledge }
   | { kind: 'datastore'; datastore: Datastore; by: 'image' | 'port-name'; portName?: string };
 
+/**
+ * The role last found for a container, with the fields it was read from: a dozen rules ask about
+ * every container, and the answer changes only if one of those fields is replaced.
+ */
+const roles = new WeakMap<Container, { image: unknown; name: unknown; ports: unknown; role: ImageRole | undefined }>();
+
 export function imageRoleOf(container: Container): ImageRole | undefined {
+  const known = roles.get(container);
+  if (known && known.image === container.image && known.name === container.name && known.ports === container.ports) return known.role;
+  const role = findImageRole(container);
+  roles.set(container, { image: container.image, name: container.name, ports: container.ports, role });
+  return role;
+}
+
+function findImageRole(container: Container): ImageRole | undefined {
   const image = typeof container.image === 'string' ? container.image : undefined;
   const proxy = image !== undefined ? sidecarProxyFor(image, typeof container.name === 'string' ? container.name : undefined) : undefined;
   if (proxy) return { kind: 'proxy', proxy };

@@ -15,9 +15,34 @@ function repositoryMatches(pattern: string, repository: string): boolean {
   return pattern.endsWith('/*') ? repository.startsWith(pattern.slice(0, -1)) && repository.length > pattern.length - 1 : pattern === repository;
 }
 
+/**
+ * The table's rows by exact repository, and the rows with a `prefix/*` pattern, each as table
+ * positions in order: every rule asks about every container's image, and most images are not in
+ * the table, so a scan of every row and pattern per question is the audit's slowest lookup.
+ */
+const ROWS_BY_REPOSITORY = new Map<string, number[]>();
+const WILDCARD_ROWS: Array<{ pattern: string; index: number }> = [];
+IMAGE_TABLE.forEach((row, index) => {
+  for (const r of row.repositories) {
+    if (r.endsWith('/*')) WILDCARD_ROWS.push({ pattern: r, index });
+    else {
+      const list = ROWS_BY_REPOSITORY.get(r) ?? [];
+      if (list.at(-1) !== index) list.push(index);
+      ROWS_BY_REPOSITORY.set(r, list);
+    }
+  }
+});
+
 /** The table's row for an image, or undefined: an image is known by its exact repository, never by a name it contains. */
 export function knownImage(ref: ImageRef): ImageRow | undefined {
-  return IMAGE_TABLE.find((row) => row.repositories.some((r) => repositoryMatches(r, ref.repository)) && (!row.tags || row.tags.test(ref.tag ?? '')));
+  // The first row in table order whose repository and tag match, as a scan of the table would find.
+  const tagMatches = (row: ImageRow) => !row.tags || row.tags.test(ref.tag ?? '');
+  let first = ROWS_BY_REPOSITORY.get(ref.repository)?.find((i) => tagMatches(IMAGE_TABLE[i]!));
+  for (const { pattern, index } of WILDCARD_ROWS) {
+    if (first !== undefined && index >= first) break;
+    if (repositoryMatches(pattern, ref.repository) && tagMatches(IMAGE_TABLE[index]!)) first = index;
+  }
+  return first === undefined ? undefined : IMAGE_TABLE[first];
 }
 
 /**

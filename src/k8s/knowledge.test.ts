@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { featureAvailable, parseKubernetesVersion } from './features.js';
-import { imageStopSignal, isShellless, parseImageRef, sidecarProxyFor } from './images.js';
+import { imageStopSignal, isShellless, knownImage, parseImageRef, sidecarProxyFor, type ImageRef } from './images.js';
+import { IMAGE_TABLE } from './imageTable.js';
 import { serverFor } from './servers.js';
 import { failureDetectionSeconds, resolveProbe, sameHandler, startupBudgetSeconds } from './probes.js';
 import { normaliseSignal, exitCodeForSignal } from './signals.js';
@@ -104,5 +105,28 @@ describe('signals and objects', () => {
     expect(preStopDelaySeconds({ exec: { command: ['/bin/sleep', '20'] } })).toBe(20);
     expect(preStopDelaySeconds({ exec: { command: ['sh', '-c', 'sleep 5 && nginx -s quit'] } })).toBe(5);
     expect(preStopDelaySeconds({ exec: { command: ['nginx', '-s', 'quit'] } })).toBeUndefined();
+  });
+});
+
+describe('knownImage finds rows through an index, with the result of a scan of the table in order', () => {
+  const scan = (ref: ImageRef) =>
+    IMAGE_TABLE.find(
+      (row) =>
+        row.repositories.some((r) =>
+          r.endsWith('/*') ? ref.repository.startsWith(r.slice(0, -1)) && ref.repository.length > r.length - 1 : r === ref.repository,
+        ) &&
+        (!row.tags || row.tags.test(ref.tag ?? '')),
+    );
+  const tags = [undefined, 'latest', '1.25', '1.25-alpine', '8.2-fpm', '8.2-fpm-alpine', '3.12-slim', 'nonroot', 'debug'];
+  const repositories = [
+    ...new Set(IMAGE_TABLE.flatMap((row) => row.repositories.map((r) => (r.endsWith('/*') ? `${r.slice(0, -1)}static-debian12` : r)))),
+    'registry.example.com/app',
+    'gcr.io/distroless/',
+  ];
+  it.each(repositories)('%s', (repository) => {
+    for (const tag of tags) {
+      const ref: ImageRef = { repository, name: repository.slice(repository.lastIndexOf('/') + 1), ...(tag ? { tag } : {}) };
+      expect(knownImage(ref)?.id, `${repository}:${tag}`).toBe(scan(ref)?.id);
+    }
   });
 });

@@ -13,7 +13,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Object items of a list with their original indices (for paths), skipping anything else. */
 export function indexedRecords<T>(list: unknown): Array<{ item: T; index: number }> {
   if (!Array.isArray(list)) return [];
-  return list.flatMap((item, index) => (isRecord(item) ? [{ item: item as T, index }] : []));
+  const out: Array<{ item: T; index: number }> = [];
+  for (let index = 0; index < list.length; index++) if (isRecord(list[index])) out.push({ item: list[index] as T, index });
+  return out;
 }
 
 export function records<T>(list: unknown): T[] {

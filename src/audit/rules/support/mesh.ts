@@ -43,8 +43,19 @@ function istioMeshDefaultsIn(objects: readonly ObjectView[]): IstioMeshDefaults 
   return cached.value;
 }
 
+/** Per workload, the sidecars found for one run's objects and settings: five mesh rules ask for them. */
+const injected = new WeakMap<WorkloadView, { objects: readonly ObjectView[]; settings: AuditSettings; sidecars: MeshSidecar[] }>();
+
 /** The mesh proxies an injector adds to the workload's pods (none for Jobs, whose pods run to completion). */
 export function injectedSidecars(w: WorkloadView, objects: readonly ObjectView[], settings: AuditSettings): MeshSidecar[] {
+  const cached = injected.get(w);
+  if (cached && cached.objects === objects && cached.settings === settings) return cached.sidecars;
+  const sidecars = findInjectedSidecars(w, objects, settings);
+  injected.set(w, { objects, settings, sidecars });
+  return sidecars;
+}
+
+function findInjectedSidecars(w: WorkloadView, objects: readonly ObjectView[], settings: AuditSettings): MeshSidecar[] {
   if (isBatchKind(w.kind)) return [];
   const meta = w.template.metadata ?? {};
   const pod = {

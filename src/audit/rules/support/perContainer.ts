@@ -21,7 +21,12 @@ export function perContainer<M extends string, F extends string>(
   select: (w: WorkloadView, settings: AuditSettings) => readonly ContainerView[],
   check: (c: ContainerView, w: WorkloadView, settings: AuditSettings) => Reported<M, F>,
 ): (w: WorkloadView, settings: AuditSettings) => RuleResult<M, F>[] {
-  return (w, settings) => select(w, settings).flatMap((c) => listOf(check(c, w, settings)).map((r) => ({ ...r, container: c.name })));
+  // A loop rather than flatMap: this runs for every container of every workload, once per rule.
+  return (w, settings) => {
+    const out: RuleResult<M, F>[] = [];
+    for (const c of select(w, settings)) for (const r of listOf(check(c, w, settings))) out.push({ ...r, container: c.name });
+    return out;
+  };
 }
 
 /** One probe a container declares: which kind, its field name, as written and with the kubelet's defaults. */

@@ -147,12 +147,28 @@ export interface WorkloadView {
   /** zerodrop.dev/in-app-drain: "true" or "adaptive": the app delays its own shutdown, so no preStop sleep is needed. */
   inAppDrain: boolean;
   /**
+   * Containers whose server delays its own shutdown as a ConfigMap of the input configures it
+   * (CoreDNS's health lameduck), by container name: that file's rule judges the delay, and the
+   * preStop rules leave the container to it.
+   */
+  configuredShutdown: ReadonlyMap<string, ConfiguredShutdown>;
+  /**
    * Every path by which requests reach these pods (src/k8s/trafficPaths.ts), each with its
    * removal time resolved; empty when not serving or when no Service in the input selects them.
    */
   paths: TrafficPath[];
   /** The workload's Namespace object when the input has it (its labels decide injection and readiness gates). */
   namespaceObject: KubeObject | undefined;
+}
+
+/** A shutdown delay written in a configuration file of the input. */
+export interface ConfiguredShutdown {
+  /** The rule that judges it. */
+  judgedBy: string;
+  /** The ConfigMap holding the file. */
+  configMap: ObjectView;
+  /** The delay it sets, when it sets one. */
+  delaySeconds?: number;
 }
 
 /** Which consumer made a workload serving, in findings: the Service port and who sends it requests. */

@@ -16,6 +16,7 @@ import {
   replicasOf,
   selectorMatches,
   type Container,
+  type PodSpec,
   type KubeObject,
   type LabelSelector,
 } from '../k8s/objects.js';
@@ -24,7 +25,8 @@ import { meshPathOf, PathIndex, slowestOf, trafficPathsOf, type TrafficPath } fr
 import { meshOf } from '../k8s/mesh.js';
 import { parse as parseYaml } from 'yaml';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
-import type { AuditSettings, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
+import type { AuditSettings, ConfiguredShutdown, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
+import { isCoreDnsImage, longestLameduck, mountedConfigMaps } from '../k8s/corefile.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
@@ -185,6 +187,15 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     pdbs.filter((p) => isRecord(p.object.spec?.selector)),
     (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>,
   );
+  const configMapIndex = new Map<string, Map<string, ObjectView>>();
+  for (const o of objectViews) {
+    if (o.kind !== 'ConfigMap') continue;
+    const inNamespace = configMapIndex.get(o.namespace) ?? new Map<string, ObjectView>();
+    inNamespace.set(o.name, o);
+    configMapIndex.set(o.namespace, inNamespace);
+  }
+  const noConfigMaps: ReadonlyMap<string, ObjectView> = new Map();
+  const configMapsIn = (namespace: string) => configMapIndex.get(namespace) ?? noConfigMaps;
   const consumers = new ConsumerIndex(objects);
   const pathIndex = new PathIndex(objects);
   const reported = new Set<string>();
@@ -280,6 +291,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
+      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapsIn),
       paths: traced.paths,
       namespaceObject: pathIndex.namespace(ov.namespace),
       backends: [],
@@ -287,6 +299,34 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   }
   linkBackends(workloads, viewOf);
   return { objects: objectViews, workloads, annotationProblems };
+}
+
+const NONE_CONFIGURED: ReadonlyMap<string, ConfiguredShutdown> = new Map();
+
+/** CoreDNS containers whose Corefile is a mounted ConfigMap of the input: its lameduck is their shutdown delay. */
+function configuredShutdownOf(
+  containers: readonly ContainerView[],
+  podSpec: PodSpec,
+  namespace: string,
+  configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+): ReadonlyMap<string, ConfiguredShutdown> {
+  const coreDns = containers.filter((c) => c.role !== 'init' && isCoreDnsImage(c.container.image));
+  if (coreDns.length === 0) return NONE_CONFIGURED;
+  const configMaps = configMapsIn(namespace);
+  const corefiles = mountedConfigMaps(podSpec).flatMap((name) => {
+    const cm = configMaps.get(name);
+    const corefile = (cm?.object as { data?: Record<string, unknown> } | undefined)?.data?.Corefile;
+    return cm && typeof corefile === 'string' ? [{ cm, corefile }] : [];
+  });
+  if (corefiles.length === 0) return NONE_CONFIGURED;
+  const { cm, corefile } = corefiles[0]!;
+  const lameduck = longestLameduck(corefile);
+  const entry: ConfiguredShutdown = {
+    judgedBy: 'coredns-lameduck-missing',
+    configMap: cm,
+    ...(lameduck ? { delaySeconds: lameduck.seconds } : {}),
+  };
+  return new Map(coreDns.map((c) => [c.name, entry]));
 }
 
 /**

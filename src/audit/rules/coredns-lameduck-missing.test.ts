@@ -29,7 +29,7 @@ testRule('coredns-lameduck-missing', {
         {
           messageId: 'noLameduck',
           line: 7,
-          data: { where: 'its health plugin (Corefile line 3) sets no lameduck', clients: 'every pod of the cluster', server: 'CoreDNS' },
+          data: { where: 'its health plugin (Corefile line 3) sets no lameduck', clients: 'pods across the cluster', server: 'CoreDNS' },
           fix: 'in one server block (it applies to the whole process) write `health {` / `lameduck 5s` / `}`, and keep terminationGracePeriodSeconds above it',
         },
       ],

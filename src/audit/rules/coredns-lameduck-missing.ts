@@ -1,26 +1,13 @@
-import { parseImageRef } from '../../k8s/images.js';
+import { healthDirectives, isCoreDnsImage, longestLameduck, mountedConfigMaps } from '../../k8s/corefile.js';
 import type { ObjectView, WorkloadView } from '../types.js';
-import { goDurationSeconds, healthDirectives } from './support/corefile.js';
 import { defineRule } from './support/defineRule.js';
-import { records } from './support/fields.js';
-
-interface VolumeSource {
-  configMap?: { name?: unknown };
-  projected?: { sources?: unknown };
-}
 
 /** Whether the workload's pods mount the ConfigMap (as a volume or a projected source). */
 function mounts(w: WorkloadView, configMap: ObjectView): boolean {
-  if (w.namespace !== configMap.namespace) return false;
-  return records<VolumeSource>(w.podSpec.volumes).some(
-    (v) =>
-      v.configMap?.name === configMap.name ||
-      records<{ configMap?: { name?: unknown } }>(v.projected?.sources).some((s) => s.configMap?.name === configMap.name),
-  );
+  return w.namespace === configMap.namespace && mountedConfigMaps(w.podSpec).includes(configMap.name);
 }
 
-// Mirrors rename the repository (rancher/mirrored-coredns-coredns), so any repository naming coredns counts.
-const runsCoreDns = (w: WorkloadView) => w.containers.some((c) => /coredns/i.test(parseImageRef(String(c.container.image ?? '')).repository));
+const runsCoreDns = (w: WorkloadView) => w.containers.some((c) => isCoreDnsImage(c.container.image));
 
 /**
  * CoreDNS stops its servers as soon as it gets SIGTERM unless the health plugin's `lameduck`
@@ -63,7 +50,7 @@ export const corednsLameduckMissing = defineRule({
       configMap.namespace === 'kube-system' &&
       (configMap.name === 'coredns' ||
         coreDnsWorkloads.some((w) => (w.template.metadata?.labels as Record<string, unknown> | undefined)?.['k8s-app'] === 'kube-dns'));
-    const clients = clusterDns ? 'every pod of the cluster' : 'its clients';
+    const clients = clusterDns ? 'pods across the cluster' : 'its clients';
     const server = coreDnsWorkloads.length > 0 ? coreDnsWorkloads.map((w) => `${w.kind}/${w.name}`).join(', ') : 'CoreDNS';
     const suggestedSeconds = Math.max(5, Math.ceil(settings.propagationSeconds));
     const health = healthDirectives(corefile);
@@ -74,19 +61,15 @@ export const corednsLameduckMissing = defineRule({
         health.length > 0 ? `its health plugin (Corefile line ${health[0]!.line}) sets no lameduck` : 'the Corefile has no health plugin (and so no lameduck)';
       return [{ path, messageId: 'noLameduck', data: { where, clients, server, suggestedSeconds }, fixId: 'addLameduck' }];
     }
-    // The process waits at least the longest lameduck it is given.
-    const longest = withLameduck
-      .map((h) => ({ h, seconds: goDurationSeconds(h.lameduck!.duration) }))
-      .filter((x): x is { h: (typeof withLameduck)[number]; seconds: number } => x.seconds !== undefined)
-      .sort((a, b) => b.seconds - a.seconds)[0];
+    const longest = longestLameduck(corefile);
     if (!longest || longest.seconds >= settings.propagationSeconds) return [];
     return [
       {
         path,
         messageId: 'lameduckShort',
         data: {
-          lameduck: longest.h.lameduck!.duration,
-          line: longest.h.lameduck!.line,
+          lameduck: longest.duration,
+          line: longest.line,
           propagationSeconds: settings.propagationSeconds,
           clients,
           suggestedSeconds,

@@ -19,8 +19,26 @@ testRule('prestop-missing', {
       name: 'Traefik whose entry point keeps accepting after SIGTERM',
       text: manifests({ containers: [{ ...APP, image: 'traefik:v3.1', args: ['--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=15s'] }] }),
     },
+    {
+      name: 'CoreDNS whose mounted Corefile is in the input: its lameduck is coredns-lameduck-missing\'s to judge',
+      text: manifests({
+        containers: [{ ...APP, image: 'registry.k8s.io/coredns/coredns:v1.11.3' }],
+        podSpec: { volumes: [{ name: 'config', configMap: { name: 'dns-config' } }] },
+        extra: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dns-config' }, data: { Corefile: '.:53 {\n    health {\n        lameduck 5s\n    }\n}\n' } }],
+      }),
+    },
   ],
   invalid: [
+    {
+      name: 'CoreDNS whose Corefile is not in the input is judged like any server',
+      text: manifests({
+        containers: [{ ...APP, image: 'registry.k8s.io/coredns/coredns:v1.11.3' }],
+        podSpec: { volumes: [{ name: 'config', configMap: { name: 'dns-config' } }] },
+      }),
+      findings: [
+        { messageId: 'noPreStop', container: 'app', fixId: 'addSleepAction', patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }) },
+      ],
+    },
     {
       name: 'an ingress controller whose own delay is shorter than propagation',
       text: manifests({

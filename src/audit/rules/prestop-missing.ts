@@ -14,7 +14,8 @@ import { describeRemoval, removalBudget } from './support/paths.js';
  * server stops accepting on its graceful signal (docs/reference/signals.md#every-server-stops-accepting-at-once), so requests in that
  * window are refused. The delay the fix suggests is the slowest traffic path's removal time
  * (docs/reference/traffic-paths.md#path-budgets), so the fix also satisfies prestop-shorter-than-propagation. Skipped when the workload declares
- * zerodrop.dev/in-app-drain.
+ * zerodrop.dev/in-app-drain, and for a container whose server delays its own shutdown as a file
+ * of the input says (CoreDNS's lameduck: coredns-lameduck-missing judges it).
  */
 export const prestopMissing = defineRule({
   target: 'workload',
@@ -43,6 +44,8 @@ export const prestopMissing = defineRule({
   },
   check: perContainer(drainingContainers, (c, w, settings) => {
     if (preStopOf(c)) return undefined;
+    // A server whose own shutdown delay is configured in a file of the input (CoreDNS's lameduck) is that file's rule's to judge.
+    if (w.configuredShutdown.has(c.name)) return undefined;
     const budget = removalBudget(w, settings);
     // An ingress controller told to keep accepting after SIGTERM delays its own shutdown.
     if ((selfDelaySeconds(c.container) ?? 0) >= budget.seconds) return undefined;

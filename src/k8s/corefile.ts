@@ -1,8 +1,12 @@
 /**
  * Just enough of CoreDNS's Corefile syntax (the Caddyfile lexer: whitespace-separated tokens,
  * `{`/`}` blocks, `#` comments, quoted strings, `{$ENV}` placeholders) to find where the `health`
- * plugin sits and what its `lameduck` option says.
+ * plugin sits and what its `lameduck` option says; and which pods run CoreDNS with which
+ * ConfigMaps mounted, so the Corefile they read can be found in the input.
  */
+import { goDurationSeconds } from './goDuration.js';
+import { parseImageRef } from './imageRef.js';
+import type { PodSpec } from './objects.js';
 
 export interface HealthDirective {
   /** 1-based line of the `health` token inside the Corefile. */
@@ -63,5 +67,37 @@ export function healthDirectives(corefile: string): HealthDirective[] {
   return out;
 }
 
-/** Corefile durations are Go durations (src/k8s/goDuration.ts). */
-export { goDurationSeconds } from '../../../k8s/goDuration.js';
+/** The longest lameduck of a Corefile in seconds (the process waits for the longest it is given), and where it is written. */
+export function longestLameduck(corefile: string): { seconds: number; duration: string; line: number } | undefined {
+  let best: { seconds: number; duration: string; line: number } | undefined;
+  for (const h of healthDirectives(corefile)) {
+    if (!h.lameduck) continue;
+    const seconds = goDurationSeconds(h.lameduck.duration);
+    if (seconds !== undefined && (!best || seconds > best.seconds)) best = { seconds, ...h.lameduck };
+  }
+  return best;
+}
+
+/** Mirrors rename the repository (rancher/mirrored-coredns-coredns), so any repository naming coredns counts. */
+export function isCoreDnsImage(image: unknown): boolean {
+  return typeof image === 'string' && /coredns/i.test(parseImageRef(image).repository);
+}
+
+/** Names of the ConfigMaps a pod mounts, as volumes or as projected sources. */
+export function mountedConfigMaps(podSpec: PodSpec): string[] {
+  const names: string[] = [];
+  const name = (v: unknown) => {
+    const n = isRecord(v) && isRecord(v.configMap) ? v.configMap.name : undefined;
+    if (typeof n === 'string') names.push(n);
+  };
+  for (const v of Array.isArray(podSpec.volumes) ? (podSpec.volumes as unknown[]) : []) {
+    name(v);
+    const sources = isRecord(v) && isRecord(v.projected) ? v.projected.sources : undefined;
+    if (Array.isArray(sources)) sources.forEach(name);
+  }
+  return names;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}

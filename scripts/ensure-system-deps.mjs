@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite drives for real (nginx for the lab's ingress and
 // stop-signal scenarios, HAProxy for the graceful drain tests and the lab's haproxy image mapping, Chromium for the HTML report test,
-// util-linux's unshare for PID-1 tests, tmux for the live terminal view, xmllint for the JUnit
+// util-linux's unshare for PID-1 tests, busybox for the PID-1 fixes under Alpine's sh, tmux for the live terminal view, xmllint for the JUnit
 // report, pre-commit for our hooks under the real program). Debian packages only, never a downloaded browser. Where installation is impossible
 // (not root, no apt-get), it says so loudly and the tests that need the program skip with the
 // same message.
@@ -25,6 +25,7 @@ const wanted = [
   },
   { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'HTML report end-to-end test' },
   { bin: '/usr/bin/unshare', pkg: 'util-linux', why: 'PID-1 tests' },
+  { bin: '/usr/bin/busybox', pkg: 'busybox', why: "suggested PID-1 fixes run under busybox sh (Alpine's /bin/sh)" },
   { bin: '/usr/bin/tmux', pkg: 'tmux', why: 'live terminal view test' },
   { bin: '/usr/bin/xmllint', pkg: 'libxml2-utils', why: 'JUnit report well-formedness test' },
   { bin: '/usr/bin/pre-commit', pkg: 'pre-commit', why: 'hooks run by the real pre-commit program' },

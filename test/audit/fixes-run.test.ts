@@ -4,7 +4,7 @@
  * bash and BusyBox sh, with a stub server that reports the SIGTERM it receives. The unfixed
  * command runs too, to show the check can fail: under dash its stub never hears of the signal.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,11 @@ chmodSync(join(bin, 'server'), 0o755);
 writeFileSync(join(app, 'config'), 'GREETING=hello\n');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SHELLS: Record<string, string[]> = { dash: ['/usr/bin/dash'], bash: ['/usr/bin/bash'], 'busybox sh': ['/usr/bin/busybox', 'sh'] };
+const ALL_SHELLS: Record<string, string[]> = { dash: ['/usr/bin/dash'], bash: ['/usr/bin/bash'], 'busybox sh': ['/usr/bin/busybox', 'sh'] };
+// Installed by scripts/ensure-system-deps.mjs (Debian packages dash, bash, busybox); a shell that could not be installed is skipped, loudly.
+const SHELLS = Object.fromEntries(Object.entries(ALL_SHELLS).filter(([, argv]) => existsSync(argv[0]!)));
+for (const [name, argv] of Object.entries(ALL_SHELLS))
+  if (!existsSync(argv[0]!)) process.stderr.write(`\n!! ${argv[0]} missing: the suggested-fix runs under ${name} SKIP\n\n`);
 const env = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, PORT: '8080', HOME: root };
 
 type Outcome = 'stub got SIGTERM' | 'exited on SIGTERM' | 'SIGTERM ignored';

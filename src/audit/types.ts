@@ -9,6 +9,7 @@ import type { ErrorCode } from '../errors.js';
 import type { ConsumerKind, PortTraffic } from '../k8s/serviceConsumers.js';
 import type { ServingPort } from '../k8s/serving.js';
 import type { PathOverrides, TrafficPath } from '../k8s/trafficPaths.js';
+import type { RuleGroupId } from './ruleGroups.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -32,6 +33,12 @@ export interface RuleMeta<M extends string = string, F extends string = string> 
   severity: Severity;
   /** One line for `zerodrop rules`. */
   summary: string;
+  /**
+   * What the rule looks at, the heading `zerodrop rules` and docs/rules/README.md list it under
+   * (src/audit/ruleGroups.ts). Optional only so that a rule merged without it still runs; a test
+   * names every rule that lacks it.
+   */
+  looksAt?: RuleGroupId;
   /** True when results carry a patch that `--fix` can apply. */
   fixable?: boolean;
   /**

@@ -8,6 +8,7 @@ import { sourceKindOf } from '../audit/sources.js';
 import { ruleMetas } from '../audit/rules/index.js';
 import { renderReport } from '../audit/format/report.js';
 import { readRuleDocs } from '../audit/docs.js';
+import { rulesJson, rulesText } from '../audit/rulesList.js';
 import { didYouMean } from '../audit/didYouMean.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../k8s/features.js';
 import { SEVERITY_RANK, type AuditRun } from '../audit/runner.js';
@@ -309,17 +310,15 @@ export function registerAuditCommands(program: Command): void {
 
   program
     .command('rules')
-    .description('list the audit rules with their Rule of Uptime and default severity')
-    .action(() => {
+    .description('list the audit rules by what they look at, with their Rule of Uptime and default severity')
+    .addOption(
+      new Option('--format <format>', 'text, or json: every rule with its group (looksAt), Rule of Uptime, severity and summary')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .action((flags: { format: 'text' | 'json' }) => {
       const metas = ruleMetas();
-      const width = Math.max(...metas.map((m) => m.id.length));
-      process.stdout.write(`${'RULE'.padEnd(width)}  UPTIME  SEVERITY  FIX  SUMMARY\n`);
-      for (const m of metas) {
-        process.stdout.write(
-          `${m.id.padEnd(width)}  ${(m.ruleOfUptime ? `#${m.ruleOfUptime}` : '-').padEnd(6)}  ${m.severity.padEnd(8)}  ${m.fixable ? 'yes' : '   '}  ${m.summary}\n`,
-        );
-      }
-      process.stdout.write(`\n${metas.length} rules. 'zerodrop explain RULE' prints one rule's page; set severities in .zerodrop.yaml.\n`);
+      process.stdout.write(flags.format === 'json' ? rulesJson(metas) : rulesText(metas));
     });
 
   program

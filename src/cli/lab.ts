@@ -55,8 +55,10 @@ ingress-nginx, ...) is not run: the lab's proxy stands in for it.
 
 Images: --run IMAGE=COMMAND maps an image to a local command. Without one, the official nginx
 and haproxy images run Debian's nginx and haproxy with a minimal config on the container's ports
-and the image's stop signal (the run says so); --run overrides it. A missing binary is exit 4
-and names the package to install.
+and the image's stop signal (the run says so); a container whose main process is unicorn (its
+command, or the CMD of the input's Dockerfile that builds the image) runs the lab's unicorn
+stand-in, with the STOPSIGNAL that Dockerfile sets; --run overrides both. A missing binary is
+exit 4 and names the package to install.
 
 Outputs (--json, --events, --report) are checked before anything starts: an existing file is
 refused unless --force, an input (a lab file or manifest) is never written over, and each file is

@@ -105,6 +105,21 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that goes away early (`zerodrop rules | head -3`, `zerodrop audit | grep -q error`)
+ * ends our output, not the program with an EPIPE stack trace: the process exits at once and
+ * quietly, with the status it has so far (like a program killed by SIGPIPE, which Node ignores).
+ * Exiting runs the lab's exit hook, so no pod outlives it.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
+  });
+}
+exitQuietlyOnClosedPipe(process.stdout);
+exitQuietlyOnClosedPipe(process.stderr);
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

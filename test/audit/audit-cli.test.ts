@@ -321,6 +321,28 @@ describe('rules and explain', () => {
     const r = zerodrop(['rules']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^dockerfile-shell-form\s+#1\s+error/m);
+    // Under the heading of what it looks at: the image's main process comes first.
+    expect(r.stdout).toMatch(/^RULE .*\n\nImages and processes: Dockerfiles, PID 1 and stop signals\ndockerfile-shell-form /);
+    expect(r.stdout).toMatch(/\nSidecars and meshes\n(?:[a-z0-9-]+ .*\n)*sidecar-exits-first /);
+  });
+  it('lists rules as JSON with their group', () => {
+    const r = zerodrop(['rules', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { groups: Array<{ id: string; title: string; rules: string[] }>; rules: Array<Record<string, unknown>> };
+    expect(doc.groups[0]).toMatchObject({ id: 'images', title: 'Images and processes: Dockerfiles, PID 1 and stop signals' });
+    expect(doc.rules.find((x) => x.id === 'stop-signal-mismatch')).toEqual({
+      id: 'stop-signal-mismatch',
+      looksAt: 'images',
+      ruleOfUptime: 2,
+      severity: 'error',
+      fixable: false,
+      summary: expect.stringContaining('unicorn'),
+    });
+    expect(doc.groups.flatMap((g) => g.rules)).toEqual(doc.rules.map((x) => x.id));
+  });
+  it('refuses an unknown --format for rules', () => {
+    const r = zerodrop(['rules', '--format', 'sarif']);
+    expect(r.code).toBe(2);
   });
   it('prints a rule page', () => {
     const r = zerodrop(['explain', 'stop-signal-mismatch']);

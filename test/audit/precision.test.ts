@@ -1,7 +1,8 @@
 /**
  * Precision on fixtures that reproduce how real projects write their manifests
  * (test/fixtures/real-world/<pattern>/: an operator behind metrics and webhook Services, a Service
- * over v1/v2/v3 Deployments, an Envoy gateway, a headless exporter, a shop with a Redis cache).
+ * over v1/v2/v3 Deployments, an Envoy gateway, a headless exporter, a shop with a Redis cache, a
+ * Rails shop on unicorn and pitchfork with its Dockerfiles).
  * Each directory is audited as one run with every rule, as a user would audit it. Every error or
  * warning must be marked `# expect: rule/messageId` on its line: an unmarked one is a wrong
  * finding, a marked one that is missing a lost one. Info findings are hints and are not counted.

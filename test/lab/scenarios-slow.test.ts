@@ -69,6 +69,24 @@ describe('zerodrop lab --scenario nginx-stopsignal (real nginx, docs/reference/s
   );
 });
 
+describe('zerodrop lab --scenario unicorn-stopsignal (the unicorn stand-in, docs/reference/signals.md#image-stop-signals)', () => {
+  // Requests take 5 s, longer than the 4 s preStop: whatever the propagation and kubelet delays
+  // draw, requests sent just before the delete are still in flight when the stop signal comes.
+  it('SIGTERM (no STOPSIGNAL) kills the workers mid-request; STOPSIGNAL SIGQUIT lets them finish', () => {
+    const { runs, output } = lab('unicorn-stopsignal', []);
+    const sigterm = runs.get('sigterm')!;
+    const sigquit = runs.get('sigquit')!;
+    expect(output).toMatch(/runs unicorn \(bundle exec unicorn -c config\/unicorn.rb -p 8080, from storefront\/Dockerfile:11\)/);
+    expect(output).toMatch(/stop signal SIGQUIT \(STOPSIGNAL SIGQUIT in storefront\/Dockerfile:10\)/);
+    expect(sigterm.verdict, output).toBe('fail');
+    // The workers die with their connections open: the proxy answers 502, no client timeout.
+    expect(nonTimeoutFailures(sigterm), output).toBeGreaterThanOrEqual(3);
+    expect(sigquit.failures, output).toBe(0);
+    expect(sigquit.requests, output).toBeGreaterThan(100);
+    expect(sigquit.rollout.completed, output).toBe(true);
+  }, 90_000);
+});
+
 describe('zerodrop lab --scenario keepalive-l4 (keep-alive clients through the L4 proxy, docs/reference/traffic-routing.md#kube-proxy)', () => {
   // With the default `/` every request takes ~1 ms, so only the one or two requests on the wire
   // at the instant the app exits are cut: real, but too few to assert on. `/slow?ms=300` keeps

@@ -21,6 +21,7 @@ export const agicConnectionDrainingMissing = defineRule({
     id: 'agic-connection-draining-missing',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: 'an Application Gateway (AGIC) Ingress reaches the pods without connection draining long enough for their drain',
     messages: {
       drainingOff: `{{path}}: Ingress {{ingress}} does not set ${DRAINING}: "true" (the default is false), so requests in flight when a pod leaves the backend pool are cut`,

@@ -17,6 +17,7 @@ export const awsReadinessGateMissing = defineRule({
     id: 'aws-readiness-gate-missing',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: 'pods behind AWS load balancer IP targets get no target-health readiness gate, so a rollout can outrun target registration',
     messages: {
       namespaceNotLabelled:

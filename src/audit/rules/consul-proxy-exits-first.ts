@@ -20,6 +20,7 @@ export const consulProxyExitsFirst = defineRule({
     id: 'consul-proxy-exits-first',
     ruleOfUptime: 7,
     severity: 'warning',
+    looksAt: 'meshes',
     summary: 'the Consul dataplane sidecar stops proxying before the app has drained',
     fixable: true,
     messages: {

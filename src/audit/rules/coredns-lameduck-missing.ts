@@ -23,6 +23,7 @@ export const corednsLameduckMissing = defineRule({
     id: 'coredns-lameduck-missing',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'addons',
     summary: 'a CoreDNS Corefile without health lameduck stops answering while the DNS Service still routes to the pod',
     messages: {
       noLameduck:

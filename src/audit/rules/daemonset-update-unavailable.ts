@@ -22,6 +22,7 @@ export const daemonsetUpdateUnavailable = defineRule({
     id: 'daemonset-update-unavailable',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'a serving DaemonSet updates with maxSurge 0, so each node loses its pod during the update',
     messages: {
       surgeZeroByDefault:

@@ -20,6 +20,7 @@ export const daprSidecarExitsFirst = defineRule({
     id: 'dapr-sidecar-exits-first',
     ruleOfUptime: 7,
     severity: 'warning',
+    looksAt: 'meshes',
     summary: 'daprd shuts down on SIGTERM while the app still waits in its preStop and drains',
     fixable: true,
     messages: {

@@ -15,6 +15,7 @@ const rule = defineRule({
     id: 'deprecated-workload-api',
     ruleOfUptime: 5,
     severity: 'error',
+    looksAt: 'api',
     summary: 'workload uses an API removed in 1.16 (defaults change on migration), or is a ReplicationController, which never rolls its pods',
     messages: {
       removed: '{{kind}} uses {{apiVersion}}, which Kubernetes stopped serving in {{removedIn}}',

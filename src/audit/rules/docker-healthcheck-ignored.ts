@@ -11,6 +11,7 @@ const rule = defineRule({
     id: 'docker-healthcheck-ignored',
     ruleOfUptime: null,
     severity: 'info',
+    looksAt: 'images',
     summary: 'Kubernetes ignores Dockerfile HEALTHCHECK; only pod probes gate traffic',
     messages: {
       ignored: 'HEALTHCHECK is ignored by Kubernetes: the kubelet runs only the probes in the pod spec, so this check never takes a pod out of its Service',

@@ -30,6 +30,7 @@ const rule = defineRule({
     id: 'dockerfile-shell-form',
     ruleOfUptime: 1,
     severity: 'error',
+    looksAt: 'images',
     summary: 'shell-form CMD/ENTRYPOINT makes /bin/sh PID 1, which never passes SIGTERM to the app',
     messages: {
       singleQuoted:

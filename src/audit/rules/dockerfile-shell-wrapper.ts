@@ -28,6 +28,7 @@ const rule = defineRule({
     id: 'dockerfile-shell-wrapper',
     ruleOfUptime: 1,
     severity: 'error',
+    looksAt: 'images',
     summary: 'exec-form command that makes sh -c, npm, yarn or pnpm PID 1 without tini/dumb-init',
     messages: {
       shellPid1:

@@ -34,6 +34,7 @@ export const featureUnavailable = defineRule({
     id: 'feature-unavailable',
     ruleOfUptime: null,
     severity: 'warning',
+    looksAt: 'api',
     summary: 'a field needs a feature the target Kubernetes version does not have on by default',
     messages: MESSAGES,
     fixes: {

@@ -20,6 +20,7 @@ export const gracePeriodExhausted = defineRule({
     id: 'grace-period-exhausted',
     ruleOfUptime: 4,
     severity: 'error',
+    looksAt: 'shutdown',
     summary: 'preStop plus drain time exceeds terminationGracePeriodSeconds, so the app is SIGKILLed mid-drain',
     fixable: true,
     messages: {

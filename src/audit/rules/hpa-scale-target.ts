@@ -22,6 +22,7 @@ export const hpaScaleTarget = defineRule({
     id: 'hpa-scale-target',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'disruption',
     summary: 'two autoscalers scale one workload (neither scales), or an HPA scales a workload that is not in the input',
     messages: {
       ambiguous:

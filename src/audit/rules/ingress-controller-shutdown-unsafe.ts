@@ -220,6 +220,7 @@ export const ingressControllerShutdownUnsafe = defineRule({
     id: 'ingress-controller-shutdown-unsafe',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'addons',
     summary: "an ingress controller's or edge proxy's own shutdown cuts connections: grace shorter than its drain, or no drain at all",
     fixable: true,
     messages: {

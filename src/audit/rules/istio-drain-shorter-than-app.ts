@@ -34,6 +34,7 @@ export const istioDrainShorterThanApp = defineRule({
     id: 'istio-drain-shorter-than-app',
     ruleOfUptime: 7,
     severity: 'warning',
+    looksAt: 'meshes',
     summary: "a classic Istio sidecar's terminationDrainDuration ends before the app has drained, so Envoy is killed under it",
     fixable: true,
     messages: {

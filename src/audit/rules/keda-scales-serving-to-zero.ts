@@ -58,6 +58,7 @@ export const kedaScalesServingToZero = defineRule({
     id: 'keda-scales-serving-to-zero',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'disruption',
     summary: 'a KEDA ScaledObject can scale a workload that a Service routes to down to zero pods',
     messages: {
       scalesToZero:

@@ -95,6 +95,7 @@ export const keepaliveShorterThanUpstream = defineRule({
     id: 'keepalive-shorter-than-upstream',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: 'the app closes idle keep-alive connections before the proxy or load balancer in front does, so reused connections fail with 502',
     messages: {
       appClosesFirst:

@@ -42,6 +42,7 @@ export const lbConnectionTerminationCutsDrain = defineRule({
     id: 'lb-connection-termination-cuts-drain',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: 'an NLB terminates connections at the end of a deregistration delay shorter than the pods take to drain',
     messages: {
       cutsDrain:

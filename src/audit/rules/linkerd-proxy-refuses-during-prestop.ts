@@ -22,6 +22,7 @@ export const linkerdProxyRefusesDuringPrestop = defineRule({
     id: 'linkerd-proxy-refuses-during-prestop',
     ruleOfUptime: 7,
     severity: 'warning',
+    looksAt: 'meshes',
     summary: "a classic Linkerd proxy refuses new requests on SIGTERM while the app's preStop still waits for endpoint removal",
     fixable: true,
     messages: {

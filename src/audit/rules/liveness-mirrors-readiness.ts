@@ -16,6 +16,7 @@ export const livenessMirrorsReadiness = defineRule({
     id: 'liveness-mirrors-readiness',
     ruleOfUptime: 3,
     severity: 'warning',
+    looksAt: 'probes',
     summary: 'livenessProbe repeats readinessProbe exactly, so a slow pod is restarted instead of taken out of rotation',
     messages: {
       mirrorsReadiness:

@@ -16,6 +16,7 @@ export const livenessOutpacesReadiness = defineRule({
     id: 'liveness-outpaces-readiness',
     ruleOfUptime: 3,
     severity: 'warning',
+    looksAt: 'probes',
     summary: 'livenessProbe restarts the container before readiness would take it out of rotation',
     messages: {
       thresholdOne:

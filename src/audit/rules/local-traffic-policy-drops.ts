@@ -21,6 +21,7 @@ export const localTrafficPolicyDrops = defineRule({
     id: 'local-traffic-policy-drops',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: "externalTrafficPolicy: Local: the preStop ends before the load balancer's node health check has failed",
     fixable: true,
     messages: {

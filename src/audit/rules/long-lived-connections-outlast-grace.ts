@@ -58,6 +58,7 @@ export const longLivedConnectionsOutlastGrace = defineRule({
     id: 'long-lived-connections-outlast-grace',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'shutdown',
     summary: 'WebSockets or streams the proxy keeps open longer than the grace period are reset by SIGKILL unless the app closes them',
     messages: {
       websocket:

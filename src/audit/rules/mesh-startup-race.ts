@@ -46,6 +46,7 @@ export const meshStartupRace = defineRule({
     id: 'mesh-startup-race',
     ruleOfUptime: 7,
     severity: 'info',
+    looksAt: 'meshes',
     summary: 'a classic mesh sidecar lets the app start before the proxy is ready, so new pods fail their first outbound calls',
     fixable: true,
     messages: {

@@ -13,6 +13,7 @@ export const minReadySecondsUnset = defineRule({
     id: 'min-ready-seconds-unset',
     ruleOfUptime: 6,
     severity: 'info',
+    looksAt: 'rollout',
     summary: 'minReadySeconds is 0, so pods count as available before load balancers route to them',
     messages: {
       availableAtFirstProbe:

@@ -18,6 +18,7 @@ export const negConnectionDrainingMissing = defineRule({
     id: 'neg-connection-draining-missing',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: 'a GKE Ingress reaches the pods through NEGs without connection draining, so in-flight requests are cut when a pod is detached',
     messages: {
       noBackendConfig:

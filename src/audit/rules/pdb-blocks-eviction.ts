@@ -18,6 +18,7 @@ export const pdbBlocksEviction = defineRule({
     id: 'pdb-blocks-eviction',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'disruption',
     summary: 'a PodDisruptionBudget allows no eviction even when every pod is healthy',
     messages: {
       blocksEviction:

@@ -11,6 +11,7 @@ export const pdbMissing = defineRule({
     id: 'pdb-missing',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'disruption',
     summary: 'a multi-replica serving workload has no PodDisruptionBudget',
     messages: {
       noBudget:

@@ -21,6 +21,7 @@ const meta = defineMeta({
   id: 'pid1-signal-unverified',
   ruleOfUptime: 1,
   severity: 'info',
+  looksAt: 'images',
   summary: 'PID 1 is a runtime without an init, an unread script, or a shell whose behaviour depends on the image: SIGTERM may never reach the app',
   messages: {
     runtimeWithoutInit: '{{where}} runs {{runtime}} as PID 1 without an init: it {{asPid1}}',

@@ -21,6 +21,7 @@ const rule = defineRule({
     id: 'pod-shell-command',
     ruleOfUptime: 1,
     severity: 'error',
+    looksAt: 'images',
     summary: 'container command runs sh -c with a script that does not exec the server, so SIGTERM never reaches it',
     fixable: true,
     messages: {

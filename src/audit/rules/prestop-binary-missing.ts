@@ -20,6 +20,7 @@ export const prestopBinaryMissing = defineRule({
     id: 'prestop-binary-missing',
     ruleOfUptime: 4,
     severity: 'error',
+    looksAt: 'shutdown',
     summary: 'an exec preStop runs a binary that a shell-less (distroless, scratch) image does not have',
     fixable: true,
     messages: {

@@ -16,6 +16,7 @@ export const prestopDelayUnknown = defineRule({
     id: 'prestop-delay-unknown',
     ruleOfUptime: 4,
     severity: 'info',
+    looksAt: 'shutdown',
     summary: 'the preStop hook runs something zerodrop does not know, so whether it delays the stop for endpoint removal is unknown',
     messages: {
       unknownHook:

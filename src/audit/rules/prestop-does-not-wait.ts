@@ -14,6 +14,7 @@ export const prestopDoesNotWait = defineRule({
     id: 'prestop-does-not-wait',
     ruleOfUptime: 4,
     severity: 'error',
+    looksAt: 'shutdown',
     summary: 'the preStop hook signals the server and returns at once, so nothing waits for endpoint removal',
     messages: {
       signalsAndReturns:

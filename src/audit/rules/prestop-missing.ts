@@ -23,6 +23,7 @@ export const prestopMissing = defineRule({
     id: 'prestop-missing',
     ruleOfUptime: 4,
     severity: 'error',
+    looksAt: 'shutdown',
     summary: 'a serving container has no preStop delay, so it stops listening while endpoints still route to it',
     fixable: true,
     messages: {

@@ -19,6 +19,7 @@ export const prestopPreferSleepAction = defineRule({
     id: 'prestop-prefer-sleep-action',
     ruleOfUptime: 4,
     severity: 'info',
+    looksAt: 'shutdown',
     summary: 'an exec sleep preStop can be the built-in sleep action on this Kubernetes version',
     fixable: true,
     messages: {

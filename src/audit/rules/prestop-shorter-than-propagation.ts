@@ -19,6 +19,7 @@ export const prestopShorterThanPropagation = defineRule({
     id: 'prestop-shorter-than-propagation',
     ruleOfUptime: 4,
     severity: 'warning',
+    looksAt: 'shutdown',
     summary: 'the preStop delay is shorter than the assumed endpoint-propagation time',
     fixable: true,
     messages: {

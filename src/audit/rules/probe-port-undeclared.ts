@@ -18,6 +18,7 @@ export const probePortUndeclared = defineRule({
     id: 'probe-port-undeclared',
     ruleOfUptime: 3,
     severity: 'warning',
+    looksAt: 'probes',
     summary: 'a probe targets a port its container does not declare',
     messages: {
       namedPortUndeclared:

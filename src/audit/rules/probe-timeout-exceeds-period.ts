@@ -14,7 +14,8 @@ export const probeTimeoutExceedsPeriod = defineRule({
     id: 'probe-timeout-exceeds-period',
     ruleOfUptime: 3,
     severity: 'warning',
-    summary: 'a probe timeoutSeconds is longer than its periodSeconds',
+    looksAt: 'probes',
+    summary: "a probe's timeoutSeconds is longer than its periodSeconds",
     messages: {
       timeoutAbovePeriod:
         '{{field}} of "{{container}}" has timeoutSeconds {{timeoutSeconds}} above periodSeconds {{periodSeconds}}: the kubelet waits for each probe before the next, ' +

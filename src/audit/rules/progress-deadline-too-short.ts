@@ -16,6 +16,7 @@ export const progressDeadlineTooShort = defineRule({
     id: 'progress-deadline-too-short',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'progressDeadlineSeconds is shorter than the startup time the probes allow',
     messages: {
       belowStartupBudget:

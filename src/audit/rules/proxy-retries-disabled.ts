@@ -30,6 +30,7 @@ export const proxyRetriesDisabled = defineRule({
     id: 'proxy-retries-disabled',
     ruleOfUptime: 4,
     severity: 'info',
+    looksAt: 'traffic',
     summary: 'ingress-nginx annotations switch off the retry that would send a request refused by a rolling pod to another pod',
     messages: {
       serviceUpstream:

@@ -18,6 +18,7 @@ export const publishNotReadyAddresses = defineRule({
     id: 'publish-not-ready-addresses',
     ruleOfUptime: null,
     severity: 'warning',
+    looksAt: 'traffic',
     summary: 'publishNotReadyAddresses sends traffic to pods that are starting or terminating',
     messages: {
       everyEndpointReady:

@@ -14,6 +14,7 @@ export const readinessProbeMissing = defineRule({
     id: 'readiness-probe-missing',
     ruleOfUptime: 3,
     severity: 'error',
+    looksAt: 'probes',
     summary: 'a serving container has no readinessProbe, so it gets traffic before it listens',
     fixable: true,
     messages: {

@@ -9,6 +9,7 @@ export const recreateStrategy = defineRule({
     id: 'recreate-strategy',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'strategy Recreate stops every pod before starting the new version',
     messages: {
       stopsEveryPod:

@@ -21,6 +21,7 @@ export const rolloutSkewsTopologySpread = defineRule({
     id: 'rollout-skews-topology-spread',
     ruleOfUptime: 6,
     severity: 'info',
+    looksAt: 'rollout',
     summary: 'a topology spread constraint counts old pods during a rollout, so the new pods can end up skewed',
     messages: {
       oldPodsCounted:

@@ -14,6 +14,7 @@ export const rolloutUnavailable = defineRule({
     id: 'rollout-unavailable',
     ruleOfUptime: 6,
     severity: 'error',
+    looksAt: 'rollout',
     summary: 'the rolling update may take every pod down at once (resolved maxUnavailable equals replicas)',
     fixable: true,
     messages: {

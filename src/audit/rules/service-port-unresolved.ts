@@ -18,6 +18,7 @@ export const servicePortUnresolved = defineRule({
     id: 'service-port-unresolved',
     ruleOfUptime: null,
     severity: 'error',
+    looksAt: 'traffic',
     summary: "a Service's named targetPort is declared by none of the pods it selects",
     messages: {
       noNamedPort:

@@ -43,6 +43,7 @@ export const sidecarExitsFirst = defineRule({
     // preStop shorter than the app's drain, and the lab's sidecar-race scenario drops requests in
     // exactly that configuration (test/lab/agreement.test.ts).
     severity: 'error',
+    looksAt: 'meshes',
     summary: 'a proxy sidecar runs as a regular container and exits before the app has drained',
     messages: {
       exitsBeforeApp:

@@ -46,6 +46,7 @@ export const singleReplica = defineRule({
     id: 'single-replica',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'a serving workload is the only pod behind its Service',
     messages: {
       oneReplica: `it runs replicas {{replicas}} and is the only pod behind {{service}}: ${NO_ENDPOINT}`,

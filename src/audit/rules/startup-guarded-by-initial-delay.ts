@@ -17,6 +17,7 @@ export const startupGuardedByInitialDelay = defineRule({
     id: 'startup-guarded-by-initial-delay',
     ruleOfUptime: 3,
     severity: 'warning',
+    looksAt: 'probes',
     summary: 'a large liveness initialDelaySeconds stands in for a startupProbe',
     messages: {
       fixedDelay:

@@ -29,6 +29,7 @@ const meta = defineMeta({
   id: 'stop-signal-mismatch',
   ruleOfUptime: 2,
   severity: 'error',
+  looksAt: 'images',
   summary: 'image runs nginx, httpd, haproxy, php-fpm or unicorn but stops it with a signal that cuts in-flight requests (or never stops it)',
   messages: {
     sighupReloads:

@@ -15,6 +15,7 @@ export const surgeBlockedByHostPort = defineRule({
     id: 'surge-blocked-by-host-port',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'a rolling update surges pods that need a hostPort already taken on the node',
     messages: {
       portTakenOnNode:

@@ -24,6 +24,7 @@ export const surgeBlockedByPodAntiAffinity = defineRule({
     id: 'surge-blocked-by-pod-anti-affinity',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'required pod anti-affinity on its own labels leaves a surging rollout no place for the new pod',
     messages: {
       neverProceeds:

@@ -24,6 +24,7 @@ export const surgeBlockedByRwoVolume = defineRule({
     id: 'surge-blocked-by-rwo-volume',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'a rolling update surges a pod that mounts a ReadWriteOnce claim the old pod holds',
     messages: {
       neverMountsAndStalls: `${SURGES} the new pod can never mount it${STALLS}`,

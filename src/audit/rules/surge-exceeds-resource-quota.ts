@@ -64,6 +64,7 @@ export const surgeExceedsResourceQuota = defineRule({
     id: 'surge-exceeds-resource-quota',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'rollout',
     summary: 'a ResourceQuota leaves no room for the surge pod of a rolling update',
     messages: {
       neverProceeds:

@@ -120,6 +120,7 @@ const rule = defineRule({
     id: 'unknown-field',
     ruleOfUptime: null,
     severity: 'error',
+    looksAt: 'api',
     summary: 'misspelt field in pod spec, container, probe, lifecycle or strategy (the API server drops it silently)',
     fixable: true,
     messages: {

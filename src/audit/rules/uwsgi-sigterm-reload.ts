@@ -15,6 +15,7 @@ const meta = defineMeta({
   id: 'uwsgi-sigterm-reload',
   ruleOfUptime: 2,
   severity: 'error',
+  looksAt: 'images',
   summary: 'uWSGI without die-on-term reloads on SIGTERM instead of stopping',
   messages: {
     reloads: '{{where}} runs uWSGI without die-on-term: SIGTERM makes uWSGI reload its workers instead of exiting, so the pod keeps running until SIGKILL',

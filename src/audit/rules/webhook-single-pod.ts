@@ -14,6 +14,7 @@ export const webhookSinglePod = defineRule({
     id: 'webhook-single-pod',
     ruleOfUptime: 6,
     severity: 'warning',
+    looksAt: 'addons',
     summary: 'an admission webhook with failurePolicy Fail is served by one pod',
     messages: {
       onePod:

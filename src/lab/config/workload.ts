@@ -10,10 +10,13 @@ import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../k8s/shutdownTimeline.js
 import { normaliseSignal } from '../../k8s/signals.js';
 import type { TrafficPath } from '../../k8s/trafficPaths.js';
 import type { DeploymentSettings } from '../controllers/deployment.js';
+import type { DockerfileView } from '../../audit/types.js';
 import { localServerCommand, localServerFor, localServerNote, type LocalServer } from '../images/localServers.js';
+import { standInFor } from '../images/standIns.js';
 import { linkerdInjection, linkerdNote, linkerdProxyContainer, LINKERD_INBOUND_PORT, type LinkerdInjection } from '../paths/mesh-sidecar.js';
 import { checkProgram, splitCommand } from '../pods/command.js';
 import type { ContainerPlan, PodPlan } from '../pods/plan.js';
+import { dockerfileFor, dockerfileStopSignal, serverOfContainer } from './imageBuilds.js';
 import type { SourcedObject } from './manifests.js';
 import { chooseWorkload } from './workloadChoice.js';
 
@@ -51,6 +54,8 @@ export interface WorkloadOptions {
   pidNamespace?: boolean;
   /** `--workload NAME`: the Deployment to roll when the input has several. */
   workload?: string;
+  /** The input's Dockerfiles: the one that builds a container's image gives its command and STOPSIGNAL. */
+  dockerfiles?: readonly DockerfileView[];
 }
 
 /** What every step of planning one Deployment's pods shares. */
@@ -188,35 +193,54 @@ function buildContainer(c: Container, grace: number, ctx: PlanContext, servicePo
   const ref = parseImageRef(c.image);
   const mapped = lookupImage(options.images, c.image);
   const declaredPorts = (c.ports ?? []).map((p) => p.containerPort).filter((p): p is number => typeof p === 'number');
+  const build = dockerfileFor(c.image, options.dockerfiles ?? []);
+  const ports = declaredPorts.length > 0 ? declaredPorts : servicePort !== undefined ? [servicePort] : [];
   let argv: string[];
   let local: { server: LocalServer; ports: number[] } | undefined;
+  let standIn: string | undefined;
   if (mapped) {
     argv = [...splitCommand(mapped.command), ...(c.args ?? []).map(String)];
     checkProgram(argv, { container: cname, image: c.image, mapping: ref.repository, cwd: options.cwd });
   } else {
     const server = localServerFor(c.image);
-    if (!server) {
+    const runs = server ? undefined : serverOfContainer(c, build);
+    const stand = runs ? standInFor(runs.server.id) : undefined;
+    if (server) {
+      argv = localServerCommand(server, { container: cname, image: c.image, ports });
+      local = { server, ports };
+    } else if (runs && stand) {
+      argv = stand.argv(ports);
+      const serving = ports.length === 0 ? 'no port' : `port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}`;
+      standIn = `image ${c.image}: runs ${runs.server.server} (${runs.argv.join(' ')}, from ${runs.from}); the lab runs ${stand.describes} on ${serving}`;
+    } else {
       throw usageError(
         'lab-unmapped-image',
         `container ${cname} uses image ${c.image}, which the lab cannot run: map it to a command with --run ${ref.repository}=COMMAND (or an images: entry in a lab file)`,
         at,
       );
     }
-    const ports = declaredPorts.length > 0 ? declaredPorts : servicePort !== undefined ? [servicePort] : [];
-    argv = localServerCommand(server, { container: cname, image: c.image, ports });
-    local = { server, ports };
   }
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) if (e.name && e.value !== undefined) env[e.name] = String(e.value);
-  // Stop signal precedence (docs/reference/pod-termination.md#stop-container, docs/reference/feature-versions.md#custom-stop-signal): lifecycle.stopSignal > image STOPSIGNAL > SIGTERM.
+  // Stop signal precedence (docs/reference/pod-termination.md#stop-container, docs/reference/feature-versions.md#custom-stop-signal):
+  // lifecycle.stopSignal > the image's STOPSIGNAL (a mapping's, the input's Dockerfile's, the image table's) > SIGTERM.
   const specSignal = c.lifecycle?.stopSignal ? normaliseSignal(c.lifecycle.stopSignal) : undefined;
-  const imageSignal = mapped?.stopSignal ? normaliseSignal(mapped.stopSignal) : imageStopSignal(ref)?.signal;
+  const built = build ? dockerfileStopSignal(build) : undefined;
+  const imageSignal = mapped?.stopSignal ? normaliseSignal(mapped.stopSignal) : (built?.signal ?? imageStopSignal(ref)?.signal);
   const stopSignal = (specSignal ?? imageSignal ?? 'SIGTERM') as NodeJS.Signals;
   if (!isKnownSignal(stopSignal)) throw usageError('lab-bad-signal', `container ${cname}: unknown stop signal ${stopSignal}`, at);
-  if (local)
-    notes.add(
-      localServerNote(local.server, c, local.ports, specSignal ? `${stopSignal} (lifecycle.stopSignal)` : `${stopSignal}, the official image's STOPSIGNAL`),
-    );
+  const signalFrom = specSignal
+    ? `${stopSignal} (lifecycle.stopSignal)`
+    : mapped?.stopSignal
+      ? `${stopSignal} (the mapping's stopSignal)`
+      : built
+        ? `${stopSignal} (${built.from})`
+        : imageSignal
+          ? `${stopSignal}, the official image's STOPSIGNAL`
+          : `${stopSignal} (the image sets no STOPSIGNAL the input shows)`;
+  if (local) notes.add(localServerNote(local.server, c, local.ports, signalFrom));
+  if (standIn) notes.add(`${standIn}; stop signal ${signalFrom}; --run ${ref.repository}=COMMAND overrides`);
+  if (built && mapped && !specSignal && !mapped.stopSignal) notes.add(`image ${c.image}: stop signal ${signalFrom}`);
   const preStop = c.lifecycle?.preStop;
   if (preStop?.sleep && typeof preStop.sleep.seconds === 'number' && preStop.sleep.seconds > grace) {
     throw usageError(

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { usageError } from '../../errors.js';
 import { readManifests } from '../config/manifests.js';
+import { dockerfileViews } from '../config/imageBuilds.js';
 import { buildWorkload, type ImageMap } from '../config/workload.js';
 import type { LabFile, LabSettings } from '../config/labFile.js';
 import { parseDurationMs } from '../../durations.js';
@@ -51,6 +52,7 @@ export async function configureRun(
     images,
     rollout,
     cwd: input.cwd,
+    dockerfiles: dockerfileViews(read.sources),
     ...(o.pidNamespace !== undefined ? { pidNamespace: o.pidNamespace } : {}),
     ...(o.workload !== undefined ? { workload: o.workload } : {}),
   });

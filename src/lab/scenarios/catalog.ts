@@ -104,6 +104,16 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'unicorn-stopsignal',
+    description:
+      "A Rails storefront on unicorn (the lab reads the Dockerfile's CMD and runs its unicorn stand-in, a master with workers) serving slow requests: without STOPSIGNAL the runtime sends SIGTERM, unicorn's quick shutdown, which kills the workers mid-request; STOPSIGNAL SIGQUIT is its graceful shutdown, the workers finish first (https://yhbt.net/unicorn/SIGNALS.html).",
+    causeVisibleInManifests: true,
+    runs: [
+      { labFile: 'scenarios/unicorn-stopsignal/sigterm.lab.yaml', expect: 'fail' },
+      { labFile: 'scenarios/unicorn-stopsignal/sigquit.lab.yaml', expect: 'pass' },
+    ],
+  },
+  {
     name: 'alb-ip-targets',
     description:
       'An AWS ALB with IP targets sends straight to the pods and deregisters a deleted pod 8 s late (zerodrop.dev/removal-seconds on the Ingress, docs/reference/traffic-paths.md#path-budgets): a 4 s preStop, plenty for kube-proxy, lets the pod exit while the ALB still sends to it; a 10 s preStop outlasts the deregistration.',

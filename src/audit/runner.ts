@@ -57,6 +57,12 @@ export interface AuditRun extends AuditResult {
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 1, warning: 2, error: 3 };
 
+/** The kind an object rule names to read this object: `Service` for a core Service, `Service.<group>` for another group's. */
+function objectRuleKind(ov: ObjectView): string {
+  if (ov.kind !== 'Service' || isCoreService(ov.object)) return ov.kind;
+  return `Service.${ov.apiVersion.split('/')[0]}`;
+}
+
 export function effectiveSeverity(meta: RuleMeta, severities: RunOptions['severities']): SeveritySetting {
   return severities?.[meta.id] ?? meta.severity;
 }
@@ -228,8 +234,9 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
       }
     } else if (rule.target === 'object') {
       for (const ov of views.objects) {
-        // Rules on 'Service' read core Services only (a Knative Service shares the kind name).
-        if (!rule.kinds.includes(ov.kind) || (ov.kind === 'Service' && !isCoreService(ov.object)) || ignored(ov.object, rule.meta.id)) continue;
+        // Rules on 'Service' read core Services only (a Knative Service shares the kind name); a rule
+        // for another group's Service names it with its group, kubectl-style: 'Service.serving.knative.dev'.
+        if (!rule.kinds.includes(objectRuleKind(ov)) || ignored(ov.object, rule.meta.id)) continue;
         let results;
         try {
           results = rendered(rule, rule.check(ov, options.settings, all));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCoreService, type KubeObject } from './objects.js';
-import { isKnativeService, knativeClusterConfig, knativeRevisionOf } from './knative.js';
+import { cloudRunMarker, isKnativeService, knativeClusterConfig, knativeRevisionOf } from './knative.js';
 
 const ksvc = (template: Record<string, unknown>): KubeObject => ({
   apiVersion: 'serving.knative.dev/v1',
@@ -60,5 +60,15 @@ describe('knativeRevisionOf', () => {
       },
     ]);
     expect(cluster).toEqual({ autoscalerFrom: 'KnativeServing ks', enableScaleToZero: false, minScale: 1 });
+  });
+
+  it('is not Knative’s revision on Cloud Run, which serves the same API without queue-proxy', () => {
+    const run: KubeObject = {
+      ...ksvc({ spec: { timeoutSeconds: 10 } }),
+      metadata: { name: 'web', labels: { 'cloud.googleapis.com/location': 'europe-west1' } },
+    };
+    expect(cloudRunMarker(run)).toBe('cloud.googleapis.com/location');
+    expect(knativeRevisionOf(run)).toBeUndefined();
+    expect(knativeRevisionOf(ksvc({ metadata: { annotations: { 'run.googleapis.com/startup-cpu-boost': 'true' } }, spec: {} }))).toBeUndefined();
   });
 });

@@ -150,9 +150,34 @@ function secondsField(spec: Record<string, unknown>, field: string, specPath: Ar
   return typeof v === 'number' && Number.isFinite(v) ? { value: v, path: [...specPath, field], source: 'written' } : undefined;
 }
 
-/** The revision a Knative Service's template makes, with Knative's defaults and the visible cluster config applied. */
+/** Key prefixes only Google Cloud Run writes on its `serving.knative.dev/v1` Services (`run.googleapis.com/ingress`, `cloud.googleapis.com/location`). */
+const CLOUD_RUN_PREFIXES = ['run.googleapis.com/', 'cloud.googleapis.com/'];
+
+/**
+ * The Cloud Run annotation or label a Service carries, if any. Cloud Run accepts the Knative
+ * Serving API but runs it on its own infrastructure: no queue-proxy or activator, its own request
+ * timeout limit (up to 3600 s) and its own shutdown, so Knative's facts do not apply to it.
+ */
+export function cloudRunMarker(service: KubeObject): string | undefined {
+  const template = isRecord(service.spec) && isRecord(service.spec.template) ? service.spec.template : {};
+  const metas = [service.metadata, isRecord(template.metadata) ? template.metadata : undefined];
+  for (const meta of metas) {
+    for (const map of [meta?.annotations, meta?.labels]) {
+      if (!isRecord(map)) continue;
+      const key = Object.keys(map).find((k) => CLOUD_RUN_PREFIXES.some((p) => k.startsWith(p)));
+      if (key) return key;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The revision a Knative Service's template makes, with Knative's defaults and the visible
+ * cluster config applied; undefined for a Cloud Run service (`cloudRunMarker`).
+ */
 export function knativeRevisionOf(service: KubeObject, cluster: KnativeClusterConfig = {}): KnativeRevision | undefined {
   if (!isKnativeService(service) || !isRecord(service.spec) || !isRecord(service.spec.template)) return undefined;
+  if (cloudRunMarker(service) !== undefined) return undefined;
   const template = service.spec.template;
   const templatePath = ['spec', 'template'];
   const specPath = [...templatePath, 'spec'];

@@ -7,6 +7,13 @@ testRule('knative-timeout-shortens-drain', {
   valid: [
     { name: 'timeoutSeconds unset: the 300 s default', text: yamlOf(knativeService({ annotations: warm })) },
     { name: 'timeoutSeconds 30 equals the drain', text: yamlOf(knativeService({ spec: { timeoutSeconds: 30 } })) },
+    {
+      name: 'a Cloud Run service: same API, no queue-proxy',
+      text: yamlOf({
+        ...knativeService({ spec: { timeoutSeconds: 10 } }),
+        metadata: { name: 'web', labels: { 'cloud.googleapis.com/location': 'us-central1' } },
+      }),
+    },
     { name: 'timeoutSeconds 0 is defaulted like unset', text: yamlOf(knativeService({ spec: { timeoutSeconds: 0 } })) },
     {
       name: 'a ConfigMap of the same name outside knative-serving is not the cluster config',

@@ -63,6 +63,7 @@ import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 import webhookSinglePod from './webhook-single-pod.js';
 import knativeTimeoutShortensDrain from './knative-timeout-shortens-drain.js';
 import knativeTimeoutCutsLongRequests from './knative-timeout-cuts-long-requests.js';
+import knativeFieldRejected from './knative-field-rejected.js';
 import knativeScalesToZero from './knative-scales-to-zero.js';
 import statefulSetUpdateStrategy from './statefulset-update-strategy.js';
 import hpaAggressiveScaleDown from './hpa-aggressive-scale-down.js';
@@ -138,6 +139,7 @@ const registered: Array<Rule | Rule[]> = [
   knativeTimeoutShortensDrain,
   knativeTimeoutCutsLongRequests,
   knativeScalesToZero,
+  knativeFieldRejected,
   statefulSetUpdateStrategy,
   hpaAggressiveScaleDown,
 ];

@@ -51,7 +51,7 @@ export const hpaAggressiveScaleDown = defineRule({
     },
     fixes: {
       keepWindow:
-        'remove stabilizationWindowSeconds (the default is 300) or set it to the time a load dip lasts, and slow the scale-in, e.g. ' +
+        'remove stabilizationWindowSeconds (the default is 300) or set it to the time a load dip lasts (at most 3600), and slow the scale-in, e.g. ' +
         'policies: [{type: Pods, value: 1, periodSeconds: 60}]',
     },
   },

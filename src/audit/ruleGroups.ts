@@ -1,8 +1,8 @@
 /**
  * What a rule looks at, as a platform engineer goes through a service: the image and its main
- * process, the pod template's probes, its shutdown, the rollout, what evicts or scales it, the
- * traffic path in front of it, the mesh around it, the cluster's shared add-ons, and the API
- * itself. Each rule's meta names one group (`looksAt`); `zerodrop rules` and docs/rules/README.md
+ * process, the pod template's probes, its shutdown, the rollout (and the controllers other than
+ * Deployment that roll pods out), what evicts or scales it, the traffic path in front of it, the
+ * mesh around it, the cluster's shared add-ons, and the API itself. Each rule's meta names one group (`looksAt`); `zerodrop rules` and docs/rules/README.md
  * list the rules under these headings, in this order.
  */
 export const RULE_GROUPS = [
@@ -10,6 +10,7 @@ export const RULE_GROUPS = [
   { id: 'probes', title: 'Pod templates: probes' },
   { id: 'shutdown', title: 'Pod templates: preStop, grace period and drain' },
   { id: 'rollout', title: 'Rollout strategy and capacity' },
+  { id: 'controllers', title: 'Other rollout controllers: Argo Rollouts, OpenShift DeploymentConfig, Knative' },
   { id: 'disruption', title: 'Disruption budgets and autoscalers' },
   { id: 'traffic', title: 'Services and traffic paths: Services, ingress and load balancers' },
   { id: 'meshes', title: 'Sidecars and meshes' },

@@ -57,6 +57,12 @@ export interface AuditRun extends AuditResult {
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 1, warning: 2, error: 3 };
 
+/** The kind an object rule names to read this object: `Service` for a core Service, `Service.<group>` for another group's. */
+function objectRuleKind(ov: ObjectView): string {
+  if (ov.kind !== 'Service' || isCoreService(ov.object)) return ov.kind;
+  return `Service.${ov.apiVersion.split('/')[0]}`;
+}
+
 export function effectiveSeverity(meta: RuleMeta, severities: RunOptions['severities']): SeveritySetting {
   return severities?.[meta.id] ?? meta.severity;
 }
@@ -181,11 +187,12 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
   // Object rules name their kinds: each reads only the views of those kinds, not every object.
   const viewsByKind = new Map<string, ObjectView[]>();
   for (const ov of views.objects) {
-    // Rules on 'Service' read core Services only (a Knative Service shares the kind name).
-    if (ov.kind === 'Service' && !isCoreService(ov.object)) continue;
-    const list = viewsByKind.get(ov.kind);
+    // Rules on 'Service' read core Services only (a Knative Service shares the kind name); a rule
+    // for another group's Service names it with its group, kubectl-style: 'Service.serving.knative.dev'.
+    const kind = objectRuleKind(ov);
+    const list = viewsByKind.get(kind);
     if (list) list.push(ov);
-    else viewsByKind.set(ov.kind, [ov]);
+    else viewsByKind.set(kind, [ov]);
   }
 
   const active = options.rules

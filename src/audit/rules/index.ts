@@ -61,6 +61,12 @@ import surgeExceedsResourceQuota from './surge-exceeds-resource-quota.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 import webhookSinglePod from './webhook-single-pod.js';
+import knativeTimeoutShortensDrain from './knative-timeout-shortens-drain.js';
+import knativeTimeoutCutsLongRequests from './knative-timeout-cuts-long-requests.js';
+import knativeFieldRejected from './knative-field-rejected.js';
+import knativeScalesToZero from './knative-scales-to-zero.js';
+import statefulSetUpdateStrategy from './statefulset-update-strategy.js';
+import hpaAggressiveScaleDown from './hpa-aggressive-scale-down.js';
 
 const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 1: signals reach the app
@@ -129,6 +135,13 @@ const registered: Array<Rule | Rule[]> = [
   publishNotReadyAddresses,
   servicePortUnresolved,
   unknownField,
+  // Knative revisions, StatefulSet updates and HPA scale-in (docs/reference/knative.md, docs/reference/autoscaling.md)
+  knativeTimeoutShortensDrain,
+  knativeTimeoutCutsLongRequests,
+  knativeScalesToZero,
+  knativeFieldRejected,
+  statefulSetUpdateStrategy,
+  hpaAggressiveScaleDown,
 ];
 
 export const allRules: readonly Rule[] = registered.flat();

@@ -20,11 +20,18 @@ testRule('prestop-missing', {
       text: manifests({ containers: [{ ...APP, image: 'traefik:v3.1', args: ['--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=15s'] }] }),
     },
     {
-      name: 'CoreDNS whose mounted Corefile is in the input: its lameduck is coredns-lameduck-missing\'s to judge',
+      name: "CoreDNS whose mounted Corefile is in the input: its lameduck is coredns-lameduck-missing's to judge",
       text: manifests({
         containers: [{ ...APP, image: 'registry.k8s.io/coredns/coredns:v1.11.3' }],
         podSpec: { volumes: [{ name: 'config', configMap: { name: 'dns-config' } }] },
-        extra: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dns-config' }, data: { Corefile: '.:53 {\n    health {\n        lameduck 5s\n    }\n}\n' } }],
+        extra: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'dns-config' },
+            data: { Corefile: '.:53 {\n    health {\n        lameduck 5s\n    }\n}\n' },
+          },
+        ],
       }),
     },
   ],

@@ -58,7 +58,7 @@ testRule('php-fpm-workers-not-awaited', {
           messageId: 'notAwaited',
           container: 'app',
           data: {
-            origin: "process_control_timeout is set neither in the image php:8.3-fpm-alpine's config, so the default 0 applies",
+            origin: "process_control_timeout is not set in the image php:8.3-fpm-alpine's config, so the default 0 applies",
             window: '25 s',
             suggested: 24,
           },
@@ -79,7 +79,7 @@ testRule('php-fpm-workers-not-awaited', {
           container: 'app',
           data: {
             origin:
-              "process_control_timeout is set neither in the image php:8.2-fpm's config or the mounted /usr/local/etc/php-fpm.d/www.conf (ConfigMap fpm), so the default 0 applies",
+              "process_control_timeout is not set in the image php:8.2-fpm's config or in the mounted /usr/local/etc/php-fpm.d/www.conf (ConfigMap fpm), so the default 0 applies",
             window: '50 s',
           },
         },
@@ -108,7 +108,7 @@ testRule('php-fpm-workers-not-awaited', {
         {
           messageId: 'notAwaited',
           container: 'php',
-          data: { origin: "process_control_timeout is set neither in the base image php:8.3-fpm's config, so the default 0 applies" },
+          data: { origin: "process_control_timeout is not set in the base image php:8.3-fpm's config, so the default 0 applies" },
         },
       ],
     },

@@ -202,11 +202,9 @@ testRule('server-drain-exceeds-grace', {
     },
     {
       name: 'php-fpm process_control_timeout from a mounted pool file, longer than the window',
-      text: app(
-        { image: 'php:8.3-fpm', lifecycle: sleep(10), ...mountAt('/usr/local/etc/php-fpm.d/zz-shutdown.conf', 'zz-shutdown.conf') },
-        volume('fpm'),
-        [configMap('fpm', { 'zz-shutdown.conf': '[global]\nprocess_control_timeout = 1m\n' })],
-      ),
+      text: app({ image: 'php:8.3-fpm', lifecycle: sleep(10), ...mountAt('/usr/local/etc/php-fpm.d/zz-shutdown.conf', 'zz-shutdown.conf') }, volume('fpm'), [
+        configMap('fpm', { 'zz-shutdown.conf': '[global]\nprocess_control_timeout = 1m\n' }),
+      ]),
       findings: [
         {
           messageId: 'drainCutByKill',

@@ -115,11 +115,11 @@ export function phpFpmTimeout(c: ContainerView, w: WorkloadView, objects: readon
       at: { kind: 'file', path: last.file.path, configMap: last.file.configMap, key: last.file.key },
     };
   }
-  const mounted = files.length > 0 ? ` or the mounted ${files.map((f) => `${f.path} (ConfigMap ${f.configMap})`).join(', ')}` : '';
+  const mounted = files.length > 0 ? ` or in the mounted ${files.map((f) => `${f.path} (ConfigMap ${f.configMap})`).join(', ')}` : '';
   return {
     setting,
     seconds: 0,
     written: false,
-    origin: `process_control_timeout is set neither in ${base}'s config${mounted}, so the default 0 applies`,
+    origin: `process_control_timeout is not set in ${base}'s config${mounted}, so the default 0 applies`,
   };
 }

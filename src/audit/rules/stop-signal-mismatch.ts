@@ -115,7 +115,13 @@ const dockerfileSide = defineRule({
     if (!signal) return [];
     const effective = rewrittenSignal(wrapperArgs, signal);
     if (effective === server.gracefulSignal) return [];
-    return [{ ...(at ? { instruction: at } : {}), ...mismatch(server, effective, where), fixId: server.id === 'nginx' ? 'stopSignalNginx' : server.id === 'php-fpm' ? 'stopSignalPhpFpm' : 'stopSignal' }];
+    return [
+      {
+        ...(at ? { instruction: at } : {}),
+        ...mismatch(server, effective, where),
+        fixId: server.id === 'nginx' ? 'stopSignalNginx' : server.id === 'php-fpm' ? 'stopSignalPhpFpm' : 'stopSignal',
+      },
+    ];
   },
 });
 

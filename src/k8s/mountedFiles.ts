@@ -58,7 +58,9 @@ function mountContents(
   const configMap = String(cm.metadata?.name);
   if (typeof m.subPath === 'string') {
     const hit = entries.find(([rel]) => rel === m.subPath);
-    return { mountPath, files: hit ? [{ path: mountPath, text: data[hit[1]] as string, configMap, key: hit[1] }] : [] };
+    // A key the ConfigMap of the input lacks: another object of the same name (not in the input) may hold it.
+    if (!hit) return { mountPath, unseen: true };
+    return { mountPath, files: [{ path: mountPath, text: data[hit[1]] as string, configMap, key: hit[1] }] };
   }
   return { mountPath, files: entries.map(([rel, key]) => ({ path: `${mountPath}/${rel}`, text: data[key] as string, configMap, key })) };
 }
@@ -74,7 +76,8 @@ function contentsOf(c: Container, podSpec: Record<string, unknown>, namespace: s
 
 /**
  * The file at `path`: its text when a ConfigMap of the input provides it, `unseen` when a mount
- * the input cannot show covers the path, undefined when no mount covers it (the image's own file).
+ * covers the path without the input showing the file there, undefined when no mount covers it
+ * (the image's own file).
  */
 export function mountedFileAt(
   c: Container,
@@ -90,7 +93,8 @@ export function mountedFileAt(
     .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
   if (!covering) return undefined;
   if ('unseen' in covering) return 'unseen';
-  return covering.files.find((f) => f.path === target) ?? (covering.mountPath === target ? 'unseen' : undefined);
+  // A mount over the path's directory hides the image's file; without the file itself, nothing the input shows is there.
+  return covering.files.find((f) => f.path === target) ?? 'unseen';
 }
 
 /**

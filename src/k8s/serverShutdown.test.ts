@@ -148,5 +148,10 @@ describe('files of ConfigMap mounts', () => {
     expect(mountedFileAt(c([{ name: 'secret', mountPath: '/etc/fpm.d' }]), podSpec, 'default', objects, '/etc/fpm.d/x.conf')).toBe('unseen');
     expect(mountedFilesUnder(c([{ name: 'fpm', mountPath: '/etc/fpm.d' }]), podSpec, 'other', objects, '/etc/fpm.d').unseen).toBe(true);
     expect(mountedFileAt(c([{ name: 'fpm', mountPath: '/srv' }]), podSpec, 'default', objects, '/etc/fpm.d/x.conf')).toBeUndefined();
+    // The directory mount hides the image's files there.
+    expect(mountedFileAt(c([{ name: 'fpm', mountPath: '/etc/fpm.d' }]), podSpec, 'default', objects, '/etc/fpm.d/missing.conf')).toBe('unseen');
+    expect(mountedFilesUnder(c([{ name: 'fpm', mountPath: '/etc/fpm.d/x.conf', subPath: 'x.conf' }]), podSpec, 'default', objects, '/etc/fpm.d').unseen).toBe(
+      true,
+    );
   });
 });

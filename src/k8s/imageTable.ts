@@ -260,6 +260,20 @@ export const IMAGE_TABLE: readonly ImageRow[] = [
   },
   // Language base images: the app's command decides what runs; what they tell is their /bin/sh.
   {
+    id: 'caddy',
+    repositories: ['caddy'],
+    // The -builder tags build custom binaries (xcaddy) and are not run as the server.
+    tags: /^(?!.*builder)/,
+    runs: {
+      kind: 'program',
+      program: 'Caddy (Go)',
+      onSigterm:
+        'stops accepting, closes idle connections and waits for active requests for grace_period (eternal by default), after shutdown_delay (none by default)',
+    },
+    cmd: ['caddy', 'run', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'],
+    sources: ['https://github.com/caddyserver/caddy-docker/blob/master/2.11/alpine/Dockerfile', 'https://caddyserver.com/docs/caddyfile/options#grace-period'],
+  },
+  {
     id: 'node',
     repositories: ['node'],
     runs: { kind: 'runtime', runtime: 'node' },

@@ -110,24 +110,37 @@ function gunicornKeepsAlive(args: readonly string[]): boolean | undefined {
   return worker !== undefined ? worker !== 'sync' : undefined;
 }
 
+/** A literal env value of the container (`valueFrom` is not literal: undefined). */
+export function literalEnv(c: Container, name: string): string | undefined {
+  const env = (Array.isArray(c.env) ? c.env : []) as Array<{ name?: unknown; value?: unknown }>;
+  const v = env.find((e) => e.name === name)?.value;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * The arguments the container's command line gives an application server it runs (after
+ * `uvicorn`, `python -m gunicorn`, `next start`), preceded by the words of an environment
+ * variable that holds extra arguments (gunicorn's GUNICORN_CMD_ARGS, which the command line
+ * overrides); undefined when the command line does not run that server.
+ */
+export function serverArguments(c: Container, id: AppServerId, argumentsEnv?: string): string[] | undefined {
+  const argv = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].map(String);
+  const ws = words(argv);
+  const start = serverStart(ws, id);
+  if (start === undefined) return undefined;
+  const extra = argumentsEnv ? words([literalEnv(c, argumentsEnv) ?? '']) : [];
+  return [...extra, ...ws.slice(start)];
+}
+
 /**
  * The idle keep-alive timeout of the application server a container runs, when its command line
  * or env shows both the server and the value (or a default no config file can change).
  */
 export function visibleIdleTimeout(c: Container): VisibleIdleTimeout | undefined {
-  const argv = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].map(String);
-  const ws = words(argv);
-  const env = (Array.isArray(c.env) ? c.env : []) as Array<{ name?: unknown; value?: unknown }>;
-  const envValue = (name: string) => {
-    const v = env.find((e) => e.name === name)?.value;
-    return typeof v === 'string' ? v : undefined;
-  };
+  const envValue = (name: string) => literalEnv(c, name);
   for (const server of Object.values(APP_IDLE_TIMEOUTS)) {
-    const start = serverStart(ws, server.id);
-    if (start === undefined) continue;
-    const extra = server.env?.holds === 'arguments' ? words([envValue(server.env.name) ?? '']) : [];
-    // gunicorn: the command line overrides GUNICORN_CMD_ARGS.
-    const args = [...extra, ...ws.slice(start)];
+    const args = serverArguments(c, server.id, server.env?.holds === 'arguments' ? server.env.name : undefined);
+    if (args === undefined) continue;
     if (server.id === 'gunicorn' && gunicornKeepsAlive(args) !== true) return undefined;
     const fromFlag = flagValue(args, server.flag);
     const fromEnv = server.env?.holds === 'value' ? envValue(server.env.name) : undefined;

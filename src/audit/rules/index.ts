@@ -60,6 +60,8 @@ import surgeBlockedByRwoVolume from './surge-blocked-by-rwo-volume.js';
 import surgeExceedsResourceQuota from './surge-exceeds-resource-quota.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
+import phpFpmWorkersNotAwaited from './php-fpm-workers-not-awaited.js';
+import serverDrainExceedsGrace from './server-drain-exceeds-grace.js';
 import webhookSinglePod from './webhook-single-pod.js';
 import knativeTimeoutShortensDrain from './knative-timeout-shortens-drain.js';
 import knativeTimeoutCutsLongRequests from './knative-timeout-cuts-long-requests.js';
@@ -77,6 +79,7 @@ const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 2: stop signal
   stopSignalMismatch,
   uwsgiSigtermReload,
+  phpFpmWorkersNotAwaited,
   // Rule of Uptime 5: apps/v1
   deprecatedWorkloadApi,
   // Rule of Uptime 3: probes
@@ -100,6 +103,7 @@ const registered: Array<Rule | Rule[]> = [
   proxyRetriesDisabled,
   longLivedConnectionsOutlastGrace,
   keepaliveShorterThanUpstream,
+  serverDrainExceedsGrace,
   // Rule of Uptime 4, per traffic path (docs/reference/traffic-paths.md)
   localTrafficPolicyDrops,
   lbConnectionTerminationCutsDrain,

@@ -76,7 +76,21 @@ testRule('stop-signal-mismatch', {
     {
       name: 'php-fpm needs QUIT',
       text: 'FROM php:8.3-fpm\nSTOPSIGNAL SIGTERM\n',
-      findings: [{ messageId: 'sigtermCuts', line: 2, data: { where: 'STOPSIGNAL SIGTERM', server: 'php-fpm' }, fixId: 'stopSignal' }],
+      findings: [{ messageId: 'sigtermCuts', line: 2, data: { where: 'STOPSIGNAL SIGTERM', server: 'php-fpm' }, fixId: 'stopSignalPhpFpm' }],
+    },
+    {
+      name: 'php-fpm from Alpine packages: no STOPSIGNAL, and the timeout is named in the fix',
+      text: 'FROM alpine:3.20\nRUN apk add --no-cache php83-fpm\nCMD ["php-fpm83", "-F"]\n',
+      findings: [
+        {
+          messageId: 'sigtermCuts',
+          line: 1,
+          data: { where: 'the image (no STOPSIGNAL, so the runtime sends SIGTERM)', server: 'php-fpm' },
+          fix:
+            'STOPSIGNAL SIGQUIT, and set process_control_timeout in the [global] section of its config: with the default 0 even SIGQUIT ' +
+            'kills the workers at once (php-fpm-workers-not-awaited); keep a preStop sleep too, since php-fpm stops accepting at once',
+        },
+      ],
     },
     {
       name: 'HAProxy stopped with SIGINT',

@@ -40,6 +40,9 @@ const meta = defineMeta({
   fixes: {
     stopSignalNginx: 'STOPSIGNAL {{gracefulSignal}} (or base on nginx ≥ 1.19.5, which sets it); keep a preStop sleep too, since nginx stops accepting at once',
     stopSignal: 'STOPSIGNAL {{gracefulSignal}}; keep a preStop sleep too, since {{server}} stops accepting at once',
+    stopSignalPhpFpm:
+      'STOPSIGNAL SIGQUIT, and set process_control_timeout in the [global] section of its config: with the default 0 even SIGQUIT ' +
+      'kills the workers at once (php-fpm-workers-not-awaited); keep a preStop sleep too, since php-fpm stops accepting at once',
     lifecycleStopSignal: 'lifecycle.stopSignal: {{gracefulSignal}}',
     newerNginx: 'use nginx ≥ 1.19.5 (STOPSIGNAL SIGQUIT), or build FROM it with STOPSIGNAL SIGQUIT',
     buildWithStopSignal: 'build the image with STOPSIGNAL {{gracefulSignal}}',
@@ -113,7 +116,13 @@ const dockerfileSide = defineRule({
     if (!signal) return [];
     const effective = rewrittenSignal(wrapperArgs, signal);
     if (effective === server.gracefulSignal) return [];
-    return [{ ...(at ? { instruction: at } : {}), ...mismatch(server, effective, where), fixId: server.id === 'nginx' ? 'stopSignalNginx' : 'stopSignal' }];
+    return [
+      {
+        ...(at ? { instruction: at } : {}),
+        ...mismatch(server, effective, where),
+        fixId: server.id === 'nginx' ? 'stopSignalNginx' : server.id === 'php-fpm' ? 'stopSignalPhpFpm' : 'stopSignal',
+      },
+    ];
   },
 });
 

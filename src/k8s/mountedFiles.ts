@@ -1,0 +1,116 @@
+/**
+ * The files a container sees through its volume mounts, as far as the input shows them: a
+ * ConfigMap volume of the input gives its keys (or its `items`) as files under the mount path,
+ * a `subPath` mount gives one key at exactly the mount path. Anything else mounted over a path
+ * (a ConfigMap the input does not hold, a Secret, an emptyDir, a projected volume) makes that
+ * path `unseen`: something the input cannot show may put a file there, so rules stay silent.
+ * Pure: the pod spec, namespace and objects in, file texts out.
+ */
+import type { Container, KubeObject } from './objects.js';
+
+export interface MountedFile {
+  /** Absolute path in the container. */
+  path: string;
+  text: string;
+  /** The ConfigMap and key that provide it, for messages. */
+  configMap: string;
+  key: string;
+}
+
+interface Mount {
+  name?: unknown;
+  mountPath?: unknown;
+  subPath?: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const nsOf = (o: KubeObject) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default');
+const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+
+/** Whether `path` is `dir` or lies below it. */
+function within(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+}
+
+/** What one mount puts into the container: the files it shows, or `unseen` for a volume the input cannot show. */
+function mountContents(
+  m: Mount,
+  volumes: ReadonlyArray<Record<string, unknown>>,
+  namespace: string,
+  objects: readonly KubeObject[],
+): { mountPath: string; files: MountedFile[] } | { mountPath: string; unseen: true } | undefined {
+  if (typeof m.mountPath !== 'string') return undefined;
+  const mountPath = trimSlash(m.mountPath);
+  const volume = volumes.find((v) => v.name === m.name);
+  const source = isRecord(volume?.configMap) ? volume.configMap : undefined;
+  const cm = source ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === source.name && nsOf(o) === namespace) : undefined;
+  const data = cm && isRecord(cm.data) ? cm.data : undefined;
+  if (!cm || !data) return { mountPath, unseen: true };
+  // `items` projects only the listed keys, each at its own relative path.
+  const items = Array.isArray(source!.items) ? (source!.items as Array<{ key?: unknown; path?: unknown }>) : undefined;
+  const entries: Array<[string, string]> = items
+    ? items.flatMap((i) =>
+        typeof i.key === 'string' && typeof i.path === 'string' && typeof data[i.key] === 'string' ? [[i.path, i.key] as [string, string]] : [],
+      )
+    : Object.keys(data)
+        .filter((k) => typeof data[k] === 'string')
+        .map((k) => [k, k]);
+  const configMap = String(cm.metadata?.name);
+  if (typeof m.subPath === 'string') {
+    const hit = entries.find(([rel]) => rel === m.subPath);
+    // A key the ConfigMap of the input lacks: another object of the same name (not in the input) may hold it.
+    if (!hit) return { mountPath, unseen: true };
+    return { mountPath, files: [{ path: mountPath, text: data[hit[1]] as string, configMap, key: hit[1] }] };
+  }
+  return { mountPath, files: entries.map(([rel, key]) => ({ path: `${mountPath}/${rel}`, text: data[key] as string, configMap, key })) };
+}
+
+function contentsOf(c: Container, podSpec: Record<string, unknown>, namespace: string, objects: readonly KubeObject[]) {
+  const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as Mount[]) : [];
+  const volumes = Array.isArray(podSpec.volumes) ? (podSpec.volumes as Array<Record<string, unknown>>) : [];
+  return mounts.flatMap((m) => {
+    const x = mountContents(m, volumes, namespace, objects);
+    return x ? [x] : [];
+  });
+}
+
+/**
+ * The file at `path`: its text when a ConfigMap of the input provides it, `unseen` when a mount
+ * covers the path without the input showing the file there, undefined when no mount covers it
+ * (the image's own file).
+ */
+export function mountedFileAt(
+  c: Container,
+  podSpec: Record<string, unknown>,
+  namespace: string,
+  objects: readonly KubeObject[],
+  path: string,
+): MountedFile | 'unseen' | undefined {
+  const target = trimSlash(path);
+  // The deepest mount covering the path hides the ones above it.
+  const covering = contentsOf(c, podSpec, namespace, objects)
+    .filter((x) => within(target, x.mountPath))
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  if (!covering) return undefined;
+  if ('unseen' in covering) return 'unseen';
+  // A mount over the path's directory hides the image's file; without the file itself, nothing the input shows is there.
+  return covering.files.find((f) => f.path === target) ?? 'unseen';
+}
+
+/**
+ * The files the mounts put under `dir` (in path order), and whether a mount the input cannot
+ * show also puts files there (`unseen`).
+ */
+export function mountedFilesUnder(
+  c: Container,
+  podSpec: Record<string, unknown>,
+  namespace: string,
+  objects: readonly KubeObject[],
+  dir: string,
+): { files: MountedFile[]; unseen: boolean } {
+  const target = trimSlash(dir);
+  const relevant = contentsOf(c, podSpec, namespace, objects).filter((x) => within(x.mountPath, target) || within(target, x.mountPath));
+  const unseen = relevant.some((x) => 'unseen' in x);
+  const files = relevant.flatMap((x) => ('files' in x ? x.files.filter((f) => within(f.path, target)) : [])).sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { files, unseen };
+}

@@ -61,6 +61,9 @@ import surgeExceedsResourceQuota from './surge-exceeds-resource-quota.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 import webhookSinglePod from './webhook-single-pod.js';
+import springShutdownImmediate from './spring-shutdown-immediate.js';
+import springShutdownUnverified from './spring-shutdown-unverified.js';
+import shutdownTimeoutExceedsGrace from './shutdown-timeout-exceeds-grace.js';
 
 const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 1: signals reach the app
@@ -94,6 +97,10 @@ const registered: Array<Rule | Rule[]> = [
   proxyRetriesDisabled,
   longLivedConnectionsOutlastGrace,
   keepaliveShorterThanUpstream,
+  // Rule of Uptime 4: application frameworks' own shutdown (docs/reference/app-frameworks.md)
+  springShutdownImmediate,
+  springShutdownUnverified,
+  shutdownTimeoutExceedsGrace,
   // Rule of Uptime 4, per traffic path (docs/reference/traffic-paths.md)
   localTrafficPolicyDrops,
   lbConnectionTerminationCutsDrain,

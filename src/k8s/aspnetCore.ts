@@ -97,9 +97,16 @@ export function dotnetShutdownView(inputs: DotnetInputs): DotnetShutdownView | u
         : undefined;
   if (!evidence) return undefined;
   const hidden = [...inputs.hiddenEnv];
+  const defaults = (): DotnetShutdownView => {
+    const d = appShutdownDefault('aspnetcore/shutdown-timeout', version?.version);
+    const timeout = d?.seconds !== undefined && version ? { seconds: d.seconds, origin: `the .NET ${version.version} default`, explicit: false } : undefined;
+    return { evidence, version, timeout, hidden };
+  };
   const explicit = (secs: number, origin: string): DotnetShutdownView => ({ evidence, version, timeout: { seconds: secs, origin, explicit: true }, hidden });
   const arg = fromArgs(inputs.argv);
   if (arg) return explicit(arg.seconds, arg.written);
+  // Before .NET 5 the host never read shutdownTimeoutSeconds from configuration (dotnet/runtime#36059).
+  if (version && tagVersion(version.version)![0]! < 5) return defaults();
   const plain = envValue(inputs.env, 'SHUTDOWNTIMEOUTSECONDS');
   if (plain?.value !== undefined && seconds(plain.value) !== undefined) return explicit(seconds(plain.value)!, `env ${plain.name}=${plain.value}`);
   const environment = envValue(inputs.env, 'ASPNETCORE_ENVIRONMENT')?.value ?? envValue(inputs.env, 'DOTNET_ENVIRONMENT')?.value ?? 'Production';
@@ -116,9 +123,7 @@ export function dotnetShutdownView(inputs: DotnetInputs): DotnetShutdownView | u
     if (e?.value !== undefined && seconds(e.value) !== undefined) return explicit(seconds(e.value)!, `env ${e.name}=${e.value}`);
     if (e && e.value === undefined) hidden.push(`${e.name} from a source the input does not show`);
   }
-  const d = appShutdownDefault('aspnetcore/shutdown-timeout', version?.version);
-  const timeout = d?.seconds !== undefined && version ? { seconds: d.seconds, origin: `the .NET ${version.version} default`, explicit: false } : undefined;
-  return { evidence, version, timeout, hidden };
+  return defaults();
 }
 
 export const DOTNET_SHUTDOWN_TIMEOUT = APP_SHUTDOWN_SETTINGS['aspnetcore/shutdown-timeout'];

@@ -5,6 +5,7 @@
  * Values from a Secret, a field reference or a ConfigMap the input does not hold are set but
  * unknown, and an `envFrom` source the input does not hold may set any variable: `hidden` says so.
  */
+import { configMapNamed } from './configMaps.js';
 import type { Container, KubeObject } from './objects.js';
 
 export interface ContainerEnvironment {
@@ -20,7 +21,7 @@ const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRecord) : [])
 
 function configMapData(objects: readonly KubeObject[], namespace: string, name: unknown): Rec | undefined {
   if (typeof name !== 'string') return undefined;
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === name && (o.metadata?.namespace ?? 'default') === namespace);
+  const cm = configMapNamed(objects, namespace, name);
   return cm && isRecord((cm as Rec).data) ? ((cm as Rec).data as Rec) : cm ? {} : undefined;
 }
 

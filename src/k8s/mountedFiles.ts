@@ -5,6 +5,7 @@
  * path itself (https://kubernetes.io/docs/concepts/storage/volumes/#configmap). Pure: objects in,
  * file texts out; a ConfigMap the input does not hold gives no files.
  */
+import { configMapNamed } from './configMaps.js';
 import type { Container, KubeObject } from './objects.js';
 
 export interface MountedFile {
@@ -17,10 +18,6 @@ export interface MountedFile {
 type Rec = Record<string, unknown>;
 const isRecord = (v: unknown): v is Rec => !!v && typeof v === 'object' && !Array.isArray(v);
 const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-
-function configMapNamed(objects: readonly KubeObject[], namespace: string, name: string): KubeObject | undefined {
-  return objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === name && (o.metadata?.namespace ?? 'default') === namespace);
-}
 
 /** key → file name inside the volume, for one configMap source (all keys, or only the listed items). */
 function projection(source: Rec, cm: KubeObject): Array<{ key: string; file: string; text: string }> {

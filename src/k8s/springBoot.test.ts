@@ -99,6 +99,8 @@ describe('ASP.NET Core shutdown timeout (HostOptions.ShutdownTimeout)', () => {
     expect(dotnet({ env })?.timeout).toMatchObject({ seconds: 20, explicit: true });
     expect(dotnet({ env, files, workingDir: '/app' })?.timeout?.seconds).toBe(45);
     expect(dotnet({ env, files, workingDir: '/app', argv: ['dotnet', 'Api.dll', '--shutdownTimeoutSeconds=60'] })?.timeout?.seconds).toBe(60);
+    // .NET Core 3.1 ignored the setting in configuration (dotnet/runtime#36059): its 5 s default holds.
+    expect(dotnet({ env, images: ['mcr.microsoft.com/dotnet/aspnet:3.1'] })?.timeout).toMatchObject({ seconds: 5, explicit: false });
     // Digits only (NumberStyles.None): "20s" is not a value.
     expect(dotnet({ env: new Map([['DOTNET_SHUTDOWNTIMEOUTSECONDS', '20s']]) })?.timeout).toBeUndefined();
   });

@@ -31,6 +31,8 @@ describe('Spring Boot shutdown defaults (docs/reference/app-frameworks.md#spring
 describe('Spring Boot settings as the input shows them', () => {
   it('is not Spring Boot without SPRING_* variables, -Dspring./--spring. flags or a Spring config file', () => {
     expect(spring({ env: new Map([['SERVER_PORT', '8080']]), argv: ['java', '-jar', '/app.jar'] })).toBeUndefined();
+    expect(spring({ env: new Map([['SPRING_BACKEND_URL', 'http://orders:8080']]), argv: ['node', 'server.js'] })).toBeUndefined();
+    expect(spring({ env: new Map([['SPRING_DATASOURCE_URL', 'jdbc:postgresql://db/orders']]) })?.evidence).toBe('its environment sets SPRING_DATASOURCE_URL');
   });
   it('binds both environment forms of timeout-per-shutdown-phase (canonical and legacy, SystemEnvironmentPropertyMapper)', () => {
     const legacy = spring({

@@ -134,6 +134,10 @@ function pairs(ws: readonly string[], prefix: '-D' | '--'): Array<[string, strin
   });
 }
 
+/** Environment names of Spring Boot's own property groups (spring.profiles.*, spring.datasource.*, …) and SPRING_APPLICATION_JSON. */
+const SPRING_PROPERTY_GROUP =
+  /^SPRING_(APPLICATION|PROFILES|CONFIG|MAIN|DATASOURCE|JPA|FLYWAY|LIQUIBASE|R2DBC|SQL|DATA|KAFKA|RABBITMQ|ACTIVEMQ|ARTEMIS|PULSAR|REDIS|ELASTICSEARCH|CACHE|SESSION|CLOUD|SECURITY|MAIL|JMX|JACKSON|MVC|WEBFLUX|SERVLET|THYMELEAF|GRAPHQL|BATCH|QUARTZ|TASK|THREADS|LIFECYCLE|OUTPUT|BANNER|DEVTOOLS|AUTOCONFIGURE|JTA|NEO4J|BOOT)(_|$)/;
+
 const JVM_OPTION_VARIABLES = ['JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS', 'JAVA_OPTS'];
 
 /** The active profiles, from the highest source that names them. */
@@ -245,8 +249,9 @@ function yamlEntries(file: ConfigFile, profiles: readonly string[], parse: YamlD
 
 /** What tells that a container runs Spring Boot, or undefined when nothing does. */
 function springEvidence(inputs: SpringInputs, ws: readonly string[], files: readonly ConfigFile[]): string | undefined {
-  // SERVER_SHUTDOWN and server.shutdown are Spring Boot's own names; SERVER_PORT alone is not.
-  const springVar = [...inputs.env.keys()].find((k) => k.startsWith('SPRING_') || ENV_NAMES[k.toUpperCase()] !== undefined);
+  // SERVER_SHUTDOWN and server.shutdown are Spring Boot's own names; SERVER_PORT alone is not, nor a
+  // SPRING_BACKEND_URL that a frontend reads: only the property groups Spring Boot binds count.
+  const springVar = [...inputs.env.keys()].find((k) => SPRING_PROPERTY_GROUP.test(k) || ENV_NAMES[k.toUpperCase()] !== undefined);
   if (springVar) return `its environment sets ${springVar}`;
   const flag = ws.find((w) => /^(--|-D)(spring\.|server\.shutdown=)/.test(w) || w.includes('org.springframework.boot'));
   if (flag) return `it runs with ${flag.split('=')[0]}`;

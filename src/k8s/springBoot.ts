@@ -260,7 +260,7 @@ function springEvidence(inputs: SpringInputs, ws: readonly string[], files: read
   const build = (inputs.buildWords ?? []).find((w) => /-Djarmode=(layertools|tools)|org\.springframework\.boot/.test(w));
   if (build) return 'its image is built from a Spring Boot jar';
   const file = files.find((f) => /^\s*spring[.:]|^\s*server\.shutdown\s*[=:]|^\s*server:\s*\n\s+shutdown:/m.test(f.text));
-  if (file) return `it reads the Spring Boot config ${file.path} (${file.origin})`;
+  if (file) return `it reads the Spring Boot config ${file.path}`;
   return undefined;
 }
 

@@ -7,11 +7,14 @@ import { isUnresolvedImage, parseImageRef } from './imageRef.js';
 import { imageShell, knownImage } from './images.js';
 import type { ImageRow } from './imageTable.js';
 import { pid1Of, type Pid1, type Pid1Context } from './pid1.js';
+import type { ImageShell } from './shells.js';
 
 export interface ContainerCommand {
   image: string | undefined;
   command: readonly string[] | undefined;
   args: readonly string[];
+  /** The image's /bin/sh when something other than the image table tells it (the Dockerfile that builds the image). */
+  imageShell?: ImageShell;
 }
 
 function rowOf(image: string | undefined): ImageRow | undefined {
@@ -41,5 +44,7 @@ export function containerPid1Context(image: string | undefined, readFile?: (path
 
 export function containerPid1(c: ContainerCommand, readFile?: (path: string) => string | undefined): Pid1 | undefined {
   const argv = containerArgv(c);
-  return argv ? pid1Of(argv, containerPid1Context(c.image, readFile)) : undefined;
+  if (!argv) return undefined;
+  const ctx = containerPid1Context(c.image, readFile);
+  return pid1Of(argv, c.imageShell !== undefined && ctx.imageShell === undefined ? { ...ctx, imageShell: c.imageShell } : ctx);
 }

@@ -2,10 +2,12 @@
  * The files a container sees through its volume mounts, as far as the input shows them: a
  * ConfigMap volume of the input gives its keys (or its `items`) as files under the mount path,
  * a `subPath` mount gives one key at exactly the mount path. Anything else mounted over a path
- * (a ConfigMap the input does not hold, a Secret, an emptyDir, a projected volume) makes that
- * path `unseen`: something the input cannot show may put a file there, so rules stay silent.
+ * (a ConfigMap the input does not hold, a Secret, an emptyDir, a projected volume with another
+ * kind of source) makes that path `unseen`: something the input cannot show may put a file
+ * there, so rules stay silent (https://kubernetes.io/docs/concepts/storage/volumes/#configmap).
  * Pure: the pod spec, namespace and objects in, file texts out.
  */
+import { configMapNamed } from './configMaps.js';
 import type { Container, KubeObject } from './objects.js';
 
 export interface MountedFile {
@@ -15,6 +17,8 @@ export interface MountedFile {
   /** The ConfigMap and key that provide it, for messages. */
   configMap: string;
   key: string;
+  /** Both in one phrase: `ConfigMap app-config key application.yml`. */
+  origin: string;
 }
 
 interface Mount {
@@ -24,7 +28,6 @@ interface Mount {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-const nsOf = (o: KubeObject) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default');
 const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 
 /** Whether `path` is `dir` or lies below it. */
@@ -42,27 +45,44 @@ function mountContents(
   if (typeof m.mountPath !== 'string') return undefined;
   const mountPath = trimSlash(m.mountPath);
   const volume = volumes.find((v) => v.name === m.name);
-  const source = isRecord(volume?.configMap) ? volume.configMap : undefined;
-  const cm = source ? objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === source.name && nsOf(o) === namespace) : undefined;
-  const data = cm && isRecord(cm.data) ? cm.data : undefined;
-  if (!cm || !data) return { mountPath, unseen: true };
-  // `items` projects only the listed keys, each at its own relative path.
-  const items = Array.isArray(source!.items) ? (source!.items as Array<{ key?: unknown; path?: unknown }>) : undefined;
-  const entries: Array<[string, string]> = items
-    ? items.flatMap((i) =>
-        typeof i.key === 'string' && typeof i.path === 'string' && typeof data[i.key] === 'string' ? [[i.path, i.key] as [string, string]] : [],
-      )
-    : Object.keys(data)
-        .filter((k) => typeof data[k] === 'string')
-        .map((k) => [k, k]);
-  const configMap = String(cm.metadata?.name);
+  // A configMap volume, or a projected one made of configMap sources only (any other source may add files the input cannot show).
+  const projected = isRecord(volume?.projected) && Array.isArray(volume.projected.sources) ? (volume.projected.sources as unknown[]) : undefined;
+  const sources = isRecord(volume?.configMap)
+    ? [volume.configMap]
+    : projected?.every((p) => isRecord(p) && isRecord(p.configMap))
+      ? projected.map((p) => (p as { configMap: Record<string, unknown> }).configMap)
+      : undefined;
+  if (!sources || sources.length === 0) return { mountPath, unseen: true };
+  const entries: Array<{ rel: string; key: string; text: string; configMap: string }> = [];
+  for (const source of sources) {
+    const cm = typeof source.name === 'string' ? configMapNamed(objects, namespace, source.name) : undefined;
+    const data = cm && isRecord(cm.data) ? cm.data : undefined;
+    if (!cm || !data) return { mountPath, unseen: true };
+    // `items` projects only the listed keys, each at its own relative path.
+    const items = Array.isArray(source.items) ? (source.items as Array<{ key?: unknown; path?: unknown }>) : undefined;
+    const pairs: Array<[string, string]> = items
+      ? items.flatMap((i) =>
+          typeof i.key === 'string' && typeof i.path === 'string' && typeof data[i.key] === 'string' ? [[i.path, i.key] as [string, string]] : [],
+        )
+      : Object.keys(data)
+          .filter((k) => typeof data[k] === 'string')
+          .map((k) => [k, k]);
+    for (const [rel, key] of pairs) entries.push({ rel, key, text: data[key] as string, configMap: String(source.name) });
+  }
+  const file = (path: string, e: (typeof entries)[number]): MountedFile => ({
+    path,
+    text: e.text,
+    configMap: e.configMap,
+    key: e.key,
+    origin: `ConfigMap ${e.configMap} key ${e.key}`,
+  });
   if (typeof m.subPath === 'string') {
-    const hit = entries.find(([rel]) => rel === m.subPath);
+    const hit = entries.find((e) => e.rel === m.subPath);
     // A key the ConfigMap of the input lacks: another object of the same name (not in the input) may hold it.
     if (!hit) return { mountPath, unseen: true };
-    return { mountPath, files: [{ path: mountPath, text: data[hit[1]] as string, configMap, key: hit[1] }] };
+    return { mountPath, files: [file(mountPath, hit)] };
   }
-  return { mountPath, files: entries.map(([rel, key]) => ({ path: `${mountPath}/${rel}`, text: data[key] as string, configMap, key })) };
+  return { mountPath, files: entries.map((e) => file(`${mountPath}/${e.rel}`, e)) };
 }
 
 function contentsOf(c: Container, podSpec: Record<string, unknown>, namespace: string, objects: readonly KubeObject[]) {
@@ -113,4 +133,9 @@ export function mountedFilesUnder(
   const unseen = relevant.some((x) => 'unseen' in x);
   const files = relevant.flatMap((x) => ('files' in x ? x.files.filter((f) => within(f.path, target)) : [])).sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, unseen };
+}
+
+/** Every file the ConfigMaps of the input put into the container, wherever it is mounted. */
+export function mountedConfigMapFiles(c: Container, podSpec: Record<string, unknown>, namespace: string, objects: readonly KubeObject[]): MountedFile[] {
+  return contentsOf(c, podSpec, namespace, objects).flatMap((x) => ('files' in x ? x.files : []));
 }

@@ -21,6 +21,8 @@ export interface ShellKnowledge {
   shell: string;
   /** Which last commands of a `-c` script it execs in place of forking. */
   execsLastCommand: (shape: ScriptShape) => boolean;
+  /** What it does with the last command of a `-c` script, for messages. */
+  lastCommand: string;
   /** Where the behaviour was established. */
   source: string;
 }
@@ -29,9 +31,14 @@ export const SHELLS: Readonly<Record<ShellId, ShellKnowledge>> = {
   dash: {
     id: 'dash',
     shell: 'dash',
-    // Measured with dash 0.5.12 (Debian 12's /bin/sh): a lone `sleep 30` stays a child of sh.
+    // Upstream dash skips the fork for the last command of -c since 0.5.7 (2011), but Debian's
+    // package turns that off ("Disable sh -c optimisation, fixes SIGPIPE failures"), and Debian and
+    // Ubuntu images are where dash is /bin/sh. Measured with dash 0.5.12-2 (Debian 12): a lone
+    // `sleep 30` stays a child of sh.
     execsLastCommand: () => false,
-    source: 'measured: dash 0.5.12 (Debian 12 /bin/sh) keeps sh as the parent of every command of sh -c unless it is `exec`ed',
+    lastCommand: "Debian's dash never execs the last command of a -c script, so sh stays PID 1 unless the script says exec",
+    source:
+      'measured: dash 0.5.12-2 (Debian 12 /bin/sh) keeps sh as the parent of every command of sh -c unless it is `exec`ed; upstream ChangeLog 2011-07-07 "Optimize dash -c command to avoid a fork", disabled by the Debian package',
   },
   bash: {
     id: 'bash',
@@ -40,14 +47,19 @@ export const SHELLS: Readonly<Record<ShellId, ShellKnowledge>> = {
     // command of the -c string, also after `;`, `&&`, `||`, unless it has a redirection, is negated,
     // timed, in a pipeline or a compound, or an EXIT/ERR trap or a signal handler is set.
     execsLastCommand: (s) => s.last.kind === 'simple' && !s.last.redirected && !s.last.negatedOrTimed && !s.setsTrapHandler,
+    lastCommand: 'bash 5.1 or later execs the last simple command of a -c script (not a pipeline, a redirected command or one under a trap)',
     source: 'https://git.savannah.gnu.org/cgit/bash.git/tree/NEWS (bash-5.1 1.b); measured with bash 5.2.15',
   },
   'busybox-ash': {
     id: 'busybox-ash',
     shell: 'BusyBox ash',
-    // Measured with BusyBox 1.35: the last simple command is exec'd, redirections included.
+    // BusyBox 1.28 (Alpine 3.8, 2018) took dash's fork-avoiding -c (ash.c: evalstring(minusc,
+    // EV_EXIT), no fork unless traps are set). Measured with BusyBox 1.35: the last simple
+    // command is exec'd, redirections included.
     execsLastCommand: (s) => s.last.kind === 'simple' && !s.last.negatedOrTimed && !s.setsTrapHandler,
-    source: 'measured: BusyBox 1.35 ash (Alpine /bin/sh) execs the last simple command of sh -c',
+    lastCommand: 'BusyBox ash (1.28 and later) execs the last simple command of a -c script, but not a pipeline or a command under a trap',
+    source:
+      'https://git.busybox.net/busybox/commit/?id=1e3e2ccd5dd280371c9ca29c0e0304a0d40592af (BusyBox 1.28.0); measured: BusyBox 1.35 ash (Alpine /bin/sh) execs the last simple command of sh -c',
   },
 };
 
@@ -100,4 +112,17 @@ export function shellLabel(shell: ImageShell | undefined, invoked: string): stri
   if (shell === 'bash-before-5.1') return `${invoked} (bash < 5.1)`;
   if (shell === 'bash-any' && invoked !== 'bash') return `${invoked} (bash)`;
   return invoked;
+}
+
+/**
+ * Why a shell stays PID 1 for this script, for messages: the shell's own rule for the last
+ * command, or that no shell execs a loop, a pipeline or a background job.
+ */
+export function whyShellStays(shell: ImageShell | undefined, shape: ScriptShape | undefined): string {
+  if (shell === 'none') return 'the image has no shell at all';
+  if (shape && shape.last.kind !== 'simple') return 'no shell execs a loop, a pipeline or a background job in place of itself';
+  if (shell === 'dash' || shell === 'bash' || shell === 'busybox-ash') return SHELLS[shell].lastCommand;
+  if (shell === 'bash-before-5.1') return 'bash before 5.1 execs only a -c script that is one simple command';
+  if (shell === 'bash-any') return 'bash before 5.1 execs only a -c script that is one simple command, and the version is not known';
+  return 'the shell does not exec it';
 }

@@ -12,6 +12,7 @@ import { shellLabel } from '../../k8s/shells.js';
 import type { DockerfileInstruction } from '../types.js';
 import { dockerfilePid1, dockerfileShell, effectiveCommand } from '../dockerfileCommand.js';
 import { defineRule } from './support/defineRule.js';
+import { shellStaysBecause } from './support/shellOf.js';
 
 /** The instruction of the file whose exec form holds the script, and its index there. */
 function scriptHolder(script: string, entrypoint: DockerfileInstruction | undefined, cmd: DockerfileInstruction | undefined) {
@@ -32,7 +33,7 @@ const rule = defineRule({
     summary: 'exec-form command that makes sh -c, npm, yarn or pnpm PID 1 without tini/dumb-init',
     messages: {
       shellPid1:
-        '{{keyword}} makes {{shell}} PID 1 ({{argv}}…): the shell ignores SIGTERM as namespace init and does not pass it to the app, so the pod is SIGKILLed at the end of the grace period',
+        '{{keyword}} makes {{shell}} PID 1 ({{argv}}…; {{shellWhy}}): the shell ignores SIGTERM as namespace init and does not pass it to the app, so the pod is SIGKILLed at the end of the grace period',
       packageManagerPid1: '{{keyword}} makes {{exe}} PID 1: {{onSigterm}}',
     },
     fixes: {
@@ -51,7 +52,8 @@ const rule = defineRule({
     if (v?.verdict === 'shell-stays' && v.at.script !== undefined) {
       const sh = v.at;
       const argv = JSON.stringify([sh.shell, '-c', ...(sh.script !== undefined ? [sh.script] : [])].slice(0, 3));
-      const data = { keyword: decisive.keyword, shell: shellLabel(sh.resolved, sh.shell), argv };
+      const shellWhy = shellStaysBecause(sh, dockerfileShell(view).evidence);
+      const data = { keyword: decisive.keyword, shell: shellLabel(sh.resolved, sh.shell), argv, shellWhy };
       const fixedScript = sh.script !== undefined ? withExecOnLastCommand(sh.script) : undefined;
       // Only a script the file itself holds can be rewritten in place.
       const holder = sh.script !== undefined ? scriptHolder(sh.script, entrypoint, cmd) : undefined;

@@ -22,6 +22,25 @@ testRule('pid1-signal-unverified', {
       findings: [{ messageId: 'shellDepends', line: 8, container: 'app', fix: 'put exec before the server in the script: ./migrate && exec ./server' }],
     },
     {
+      name: 'a JVM behind sh -c whose image is built from a base zerodrop does not know: unverified, never an error',
+      files: [
+        { file: 'orders/Dockerfile', text: 'FROM registry.example.com/base/jre:21\nCOPY orders.jar /app.jar\nENTRYPOINT ["java", "-jar", "/app.jar"]\n' },
+        {
+          file: 'deploy.yaml',
+          text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/shop/orders:2.4.1\n    command: ["sh", "-c", "java $JAVA_OPTS -jar /app.jar"]\n',
+        },
+      ],
+      findings: [
+        {
+          messageId: 'shellDepends',
+          line: 8,
+          container: 'app',
+          data: { evidence: 'zerodrop does not know the /bin/sh of image registry.example.com/shop/orders:2.4.1' },
+          fix: 'put exec before the server in the script: exec java $JAVA_OPTS -jar /app.jar',
+        },
+      ],
+    },
+    {
       name: "a Dockerfile's own entrypoint script that the run does not hold",
       text: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["server"]\n',
       findings: [{ messageId: 'scriptUnread', line: 3, data: { path: '/entrypoint.sh' }, fixId: 'execInScript' }],

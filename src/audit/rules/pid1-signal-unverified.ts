@@ -11,9 +11,9 @@ import { pid1Verdict, type Pid1Verdict } from '../../k8s/pid1.js';
 import { pythonRunsSignalAwareServer } from '../../k8s/runtimes.js';
 import { withExecOnLastCommand as withExec } from '../../k8s/shellScript.js';
 import type { Rule } from '../types.js';
-import { runningContainersWithoutDockerfile } from '../views.js';
 import { dockerfilePid1, dockerfileShell, effectiveCommand } from '../dockerfileCommand.js';
-import { commandLineOf } from './support/containers.js';
+import { commandLineOf, longRunningContainers } from './support/containers.js';
+import { containerShell } from './support/shellOf.js';
 import { defineMeta, defineRule } from './support/defineRule.js';
 import { perContainer } from './support/perContainer.js';
 
@@ -82,16 +82,16 @@ const dockerfileSide = defineRule({
 const workloadSide = defineRule({
   meta,
   target: 'workload',
-  check: perContainer(runningContainersWithoutDockerfile, (c) => {
+  check: perContainer(longRunningContainers, (c) => {
     const { command, args } = commandLineOf(c);
     // Without a command of its own, the image decides, and only a Dockerfile shows it.
     if (!command) return undefined;
     const image = typeof c.container.image === 'string' ? c.container.image : undefined;
-    const hint = hintFor(
-      pid1Verdict(containerPid1({ image, command, args })),
-      `container ${c.name}`,
-      `zerodrop does not know the /bin/sh of image ${image ?? '(none)'}`,
-    );
+    const known = containerShell(c);
+    const verdict = pid1Verdict(containerPid1({ image, command, args, ...(known.shell ? { imageShell: known.shell } : {}) }));
+    // A Dockerfile of the run is judged on its own; only the pod's own sh -c, which replaces its command, is this side's.
+    if (c.dockerfiles.length > 0 && verdict?.verdict !== 'shell-depends') return undefined;
+    const hint = hintFor(verdict, `container ${c.name}`, known.evidence);
     return hint ? { path: [...c.path, 'command'], ...hint } : undefined;
   }),
 });

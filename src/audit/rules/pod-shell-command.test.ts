@@ -14,6 +14,14 @@ testRule('pod-shell-command', {
     { name: 'no shell', text: pod('["node", "server.js"]') },
     { name: 'BusyBox ash execs the last simple command', text: pod('["sh", "-c", "echo hi; node server.js"]').replace('node:20-slim', 'node:20-alpine') },
     {
+      name: 'a JVM behind sh -c on an Alpine JRE: BusyBox ash execs java, which gets SIGTERM',
+      text: pod('["sh", "-c", "java $JAVA_OPTS -jar /app.jar"]').replace('node:20-slim', 'eclipse-temurin:21-jre-alpine'),
+    },
+    {
+      name: 'a JVM behind bash -c on a UBI JRE (bash 5.1): bash execs java',
+      text: pod('["bash", "-c", "java $JAVA_OPTS -jar /app.jar"]').replace('node:20-slim', 'registry.access.redhat.com/ubi9/ubi'),
+    },
+    {
       name: 'an image whose /bin/sh is unknown: pid1-signal-unverified says so at info',
       text: pod('["sh", "-c", "echo hi; node server.js"]').replace('node:20-slim', 'example/app:1'),
     },
@@ -38,6 +46,45 @@ testRule('pod-shell-command', {
       text: pod('["/bin/sh", "-c", "node server.js"]'),
       findings: [
         { messageId: 'shellPid1', line: 8, container: 'app', data: { shell: 'sh (dash)' }, patch: patchCommand(['/bin/sh', '-c', 'exec node server.js']) },
+      ],
+    },
+    {
+      name: 'a JVM behind sh -c on an Ubuntu-based JRE: says dash stays PID 1 and keeps $JAVA_OPTS in the fix',
+      text: pod('["sh", "-c", "java $JAVA_OPTS -jar /app.jar"]').replace('node:20-slim', 'eclipse-temurin:21-jre'),
+      findings: [
+        {
+          messageId: 'shellPid1',
+          line: 8,
+          container: 'app',
+          data: {
+            shell: 'sh (dash)',
+            shellWhy:
+              "/bin/sh is dash (image eclipse-temurin:21-jre): Debian's dash never execs the last command of a -c script, so sh stays PID 1 unless the script says exec",
+          },
+          patch: patchCommand(['sh', '-c', 'exec java $JAVA_OPTS -jar /app.jar']),
+        },
+      ],
+    },
+    {
+      name: "the image's /bin/sh from the Dockerfile of the run that builds it",
+      files: [
+        { file: 'orders/Dockerfile', text: 'FROM eclipse-temurin:17-jre-jammy\nCOPY target/orders.jar /app.jar\nENTRYPOINT ["java", "-jar", "/app.jar"]\n' },
+        {
+          file: 'deploy.yaml',
+          text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/shop/orders:2.4.1\n    command: ["sh", "-c", "java $JAVA_OPTS -jar /app.jar"]\n',
+        },
+      ],
+      findings: [
+        {
+          messageId: 'shellPid1',
+          line: 8,
+          container: 'app',
+          data: {
+            shellWhy:
+              "/bin/sh is dash (orders/Dockerfile, which builds the image: the base image eclipse-temurin:17-jre-jammy): Debian's dash never execs the last command of a -c script, so sh stays PID 1 unless the script says exec",
+          },
+          patch: patchCommand(['sh', '-c', 'exec java $JAVA_OPTS -jar /app.jar']),
+        },
       ],
     },
     {

@@ -14,6 +14,7 @@ import { patchAt } from '../patch.js';
 import { commandLineOf, longRunningUnlessBatch } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { perContainer } from './support/perContainer.js';
+import { containerShell, shellStaysBecause } from './support/shellOf.js';
 
 const rule = defineRule({
   target: 'workload',
@@ -26,9 +27,9 @@ const rule = defineRule({
     fixable: true,
     messages: {
       shellPid1:
-        'container {{container}} runs its server under {{shell}} -c: the shell is PID 1, ignores SIGTERM and does not pass it on, so the app never starts its graceful shutdown and is SIGKILLed after the grace period',
+        'container {{container}} runs its server under {{shell}} -c ({{shellWhy}}): the shell is PID 1, ignores SIGTERM and does not pass it on, so the app never starts its graceful shutdown and is SIGKILLed after the grace period',
       shellLoop:
-        'container {{container}} runs {{shell}} -c with no server to hand PID 1 to (a loop, a pipeline or a background job): the shell is PID 1 and ignores SIGTERM, so every stop waits for SIGKILL at the end of the grace period',
+        'container {{container}} runs {{shell}} -c with no server to hand PID 1 to (a loop, a pipeline or a background job; {{shellWhy}}): the shell is PID 1 and ignores SIGTERM, so every stop waits for SIGKILL at the end of the grace period',
     },
     fixes: {
       execServer: 'let the server replace the shell with exec: "{{script}}"',
@@ -43,22 +44,24 @@ const rule = defineRule({
     // Only a shell the pod spec itself starts: an image's entrypoint script is the Dockerfile rules'.
     if (!shellInvocation(argv)) return undefined;
     const image = typeof c.container.image === 'string' ? c.container.image : undefined;
-    const v = pid1Verdict(containerPid1({ image, command, args }));
+    const known = containerShell(c);
+    const v = pid1Verdict(containerPid1({ image, command, args, ...(known.shell ? { imageShell: known.shell } : {}) }));
     if (v?.verdict !== 'shell-stays' || v.at.script === undefined || v.at.scriptIndex === undefined) return undefined;
     const { script, scriptIndex } = v.at;
     const inCommand = scriptIndex < command.length;
     const path = [...c.path, inCommand ? 'command' : 'args', inCommand ? scriptIndex : scriptIndex - command.length];
     const shell = shellLabel(v.at.resolved, v.at.shell);
+    const shellWhy = shellStaysBecause(v.at, known.evidence);
     const fixed = withExecOnLastCommand(script);
     if (!fixed) {
       // A loop has no server to lose: exiting on SIGTERM is the whole fix. A pipeline or a
       // background job would take its server down with the shell, so no machine fix there.
-      if (v.at.shape?.last.kind !== 'compound') return { path, messageId: 'shellLoop', data: { container: c.name, shell }, fixId: 'serverAsCommand' };
+      if (v.at.shape?.last.kind !== 'compound') return { path, messageId: 'shellLoop', data: { container: c.name, shell, shellWhy }, fixId: 'serverAsCommand' };
       const trapped = `trap 'exit 143' TERM; ${script}`;
       return {
         path,
         messageId: 'shellLoop',
-        data: { container: c.name, shell },
+        data: { container: c.name, shell, shellWhy },
         fixId: 'trapTerm',
         ...(typeof c.container.name === 'string' ? { patch: patchWithScript(w.object, path, trapped) } : {}),
       };
@@ -66,7 +69,7 @@ const rule = defineRule({
     return {
       path,
       messageId: 'shellPid1',
-      data: { container: c.name, shell, script: fixed },
+      data: { container: c.name, shell, shellWhy, script: fixed },
       fixId: 'execServer',
       // A strategic merge finds containers by name; an unnamed one (invalid anyway) gets the text fix only.
       ...(typeof c.container.name === 'string' ? { patch: patchWithScript(w.object, path, fixed) } : {}),

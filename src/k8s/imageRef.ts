@@ -23,7 +23,24 @@ export interface ImageRef {
 const DOCKER_HUB_PREFIXES =
   /^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com|mirror\.gcr\.io)\/|public\.ecr\.aws\/docker\/)/;
 
-export function parseImageRef(image: string): ImageRef {
+/**
+ * References already parsed, frozen so no caller can change another's: every rule asks about
+ * every container's image. Bounded, and emptied when full (an input names few distinct images).
+ */
+const parsed = new Map<string, Readonly<ImageRef>>();
+const PARSED_LIMIT = 50_000;
+
+export function parseImageRef(image: string): Readonly<ImageRef> {
+  let ref = parsed.get(image);
+  if (!ref) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    ref = Object.freeze(readImageRef(image));
+    parsed.set(image, ref);
+  }
+  return ref;
+}
+
+function readImageRef(image: string): ImageRef {
   let rest = image.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');

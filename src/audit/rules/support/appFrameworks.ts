@@ -33,7 +33,24 @@ export interface ContainerInputs {
   dockerfile: DockerfileView | undefined;
 }
 
-export function containerInputs(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): ContainerInputs {
+type PerContainer<T> = (c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]) => T;
+
+/**
+ * One answer per container and run, remembered with what it was computed from: three rules ask
+ * about every serving container, and reading its environment, files and build is the costly part.
+ */
+function remembered<T>(compute: PerContainer<T>): PerContainer<T> {
+  const cache = new WeakMap<ContainerView, { w: WorkloadView; objects: readonly KubeObject[]; value: T }>();
+  return (c, w, objects) => {
+    const hit = cache.get(c);
+    if (hit && hit.w === w && hit.objects === objects) return hit.value;
+    const value = compute(c, w, objects);
+    cache.set(c, { w, objects, value });
+    return value;
+  };
+}
+
+function readContainerInputs(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): ContainerInputs {
   const dockerfile = c.dockerfiles[0];
   const env = containerEnvironment(c.container, w.namespace, objects, dockerfileEnv(keywordLines(dockerfile, 'ENV')));
   const { command, args } = commandLineOf(c);
@@ -56,7 +73,7 @@ export interface SpringContainer {
   inputs: ContainerInputs;
 }
 
-export function springContainer(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): SpringContainer | undefined {
+function readSpringContainer(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): SpringContainer | undefined {
   const inputs = containerInputs(c, w, objects);
   const view = springShutdownView({
     env: inputs.env.vars,
@@ -73,7 +90,7 @@ export function springContainer(c: ContainerView, w: WorkloadView, objects: read
   return { view, version, inputs };
 }
 
-export function dotnetContainer(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): DotnetShutdownView | undefined {
+function readDotnetContainer(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): DotnetShutdownView | undefined {
   const inputs = containerInputs(c, w, objects);
   const images = [typeof c.container.image === 'string' ? c.container.image : '', inputs.dockerfile?.finalBaseImage ?? ''].filter(Boolean);
   return dotnetShutdownView({
@@ -85,3 +102,7 @@ export function dotnetContainer(c: ContainerView, w: WorkloadView, objects: read
     images,
   });
 }
+
+export const containerInputs = remembered(readContainerInputs);
+export const springContainer = remembered(readSpringContainer);
+export const dotnetContainer = remembered(readDotnetContainer);

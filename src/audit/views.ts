@@ -11,6 +11,7 @@ import {
   isCoreService,
   isNativeSidecar,
   isWorkloadKind,
+  isWorkloadObject,
   podTemplateOf,
   podTemplatePath,
   replicasOf,
@@ -205,7 +206,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
 
   for (const ov of objectViews) {
     const object = ov.object;
-    if (!isWorkloadKind(object.kind)) continue;
+    if (!isWorkloadObject(object)) continue;
     const kind = object.kind;
     const template = podTemplateOf(object);
     if (!template || !isRecord(template.spec)) continue;

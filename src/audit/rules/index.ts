@@ -61,6 +61,9 @@ import surgeExceedsResourceQuota from './surge-exceeds-resource-quota.js';
 import unknownField from './unknown-field.js';
 import uwsgiSigtermReload from './uwsgi-sigterm-reload.js';
 import webhookSinglePod from './webhook-single-pod.js';
+import argoScaleDownDelayShorterThanPath from './argo-scale-down-delay-shorter-than-path.js';
+import argoDynamicStableScaleWithAlb from './argo-dynamic-stable-scale-with-alb.js';
+import deploymentConfigDeprecated from './deployment-config-deprecated.js';
 
 const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 1: signals reach the app
@@ -73,6 +76,7 @@ const registered: Array<Rule | Rule[]> = [
   uwsgiSigtermReload,
   // Rule of Uptime 5: apps/v1
   deprecatedWorkloadApi,
+  deploymentConfigDeprecated,
   // Rule of Uptime 3: probes
   livenessMirrorsReadiness,
   livenessOutpacesReadiness,
@@ -99,6 +103,8 @@ const registered: Array<Rule | Rule[]> = [
   lbConnectionTerminationCutsDrain,
   negConnectionDrainingMissing,
   agicConnectionDrainingMissing,
+  argoScaleDownDelayShorterThanPath,
+  argoDynamicStableScaleWithAlb,
   // Rule of Uptime 6: keep warm
   awsReadinessGateMissing,
   daemonsetUpdateUnavailable,

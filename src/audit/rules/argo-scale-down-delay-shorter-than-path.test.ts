@@ -4,6 +4,39 @@ import { testRule } from './fixtures/ruleTester.js';
 // docs/reference/argo-rollouts-and-deploymentconfig.md#argo-rollouts: scaleDownDelaySeconds (default 30) runs from the Service switch;
 // docs/reference/traffic-paths.md: an ALB with IP targets takes 30 s to stop sending to a removed pod, an NLB with IP targets 120 s.
 const albIp = ingress({ 'alb.ingress.kubernetes.io/target-type': 'ip', 'alb.ingress.kubernetes.io/scheme': 'internet-facing' }, 'alb');
+// Argo's ALB guide: the Ingress sends to the stable Service through the "use-annotation" port, and Argo writes the forward action at run time.
+const albUseAnnotation = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'web', annotations: { 'alb.ingress.kubernetes.io/target-type': 'ip' } },
+  spec: {
+    ingressClassName: 'alb',
+    rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'use-annotation' } } } }] } }],
+  },
+};
+// The same action written out, as the controller leaves it mid-rollout (90% stable, 10% canary).
+const albWrittenAction = {
+  ...albUseAnnotation,
+  metadata: {
+    name: 'web',
+    annotations: {
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/actions.web-root': JSON.stringify({
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { ServiceName: 'web-canary', ServicePort: '80', Weight: 10 },
+            { ServiceName: 'web', ServicePort: '80', Weight: 90 },
+          ],
+        },
+      }),
+    },
+  },
+  spec: {
+    ingressClassName: 'alb',
+    rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web-root', port: { name: 'use-annotation' } } } }] } }],
+  },
+};
 const nlbIp = {
   type: 'LoadBalancer',
 };
@@ -78,6 +111,18 @@ testRule('argo-scale-down-delay-shorter-than-path', {
           patch: { spec: { strategy: { blueGreen: { scaleDownDelaySeconds: 120 } } } },
         },
       ],
+    },
+    {
+      name: 'canary behind the ALB through the use-annotation port (the action Argo writes is not in the manifest)',
+      text: rollout(routed({ scaleDownDelaySeconds: 10 }), { extra: [albUseAnnotation] }),
+      findings: [
+        { messageId: 'scaleDownBeforePath', data: { delay: 10, removal: 30 }, patch: { spec: { strategy: { canary: { scaleDownDelaySeconds: 30 } } } } },
+      ],
+    },
+    {
+      name: 'canary behind the ALB through a written forward action to the stable Service',
+      text: rollout(routed({ scaleDownDelaySeconds: 10 }), { extra: [albWrittenAction] }),
+      findings: [{ messageId: 'scaleDownBeforePath', data: { removal: 30 }, patch: { spec: { strategy: { canary: { scaleDownDelaySeconds: 30 } } } } }],
     },
     {
       name: 'canary with ALB traffic routing, a short delay and a short abort delay',

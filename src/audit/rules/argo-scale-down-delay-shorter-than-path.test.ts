@@ -61,6 +61,25 @@ testRule('argo-scale-down-delay-shorter-than-path', {
   valid: [
     { name: 'blue-green, default 30 s delay behind an ALB with IP targets (30 s)', text: rollout({ blueGreen: { activeService: 'web' } }, { extra: [albIp] }) },
     {
+      name: 'a written ALB action that forwards elsewhere is not a path to these pods',
+      text: rollout(routed({ scaleDownDelaySeconds: 10 }), {
+        extra: [
+          {
+            ...albWrittenAction,
+            metadata: {
+              name: 'web',
+              annotations: {
+                'alb.ingress.kubernetes.io/actions.web-root': JSON.stringify({
+                  Type: 'forward',
+                  ForwardConfig: { TargetGroups: [{ ServiceName: 'legacy', ServicePort: '80' }] },
+                }),
+              },
+            },
+          },
+        ],
+      }),
+    },
+    {
       name: 'in-cluster callers only: the default delay covers propagation',
       text: rollout({ blueGreen: { activeService: 'web', scaleDownDelaySeconds: 10 } }),
     },

@@ -64,6 +64,7 @@ import webhookSinglePod from './webhook-single-pod.js';
 import argoScaleDownDelayShorterThanPath from './argo-scale-down-delay-shorter-than-path.js';
 import argoDynamicStableScaleWithAlb from './argo-dynamic-stable-scale-with-alb.js';
 import deploymentConfigDeprecated from './deployment-config-deprecated.js';
+import argoPreviewServiceSwitchedBeforeReady from './argo-preview-service-switched-before-ready.js';
 
 const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 1: signals reach the app
@@ -106,6 +107,7 @@ const registered: Array<Rule | Rule[]> = [
   argoScaleDownDelayShorterThanPath,
   argoDynamicStableScaleWithAlb,
   // Rule of Uptime 6: keep warm
+  argoPreviewServiceSwitchedBeforeReady,
   awsReadinessGateMissing,
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

@@ -65,6 +65,12 @@ export interface ArgoBlueGreen {
   scaleDownDelaySet: boolean;
   abortScaleDownDelaySeconds: number | 'never';
   abortScaleDownDelaySet: boolean;
+  /**
+   * With `scaleDownDelaySeconds` unset and a `postPromotionAnalysis`, the old ReplicaSet is scaled
+   * down when the analysis completes, 30 s at the least (docs/features/bluegreen.md): the delay is
+   * then only known to be at least 30.
+   */
+  scaleDownWaitsForAnalysis: boolean;
 }
 
 export type ArgoStrategy = ArgoCanary | ArgoBlueGreen;
@@ -99,6 +105,7 @@ export function argoStrategyOf(rollout: KubeObject): ArgoStrategy | undefined {
       // "0 means not to scale down" (types.go): the preview pods stay up after an abort.
       abortScaleDownDelaySeconds: abort === 0 ? 'never' : (abort ?? ARGO_DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS),
       abortScaleDownDelaySet: abort !== undefined,
+      scaleDownWaitsForAnalysis: delay === undefined && isRecord(bg.postPromotionAnalysis),
     };
   }
   if (isRecord(strategy.canary)) {

@@ -88,6 +88,13 @@ testRule('argo-scale-down-delay-shorter-than-path', {
       text: rollout({ blueGreen: { activeService: 'web' } }, { service: nlbIp, serviceAnnotations: nlbAnnotations, containers: sleeping(90) }),
     },
     {
+      name: 'blue-green with postPromotionAnalysis and no delay written: the old pods wait for the analysis (at least 30 s)',
+      text: rollout(
+        { blueGreen: { activeService: 'web', postPromotionAnalysis: { templates: [{ templateName: 'success-rate' }] } } },
+        { service: nlbIp, serviceAnnotations: nlbAnnotations, containers: sleeping(5) },
+      ),
+    },
+    {
       name: 'basic canary: no delay, both versions stay behind the Service',
       text: rollout({ canary: { steps: [{ setWeight: 50 }] } }, { service: nlbIp, serviceAnnotations: nlbAnnotations }),
     },

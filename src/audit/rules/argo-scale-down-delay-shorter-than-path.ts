@@ -57,7 +57,9 @@ export const argoScaleDownDelayShorterThanPath = defineRule({
     const base = { path: path.description, removal: path.removalSeconds, preStop, wanted };
     const out = [];
     const delay = a.scaleDownDelaySeconds ?? 0;
-    if (delay + preStop < path.removalSeconds) {
+    // Unset with a postPromotionAnalysis: the old pods wait for the analysis, which may well outlast the path.
+    const waitsForAnalysis = a.strategy === 'blueGreen' && a.scaleDownWaitsForAnalysis;
+    if (!waitsForAnalysis && delay + preStop < path.removalSeconds) {
       const at: YamlPath = a.scaleDownDelaySet ? ['spec', 'strategy', key, 'scaleDownDelaySeconds'] : ['spec', 'strategy', key];
       out.push({
         path: at,

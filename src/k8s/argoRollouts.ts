@@ -67,7 +67,7 @@ export interface ArgoBlueGreen {
   abortScaleDownDelaySet: boolean;
   /**
    * With `scaleDownDelaySeconds` unset and a `postPromotionAnalysis`, the old ReplicaSet is scaled
-   * down when the analysis completes, 30 s at the least (docs/features/bluegreen.md): the delay is
+   * down when the analysis completes, 30 s at the least (https://argoproj.github.io/argo-rollouts/features/bluegreen/): the delay is
    * then only known to be at least 30.
    */
   scaleDownWaitsForAnalysis: boolean;

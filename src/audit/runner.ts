@@ -230,19 +230,28 @@ export function runAudit(sources: readonly Source[], options: RunOptions): Audit
   };
 
   const all = { objects: views.objects, workloads: views.workloads };
-  const workloadOf = new Map(views.workloads.map((w) => [w.object, w]));
+  const workloadOf = new Map(views.workloads.map((w) => [w.sourceObject ?? w.object, w]));
+  // A Rollout's pod template may live in the Deployment its workloadRef names: place findings there.
+  // undefined: the Deployment still runs pods of its own and its view reports the template's findings.
+  const homeOf = (w: WorkloadView, path: YamlPath): ObjectView | undefined => {
+    if (!w.templateFrom || path[0] !== 'spec' || path[1] !== 'template') return objectViewOf(w.sourceObject ?? w.object);
+    return w.templateJudgedByDeployment ? undefined : w.templateFrom;
+  };
   for (const { rule, severity } of active) {
     if (rule.target === 'workload') {
       for (const w of views.workloads) {
-        if (ignored(w.object, rule.meta.id)) continue;
+        if (ignored(w.object, rule.meta.id) || (w.sourceObject && ignored(w.sourceObject, rule.meta.id))) continue;
         let results;
         try {
           results = rendered(rule, rule.check(w, options.settings));
         } catch (err) {
-          crash(rule, located.get(w.object)?.source.file ?? '?', err);
+          crash(rule, located.get(w.sourceObject ?? w.object)?.source.file ?? '?', err);
           continue;
         }
-        for (const r of results) objectFinding(rule, severity, r.at ?? objectViewOf(w.object), r, w);
+        for (const r of results) {
+          const home = r.at ?? homeOf(w, r.path);
+          if (home) objectFinding(rule, severity, home, r, w);
+        }
       }
     } else if (rule.target === 'object') {
       for (const ov of [...new Set(rule.kinds)].flatMap((k) => viewsByKind.get(k) ?? [])) {

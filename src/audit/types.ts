@@ -166,6 +166,19 @@ export interface WorkloadView {
   paths: TrafficPath[];
   /** The workload's Namespace object when the input has it (its labels decide injection and readiness gates). */
   namespaceObject: KubeObject | undefined;
+  /**
+   * An Argo Rollout with `spec.workloadRef` to a Deployment of the input: `object` is then the
+   * Rollout with the Deployment's `spec.template` in place (what the controller resolves), the
+   * Rollout as written is `sourceObject`, and findings under `spec.template` are placed in
+   * `templateFrom`, the Deployment that holds it.
+   */
+  sourceObject?: KubeObject;
+  templateFrom?: ObjectView;
+  /**
+   * The referenced Deployment still runs pods of its own (replicas not 0, and `scaleDown` neither
+   * `onsuccess` nor `progressively`), so it has its own view, which reports the template's findings.
+   */
+  templateJudgedByDeployment?: boolean;
 }
 
 /** A shutdown delay written in a configuration file of the input. */

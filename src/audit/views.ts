@@ -11,6 +11,7 @@ import {
   isCoreService,
   isNativeSidecar,
   isWorkloadKind,
+  isWorkloadObject,
   podTemplateOf,
   podTemplatePath,
   replicasOf,
@@ -21,6 +22,7 @@ import {
   type LabelSelector,
 } from '../k8s/objects.js';
 import { ConsumerIndex } from '../k8s/serviceConsumers.js';
+import { argoWorkloadRefOf } from '../k8s/argoRollouts.js';
 import { meshPathOf, PathIndex, slowestOf, trafficPathsOf, type TrafficPath } from '../k8s/trafficPaths.js';
 import { meshOf } from '../k8s/mesh.js';
 import { parse as parseYaml } from 'yaml';
@@ -214,10 +216,16 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     }
   }
 
+  const referenced = rolloutTemplateSources(objectViews);
   for (const ov of objectViews) {
-    const object = ov.object;
-    if (!isWorkloadKind(object.kind)) continue;
-    const kind = object.kind;
+    const source = ov.object;
+    if (!isWorkloadObject(source)) continue;
+    // A Deployment whose pods a Rollout took over (workloadRef) is judged as the Rollout (below), not twice.
+    if (referenced.byDeployment.has(source)) continue;
+    const ref = referenced.byRollout.get(source);
+    const templateFrom = ref?.deployment;
+    const object = templateFrom ? withTemplateOf(source, templateFrom.object) : source;
+    const kind = source.kind;
     const template = podTemplateOf(object);
     if (!template || !isRecord(template.spec)) continue;
     const podSpec = template.spec;
@@ -295,6 +303,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       paths: traced.paths,
       namespaceObject: pathIndex.namespace(ov.namespace),
       backends: [],
+      ...(ref ? { sourceObject: source, templateFrom: ref.deployment, templateJudgedByDeployment: ref.deploymentRuns } : {}),
     });
   }
   linkBackends(workloads, viewOf);
@@ -327,6 +336,39 @@ function configuredShutdownOf(
     ...(lameduck ? { delaySeconds: lameduck.seconds } : {}),
   };
   return new Map(coreDns.map((c) => [c.name, entry]));
+}
+
+/**
+ * Argo Rollouts' `spec.workloadRef`: a Rollout without its own template runs the pods of a
+ * Deployment's `spec.template` (docs/reference/argo-rollouts-and-deploymentconfig.md#argo-rollouts).
+ * Only Deployments of the same namespace in the input are resolved; a reference to anything else
+ * leaves the Rollout without a template, which no rule reads.
+ */
+function rolloutTemplateSources(views: readonly ObjectView[]): {
+  byRollout: Map<KubeObject, { deployment: ObjectView; deploymentRuns: boolean }>;
+  byDeployment: Set<KubeObject>;
+} {
+  const deployments = new Map(views.filter((v) => v.kind === 'Deployment').map((v) => [`${v.namespace}\0${v.name}`, v]));
+  const byRollout = new Map<KubeObject, { deployment: ObjectView; deploymentRuns: boolean }>();
+  const byDeployment = new Set<KubeObject>();
+  for (const v of views) {
+    if (v.kind !== 'Rollout' || !isWorkloadObject(v.object)) continue;
+    const ref = argoWorkloadRefOf(v.object);
+    if (ref?.kind !== 'Deployment') continue;
+    const d = deployments.get(`${v.namespace}\0${ref.name}`);
+    if (!d || !isRecord(d.object.spec?.template)) continue;
+    // Argo scales the Deployment to 0 only with scaleDown onsuccess or progressively; otherwise it
+    // keeps its own pods and its own rolling updates unless it is written with replicas 0.
+    const deploymentRuns = d.object.spec?.replicas !== 0 && ref.scaleDown !== 'onsuccess' && ref.scaleDown !== 'progressively';
+    byRollout.set(v.object, { deployment: d, deploymentRuns });
+    if (!deploymentRuns) byDeployment.add(d.object);
+  }
+  return { byRollout, byDeployment };
+}
+
+/** The Rollout as the controller resolves it: its own spec, with the referenced Deployment's pod template. */
+function withTemplateOf(rollout: KubeObject, deployment: KubeObject): KubeObject & { kind: 'Rollout' } {
+  return { ...rollout, kind: 'Rollout', spec: { ...(rollout.spec ?? {}), template: deployment.spec!.template } };
 }
 
 /**

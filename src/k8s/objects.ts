@@ -55,7 +55,18 @@ export interface PodTemplate {
   spec?: PodSpec;
 }
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Pod' | 'Job' | 'CronJob';
+export type WorkloadKind =
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'ReplicaSet'
+  | 'ReplicationController'
+  | 'Pod'
+  | 'Job'
+  | 'CronJob'
+  // Argo Rollouts (argoproj.io/v1alpha1) and OpenShift (apps.openshift.io/v1): pod-template owners with their own rollout semantics.
+  | 'Rollout'
+  | 'DeploymentConfig';
 
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Deployment',
@@ -66,10 +77,25 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Pod',
   'Job',
   'CronJob',
+  'Rollout',
+  'DeploymentConfig',
 ];
 
 export function isWorkloadKind(kind: unknown): kind is WorkloadKind {
   return typeof kind === 'string' && (WORKLOAD_KINDS as readonly string[]).includes(kind);
+}
+
+/**
+ * Whether the object is a workload zerodrop reads: a known kind, and for the custom kinds their own
+ * API group (another group may reuse the name `Rollout`). A DeploymentConfig written with the
+ * legacy `apiVersion: v1` (OpenShift 3's `/oapi`) is the same object.
+ */
+export function isWorkloadObject<T extends { kind?: unknown; apiVersion?: unknown }>(o: T): o is T & { kind: WorkloadKind } {
+  if (!isWorkloadKind(o.kind)) return false;
+  const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  if (o.kind === 'Rollout') return api.startsWith('argoproj.io/');
+  if (o.kind === 'DeploymentConfig') return api.startsWith('apps.openshift.io/') || api === 'v1';
+  return true;
 }
 
 /** Jobs run to completion; serving rules do not apply to them. */
@@ -114,11 +140,23 @@ export function isNativeSidecar(c: Container): boolean {
   return c.restartPolicy === 'Always';
 }
 
-/** Replica count with the API default of 1; undefined for kinds without replicas (DaemonSet, Pod, Job). */
+/**
+ * Replica count with the API default; undefined for kinds without replicas (DaemonSet, Pod, Job).
+ * The default is 1 (a Rollout too: argo-rollouts `defaults.DefaultReplicas`), except for a
+ * DeploymentConfig, whose `replicas` is a plain int32 with no defaulting: unset is 0
+ * (openshift/api apps/v1 types.go, docs/reference/argo-rollouts-and-deploymentconfig.md#deploymentconfig).
+ */
 export function replicasOf(obj: KubeObject): number | undefined {
-  if (obj.kind === 'Deployment' || obj.kind === 'StatefulSet' || obj.kind === 'ReplicaSet' || obj.kind === 'ReplicationController') {
+  if (
+    obj.kind === 'Deployment' ||
+    obj.kind === 'StatefulSet' ||
+    obj.kind === 'ReplicaSet' ||
+    obj.kind === 'ReplicationController' ||
+    obj.kind === 'Rollout' ||
+    obj.kind === 'DeploymentConfig'
+  ) {
     const r = obj.spec?.replicas;
-    return typeof r === 'number' ? r : 1;
+    return typeof r === 'number' ? r : obj.kind === 'DeploymentConfig' ? 0 : 1;
   }
   return undefined;
 }

@@ -78,6 +78,34 @@ interface Reference {
   port?: PortRef;
 }
 
+/**
+ * The AWS Load Balancer Controller's `port.name: use-annotation`: the backend is the action
+ * `alb.ingress.kubernetes.io/actions.<service name>`, whose forward config names the Services
+ * (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#actions).
+ * Argo Rollouts writes that action at run time for its stable and canary Services, so in a
+ * manifest it is often absent: the named Service is then the backend, on a port we cannot tell.
+ */
+const ALB_USE_ANNOTATION = 'use-annotation';
+
+function albActionBackends(ingress: KubeObject, action: string): Array<{ service: string; port: PortRef }> {
+  const raw = ingress.metadata?.annotations?.[`alb.ingress.kubernetes.io/actions.${action}`];
+  if (typeof raw !== 'string') return [{ service: action, port: {} }];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return [];
+  }
+  const forward = isRecord(parsed) && isRecord(parsed.ForwardConfig) ? parsed.ForwardConfig : parsed;
+  const groups = isRecord(forward) && Array.isArray(forward.TargetGroups) ? forward.TargetGroups : [];
+  return groups.flatMap((g) => {
+    if (!isRecord(g) || typeof g.ServiceName !== 'string') return [];
+    const port = g.ServicePort;
+    const number = typeof port === 'number' ? port : typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : undefined;
+    return [{ service: g.ServiceName, port: number !== undefined ? { number } : typeof port === 'string' ? { name: port } : {} }];
+  });
+}
+
 /** Ingress backends (networking.k8s.io/v1 `service.{name,port}`, extensions/v1beta1 `serviceName`/`servicePort`). */
 function ingressBackends(ingress: KubeObject): Array<{ service: string; port: PortRef }> {
   const out: Array<{ service: string; port: PortRef }> = [];
@@ -86,6 +114,10 @@ function ingressBackends(ingress: KubeObject): Array<{ service: string; port: Po
     const svc = b.service;
     if (isRecord(svc) && typeof svc.name === 'string') {
       const p = isRecord(svc.port) ? svc.port : {};
+      if (p.name === ALB_USE_ANNOTATION) {
+        out.push(...albActionBackends(ingress, svc.name));
+        return;
+      }
       out.push({
         service: svc.name,
         port: { ...(typeof p.number === 'number' ? { number: p.number } : {}), ...(typeof p.name === 'string' ? { name: p.name } : {}) },

@@ -72,6 +72,10 @@ import hpaAggressiveScaleDown from './hpa-aggressive-scale-down.js';
 import springShutdownImmediate from './spring-shutdown-immediate.js';
 import springShutdownUnverified from './spring-shutdown-unverified.js';
 import shutdownTimeoutExceedsGrace from './shutdown-timeout-exceeds-grace.js';
+import argoScaleDownDelayShorterThanPath from './argo-scale-down-delay-shorter-than-path.js';
+import argoDynamicStableScaleWithAlb from './argo-dynamic-stable-scale-with-alb.js';
+import deploymentConfigDeprecated from './deployment-config-deprecated.js';
+import argoPreviewServiceSwitchedBeforeReady from './argo-preview-service-switched-before-ready.js';
 
 const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 1: signals reach the app
@@ -85,6 +89,7 @@ const registered: Array<Rule | Rule[]> = [
   phpFpmWorkersNotAwaited,
   // Rule of Uptime 5: apps/v1
   deprecatedWorkloadApi,
+  deploymentConfigDeprecated,
   // Rule of Uptime 3: probes
   livenessMirrorsReadiness,
   livenessOutpacesReadiness,
@@ -116,7 +121,10 @@ const registered: Array<Rule | Rule[]> = [
   lbConnectionTerminationCutsDrain,
   negConnectionDrainingMissing,
   agicConnectionDrainingMissing,
+  argoScaleDownDelayShorterThanPath,
+  argoDynamicStableScaleWithAlb,
   // Rule of Uptime 6: keep warm
+  argoPreviewServiceSwitchedBeforeReady,
   awsReadinessGateMissing,
   daemonsetUpdateUnavailable,
   minReadySecondsUnset,

@@ -1,6 +1,6 @@
 import { defineRule } from './support/defineRule.js';
 
-const ROLLED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const ROLLED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout', 'DeploymentConfig']);
 
 /**
  * With minReadySeconds 0 a pod is available at its first successful readiness probe (docs/reference/workload-updates.md#deployment-controller

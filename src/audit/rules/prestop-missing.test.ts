@@ -47,6 +47,63 @@ testRule('prestop-missing', {
       ],
     },
     {
+      // docs/reference/argo-rollouts-and-deploymentconfig.md#argo-rollouts: the Rollout runs the Deployment's template, so the finding and its fix go to the Deployment.
+      name: 'an Argo Rollout with workloadRef: reported and fixed in the referenced Deployment',
+      text: manifests({
+        replicas: 0,
+        extra: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Rollout',
+            metadata: { name: 'web' },
+            spec: {
+              replicas: 3,
+              selector: { matchLabels: { app: 'web' } },
+              workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', scaleDown: 'progressively' },
+              strategy: { canary: { steps: [{ setWeight: 50 }] } },
+            },
+          },
+        ],
+      }),
+      findings: [
+        {
+          messageId: 'noPreStop',
+          line: 27,
+          container: 'app',
+          fixId: 'addSleepAction',
+          patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
+        },
+      ],
+    },
+    {
+      name: 'a Deployment a Rollout references but Argo does not scale down (scaleDown unset) is reported once, as itself',
+      text: manifests({
+        replicas: 2,
+        extra: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Rollout',
+            metadata: { name: 'web' },
+            spec: {
+              replicas: 3,
+              selector: { matchLabels: { app: 'web' } },
+              workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+              strategy: { canary: {} },
+            },
+          },
+        ],
+      }),
+      findings: [
+        {
+          messageId: 'noPreStop',
+          line: 27,
+          container: 'app',
+          fixId: 'addSleepAction',
+          patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
+        },
+      ],
+    },
+    {
       name: 'an ingress controller whose own delay is shorter than propagation',
       text: manifests({
         containers: [{ ...APP, image: 'registry.k8s.io/ingress-nginx/controller:v1.12.0', args: ['/nginx-ingress-controller', '--shutdown-grace-period=2'] }],

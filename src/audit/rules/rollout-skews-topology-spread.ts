@@ -36,7 +36,8 @@ export const rolloutSkewsTopologySpread = defineRule({
     },
   },
   check(w, settings) {
-    if (w.kind !== 'Deployment' || w.replicas === undefined) return [];
+    // A Rollout's basic canary surges like a Deployment (surgeOf); its pods carry rollouts-pod-template-hash.
+    if ((w.kind !== 'Deployment' && w.kind !== 'Rollout') || w.replicas === undefined) return [];
     const rollout = surgeOf(w);
     if (!rollout) return [];
     const keysWork = matchLabelKeysHonoured('spread', settings.kubernetesVersion);

@@ -1,12 +1,13 @@
 import { replicaFloor } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
-import { workloadSpecPatch } from './support/patches.js';
-import { deploymentRollout } from './support/rollout.js';
+import { rollingArithmeticOf } from './support/rollout.js';
 
 /**
  * `ResolveFenceposts` (docs/reference/workload-updates.md#deployment-rollingupdate): maxUnavailable rounds down and is capped at replicas; when it
  * resolves to replicas (1 replica with maxUnavailable 1 or 100%, or the extensions/v1beta1
  * default of 1, docs/reference/workload-updates.md#defaults-by-api-version and kubernetes/kubernetes#37728) the rollout may leave zero available pods.
+ * An Argo Rollouts basic canary and a DeploymentConfig's Rolling strategy resolve theirs the same
+ * way (docs/reference/argo-rollouts-and-deploymentconfig.md): openshift/origin#7562 is this outage on one pod.
  */
 export const rolloutUnavailable = defineRule({
   target: 'workload',
@@ -24,35 +25,68 @@ export const rolloutUnavailable = defineRule({
       defaultResolvesToAll:
         '{{replicaCount}} with maxUnavailable unset ({{apiVersion}} defaults it to {{maxUnavailable}}, https://github.com/kubernetes/kubernetes/pull/39683) resolves to {{unavailable}} unavailable ' +
         '(maxSurge {{surge}}, https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment): the rollout may stop every old pod before a new one is Ready, leaving 0 available pods and refusing every request meanwhile',
+      canaryResolvesToAll:
+        '{{replicaCount}} with canary maxUnavailable {{maxUnavailable}}{{defaulted}} resolves to {{unavailable}} unavailable (maxSurge {{surge}}; a canary without trafficRouting scales like a Deployment, ' +
+        'https://argoproj.github.io/argo-rollouts/features/canary/#mimicking-rolling-update): the rollout may stop every stable pod before a canary pod is Ready, leaving 0 available pods and refusing every request meanwhile',
+      rollingParamsResolveToAll:
+        '{{replicaCount}} with rollingParams maxUnavailable {{maxUnavailable}}{{defaulted}} resolves to {{unavailable}} unavailable (maxSurge {{surge}}, ' +
+        'https://docs.openshift.com/container-platform/4.6/applications/deployments/deployment-strategies.html): the rolling deployment may stop every old pod before a new one is Ready, ' +
+        'leaving 0 available pods and refusing every request meanwhile (openshift/origin#7562)',
     },
     fixes: {
       noUnavailable: 'set strategy.rollingUpdate.maxUnavailable: 0 so a new pod is Ready before an old one stops',
       noUnavailableOneSurge: 'set strategy.rollingUpdate.maxUnavailable: 0 and maxSurge: 1 so a new pod is Ready before an old one stops',
+      canaryNoUnavailable: 'set strategy.canary.maxUnavailable: 0 so a canary pod is Ready before a stable one stops',
+      canaryNoUnavailableOneSurge: 'set strategy.canary.maxUnavailable: 0 and maxSurge: 1 so a canary pod is Ready before a stable one stops',
+      rollingParamsNoUnavailable: 'set strategy.rollingParams.maxUnavailable: 0 so a new pod is Ready before an old one stops',
+      rollingParamsNoUnavailableOneSurge: 'set strategy.rollingParams.maxUnavailable: 0 and maxSurge: 1 so a new pod is Ready before an old one stops',
     },
   },
   check(w) {
     // An HPA sets the replica count; judge the rollout at the HPA's minimum (kube-linter#637).
     const floor = replicaFloor(w);
     const replicas = floor.replicas;
-    if (w.kind !== 'Deployment' || !w.serving || !replicas) return [];
-    const r = deploymentRollout(w.object, w.apiVersion, replicas);
-    const f = r.fenceposts;
-    if (!f || f.minAvailable > 0) return [];
+    if (!w.serving || !replicas) return [];
+    const r = rollingArithmeticOf(w, replicas);
+    const f = r?.fenceposts;
+    if (!r || !f || f.minAvailable > 0) return [];
+    const withSurge = f.maxSurge === 0;
+    const data = {
+      replicaCount: floor.says ?? `replicas ${replicas}`,
+      maxUnavailable: r.maxUnavailable,
+      apiVersion: w.apiVersion,
+      unavailable: f.maxUnavailable,
+      surge: f.maxSurge,
+    };
+    const ownData = { ...data, defaulted: r.unavailableSet ? '' : ' (unset, the default)' };
+    const patch = r.noUnavailablePatch(withSurge);
+    if (r.kind === 'Rollout')
+      return [
+        {
+          path: r.unavailablePath,
+          messageId: 'canaryResolvesToAll',
+          data: ownData,
+          fixId: withSurge ? 'canaryNoUnavailableOneSurge' : 'canaryNoUnavailable',
+          patch,
+        },
+      ];
+    if (r.kind === 'DeploymentConfig')
+      return [
+        {
+          path: r.unavailablePath,
+          messageId: 'rollingParamsResolveToAll',
+          data: ownData,
+          fixId: withSurge ? 'rollingParamsNoUnavailableOneSurge' : 'rollingParamsNoUnavailable',
+          patch,
+        },
+      ];
     return [
       {
-        path: ['spec', 'strategy', 'rollingUpdate', 'maxUnavailable'],
+        path: r.unavailablePath,
         messageId: r.unavailableSet ? 'resolvesToAll' : 'defaultResolvesToAll',
-        data: {
-          replicaCount: floor.says ?? `replicas ${replicas}`,
-          maxUnavailable: r.maxUnavailable,
-          apiVersion: w.apiVersion,
-          unavailable: f.maxUnavailable,
-          surge: f.maxSurge,
-        },
-        fixId: f.maxSurge === 0 ? 'noUnavailableOneSurge' : 'noUnavailable',
-        patch: workloadSpecPatch({
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, ...(f.maxSurge === 0 ? { maxSurge: 1 } : {}) } },
-        }),
+        data,
+        fixId: withSurge ? 'noUnavailableOneSurge' : 'noUnavailable',
+        patch,
       },
     ];
   },

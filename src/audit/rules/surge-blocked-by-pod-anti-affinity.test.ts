@@ -1,4 +1,4 @@
-import { manifests } from './fixtures/manifests.js';
+import { manifests, rollout } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 
 const antiAffinity = (term: Record<string, unknown>) => ({
@@ -21,6 +21,17 @@ testRule('surge-blocked-by-pod-anti-affinity', {
     { name: 'a StatefulSet never surges', text: manifests({ kind: 'StatefulSet', podSpec: antiAffinity({}) }) },
   ],
   invalid: [
+    {
+      name: 'an Argo Rollout basic canary surges like a Deployment; its revision label is rollouts-pod-template-hash',
+      text: rollout({ canary: { maxSurge: 1, maxUnavailable: 0 } }, { podSpec: antiAffinity({}) }),
+      findings: [
+        {
+          messageId: 'neverProceeds',
+          data: { surge: 'maxSurge 1', replicas: 3 },
+          fix: 'add matchLabelKeys: [rollouts-pod-template-hash] to the term, so only pods of the same revision repel each other',
+        },
+      ],
+    },
     {
       name: 'hostname anti-affinity with maxUnavailable 0',
       text: manifests({ podSpec: antiAffinity({}), spec: noUnavailable }),

@@ -1,4 +1,4 @@
-import { manifests } from './fixtures/manifests.js';
+import { deploymentConfig, manifests, rollout } from './fixtures/manifests.js';
 import { testRule } from './fixtures/ruleTester.js';
 import { parseQuantity } from './support/quantity.js';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,22 @@ testRule('surge-exceeds-resource-quota', {
     { name: 'keys the rule does not track', text: manifests({ extra: [quota({ 'count/deployments.apps': '1', services: 1 })] }) },
   ],
   invalid: [
+    {
+      name: 'a blue-green Rollout needs room for a second full ReplicaSet before the switch',
+      text: rollout({ blueGreen: { activeService: 'web' } }, { replicas: 2, extra: [quota({ pods: '3' })] }),
+      findings: [
+        {
+          messageId: 'blueGreenNeverPromotes',
+          data: { key: 'pods', used: '2', surge: '2 new pods', workload: 'Rollout/web' },
+          fix: 'raise pods to at least 4 (room for 2 new pods of Rollout/web): a blue-green update runs both versions at full size until the switch',
+        },
+      ],
+    },
+    {
+      name: 'a DeploymentConfig on Rolling defaults (surge 1, unavailable 0 on 3 replicas)',
+      text: deploymentConfig(undefined, { extra: [quota({ pods: '3' })] }),
+      findings: [{ messageId: 'neverProceeds', data: { workload: 'DeploymentConfig/web', needed: '4' } }],
+    },
     {
       name: 'pods exactly at the replica count (default surge 1 and maxUnavailable 0 on 3 replicas)',
       text: manifests({ extra: [quota({ pods: '3' })] }),

@@ -4,7 +4,8 @@ import { lowestReplicas } from './support/containers.js';
 import { defineRule } from './support/defineRule.js';
 import { specOf } from './support/fields.js';
 import { parseQuantity } from './support/quantity.js';
-import { deploymentRollout } from './support/rollout.js';
+import { rollingArithmeticOf } from './support/rollout.js';
+import { argoStrategyOf } from '../../k8s/argoRollouts.js';
 import { count } from './support/wording.js';
 
 /** Quota keys a pod's containers consume, with the container field they sum; `pods` counts pods. */
@@ -73,9 +74,14 @@ export const surgeExceedsResourceQuota = defineRule({
       runsBelowReplicas:
         '{{key}} {{hard}} is already taken by the workloads of namespace {{namespace}} in the input ({{used}}), and a surge pod of {{workload}} needs {{perPod}} more: ' +
         'the API server rejects it (exceeded quota), so the rollout stops an old pod before each new one and runs below {{replicas}} ready pods',
+      blueGreenNeverPromotes:
+        '{{key}} {{hard}} is already taken by the workloads of namespace {{namespace}} in the input ({{used}}), and the blue-green update of {{workload}} starts {{surge}} beside the old ones ' +
+        '({{perPod}} each) before it switches: the API server rejects those beyond the quota (exceeded quota), the new ReplicaSet never becomes fully available, and the Rollout never promotes',
     },
     fixes: {
       raiseQuota: 'raise {{key}} to at least {{needed}} (room for {{surge}} of {{workload}}), or roll {{workload}} with maxSurge: 0 and maxUnavailable: 1',
+      raiseQuotaForBlueGreen:
+        'raise {{key}} to at least {{needed}} (room for {{surge}} of {{workload}}): a blue-green update runs both versions at full size until the switch',
     },
   },
   check(quota: ObjectView, _settings, { workloads }) {
@@ -88,15 +94,36 @@ export const surgeExceedsResourceQuota = defineRule({
     const used = (key: string) => inNamespace.reduce((sum, w) => sum + steadyPods(w) * perPod(w, key), 0);
     const results = [];
     for (const w of inNamespace) {
-      if (w.kind !== 'Deployment' || !w.replicas) continue;
-      const f = deploymentRollout(w.object, w.apiVersion, w.replicas).fenceposts;
+      if (!w.replicas) continue;
+      // A Deployment, a Rollout's basic canary or a DeploymentConfig's Rolling strategy surge by maxSurge;
+      // a blue-green Rollout starts a whole second ReplicaSet (src/k8s/argoRollouts.ts).
+      const blueGreen = w.kind === 'Rollout' && argoStrategyOf(w.object)?.strategy === 'blueGreen';
+      const f = blueGreen ? { maxSurge: w.replicas, maxUnavailable: 0 } : rollingArithmeticOf(w, w.replicas)?.fenceposts;
       if (!f || f.maxSurge === 0) continue;
       for (const key of keys) {
         const limit = parseQuantity(hard[key])!;
         const now = used(key);
         const one = perPod(w, key);
         // Over quota already is another problem; a pod that charges nothing always fits.
-        if (one === 0 || now > limit + 1e-9 || now + one <= limit + 1e-9) continue;
+        if (one === 0 || now > limit + 1e-9 || now + one * (blueGreen ? f.maxSurge : 1) <= limit + 1e-9) continue;
+        if (blueGreen) {
+          results.push({
+            path: ['spec', 'hard', key],
+            messageId: 'blueGreenNeverPromotes' as const,
+            data: {
+              key,
+              hard: String(hard[key]),
+              used: format(key, now),
+              perPod: format(key, one),
+              needed: format(key, now + one * f.maxSurge),
+              surge: count(f.maxSurge, 'new pod'),
+              workload: `${w.kind}/${w.name}`,
+              namespace: quota.namespace,
+            },
+            fixId: 'raiseQuotaForBlueGreen' as const,
+          });
+          break;
+        }
         results.push({
           path: ['spec', 'hard', key],
           messageId: f.maxUnavailable === 0 ? ('neverProceeds' as const) : ('runsBelowReplicas' as const),

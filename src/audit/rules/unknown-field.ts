@@ -100,6 +100,71 @@ const WORKLOAD_SPEC: Readonly<Record<string, string[]>> = {
     'volumeClaimTemplates',
   ],
   DaemonSet: ['minReadySeconds', 'revisionHistoryLimit', 'selector', 'template', 'templateGeneration', 'updateStrategy'],
+  // argo-rollouts pkg/apis/rollouts/v1alpha1/types.go RolloutSpec; its CRD schema is structural, so the API server prunes unknown fields.
+  Rollout: [
+    'analysis',
+    'minReadySeconds',
+    'paused',
+    'progressDeadlineAbort',
+    'progressDeadlineSeconds',
+    'replicas',
+    'restartAt',
+    'revisionHistoryLimit',
+    'rollbackWindow',
+    'selector',
+    'strategy',
+    'template',
+    'workloadRef',
+  ],
+  // openshift/api apps/v1/types.go DeploymentConfigSpec.
+  DeploymentConfig: ['minReadySeconds', 'paused', 'replicas', 'revisionHistoryLimit', 'selector', 'strategy', 'template', 'test', 'triggers'],
+};
+/** The strategy blocks of the custom kinds, by key: what each may hold (the same types.go structs). */
+const OWN_STRATEGY: Readonly<Record<string, { fields: string[]; blocks: Readonly<Record<string, string[]>> }>> = {
+  Rollout: {
+    fields: ['blueGreen', 'canary'],
+    blocks: {
+      blueGreen: [
+        'abortScaleDownDelaySeconds',
+        'activeMetadata',
+        'activeService',
+        'antiAffinity',
+        'autoPromotionEnabled',
+        'autoPromotionSeconds',
+        'maxUnavailable',
+        'postPromotionAnalysis',
+        'prePromotionAnalysis',
+        'previewMetadata',
+        'previewReplicaCount',
+        'previewService',
+        'scaleDownDelayRevisionLimit',
+        'scaleDownDelaySeconds',
+      ],
+      canary: [
+        'abortScaleDownDelaySeconds',
+        'analysis',
+        'antiAffinity',
+        'canaryMetadata',
+        'canaryService',
+        'dynamicStableScale',
+        'maxSurge',
+        'maxUnavailable',
+        'minPodsPerReplicaSet',
+        'pingPong',
+        'replicaProgressThreshold',
+        'scaleDownDelayRevisionLimit',
+        'scaleDownDelaySeconds',
+        'stableMetadata',
+        'stableService',
+        'steps',
+        'trafficRouting',
+      ],
+    },
+  },
+  DeploymentConfig: {
+    fields: ['activeDeadlineSeconds', 'annotations', 'customParams', 'labels', 'recreateParams', 'resources', 'rollingParams', 'type'],
+    blocks: { rollingParams: ['intervalSeconds', 'maxSurge', 'maxUnavailable', 'post', 'pre', 'timeoutSeconds', 'updatePeriodSeconds'] },
+  },
 };
 const STRATEGY = ['type', 'rollingUpdate'];
 const ROLLING_UPDATE: Readonly<Record<string, string[]>> = {
@@ -157,10 +222,18 @@ const rule = defineRule({
     const specKeys = WORKLOAD_SPEC[w.kind];
     if (specKeys && isRecord(spec)) {
       check(spec, ['spec'], specKeys, `${w.kind} spec`);
-      const strategyKey = w.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
-      const strategy = spec[strategyKey];
-      check(strategy, ['spec', strategyKey], STRATEGY, strategyKey);
-      if (isRecord(strategy)) check(strategy.rollingUpdate, ['spec', strategyKey, 'rollingUpdate'], ROLLING_UPDATE[w.kind] ?? [], 'rollingUpdate');
+      const own = OWN_STRATEGY[w.kind];
+      if (own) {
+        const strategy = spec.strategy;
+        check(strategy, ['spec', 'strategy'], own.fields, 'strategy');
+        if (isRecord(strategy))
+          for (const [block, fields] of Object.entries(own.blocks)) check(strategy[block], ['spec', 'strategy', block], fields, `strategy.${block}`);
+      } else {
+        const strategyKey = w.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+        const strategy = spec[strategyKey];
+        check(strategy, ['spec', strategyKey], STRATEGY, strategyKey);
+        if (isRecord(strategy)) check(strategy.rollingUpdate, ['spec', strategyKey, 'rollingUpdate'], ROLLING_UPDATE[w.kind] ?? [], 'rollingUpdate');
+      }
     }
     check(w.podSpec, w.podSpecPath, POD_SPEC, 'pod spec');
     for (const c of w.containers) {

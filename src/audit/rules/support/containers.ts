@@ -109,7 +109,14 @@ export function describeWorkload(w: WorkloadView): string {
 }
 
 /** Kinds whose pod count is spec.replicas (DaemonSets, Pods and Jobs have none). */
-export const REPLICATED_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+export const REPLICATED_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Rollout',
+  'DeploymentConfig',
+]);
 
 /** The container's command (undefined when not a list: the image's entrypoint runs) and args, as strings. */
 export function commandLineOf(c: ContainerView): { command: string[] | undefined; args: string[] } {

@@ -7,7 +7,16 @@ import type { KubeObject, WorkloadKind } from '../../../k8s/objects.js';
 import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
 
 /** Workload kinds whose pods run for good (Jobs and CronJobs run to completion). */
-export const LONG_RUNNING_WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod'];
+export const LONG_RUNNING_WORKLOAD_KINDS: readonly WorkloadKind[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Pod',
+  'Rollout',
+  'DeploymentConfig',
+];
 
 export function workloadViewOf(view: ObjectView, workloads: readonly WorkloadView[]): WorkloadView | undefined {
   // Indexed once per audit: the rules ask for every object, and a search each time is quadratic on large inputs.

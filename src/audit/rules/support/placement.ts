@@ -8,7 +8,12 @@ import { selectorMatches, type LabelSelector } from '../../../k8s/objects.js';
 import type { WorkloadView } from '../../types.js';
 import { strings } from './fields.js';
 
-export const REVISION_LABEL: Readonly<Record<string, string>> = { Deployment: 'pod-template-hash', DaemonSet: 'controller-revision-hash' };
+export const REVISION_LABEL: Readonly<Record<string, string>> = {
+  Deployment: 'pod-template-hash',
+  DaemonSet: 'controller-revision-hash',
+  // argo-rollouts types.go DefaultRolloutUniqueLabelKey: its ReplicaSets' pods carry this one instead.
+  Rollout: 'rollouts-pod-template-hash',
+};
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);

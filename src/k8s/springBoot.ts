@@ -248,7 +248,7 @@ function yamlEntries(file: ConfigFile, profiles: readonly string[], parse: YamlD
 }
 
 /** What tells that a container runs Spring Boot, or undefined when nothing does. */
-function springEvidence(inputs: SpringInputs, ws: readonly string[], files: readonly ConfigFile[]): string | undefined {
+function springEvidence(inputs: SpringInputs, ws: readonly string[], files: () => readonly ConfigFile[]): string | undefined {
   // SERVER_SHUTDOWN and server.shutdown are Spring Boot's own names; SERVER_PORT alone is not, nor a
   // SPRING_BACKEND_URL that a frontend reads: only the property groups Spring Boot binds count.
   const springVar = [...inputs.env.keys()].find((k) => SPRING_PROPERTY_GROUP.test(k) || ENV_NAMES[k.toUpperCase()] !== undefined);
@@ -259,7 +259,7 @@ function springEvidence(inputs: SpringInputs, ws: readonly string[], files: read
   if (jvmOpts) return `${jvmOpts} sets Spring Boot properties`;
   const build = (inputs.buildWords ?? []).find((w) => /-Djarmode=(layertools|tools)|org\.springframework\.boot/.test(w));
   if (build) return 'its image is built from a Spring Boot jar';
-  const file = files.find((f) => /^\s*spring[.:]|^\s*server\.shutdown\s*[=:]|^\s*server:\s*\n\s+shutdown:/m.test(f.text));
+  const file = files().find((f) => /^\s*spring[.:]|^\s*server\.shutdown\s*[=:]|^\s*server:\s*\n\s+shutdown:/m.test(f.text));
   if (file) return `it reads the Spring Boot config ${file.path}`;
   return undefined;
 }
@@ -268,9 +268,12 @@ function springEvidence(inputs: SpringInputs, ws: readonly string[], files: read
 export function springShutdownView(inputs: SpringInputs): SpringShutdownView | undefined {
   const ws = words(inputs.argv);
   const profiles = activeProfiles(inputs, ws);
-  const files = configFiles(inputs, ws, profiles);
-  const evidence = springEvidence(inputs, ws, files);
+  // Most containers are not Spring Boot and say so before their config files need reading.
+  let read: ConfigFile[] | undefined;
+  const configFilesOnce = () => (read ??= configFiles(inputs, ws, profiles));
+  const evidence = springEvidence(inputs, ws, configFilesOnce);
   if (!evidence) return undefined;
+  const files = configFilesOnce();
   const found: Found = {};
   const hidden = [...inputs.hiddenEnv];
   for (const [k, v] of pairs(ws, '--')) {

@@ -106,40 +106,25 @@ export const surgeExceedsResourceQuota = defineRule({
         const one = perPod(w, key);
         // Over quota already is another problem; a pod that charges nothing always fits.
         if (one === 0 || now > limit + 1e-9 || now + one * (blueGreen ? f.maxSurge : 1) <= limit + 1e-9) continue;
-        if (blueGreen) {
+        const data = {
+          key,
+          hard: String(hard[key]),
+          used: format(key, now),
+          perPod: format(key, one),
+          needed: format(key, now + one * f.maxSurge),
+          surge: count(f.maxSurge, blueGreen ? 'new pod' : 'surge pod'),
+          workload: `${w.kind}/${w.name}`,
+          namespace: quota.namespace,
+        };
+        const path = ['spec', 'hard', key];
+        if (blueGreen) results.push({ path, messageId: 'blueGreenNeverPromotes' as const, data, fixId: 'raiseQuotaForBlueGreen' as const });
+        else
           results.push({
-            path: ['spec', 'hard', key],
-            messageId: 'blueGreenNeverPromotes' as const,
-            data: {
-              key,
-              hard: String(hard[key]),
-              used: format(key, now),
-              perPod: format(key, one),
-              needed: format(key, now + one * f.maxSurge),
-              surge: count(f.maxSurge, 'new pod'),
-              workload: `${w.kind}/${w.name}`,
-              namespace: quota.namespace,
-            },
-            fixId: 'raiseQuotaForBlueGreen' as const,
+            path,
+            messageId: f.maxUnavailable === 0 ? ('neverProceeds' as const) : ('runsBelowReplicas' as const),
+            data: { ...data, replicas: w.replicas },
+            fixId: 'raiseQuota' as const,
           });
-          break;
-        }
-        results.push({
-          path: ['spec', 'hard', key],
-          messageId: f.maxUnavailable === 0 ? ('neverProceeds' as const) : ('runsBelowReplicas' as const),
-          data: {
-            key,
-            hard: String(hard[key]),
-            used: format(key, now),
-            perPod: format(key, one),
-            needed: format(key, now + one * f.maxSurge),
-            surge: count(f.maxSurge, 'surge pod'),
-            workload: `${w.kind}/${w.name}`,
-            namespace: quota.namespace,
-            replicas: w.replicas,
-          },
-          fixId: 'raiseQuota' as const,
-        });
         break;
       }
     }

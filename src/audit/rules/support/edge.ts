@@ -3,20 +3,11 @@
  * they can read the ConfigMaps and Ingresses of the run), and the edge-proxy containers of a pod.
  */
 import { edgeProxyOf, type EdgeProxy } from '../../../k8s/edgeProxies.js';
-import type { KubeObject, WorkloadKind } from '../../../k8s/objects.js';
+import { isBatchKind, WORKLOAD_KINDS, type KubeObject, type WorkloadKind } from '../../../k8s/objects.js';
 import type { ContainerView, ObjectView, WorkloadView } from '../../types.js';
 
 /** Workload kinds whose pods run for good (Jobs and CronJobs run to completion). */
-export const LONG_RUNNING_WORKLOAD_KINDS: readonly WorkloadKind[] = [
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Pod',
-  'Rollout',
-  'DeploymentConfig',
-];
+export const LONG_RUNNING_WORKLOAD_KINDS: readonly WorkloadKind[] = WORKLOAD_KINDS.filter((k) => !isBatchKind(k));
 
 export function workloadViewOf(view: ObjectView, workloads: readonly WorkloadView[]): WorkloadView | undefined {
   // Indexed once per audit: the rules ask for every object, and a search each time is quadratic on large inputs.

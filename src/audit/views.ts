@@ -28,6 +28,7 @@ import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing,
 import type { AuditSettings, ConfiguredShutdown, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
 import { isCoreDnsImage, longestLameduck, mountedConfigMaps } from '../k8s/corefile.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
+import { renamedRuleMessage } from './renamedRules.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
 export const ANNOTATION_DRAIN_SECONDS = 'zerodrop.dev/drain-seconds';
@@ -71,16 +72,33 @@ export function workloadAnnotation(object: KubeObject, key: string): { value: st
   return undefined;
 }
 
+/** The `zerodrop.dev/ignore` annotations of the object and its pod template, with where each is written. */
+function ignoreAnnotations(object: KubeObject): Array<{ value: string; path: Array<string | number> }> {
+  const found: Array<{ value: string; path: Array<string | number> }> = [];
+  const own = annotations(object)[ANNOTATION_IGNORE];
+  if (own !== undefined) found.push({ value: String(own), path: ['metadata', 'annotations', ANNOTATION_IGNORE] });
+  if (isWorkloadKind(object.kind) && object.kind !== 'Pod') {
+    const t = annotations(podTemplateOf(object))[ANNOTATION_IGNORE];
+    if (t !== undefined) found.push({ value: String(t), path: [...podTemplatePath(object.kind), 'metadata', 'annotations', ANNOTATION_IGNORE] });
+  }
+  return found;
+}
+
+const ruleIdsIn = (value: string) => value.split(/[\s,]+/).filter((id) => id !== '');
+
 /** Rule ids listed in `zerodrop.dev/ignore` on the object or its pod template. */
 export function ignoredRules(object: KubeObject): Set<string> {
-  const ids = new Set<string>();
-  const sources = [annotations(object)[ANNOTATION_IGNORE]];
-  if (isWorkloadKind(object.kind) && object.kind !== 'Pod') sources.push(annotations(podTemplateOf(object))[ANNOTATION_IGNORE]);
-  for (const s of sources) {
-    if (s === undefined) continue;
-    for (const id of String(s).split(/[\s,]+/)) if (id !== '') ids.add(id);
-  }
-  return ids;
+  return new Set(ignoreAnnotations(object).flatMap((a) => ruleIdsIn(a.value)));
+}
+
+/** `zerodrop.dev/ignore` naming a renamed rule suppresses nothing any more: say which id to write. */
+function renamedIgnores(object: KubeObject): Array<{ object: KubeObject; path: Array<string | number>; message: string }> {
+  return ignoreAnnotations(object).flatMap((a) =>
+    ruleIdsIn(a.value).flatMap((id) => {
+      const renamed = renamedRuleMessage(id);
+      return renamed ? [{ object, path: a.path, message: `${ANNOTATION_IGNORE}: ${renamed}` }] : [];
+    }),
+  );
 }
 
 /**
@@ -176,7 +194,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   const pdbs = objectViews.filter((o) => o.kind === 'PodDisruptionBudget');
   const hpas = objectViews.filter((o) => o.kind === 'HorizontalPodAutoscaler');
   const scaledObjects = objectViews.filter((o) => o.kind === 'ScaledObject' && o.apiVersion.startsWith('keda.sh/'));
-  const annotationProblems: BuiltViews['annotationProblems'] = [];
+  const annotationProblems: BuiltViews['annotationProblems'] = objectViews.flatMap((o) => renamedIgnores(o.object));
   const workloads: WorkloadView[] = [];
   // A Service without a selector has manually managed endpoints; it selects no pods.
   const serviceIndex = new SelectorIndex(

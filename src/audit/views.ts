@@ -26,6 +26,7 @@ import { meshOf } from '../k8s/mesh.js';
 import { parse as parseYaml } from 'yaml';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
 import type { AuditSettings, ConfiguredShutdown, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
+import { configuredServingDelay } from '../k8s/containerShutdown.js';
 import { isCoreDnsImage, longestLameduck, mountedConfigMaps } from '../k8s/corefile.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
 import { renamedRuleMessage } from './renamedRules.js';
@@ -309,7 +310,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
-      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapsIn),
+      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapsIn, objects),
       paths: traced.paths,
       namespaceObject: pathIndex.namespace(ov.namespace),
       backends: [],
@@ -321,30 +322,72 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
 
 const NONE_CONFIGURED: ReadonlyMap<string, ConfiguredShutdown> = new Map();
 
-/** CoreDNS containers whose Corefile is a mounted ConfigMap of the input: its lameduck is their shutdown delay. */
+/**
+ * The containers whose server delays its own shutdown as a ConfigMap of the input says: CoreDNS
+ * by its Corefile's lameduck, Caddy by its Caddyfile's (or JSON config's) shutdown_delay.
+ */
 function configuredShutdownOf(
   containers: readonly ContainerView[],
   podSpec: PodSpec,
   namespace: string,
   configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+  objects: readonly KubeObject[],
 ): ReadonlyMap<string, ConfiguredShutdown> {
+  const found = new Map([
+    ...coreDnsLameduck(containers, podSpec, configMapsIn(namespace)),
+    ...caddyShutdownDelay(containers, podSpec, namespace, configMapsIn, objects),
+  ]);
+  return found.size > 0 ? found : NONE_CONFIGURED;
+}
+
+/** Caddy containers whose mounted config writes a shutdown_delay: they keep serving that long after their stop signal. */
+function caddyShutdownDelay(
+  containers: readonly ContainerView[],
+  podSpec: PodSpec,
+  namespace: string,
+  configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+  objects: readonly KubeObject[],
+): Array<[string, ConfiguredShutdown]> {
+  return containers.flatMap((c): Array<[string, ConfiguredShutdown]> => {
+    if (c.role === 'init') return [];
+    const delay = configuredServingDelay(c.container, { podSpec, namespace, objects }, c.dockerfiles.length > 0);
+    const configMap = delay && configMapsIn(namespace).get(delay.configMap);
+    if (!delay || !configMap) return [];
+    const entry = {
+      judgedBy: 'server-drain-exceeds-grace',
+      judgesRemoval: false,
+      configMap,
+      delaySeconds: delay.seconds,
+      origin: delay.origin,
+      server: delay.server,
+    };
+    return [[c.name, entry]];
+  });
+}
+
+/** CoreDNS containers whose Corefile is a mounted ConfigMap of the input: its lameduck is their shutdown delay. */
+function coreDnsLameduck(
+  containers: readonly ContainerView[],
+  podSpec: PodSpec,
+  configMaps: ReadonlyMap<string, ObjectView>,
+): Array<[string, ConfiguredShutdown]> {
   const coreDns = containers.filter((c) => c.role !== 'init' && isCoreDnsImage(c.container.image));
-  if (coreDns.length === 0) return NONE_CONFIGURED;
-  const configMaps = configMapsIn(namespace);
+  if (coreDns.length === 0) return [];
   const corefiles = mountedConfigMaps(podSpec).flatMap((name) => {
     const cm = configMaps.get(name);
     const corefile = (cm?.object as { data?: Record<string, unknown> } | undefined)?.data?.Corefile;
     return cm && typeof corefile === 'string' ? [{ cm, corefile }] : [];
   });
-  if (corefiles.length === 0) return NONE_CONFIGURED;
+  if (corefiles.length === 0) return [];
   const { cm, corefile } = corefiles[0]!;
   const lameduck = longestLameduck(corefile);
   const entry: ConfiguredShutdown = {
     judgedBy: 'coredns-lameduck-missing',
+    judgesRemoval: true,
     configMap: cm,
     ...(lameduck ? { delaySeconds: lameduck.seconds } : {}),
   };
-  return new Map(coreDns.map((c) => [c.name, entry]));
+  return coreDns.map((c) => [c.name, entry]);
 }
 
 /**

@@ -44,3 +44,20 @@ export function containerServerShutdown(c: Container, pod: PodInputs, builtInRun
   const officialCaddy = !builtInRun && image !== undefined && !isUnresolvedImage(image) && knownImage(parseImageRef(image))?.id === 'caddy';
   return serverShutdownOf(c, startedArgv(c), mountedReader(c, pod), officialCaddy);
 }
+
+/**
+ * How long the container keeps serving after its stop signal by its own config, when a file of
+ * the input writes it (Caddy's shutdown_delay: the http app keeps serving and accepting until it
+ * is over, https://github.com/caddyserver/caddy/blob/master/modules/caddyhttp/app.go), with the
+ * ConfigMap that holds the file.
+ */
+export function configuredServingDelay(
+  c: Container,
+  pod: PodInputs,
+  builtInRun: boolean,
+): { server: string; seconds: number; origin: string; configMap: string } | undefined {
+  const found = containerServerShutdown(c, pod, builtInRun);
+  const delay = found?.delay;
+  if (!delay?.written || !delay.seconds || delay.at?.kind !== 'file' || !delay.at.configMap) return undefined;
+  return { server: found!.server, seconds: delay.seconds, origin: delay.origin, configMap: delay.at.configMap };
+}

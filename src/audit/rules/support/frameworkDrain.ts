@@ -10,11 +10,10 @@
  */
 import { APP_SHUTDOWN_SETTINGS, appShutdownDefault, versionIndependentDefault } from '../../../k8s/appShutdown.js';
 import type { KubeObject } from '../../../k8s/objects.js';
-import { graceSecondsNeeded } from '../../../k8s/shutdownTimeline.js';
 import type { ContainerView, WorkloadView } from '../../types.js';
 import { dotnetContainer, springContainer } from './appFrameworks.js';
 import { gracePath, seconds } from './drain.js';
-import { windowData, windowOf, type DrainFinding } from './shutdownBudget.js';
+import { graceFinding, windowOf, type DrainFinding } from './shutdownBudget.js';
 import { settingPath } from './springFindings.js';
 
 function springFinding(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): DrainFinding | undefined {
@@ -30,24 +29,18 @@ function springFinding(c: ContainerView, w: WorkloadView, objects: readonly Kube
   const window = windowOf(w, c);
   // A budget within the drain the workload needs is grace-period-exhausted's to judge.
   if (budget <= w.drainSeconds || window.appWindow >= budget) return undefined;
-  return {
-    graceNeeded: graceSecondsNeeded(window.preStop, budget),
-    report: (needed, patch) => ({
-      path: phase ? settingPath(c, phase) : gracePath(w),
-      container: c.name,
-      messageId: 'springPhaseOutlastsGrace',
-      data: {
-        ...windowData(w, c, window, needed),
-        server: 'Spring Boot',
-        graceful: shutdown ? shutdown.written : `the Spring Boot ${spring.version?.version} default`,
-        total: seconds(budget),
-        phaseFrom: phase ? phase.written : 'the default; an application.yml packaged in the jar could set another',
-        setting: APP_SHUTDOWN_SETTINGS['spring-boot/timeout-per-shutdown-phase'].property,
-      },
-      fixId: 'raiseGrace',
-      patch,
-    }),
-  };
+  return graceFinding(w, c, window, budget, {
+    path: phase ? settingPath(c, phase) : gracePath(w),
+    messageId: 'springPhaseOutlastsGrace',
+    data: {
+      server: 'Spring Boot',
+      graceful: shutdown ? shutdown.written : `the Spring Boot ${spring.version?.version} default`,
+      total: seconds(budget),
+      phaseFrom: phase ? phase.written : 'the default; an application.yml packaged in the jar could set another',
+      setting: APP_SHUTDOWN_SETTINGS['spring-boot/timeout-per-shutdown-phase'].property,
+    },
+    fixId: 'raiseGrace',
+  });
 }
 
 function dotnetFinding(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): DrainFinding | undefined {
@@ -76,23 +69,12 @@ function dotnetFinding(c: ContainerView, w: WorkloadView, objects: readonly Kube
       }),
     };
   if (window.appWindow >= timeout.seconds) return undefined;
-  return {
-    graceNeeded: graceSecondsNeeded(window.preStop, timeout.seconds),
-    report: (needed, patch) => ({
-      path: gracePath(w),
-      container: c.name,
-      messageId: 'dotnetTimeoutOutlastsGrace',
-      data: {
-        ...windowData(w, c, window, needed),
-        server: 'ASP.NET Core',
-        total: seconds(timeout.seconds),
-        timeoutFrom: from,
-        setting: 'HostOptions.ShutdownTimeout',
-      },
-      fixId: 'raiseGrace',
-      patch,
-    }),
-  };
+  return graceFinding(w, c, window, timeout.seconds, {
+    path: gracePath(w),
+    messageId: 'dotnetTimeoutOutlastsGrace',
+    data: { server: 'ASP.NET Core', total: seconds(timeout.seconds), timeoutFrom: from, setting: 'HostOptions.ShutdownTimeout' },
+    fixId: 'raiseGrace',
+  });
 }
 
 /** Spring Boot's or ASP.NET Core's shutdown budget against the pod. */

@@ -8,11 +8,10 @@
 import { containerServerShutdown } from '../../../k8s/containerShutdown.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ResolvedTimeout, ServerShutdown } from '../../../k8s/serverShutdown.js';
-import { graceSecondsNeeded } from '../../../k8s/shutdownTimeline.js';
 import type { ContainerView, WorkloadView, YamlPath } from '../../types.js';
 import { gracePath, seconds } from './drain.js';
 import { phpFpmTimeout, runsPhpFpm, serverProcessOf } from './serverProcess.js';
-import { windowData, windowOf, type DrainFinding } from './shutdownBudget.js';
+import { graceFinding, windowOf, type DrainFinding } from './shutdownBudget.js';
 
 /** Where the finding points: the flag or env var as written, else the grace period. */
 function valuePath(w: WorkloadView, c: ContainerView, t: ResolvedTimeout): YamlPath {
@@ -48,45 +47,27 @@ export function serverDrainFinding(c: ContainerView, w: WorkloadView, objects: r
   const delay = shutdown.delay?.seconds ?? 0;
   const drain = shutdown.drain.seconds;
   if (delay > 0 && window.appWindow <= delay) {
-    const d = shutdown.delay!;
     const need = delay + (drain ?? w.drainSeconds);
-    return {
-      graceNeeded: graceSecondsNeeded(window.preStop, need),
-      report: (needed, patch) => ({
-        path: gracePath(w),
-        container: c.name,
-        messageId: 'delayOutlastsGrace',
-        data: {
-          ...windowData(w, c, window, needed),
-          server: shutdown.server,
-          delaySeconds: seconds(delay),
-          delayOrigin: d.origin,
-          drain: seconds(need - delay),
-        },
-        fixId: 'raiseGraceForDelay',
-        patch,
-      }),
-    };
+    return graceFinding(w, c, window, need, {
+      path: gracePath(w),
+      messageId: 'delayOutlastsGrace',
+      data: { server: shutdown.server, delaySeconds: seconds(delay), delayOrigin: shutdown.delay!.origin, drain: seconds(need - delay) },
+      fixId: 'raiseGraceForDelay',
+    });
   }
   if (drain === undefined || delay + drain <= window.appWindow) return undefined;
   const need = delay + drain;
-  return {
-    graceNeeded: graceSecondsNeeded(window.preStop, need),
-    report: (needed, patch) => ({
-      path: valuePath(w, c, shutdown.drain),
-      container: c.name,
-      messageId: 'drainCutByKill',
-      data: {
-        ...windowData(w, c, window, needed),
-        server: shutdown.server,
-        total: seconds(need),
-        origin: shutdown.drain.origin,
-        delay: delay > 0 ? `, after shutdown_delay ${seconds(delay)}` : '',
-        shortfall: seconds(need - window.appWindow),
-        setting: shutdown.drain.setting.setting,
-      },
-      fixId: 'raiseGrace',
-      patch,
-    }),
-  };
+  return graceFinding(w, c, window, need, {
+    path: valuePath(w, c, shutdown.drain),
+    messageId: 'drainCutByKill',
+    data: {
+      server: shutdown.server,
+      total: seconds(need),
+      origin: shutdown.drain.origin,
+      delay: delay > 0 ? `, after shutdown_delay ${seconds(delay)}` : '',
+      shortfall: seconds(need - window.appWindow),
+      setting: shutdown.drain.setting.setting,
+    },
+    fixId: 'raiseGrace',
+  });
 }

@@ -5,8 +5,8 @@
  * is pod-wide, so the rule raises it once, to what the neediest container asks for.
  */
 import { preStopDelaySeconds } from '../../../k8s/objects.js';
-import { shutdownTimeline } from '../../../k8s/shutdownTimeline.js';
-import type { ContainerView, RuleResult, StrategicPatch, WorkloadView } from '../../types.js';
+import { graceSecondsNeeded, shutdownTimeline } from '../../../k8s/shutdownTimeline.js';
+import type { ContainerView, MessageData, RuleResult, StrategicPatch, WorkloadView, YamlPath } from '../../types.js';
 import { graceOf, graceText, preStopOf, seconds } from './drain.js';
 
 export type DrainMessages = 'drainCutByKill' | 'delayOutlastsGrace' | 'springPhaseOutlastsGrace' | 'dotnetTimeoutOutlastsGrace' | 'dotnetTimeoutCutsDrain';
@@ -34,7 +34,7 @@ export function windowOf(w: WorkloadView, c: ContainerView): ShutdownWindow {
 }
 
 /** The placeholders every grace message and the raiseGrace fix share. */
-export function windowData(w: WorkloadView, c: ContainerView, { preStop, appWindow }: ShutdownWindow, needed: number) {
+function windowData(w: WorkloadView, c: ContainerView, { preStop, appWindow }: ShutdownWindow, needed: number) {
   return {
     container: c.name,
     preStop: seconds(preStop),
@@ -42,5 +42,29 @@ export function windowData(w: WorkloadView, c: ContainerView, { preStop, appWind
     grace: graceText(w),
     window: seconds(appWindow),
     needed,
+  };
+}
+
+/**
+ * A finding about the grace period: the server needs `need` seconds after its stop signal, the
+ * pod gives it `window`. The report carries the window's words and the pod-wide patch.
+ */
+export function graceFinding(
+  w: WorkloadView,
+  c: ContainerView,
+  window: ShutdownWindow,
+  need: number,
+  finding: { path: YamlPath; messageId: DrainMessages; fixId: DrainFixes; data: MessageData },
+): DrainFinding {
+  return {
+    graceNeeded: graceSecondsNeeded(window.preStop, need),
+    report: (needed, patch) => ({
+      path: finding.path,
+      container: c.name,
+      messageId: finding.messageId,
+      data: { ...windowData(w, c, window, needed), ...finding.data },
+      fixId: finding.fixId,
+      patch,
+    }),
   };
 }

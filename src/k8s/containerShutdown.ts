@@ -42,7 +42,9 @@ export function startedArgv(c: Container): string[] | undefined {
 export function containerServerShutdown(c: Container, pod: PodInputs, builtInRun: boolean): ServerShutdown | undefined {
   const image = typeof c.image === 'string' ? c.image : undefined;
   const officialCaddy = !builtInRun && image !== undefined && !isUnresolvedImage(image) && knownImage(parseImageRef(image))?.id === 'caddy';
-  return serverShutdownOf(c, startedArgv(c), mountedReader(c, pod), officialCaddy);
+  // An image a Dockerfile of the run builds starts its own ENTRYPOINT and CMD, not the table's row for its name.
+  const argv = builtInRun && !Array.isArray(c.command) ? undefined : startedArgv(c);
+  return serverShutdownOf(c, argv, mountedReader(c, pod), officialCaddy);
 }
 
 /**

@@ -245,6 +245,19 @@ testRule('server-drain-exceeds-grace', {
       ],
     },
     {
+      name: 'two servers in one pod: the grace period is pod-wide, so both fixes set the larger need',
+      text: manifests({
+        containers: [
+          { ...APP, command: ['gunicorn', '--graceful-timeout', '60', 'app:app'], lifecycle: sleep(10) },
+          { name: 'events', image: 'example/events:1.0', command: ['uvicorn', 'events:app', '--timeout-graceful-shutdown', '40'], lifecycle: sleep(5) },
+        ],
+      }),
+      findings: [
+        { messageId: 'drainCutByKill', container: 'app', data: { server: 'gunicorn', total: '60 s', needed: 70 }, patch: grace(70) },
+        { messageId: 'drainCutByKill', container: 'events', data: { server: 'uvicorn', total: '40 s', window: '25 s', needed: 70 }, patch: grace(70) },
+      ],
+    },
+    {
       name: 'graceful with the default 30 s phase behind a 10 s preStop: SIGKILL at 20 s',
       text: springOrDotnet(`        env: [{name: SERVER_SHUTDOWN, value: graceful}]\n${preStop10}`),
       findings: [

@@ -44,6 +44,11 @@ describe('.zerodrop.yaml', () => {
       '2 .zerodrop.yaml:1:1: unknown setting "propagationSecond" (did you mean "propagationSeconds"?)',
     ],
     ['negative seconds', 'drainSeconds: -1\n', '2 .zerodrop.yaml:1:15: drainSeconds must be a number of seconds ≥ 0'],
+    [
+      'a renamed rule id, which would silently do nothing',
+      'rules:\n  shutdown-timeout-exceeds-grace: off\n',
+      '2 .zerodrop.yaml:2:3: rule "shutdown-timeout-exceeds-grace" is now "server-drain-exceeds-grace" (merged into it); write "server-drain-exceeds-grace" instead',
+    ],
     ['bad severity', 'rules:\n  prestop-missing: loud\n', '2 .zerodrop.yaml:2:20: rule prestop-missing must be off, info, warning or error'],
     ['bad failOn', 'failOn: sometimes\n', '2 .zerodrop.yaml:1:9: failOn must be one of error, warning, info, never'],
     ['broken YAML', 'rules: [\n', '2 .zerodrop.yaml:2:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],

@@ -11,6 +11,7 @@ import type { Severity, SeveritySetting } from './types.js';
 import { PATH_BUDGETS, type PathKind } from '../k8s/pathBudgets.js';
 import type { PathOverrides } from '../k8s/trafficPaths.js';
 import { didYouMean } from './didYouMean.js';
+import { renamedRuleMessage } from './renamedRules.js';
 
 export const CONFIG_FILE_NAMES = ['.zerodrop.yaml', '.zerodrop.yml'];
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -153,6 +154,8 @@ export function parseConfig(text: string, file: string, knownRuleIds: ReadonlySe
         for (const rp of v.items) {
           const id = isScalar(rp.key) ? String(rp.key.value) : '';
           if (!knownRuleIds.has(id)) {
+            const renamed = renamedRuleMessage(id);
+            if (renamed) throw usageError('unknown-rule', renamed, at(rp.key as Node));
             const hint = closest(id, [...knownRuleIds]);
             throw usageError(
               'unknown-rule',

@@ -188,6 +188,22 @@ describe('suppression and severities', () => {
     expect(auditText(text.replace('zerodrop.dev/ignore: unknown-field', 'other: x'), { rules: ['unknown-field'] })).toHaveLength(1);
   });
 
+  it('says which id to write when zerodrop.dev/ignore names a renamed rule, at the annotation', () => {
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    metadata:\n      annotations: {zerodrop.dev/ignore: "unknown-field shutdown-timeout-exceeds-grace"}\n    spec: {containers: [{name: a, image: x}]}\n';
+    const run = auditTextsRun([{ file: 'a.yaml', text }], { rules: ['unknown-field'] });
+    expect(run.errors).toEqual([
+      {
+        file: 'a.yaml',
+        line: 7,
+        column: 42,
+        message:
+          'zerodrop.dev/ignore: rule "shutdown-timeout-exceeds-grace" is now "server-drain-exceeds-grace" (merged into it); write "server-drain-exceeds-grace" instead',
+      },
+    ]);
+    expect(auditTextsRun([{ file: 'a.yaml', text: text.replace(' shutdown-timeout-exceeds-grace', '') }], { rules: ['unknown-field'] }).errors).toEqual([]);
+  });
+
   it('applies severity overrides and turns rules off', () => {
     const text = bad.replace('  annotations: {zerodrop.dev/ignore: "unknown-field, deprecated-workload-api"}\n', '');
     expect(auditText(text, { rules: ['deprecated-workload-api'], severities: { 'deprecated-workload-api': 'info' } })[0]!.severity).toBe('info');

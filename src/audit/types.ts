@@ -154,9 +154,10 @@ export interface WorkloadView {
   /** zerodrop.dev/in-app-drain: "true" or "adaptive": the app delays its own shutdown, so no preStop sleep is needed. */
   inAppDrain: boolean;
   /**
-   * Containers whose server delays its own shutdown as a ConfigMap of the input configures it
-   * (CoreDNS's health lameduck), by container name: that file's rule judges the delay, and the
-   * preStop rules leave the container to it.
+   * Containers whose server delays its own shutdown as a ConfigMap of the input configures it, by
+   * container name: CoreDNS's health lameduck (its rule judges the delay against endpoint
+   * removal, and the preStop rules leave the container to it), Caddy's shutdown_delay (it keeps
+   * serving like a preStop sleep: the preStop rules count it).
    */
   configuredShutdown: ReadonlyMap<string, ConfiguredShutdown>;
   /**
@@ -185,10 +186,16 @@ export interface WorkloadView {
 export interface ConfiguredShutdown {
   /** The rule that judges it. */
   judgedBy: string;
+  /** Whether that rule also judges the delay against endpoint removal (then the preStop rules leave the container to it). */
+  judgesRemoval: boolean;
   /** The ConfigMap holding the file. */
   configMap: ObjectView;
-  /** The delay it sets, when it sets one. */
+  /** The delay it sets, when it sets one: seconds the server keeps serving after its stop signal. */
   delaySeconds?: number;
+  /** The delay as written, for messages: `shutdown_delay 10s in /etc/caddy/Caddyfile (ConfigMap caddy)`. */
+  origin?: string;
+  /** The server, as messages name it. */
+  server?: string;
 }
 
 /** Which consumer made a workload serving, in findings: the Service port and who sends it requests. */

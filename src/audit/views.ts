@@ -28,8 +28,10 @@ import { meshOf } from '../k8s/mesh.js';
 import { parse as parseYaml } from 'yaml';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
 import type { AuditSettings, ConfiguredShutdown, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
+import { configuredServingDelay } from '../k8s/containerShutdown.js';
 import { isCoreDnsImage, longestLameduck, mountedConfigMaps } from '../k8s/corefile.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
+import { renamedRuleMessage } from './renamedRules.js';
 
 export const ANNOTATION_IGNORE = 'zerodrop.dev/ignore';
 export const ANNOTATION_DRAIN_SECONDS = 'zerodrop.dev/drain-seconds';
@@ -73,16 +75,33 @@ export function workloadAnnotation(object: KubeObject, key: string): { value: st
   return undefined;
 }
 
+/** The `zerodrop.dev/ignore` annotations of the object and its pod template, with where each is written. */
+function ignoreAnnotations(object: KubeObject): Array<{ value: string; path: Array<string | number> }> {
+  const found: Array<{ value: string; path: Array<string | number> }> = [];
+  const own = annotations(object)[ANNOTATION_IGNORE];
+  if (own !== undefined) found.push({ value: String(own), path: ['metadata', 'annotations', ANNOTATION_IGNORE] });
+  if (isWorkloadKind(object.kind) && object.kind !== 'Pod') {
+    const t = annotations(podTemplateOf(object))[ANNOTATION_IGNORE];
+    if (t !== undefined) found.push({ value: String(t), path: [...podTemplatePath(object.kind), 'metadata', 'annotations', ANNOTATION_IGNORE] });
+  }
+  return found;
+}
+
+const ruleIdsIn = (value: string) => value.split(/[\s,]+/).filter((id) => id !== '');
+
 /** Rule ids listed in `zerodrop.dev/ignore` on the object or its pod template. */
 export function ignoredRules(object: KubeObject): Set<string> {
-  const ids = new Set<string>();
-  const sources = [annotations(object)[ANNOTATION_IGNORE]];
-  if (isWorkloadKind(object.kind) && object.kind !== 'Pod') sources.push(annotations(podTemplateOf(object))[ANNOTATION_IGNORE]);
-  for (const s of sources) {
-    if (s === undefined) continue;
-    for (const id of String(s).split(/[\s,]+/)) if (id !== '') ids.add(id);
-  }
-  return ids;
+  return new Set(ignoreAnnotations(object).flatMap((a) => ruleIdsIn(a.value)));
+}
+
+/** `zerodrop.dev/ignore` naming a renamed rule suppresses nothing any more: say which id to write. */
+function renamedIgnores(object: KubeObject): Array<{ object: KubeObject; path: Array<string | number>; message: string }> {
+  return ignoreAnnotations(object).flatMap((a) =>
+    ruleIdsIn(a.value).flatMap((id) => {
+      const renamed = renamedRuleMessage(id);
+      return renamed ? [{ object, path: a.path, message: `${ANNOTATION_IGNORE}: ${renamed}` }] : [];
+    }),
+  );
 }
 
 /**
@@ -178,7 +197,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
   const pdbs = objectViews.filter((o) => o.kind === 'PodDisruptionBudget');
   const hpas = objectViews.filter((o) => o.kind === 'HorizontalPodAutoscaler');
   const scaledObjects = objectViews.filter((o) => o.kind === 'ScaledObject' && o.apiVersion.startsWith('keda.sh/'));
-  const annotationProblems: BuiltViews['annotationProblems'] = [];
+  const annotationProblems: BuiltViews['annotationProblems'] = objectViews.flatMap((o) => renamedIgnores(o.object));
   const workloads: WorkloadView[] = [];
   // A Service without a selector has manually managed endpoints; it selects no pods.
   const serviceIndex = new SelectorIndex(
@@ -299,7 +318,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
-      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapsIn),
+      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapsIn, objects),
       paths: traced.paths,
       namespaceObject: pathIndex.namespace(ov.namespace),
       backends: [],
@@ -312,30 +331,72 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
 
 const NONE_CONFIGURED: ReadonlyMap<string, ConfiguredShutdown> = new Map();
 
-/** CoreDNS containers whose Corefile is a mounted ConfigMap of the input: its lameduck is their shutdown delay. */
+/**
+ * The containers whose server delays its own shutdown as a ConfigMap of the input says: CoreDNS
+ * by its Corefile's lameduck, Caddy by its Caddyfile's (or JSON config's) shutdown_delay.
+ */
 function configuredShutdownOf(
   containers: readonly ContainerView[],
   podSpec: PodSpec,
   namespace: string,
   configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+  objects: readonly KubeObject[],
 ): ReadonlyMap<string, ConfiguredShutdown> {
+  const found = new Map([
+    ...coreDnsLameduck(containers, podSpec, configMapsIn(namespace)),
+    ...caddyShutdownDelay(containers, podSpec, namespace, configMapsIn, objects),
+  ]);
+  return found.size > 0 ? found : NONE_CONFIGURED;
+}
+
+/** Caddy containers whose mounted config writes a shutdown_delay: they keep serving that long after their stop signal. */
+function caddyShutdownDelay(
+  containers: readonly ContainerView[],
+  podSpec: PodSpec,
+  namespace: string,
+  configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+  objects: readonly KubeObject[],
+): Array<[string, ConfiguredShutdown]> {
+  return containers.flatMap((c): Array<[string, ConfiguredShutdown]> => {
+    if (c.role === 'init') return [];
+    const delay = configuredServingDelay(c.container, { podSpec, namespace, objects }, c.dockerfiles.length > 0);
+    const configMap = delay && configMapsIn(namespace).get(delay.configMap);
+    if (!delay || !configMap) return [];
+    const entry = {
+      judgedBy: 'server-drain-exceeds-grace',
+      judgesRemoval: false,
+      configMap,
+      delaySeconds: delay.seconds,
+      origin: delay.origin,
+      server: delay.server,
+    };
+    return [[c.name, entry]];
+  });
+}
+
+/** CoreDNS containers whose Corefile is a mounted ConfigMap of the input: its lameduck is their shutdown delay. */
+function coreDnsLameduck(
+  containers: readonly ContainerView[],
+  podSpec: PodSpec,
+  configMaps: ReadonlyMap<string, ObjectView>,
+): Array<[string, ConfiguredShutdown]> {
   const coreDns = containers.filter((c) => c.role !== 'init' && isCoreDnsImage(c.container.image));
-  if (coreDns.length === 0) return NONE_CONFIGURED;
-  const configMaps = configMapsIn(namespace);
+  if (coreDns.length === 0) return [];
   const corefiles = mountedConfigMaps(podSpec).flatMap((name) => {
     const cm = configMaps.get(name);
     const corefile = (cm?.object as { data?: Record<string, unknown> } | undefined)?.data?.Corefile;
     return cm && typeof corefile === 'string' ? [{ cm, corefile }] : [];
   });
-  if (corefiles.length === 0) return NONE_CONFIGURED;
+  if (corefiles.length === 0) return [];
   const { cm, corefile } = corefiles[0]!;
   const lameduck = longestLameduck(corefile);
   const entry: ConfiguredShutdown = {
     judgedBy: 'coredns-lameduck-missing',
+    judgesRemoval: true,
     configMap: cm,
     ...(lameduck ? { delaySeconds: lameduck.seconds } : {}),
   };
-  return new Map(coreDns.map((c) => [c.name, entry]));
+  return coreDns.map((c) => [c.name, entry]);
 }
 
 /**

@@ -10,6 +10,7 @@ import { renderReport } from '../audit/format/report.js';
 import { readRuleDocs } from '../audit/docs.js';
 import { rulesJson, rulesText } from '../audit/rulesList.js';
 import { didYouMean } from '../audit/didYouMean.js';
+import { renamedRuleMessage } from '../audit/renamedRules.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../k8s/features.js';
 import { SEVERITY_RANK, type AuditRun } from '../audit/runner.js';
 import type { Severity } from '../audit/types.js';
@@ -327,6 +328,8 @@ export function registerAuditCommands(program: Command): void {
     .action((id: string) => {
       const ids = ruleMetas().map((m) => m.id);
       if (!ids.includes(id)) {
+        const renamed = renamedRuleMessage(id);
+        if (renamed) throw usageError('unknown-rule', renamed);
         const hint = didYouMean(id, ids, (w) => Math.max(3, Math.floor(w.length / 2)));
         throw usageError('unknown-rule', `unknown rule "${id}"${hint ? `; did you mean "${hint}"?` : ''} ('zerodrop rules' lists them)`);
       }

@@ -90,6 +90,11 @@ describe('the CLI prints the code', () => {
       '--timeout 43200m is longer than a timer can wait (at most 2147483647 ms, about 24.8 days); choose a shorter duration',
     ],
     [['explain', 'nope'], 'unknown-rule', `unknown rule "nope" ('zerodrop rules' lists them)`],
+    [
+      ['explain', 'shutdown-timeout-exceeds-grace'],
+      'unknown-rule',
+      'rule "shutdown-timeout-exceeds-grace" is now "server-drain-exceeds-grace" (merged into it); write "server-drain-exceeds-grace" instead',
+    ],
     [['frobnicate'], 'cli-usage', "unknown command 'frobnicate'"],
   ])('zerodrop %j: "zerodrop: error[%s]: …", exit 2, no stack trace', (args, code, message) => {
     const r = run(args);

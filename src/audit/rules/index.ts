@@ -71,7 +71,6 @@ import statefulSetUpdateStrategy from './statefulset-update-strategy.js';
 import hpaAggressiveScaleDown from './hpa-aggressive-scale-down.js';
 import springShutdownImmediate from './spring-shutdown-immediate.js';
 import springShutdownUnverified from './spring-shutdown-unverified.js';
-import shutdownTimeoutExceedsGrace from './shutdown-timeout-exceeds-grace.js';
 import argoScaleDownDelayShorterThanPath from './argo-scale-down-delay-shorter-than-path.js';
 import argoDynamicStableScaleWithAlb from './argo-dynamic-stable-scale-with-alb.js';
 import deploymentConfigDeprecated from './deployment-config-deprecated.js';
@@ -115,7 +114,6 @@ const registered: Array<Rule | Rule[]> = [
   // Rule of Uptime 4: application frameworks' own shutdown (docs/reference/app-frameworks.md)
   springShutdownImmediate,
   springShutdownUnverified,
-  shutdownTimeoutExceedsGrace,
   // Rule of Uptime 4, per traffic path (docs/reference/traffic-paths.md)
   localTrafficPolicyDrops,
   lbConnectionTerminationCutsDrain,

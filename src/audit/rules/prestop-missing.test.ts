@@ -3,6 +3,15 @@ import { testRule } from './fixtures/ruleTester.js';
 
 // docs/reference/pod-termination.md#containers-stop-in-parallel and docs/reference/traffic-routing.md#endpointslice-conditions: stop signal and endpoint removal race; docs/reference/feature-versions.md#sleep-action: the sleep action from 1.30.
 const containers = (patch: Record<string, unknown>) => ({ spec: { template: { spec: { containers: [{ name: 'app', ...patch }] } } } });
+/** Caddy with its Caddyfile from a ConfigMap of the input (https://caddyserver.com/docs/caddyfile/options#shutdown-delay). */
+const caddy = (globalOptions: string) =>
+  manifests({
+    containers: [{ ...APP, image: 'caddy:2.8', volumeMounts: [{ name: 'config', mountPath: '/etc/caddy' }] }],
+    podSpec: { volumes: [{ name: 'config', configMap: { name: 'caddy' } }] },
+    extra: [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'caddy' }, data: { Caddyfile: `${globalOptions}:8080 {\n\treverse_proxy app:9000\n}\n` } },
+    ],
+  });
 
 testRule('prestop-missing', {
   valid: [
@@ -34,8 +43,38 @@ testRule('prestop-missing', {
         ],
       }),
     },
+    {
+      name: 'Caddy whose shutdown_delay covers endpoint removal keeps serving like a preStop sleep',
+      text: caddy('{\n\tshutdown_delay 10s\n\tgrace_period 10s\n}\n'),
+    },
   ],
   invalid: [
+    {
+      name: 'Caddy whose shutdown_delay is shorter than endpoint removal: the gap is still reported',
+      text: caddy('{\n\tshutdown_delay 2s\n}\n'),
+      findings: [
+        {
+          messageId: 'delayShorterThanRemoval',
+          container: 'app',
+          data: {
+            server: 'Caddy',
+            delay: '2 s',
+            origin: 'shutdown_delay 2s in /etc/caddy/Caddyfile (ConfigMap caddy)',
+            removal: 'endpoint removal is assumed to take 5 s (--propagation-seconds)',
+            gap: '3 s',
+          },
+          fixId: 'addSleepAction',
+          patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
+        },
+      ],
+    },
+    {
+      name: 'Caddy whose Caddyfile sets no shutdown_delay stops at once',
+      text: caddy('{\n\tgrace_period 10s\n}\n'),
+      findings: [
+        { messageId: 'noPreStop', container: 'app', fixId: 'addSleepAction', patch: containers({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }) },
+      ],
+    },
     {
       name: 'CoreDNS whose Corefile is not in the input is judged like any server',
       text: manifests({

@@ -5,6 +5,13 @@ import { withSleepSeconds } from './prestop-shorter-than-propagation.js';
 
 // docs/reference/traffic-routing.md#propagation-latency propagation latencies; the preStop must outlast them.
 const withPreStop = (preStop: unknown) => manifests({ containers: [{ ...APP, lifecycle: { preStop } }] });
+/** Caddy behind a preStop, its Caddyfile (with these global options) from a ConfigMap of the input. */
+const caddyWithPreStop = (seconds: number, globalOptions: string) =>
+  manifests({
+    containers: [{ ...APP, image: 'caddy:2.8', lifecycle: { preStop: { sleep: { seconds } } }, volumeMounts: [{ name: 'config', mountPath: '/etc/caddy' }] }],
+    podSpec: { volumes: [{ name: 'config', configMap: { name: 'caddy' } }] },
+    extra: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'caddy' }, data: { Caddyfile: `{\n${globalOptions}}\n:8080 {\n\trespond "ok"\n}\n` } }],
+  });
 const NLB_IP = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
 const behindNlb = (preStop: unknown, annotations: Record<string, string> = {}) =>
   manifests({ containers: [{ ...APP, lifecycle: { preStop } }], service: { type: 'LoadBalancer' }, serviceAnnotations: { ...NLB_IP, ...annotations } });
@@ -12,6 +19,7 @@ const behindNlb = (preStop: unknown, annotations: Record<string, string> = {}) =
 testRule('prestop-shorter-than-propagation', {
   valid: [
     { name: '5 s', text: withPreStop({ sleep: { seconds: 5 } }) },
+    { name: "a 2 s sleep, then Caddy's shutdown_delay 5s keeps serving: 7 s in all", text: caddyWithPreStop(2, '\tshutdown_delay 5s\n') },
     { name: 'a ClusterIP path keeps the --propagation-seconds budget', text: withPreStop({ sleep: { seconds: 5 } }), settings: { propagationSeconds: 5 } },
     {
       name: 'a measured NLB removal time on the Service, outlasted',
@@ -26,6 +34,17 @@ testRule('prestop-shorter-than-propagation', {
     },
   ],
   invalid: [
+    {
+      name: "a 2 s sleep and Caddy's shutdown_delay 1s still fall short of 5 s",
+      text: caddyWithPreStop(2, '\tshutdown_delay 1s\n'),
+      findings: [
+        {
+          messageId: 'shorterThanPropagation',
+          container: 'app',
+          patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } },
+        },
+      ],
+    },
     {
       name: 'sleep action of 3 s against 5 s propagation, at the seconds',
       text: withPreStop({ sleep: { seconds: 3 } }),

@@ -40,6 +40,9 @@ export const prestopShorterThanPropagation = defineRule({
     if (budget.path?.kind === 'node-local') return undefined;
     const short = shortPreStop(c, w, budget.seconds, settings);
     if (!short) return undefined;
+    // A server that keeps serving after its stop signal (Caddy's shutdown_delay) extends the sleep.
+    const configured = w.configuredShutdown.get(c.name);
+    if (configured && !configured.judgesRemoval && short.preStop + (configured.delaySeconds ?? 0) >= budget.seconds) return undefined;
     const { at, preStop, wanted, patch } = short;
     const gap = seconds(budget.seconds - preStop);
     if (budget.path)

@@ -15,7 +15,12 @@ const rows = new Map(
   ]),
 );
 const ids = ruleMetas().map((m) => m.id);
-const sourceOf = (id: string) => readFileSync(new URL(`./${id}.ts`, import.meta.url), 'utf8');
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+/** A rule's source with the support modules it imports: per-server checks may report from there (server-drain-exceeds-grace). */
+const sourceOf = (id: string) => {
+  const own = read(`./${id}.ts`);
+  return [own, ...[...own.matchAll(/from '\.\/support\/([\w-]+)\.js'/g)].map((m) => read(`./support/${m[1]}.ts`))].join('\n');
+};
 
 /**
  * The ids a `key:` (or `key =`) expression in a rule's source can evaluate to: a literal, or the literal branches

@@ -12,6 +12,15 @@ const mountAt = (mountPath: string, subPath?: string) => ({
 const volume = (configMap: string) => ({ volumes: [{ name: 'config', configMap: { name: configMap } }] });
 const grace = (needed: number) => ({ spec: { template: { spec: { terminationGracePeriodSeconds: needed } } } });
 
+// docs/reference/app-frameworks.md: Spring Boot's phase (30 s) and ASP.NET Core's ShutdownTimeout (30 s from .NET 7, 5 s before).
+const springOrDotnet = (container: string, spec = '') =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n${spec}      containers:\n      - name: api\n        image: registry.example.com/api:1\n        ports: [{containerPort: 8080}]\n${container}---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 8080}]\n`;
+const preStop10 = '        lifecycle: {preStop: {sleep: {seconds: 10}}}\n';
+const aspnet = (tag: string) => ({
+  file: 'api/Dockerfile',
+  text: `FROM mcr.microsoft.com/dotnet/aspnet:${tag} AS base\nWORKDIR /app\nEXPOSE 8080\n\nFROM base AS final\nWORKDIR /app\nCOPY publish/ .\nENTRYPOINT ["dotnet", "Api.dll"]\n`,
+});
+
 testRule('server-drain-exceeds-grace', {
   valid: [
     {
@@ -63,6 +72,27 @@ testRule('server-drain-exceeds-grace', {
       text: app({ image: 'caddy:2.8', lifecycle: sleep(10), ...mountAt('/etc/caddy') }, volume('caddy'), [
         configMap('caddy', { Caddyfile: ':8080 {\n\trespond "grace_period 60s"\n}\n' }),
       ]),
+    },
+    {
+      name: 'Spring Boot graceful with the default phase and no preStop: 30 s fits the 30 s grace',
+      text: springOrDotnet('        env: [{name: SERVER_SHUTDOWN, value: graceful}]\n'),
+    },
+    {
+      name: 'Spring Boot immediate: no phase to wait for (spring-shutdown-immediate reports it)',
+      text: springOrDotnet(`        env: [{name: SERVER_SHUTDOWN, value: immediate}]\n${preStop10}`),
+    },
+    {
+      name: 'Spring Boot of unknown version with nothing set: whether it is graceful is not visible',
+      text: springOrDotnet(`        env: [{name: SPRING_PROFILES_ACTIVE, value: prod}]\n${preStop10}`),
+    },
+    { name: '.NET 6: a 5 s host timeout fits', files: [aspnet('6.0'), { file: 'deploy.yaml', text: springOrDotnet(preStop10) }] },
+    {
+      name: '.NET of unknown version, nothing set: silent',
+      text: springOrDotnet(`        env: [{name: ASPNETCORE_URLS, value: "http://+:8080"}]\n${preStop10}`),
+    },
+    {
+      name: '.NET 8 with the grace period raised for its 30 s',
+      files: [aspnet('8.0'), { file: 'deploy.yaml', text: springOrDotnet(preStop10, '      terminationGracePeriodSeconds: 45\n') }],
     },
   ],
   invalid: [
@@ -211,6 +241,66 @@ testRule('server-drain-exceeds-grace', {
           container: 'app',
           data: { server: 'php-fpm', origin: 'process_control_timeout = 1m in /usr/local/etc/php-fpm.d/zz-shutdown.conf (ConfigMap fpm)', window: '20 s' },
           patch: grace(70),
+        },
+      ],
+    },
+    {
+      name: 'two servers in one pod: the grace period is pod-wide, so both fixes set the larger need',
+      text: manifests({
+        containers: [
+          { ...APP, command: ['gunicorn', '--graceful-timeout', '60', 'app:app'], lifecycle: sleep(10) },
+          { name: 'events', image: 'example/events:1.0', command: ['uvicorn', 'events:app', '--timeout-graceful-shutdown', '40'], lifecycle: sleep(5) },
+        ],
+      }),
+      findings: [
+        { messageId: 'drainCutByKill', container: 'app', data: { server: 'gunicorn', total: '60 s', needed: 70 }, patch: grace(70) },
+        { messageId: 'drainCutByKill', container: 'events', data: { server: 'uvicorn', total: '40 s', window: '25 s', needed: 70 }, patch: grace(70) },
+      ],
+    },
+    {
+      name: 'graceful with the default 30 s phase behind a 10 s preStop: SIGKILL at 20 s',
+      text: springOrDotnet(`        env: [{name: SERVER_SHUTDOWN, value: graceful}]\n${preStop10}`),
+      findings: [
+        {
+          messageId: 'springPhaseOutlastsGrace',
+          line: 8,
+          container: 'api',
+          data: { server: 'Spring Boot', total: '30 s', window: '20 s', phaseFrom: 'the default; an application.yml packaged in the jar could set another' },
+          fix: 'set terminationGracePeriodSeconds to at least 40 (10 s preStop + 30 s of Spring Boot shutdown), or lower spring.lifecycle.timeout-per-shutdown-phase to fit in the 20 s the pod leaves it',
+          patch: grace(40),
+        },
+      ],
+    },
+    {
+      name: '.NET 8 image: the host waits 30 s but the grace period leaves 20 s',
+      files: [aspnet('8.0'), { file: 'deploy.yaml', text: springOrDotnet(preStop10) }],
+      findings: [
+        {
+          messageId: 'dotnetTimeoutOutlastsGrace',
+          line: 8,
+          container: 'api',
+          data: {
+            server: 'ASP.NET Core',
+            total: '30 s',
+            window: '20 s',
+            timeoutFrom: 'the .NET 8.0 default; code that configures HostOptions could set another',
+          },
+          patch: grace(40),
+        },
+      ],
+    },
+    {
+      name: 'an explicit ASP.NET timeout shorter than the drain the workload declares',
+      text: springOrDotnet('        env: [{name: DOTNET_SHUTDOWNTIMEOUTSECONDS, value: "3"}]\n').replace(
+        'metadata: {name: api}\n',
+        'metadata:\n  name: api\n  annotations: {zerodrop.dev/drain-seconds: "10"}\n',
+      ),
+      findings: [
+        {
+          messageId: 'dotnetTimeoutCutsDrain',
+          line: 12,
+          container: 'api',
+          fix: "raise the host's shutdown timeout to at least 10 s where it is set (env DOTNET_SHUTDOWNTIMEOUTSECONDS=3), and keep terminationGracePeriodSeconds above the preStop plus that timeout",
         },
       ],
     },

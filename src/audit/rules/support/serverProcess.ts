@@ -1,16 +1,16 @@
 /**
  * What the server-shutdown rules share: the program a container ends up running (through init
  * wrappers, entrypoint scripts that exec and shells that exec, from its command line, the image
- * a Dockerfile of the run builds, or the image table), the files its ConfigMap mounts show, and
- * the php-fpm `process_control_timeout` its config gives it, as far as the input shows it.
+ * a Dockerfile of the run builds, or the image table), and the php-fpm `process_control_timeout`
+ * its config gives it, as far as the input shows it.
  */
-import { containerArgv, containerPid1 } from '../../../k8s/containerPid1.js';
+import { containerPid1 } from '../../../k8s/containerPid1.js';
 import { isUnresolvedImage, parseImageRef } from '../../../k8s/imageRef.js';
 import { knownImage } from '../../../k8s/images.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import { mountedFileAt, mountedFilesUnder } from '../../../k8s/mountedFiles.js';
 import { finalPid1, type Pid1 } from '../../../k8s/pid1.js';
-import { phpFpmProcessControlTimeout, SHUTDOWN_SETTINGS, type ReadMounted, type ResolvedTimeout } from '../../../k8s/serverShutdown.js';
+import { phpFpmProcessControlTimeout, SHUTDOWN_SETTINGS, type ResolvedTimeout } from '../../../k8s/serverShutdown.js';
 import { serverFor } from '../../../k8s/servers.js';
 import { dockerfilePid1 } from '../../dockerfileCommand.js';
 import type { ContainerView, WorkloadView } from '../../types.js';
@@ -45,21 +45,6 @@ export function serverProcessOf(c: ContainerView): ServerProcess | undefined {
   else if (dockerfile) argv = args.length === 0 ? programOf(dockerfilePid1(dockerfile)) : undefined;
   else argv = programOf(containerPid1({ image, command, args }));
   return argv && argv.length > 0 ? { argv, imageRow: dockerfile ? undefined : row, dockerfile } : undefined;
-}
-
-/** The full argv the container starts, for servers found by their own words (`caddy run`). */
-export function startedArgv(c: ContainerView): string[] | undefined {
-  const image = typeof c.container.image === 'string' ? c.container.image : undefined;
-  const { command, args } = commandLineOf(c);
-  return containerArgv({ image, command, args });
-}
-
-/** Reads files of the container from the ConfigMaps the input mounts. */
-export function mountedReader(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): ReadMounted {
-  return (path) => {
-    const f = mountedFileAt(c.container, w.podSpec as Record<string, unknown>, w.namespace, objects, path);
-    return f === undefined || f === 'unseen' ? f : { text: f.text, configMap: f.configMap, key: f.key };
-  };
 }
 
 /** The official php image's fpm config: php-fpm.conf includes etc/php-fpm.d/*.conf, and none of its files sets process_control_timeout. */

@@ -96,6 +96,8 @@ type Rendered<R> = R & ReportedMessage & { message: string; fix?: string };
 
 /** Renders every result's message and fix; an undeclared id or a missing placeholder value throws (a rule bug). */
 function rendered<R extends ReportedMessage>(rule: Rule, results: readonly R[]): Rendered<R>[] {
+  // Most checks find nothing: no new array for them (this runs for every rule on every object).
+  if (results.length === 0) return results as Rendered<R>[];
   const { messages, fixes, id } = rule.meta;
   return results.map((r) => {
     const template = Object.hasOwn(messages, r.messageId) ? messages[r.messageId] : undefined;

@@ -83,16 +83,34 @@ const TOO_DEEP = `nested more than ${MAX_NESTING_DEPTH} levels deep; zerodrop re
  * Where unclosed flow brackets, counted without regard to quoting (cheap, and an over-estimate),
  * first nest past `limit`. `yaml`'s parser slows down on deep flow nesting (seconds per 100,000
  * levels), so a text whose brackets alone nest far past the limit is refused before it is parsed.
+ * In the same pass, a bound on how deep any collection of the text can nest: a block collection
+ * nests only inside one less indented (a sequence may sit at its map key's indentation, so two
+ * levels per column), or after a `- `/`? ` indicator earlier on its line, so twice the widest
+ * run of spaces and indicators opening a line, plus the deepest flow nesting, bounds it.
  */
-function rawFlowTooDeep(text: string, limit: number): number | undefined {
+function rawNesting(text: string, limit: number): { flowTooDeepAt?: number; depthBound: number } {
   let depth = 0;
+  let maxFlow = 0;
+  let maxLead = 0;
+  let lead = 0;
+  let leading = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c === 10) {
+      leading = true;
+      lead = 0;
+      continue;
+    }
+    // Spaces, tabs and the indicators -, ?, : that open a line count towards its lead.
+    if (leading && (c === 32 || c === 9 || c === 45 || c === 63 || c === 58)) {
+      if (++lead > maxLead) maxLead = lead;
+    } else leading = false;
     if (c === 91 || c === 123) {
-      if (++depth > limit) return i;
+      if (++depth > limit) return { flowTooDeepAt: i, depthBound: Number.POSITIVE_INFINITY };
+      if (depth > maxFlow) maxFlow = depth;
     } else if ((c === 93 || c === 125) && depth > 0) depth--;
   }
-  return undefined;
+  return { depthBound: 2 * (maxLead + 1) + maxFlow + 2 };
 }
 
 /** Deepest collection nesting of one CST document token, walked without recursion, and where it is. */
@@ -117,13 +135,15 @@ function cstDepth(token: CST.Document): { depth: number; offset: number } {
  * near that depth V8 may even abort the process compiling a regular expression). Such a document
  * composes as empty; its offset is returned to report.
  */
-function composeDocuments(text: string, lineCounter: LineCounter): { documents: Document.Parsed[]; tooDeep: Map<number, number> } {
+function composeDocuments(text: string, lineCounter: LineCounter, depthBound: number): { documents: Document.Parsed[]; tooDeep: Map<number, number> } {
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer({ merge: true });
   const documents: Document.Parsed[] = [];
   const tooDeep = new Map<number, number>();
+  // A text whose bound is within the limit needs no walk of each document's tokens.
+  const walk = depthBound > MAX_NESTING_DEPTH;
   for (const token of parser.parse(text)) {
-    if (token.type === 'document') {
+    if (walk && token.type === 'document') {
       const deepest = cstDepth(token);
       if (deepest.depth > MAX_NESTING_DEPTH) {
         tooDeep.set(token.offset, deepest.offset);
@@ -145,7 +165,8 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
     const pos = lineCounter.linePos(offset);
     errors.push({ file: source.file, line: pos.line, column: pos.col, code, message });
   };
-  const rawDeep = rawFlowTooDeep(source.text, 4 * MAX_NESTING_DEPTH);
+  const nesting = rawNesting(source.text, 4 * MAX_NESTING_DEPTH);
+  const rawDeep = nesting.flowTooDeepAt;
   if (rawDeep !== undefined) {
     // Not parsed, so the line counter knows no lines yet: count them up to the offset.
     const before = source.text.slice(0, rawDeep);
@@ -156,7 +177,7 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
   }
   let composed: ReturnType<typeof composeDocuments>;
   try {
-    composed = composeDocuments(source.text, lineCounter);
+    composed = composeDocuments(source.text, lineCounter, nesting.depthBound);
   } catch (err) {
     if (!isStackOverflow(err)) throw err;
     fail(0, 'yaml-too-deep', TOO_DEEP);

@@ -118,6 +118,22 @@ describe('YAML read as kubectl reads it', () => {
     }
   });
 
+  it('block nesting, by indentation or by compact "- - -" sequences, is read up to 256 levels and past that called too deep', () => {
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\nextra:\n';
+    const indented = (depth: number) => `${head}${Array.from({ length: depth }, (_, i) => `${' '.repeat(i + 1)}k:\n`).join('')}${' '.repeat(depth + 2)}v\n`;
+    const compact = (depth: number) => `${head}${'- '.repeat(depth)}x\n`;
+    expect(json(['audit', write('ok-indented.yaml', indented(200))]).report.errors).toEqual([]);
+    expect(json(['audit', write('ok-compact.yaml', compact(200))]).report.errors).toEqual([]);
+    for (const [name, text, line] of [
+      ['indented', indented(300), 305],
+      ['compact', compact(300), 6],
+    ] as const) {
+      const { code, report } = json(['audit', write(`deep-${name}.yaml`, text)]);
+      expect(code).toBe(2);
+      expect(report.errors).toEqual([expect.objectContaining({ line, code: 'yaml-too-deep' })]);
+    }
+  });
+
   it('an alias to an anchor of another document is named as such, not an alias bomb', () => {
     const p = write(
       'crossdoc.yaml',

@@ -18,7 +18,7 @@ import { formatJson } from '../dist/audit/format/json.js';
 import { fleetStream } from './support/fleet.js';
 
 const PAIRS = 10_000;
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 // A gc() without restarting node with --expose-gc: the flag takes effect for new contexts.
 setFlagsFromString('--expose-gc');

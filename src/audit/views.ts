@@ -28,7 +28,8 @@ import { meshOf } from '../k8s/mesh.js';
 import { parse as parseYaml } from 'yaml';
 import { carryingPorts, chooseServers, declaresTrafficPorts, describeNotServing, describeServedBy, servingOf, type ServingPort } from '../k8s/serving.js';
 import type { AuditSettings, ConfiguredShutdown, ContainerView, DockerfileView, ObjectView, ServedBy, WorkloadView } from './types.js';
-import { configuredServingDelay } from '../k8s/containerShutdown.js';
+import { containerServerShutdown, servingDelayOf } from '../k8s/containerShutdown.js';
+import type { ServerShutdown } from '../k8s/serverShutdown.js';
 import { isCoreDnsImage, longestLameduck, mountedConfigMaps } from '../k8s/corefile.js';
 import { dockerfilesForImage } from './dockerfileLink.js';
 import { renamedRuleMessage } from './renamedRules.js';
@@ -331,6 +332,17 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
 
 const NONE_CONFIGURED: ReadonlyMap<string, ConfiguredShutdown> = new Map();
 
+/** Each container's server shutdown as buildViews read it (for configuredShutdown), so the rules do not read it again. */
+const serverShutdowns = new WeakMap<ContainerView, ServerShutdown | undefined>();
+
+/**
+ * The server shutdown buildViews read for this container: `{ known: false }` for a view it did
+ * not build (a test's), which then reads it itself.
+ */
+export function viewedServerShutdown(c: ContainerView): { known: true; shutdown: ServerShutdown | undefined } | { known: false } {
+  return serverShutdowns.has(c) ? { known: true, shutdown: serverShutdowns.get(c) } : { known: false };
+}
+
 /**
  * The containers whose server delays its own shutdown as a ConfigMap of the input says: CoreDNS
  * by its Corefile's lameduck, Caddy by its Caddyfile's (or JSON config's) shutdown_delay.
@@ -359,7 +371,9 @@ function caddyShutdownDelay(
 ): Array<[string, ConfiguredShutdown]> {
   return containers.flatMap((c): Array<[string, ConfiguredShutdown]> => {
     if (c.role === 'init') return [];
-    const delay = configuredServingDelay(c.container, { podSpec, namespace, objects }, c.dockerfiles.length > 0);
+    const found = containerServerShutdown(c.container, { podSpec, namespace, objects }, c.dockerfiles.length > 0);
+    serverShutdowns.set(c, found);
+    const delay = servingDelayOf(found);
     const configMap = delay && configMapsIn(namespace).get(delay.configMap);
     if (!delay || !configMap) return [];
     const entry = {

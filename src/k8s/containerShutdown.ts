@@ -53,12 +53,19 @@ export function containerServerShutdown(c: Container, pod: PodInputs, builtInRun
  * is over, https://github.com/caddyserver/caddy/blob/master/modules/caddyhttp/app.go), with the
  * ConfigMap that holds the file.
  */
-export function configuredServingDelay(
-  c: Container,
-  pod: PodInputs,
-  builtInRun: boolean,
-): { server: string; seconds: number; origin: string; configMap: string } | undefined {
-  const found = containerServerShutdown(c, pod, builtInRun);
+export function configuredServingDelay(c: Container, pod: PodInputs, builtInRun: boolean): ServingDelay | undefined {
+  return servingDelayOf(containerServerShutdown(c, pod, builtInRun));
+}
+
+export interface ServingDelay {
+  server: string;
+  seconds: number;
+  origin: string;
+  configMap: string;
+}
+
+/** The serving delay of a server's shutdown already read, when a ConfigMap of the input writes it. */
+export function servingDelayOf(found: ServerShutdown | undefined): ServingDelay | undefined {
   const delay = found?.delay;
   if (!delay?.written || !delay.seconds || delay.at?.kind !== 'file' || !delay.at.configMap) return undefined;
   return { server: found!.server, seconds: delay.seconds, origin: delay.origin, configMap: delay.at.configMap };

@@ -6,6 +6,7 @@
  * delay and then waits up to its timeout needs that much of the window the preStop leaves.
  */
 import { containerServerShutdown } from '../../../k8s/containerShutdown.js';
+import { viewedServerShutdown } from '../../views.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ResolvedTimeout, ServerShutdown } from '../../../k8s/serverShutdown.js';
 import type { ContainerView, WorkloadView, YamlPath } from '../../types.js';
@@ -27,7 +28,10 @@ function valuePath(w: WorkloadView, c: ContainerView, t: ResolvedTimeout): YamlP
 
 /** The server's shutdown as the input shows it: gunicorn, uvicorn and Caddy by their own words, php-fpm by the image it runs. */
 function shutdownOf(c: ContainerView, w: WorkloadView, objects: readonly KubeObject[]): ServerShutdown | undefined {
-  const found = containerServerShutdown(c.container, { podSpec: w.podSpec, namespace: w.namespace, objects }, c.dockerfiles.length > 0);
+  const viewed = viewedServerShutdown(c);
+  const found = viewed.known
+    ? viewed.shutdown
+    : containerServerShutdown(c.container, { podSpec: w.podSpec, namespace: w.namespace, objects }, c.dockerfiles.length > 0);
   if (found) return found;
   const process = serverProcessOf(c);
   if (!runsPhpFpm(process)) return undefined;

@@ -22,6 +22,7 @@ import {
   type LabelSelector,
 } from '../k8s/objects.js';
 import { ConsumerIndex } from '../k8s/serviceConsumers.js';
+import { configMapNamed } from '../k8s/configMaps.js';
 import { argoWorkloadRefOf } from '../k8s/argoRollouts.js';
 import { meshPathOf, PathIndex, slowestOf, trafficPathsOf, type TrafficPath } from '../k8s/trafficPaths.js';
 import { meshOf } from '../k8s/mesh.js';
@@ -209,15 +210,11 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
     pdbs.filter((p) => isRecord(p.object.spec?.selector)),
     (p) => ((p.object.spec!.selector as LabelSelector).matchLabels ?? {}) as Record<string, string>,
   );
-  const configMapIndex = new Map<string, Map<string, ObjectView>>();
-  for (const o of objectViews) {
-    if (o.kind !== 'ConfigMap') continue;
-    const inNamespace = configMapIndex.get(o.namespace) ?? new Map<string, ObjectView>();
-    inNamespace.set(o.name, o);
-    configMapIndex.set(o.namespace, inNamespace);
-  }
-  const noConfigMaps: ReadonlyMap<string, ObjectView> = new Map();
-  const configMapsIn = (namespace: string) => configMapIndex.get(namespace) ?? noConfigMaps;
+  // The ConfigMap index the rules use (src/k8s/configMaps.ts), with the view of each hit.
+  const configMapView = (namespace: string, name: string): ObjectView | undefined => {
+    const cm = configMapNamed(objects, namespace, name);
+    return cm ? viewOf.get(cm) : undefined;
+  };
   const consumers = new ConsumerIndex(objects);
   const pathIndex = new PathIndex(objects);
   const reported = new Set<string>();
@@ -319,7 +316,7 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       ingresses: [...new Set(judged.servingPorts.flatMap((p) => p.consumers.filter((c) => c.kind === 'ingress').flatMap((c) => viewOf.get(c.object) ?? [])))],
       drainSeconds,
       inAppDrain,
-      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapsIn, objects),
+      configuredShutdown: configuredShutdownOf(containers, podSpec, ov.namespace, configMapView, objects),
       paths: traced.paths,
       namespaceObject: pathIndex.namespace(ov.namespace),
       backends: [],
@@ -331,6 +328,8 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
 }
 
 const NONE_CONFIGURED: ReadonlyMap<string, ConfiguredShutdown> = new Map();
+
+type ConfigMapView = (namespace: string, name: string) => ObjectView | undefined;
 
 /** Each container's server shutdown as buildViews read it (for configuredShutdown), so the rules do not read it again. */
 const serverShutdowns = new WeakMap<ContainerView, ServerShutdown | undefined>();
@@ -351,12 +350,12 @@ function configuredShutdownOf(
   containers: readonly ContainerView[],
   podSpec: PodSpec,
   namespace: string,
-  configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+  configMapView: ConfigMapView,
   objects: readonly KubeObject[],
 ): ReadonlyMap<string, ConfiguredShutdown> {
   const found = new Map([
-    ...coreDnsLameduck(containers, podSpec, configMapsIn(namespace)),
-    ...caddyShutdownDelay(containers, podSpec, namespace, configMapsIn, objects),
+    ...coreDnsLameduck(containers, podSpec, namespace, configMapView),
+    ...caddyShutdownDelay(containers, podSpec, namespace, configMapView, objects),
   ]);
   return found.size > 0 ? found : NONE_CONFIGURED;
 }
@@ -366,7 +365,7 @@ function caddyShutdownDelay(
   containers: readonly ContainerView[],
   podSpec: PodSpec,
   namespace: string,
-  configMapsIn: (namespace: string) => ReadonlyMap<string, ObjectView>,
+  configMapView: ConfigMapView,
   objects: readonly KubeObject[],
 ): Array<[string, ConfiguredShutdown]> {
   return containers.flatMap((c): Array<[string, ConfiguredShutdown]> => {
@@ -374,7 +373,7 @@ function caddyShutdownDelay(
     const found = containerServerShutdown(c.container, { podSpec, namespace, objects }, c.dockerfiles.length > 0);
     serverShutdowns.set(c, found);
     const delay = servingDelayOf(found);
-    const configMap = delay && configMapsIn(namespace).get(delay.configMap);
+    const configMap = delay && configMapView(namespace, delay.configMap);
     if (!delay || !configMap) return [];
     const entry = {
       judgedBy: 'server-drain-exceeds-grace',
@@ -392,12 +391,13 @@ function caddyShutdownDelay(
 function coreDnsLameduck(
   containers: readonly ContainerView[],
   podSpec: PodSpec,
-  configMaps: ReadonlyMap<string, ObjectView>,
+  namespace: string,
+  configMapView: ConfigMapView,
 ): Array<[string, ConfiguredShutdown]> {
   const coreDns = containers.filter((c) => c.role !== 'init' && isCoreDnsImage(c.container.image));
   if (coreDns.length === 0) return [];
   const corefiles = mountedConfigMaps(podSpec).flatMap((name) => {
-    const cm = configMaps.get(name);
+    const cm = configMapView(namespace, name);
     const corefile = (cm?.object as { data?: Record<string, unknown> } | undefined)?.data?.Corefile;
     return cm && typeof corefile === 'string' ? [{ cm, corefile }] : [];
   });

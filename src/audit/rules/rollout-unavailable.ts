@@ -9,6 +9,11 @@ import { rollingArithmeticOf } from './support/rollout.js';
  * An Argo Rollouts basic canary and a DeploymentConfig's Rolling strategy resolve theirs the same
  * way (docs/reference/argo-rollouts-and-deploymentconfig.md): openshift/origin#7562 is this outage on one pod.
  */
+const OWN_WORDING = {
+  Rollout: { messageId: 'canaryResolvesToAll', noUnavailable: 'canaryNoUnavailable', oneSurge: 'canaryNoUnavailableOneSurge' },
+  DeploymentConfig: { messageId: 'rollingParamsResolveToAll', noUnavailable: 'rollingParamsNoUnavailable', oneSurge: 'rollingParamsNoUnavailableOneSurge' },
+} as const;
+
 export const rolloutUnavailable = defineRule({
   target: 'workload',
   meta: {
@@ -58,25 +63,16 @@ export const rolloutUnavailable = defineRule({
       unavailable: f.maxUnavailable,
       surge: f.maxSurge,
     };
-    const ownData = { ...data, defaulted: r.unavailableSet ? '' : ' (unset, the default)' };
     const patch = r.noUnavailablePatch(withSurge);
-    if (r.kind === 'Rollout')
+    // Rollouts and DeploymentConfigs name their own fields; their messages say when maxUnavailable is a default.
+    const own = r.kind === 'Deployment' ? undefined : OWN_WORDING[r.kind];
+    if (own)
       return [
         {
           path: r.unavailablePath,
-          messageId: 'canaryResolvesToAll',
-          data: ownData,
-          fixId: withSurge ? 'canaryNoUnavailableOneSurge' : 'canaryNoUnavailable',
-          patch,
-        },
-      ];
-    if (r.kind === 'DeploymentConfig')
-      return [
-        {
-          path: r.unavailablePath,
-          messageId: 'rollingParamsResolveToAll',
-          data: ownData,
-          fixId: withSurge ? 'rollingParamsNoUnavailableOneSurge' : 'rollingParamsNoUnavailable',
+          messageId: own.messageId,
+          data: { ...data, defaulted: r.unavailableSet ? '' : ' (unset, the default)' },
+          fixId: withSurge ? own.oneSurge : own.noUnavailable,
           patch,
         },
       ];

@@ -179,15 +179,18 @@ class SelectorIndex {
       const first = Object.entries(requiredLabels(v))[0];
       const map = first ? this.byPair : this.unkeyed;
       const key = first ? `${v.namespace}\0${first[0]}\0${String(first[1])}` : v.namespace;
-      map.set(key, [...(map.get(key) ?? []), v]);
+      const list = map.get(key);
+      if (list) list.push(v);
+      else map.set(key, [v]);
     }
   }
   /** Objects that may select pods with these labels (callers still evaluate the selector). */
   candidates(namespace: string, labels: Record<string, string>): ObjectView[] {
     const out: ObjectView[] = [...(this.unkeyed.get(namespace) ?? [])];
-    for (const [k, v] of Object.entries(labels)) {
-      const hit = this.byPair.get(`${namespace}\0${k}\0${String(v)}`);
-      if (hit) out.push(...hit);
+    if (this.byPair.size === 0) return out;
+    for (const k in labels) {
+      const hit = this.byPair.get(`${namespace}\0${k}\0${String(labels[k])}`);
+      if (hit) for (const v of hit) out.push(v);
     }
     return out;
   }
@@ -229,7 +232,9 @@ export function buildViews(objects: KubeObject[], dockerfiles: DockerfileView[],
       const ref = scaleTargetOf(h);
       if (!ref) continue;
       const key = `${h.namespace}\0${ref.kind}\0${ref.name}`;
-      index.set(key, [...(index.get(key) ?? []), h]);
+      const targeting = index.get(key);
+      if (targeting) targeting.push(h);
+      else index.set(key, [h]);
     }
   }
 

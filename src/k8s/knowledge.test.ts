@@ -3,7 +3,7 @@ import { featureAvailable, parseKubernetesVersion } from './features.js';
 import { imageStopSignal, isShellless, knownImage, parseImageRef, sidecarProxyFor, type ImageRef } from './images.js';
 import { IMAGE_TABLE } from './imageTable.js';
 import { serverFor } from './servers.js';
-import { failureDetectionSeconds, resolveProbe, sameHandler, startupBudgetSeconds } from './probes.js';
+import { failureDetectionSeconds, resolveProbe, sameHandler, sameValue, stableJson, startupBudgetSeconds } from './probes.js';
 import { normaliseSignal, exitCodeForSignal } from './signals.js';
 import { podTemplateOf, preStopDelaySeconds, replicasOf, selectorMatches } from './objects.js';
 
@@ -76,6 +76,31 @@ describe('probes (docs/reference/probes.md#fields-and-defaults)', () => {
   it('compares handlers structurally', () => {
     expect(sameHandler({ httpGet: { path: '/', port: 80 } }, { httpGet: { port: 80, path: '/' } })).toBe(true);
     expect(sameHandler({ httpGet: { path: '/', port: 80 } }, { httpGet: { path: '/healthz', port: 80 } })).toBe(false);
+  });
+  it('says what comparing the stable JSON of two values says, without building it', () => {
+    const values: unknown[] = [
+      null,
+      0,
+      '0',
+      NaN,
+      true,
+      [],
+      {},
+      [1, 2],
+      [2, 1],
+      { a: 1 },
+      { a: '1' },
+      { a: undefined },
+      { a: null },
+      { a: [1, { b: 2, c: 3 }] },
+      { a: [1, { c: 3, b: 2 }] },
+      { a: [1, { c: 3 }] },
+      { httpGet: { path: '/', port: 'http', httpHeaders: [{ name: 'X', value: 'y' }] } },
+      { httpGet: { port: 'http', path: '/', httpHeaders: [{ value: 'y', name: 'X' }] } },
+      { exec: { command: ['cat', '/tmp/ready'] } },
+      { exec: { command: ['cat', '/tmp/ready', ''] } },
+    ];
+    for (const a of values) for (const b of values) expect([a, b, sameValue(a, b)]).toEqual([a, b, stableJson(a) === stableJson(b)]);
   });
 });
 

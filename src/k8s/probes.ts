@@ -90,7 +90,24 @@ export function startupBudgetSeconds(startup: ResolvedProbe | undefined, livenes
 
 /** Same handler (deep-equal JSON) and same timing: a liveness probe that mirrors readiness (Rule of Uptime 3). */
 export function sameHandler(a: ProbeHandler, b: ProbeHandler): boolean {
-  return stableJson(a) === stableJson(b);
+  return sameValue(a, b);
+}
+
+/** Deep equality of JSON-like values, whatever the key order: what `stableJson(a) === stableJson(b)` says, without building either string. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    return true;
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function sameTiming(a: ResolvedProbe, b: ResolvedProbe): boolean {

@@ -107,38 +107,67 @@ function typeMatches(shape: Shape, v: unknown): boolean {
   }
 }
 
+/** A path as a chain from the root, so the walk allocates one link per value, not one array per value; materialized only for a violation. */
+interface PathLink {
+  parent: PathLink | undefined;
+  seg: string | number;
+}
+
+function pathOf(root: ShapePath, link: PathLink | undefined): ShapePath {
+  const segs: Array<string | number> = [];
+  for (let l = link; l; l = l.parent) segs.push(l.seg);
+  return [...root, ...segs.reverse()];
+}
+
+/** An object shape's fields in reverse declaration order (so the stack pops them in order), computed once per shape. */
+const reversedFields = new WeakMap<Shape, Array<[string, Shape]>>();
+function fieldsOf(s: Extract<Shape, { type: 'object' }>): Array<[string, Shape]> {
+  let fields = reversedFields.get(s);
+  if (!fields) reversedFields.set(s, (fields = Object.entries(s.fields).reverse()));
+  return fields;
+}
+
 /**
  * Every violation of `shape` in `value`, each with its path. Iterative (an explicit stack), so
  * input nesting cannot exhaust the call stack; schemas are finite, so the walk is bounded by them.
+ * It runs on every object of every input, so it walks without building a path array per value.
  */
 export function checkShape(value: unknown, shape: Shape, root: ShapePath = []): ShapeViolation[] {
   const out: ShapeViolation[] = [];
-  const stack: Array<{ v: unknown; s: Shape; path: ShapePath; listItem: boolean }> = [{ v: value, s: shape, path: root, listItem: false }];
+  const stack: Array<{ v: unknown; s: Shape; at: PathLink | undefined; listItem: boolean }> = [{ v: value, s: shape, at: undefined, listItem: false }];
   while (stack.length > 0) {
-    const { v, s, path, listItem } = stack.pop()!;
+    const { v, s, at, listItem } = stack.pop()!;
     if (v === null || v === undefined) {
       // An absent field is fine; a null list item is not (the API server decodes it to an empty
       // value that fails validation, and our readers would trip on it).
-      if (listItem) out.push({ path, kind: 'wrong-type', message: `${pathText(path)} is an empty list item; expected ${expected(s)}` });
+      if (listItem) {
+        const path = pathOf(root, at);
+        out.push({ path, kind: 'wrong-type', message: `${pathText(path)} is an empty list item; expected ${expected(s)}` });
+      }
       continue;
     }
     if (!typeMatches(s, v)) {
+      const path = pathOf(root, at);
       out.push({ path, kind: 'wrong-type', message: `${pathText(path)} must be ${expected(s)}, got ${describeValue(v)}${hint(s, v)}` });
       continue;
     }
     if (s.type === 'list') {
       const items = v as unknown[];
-      for (let i = items.length - 1; i >= 0; i--) stack.push({ v: items[i], s: s.of, path: [...path, i], listItem: true });
+      for (let i = items.length - 1; i >= 0; i--) stack.push({ v: items[i], s: s.of, at: { parent: at, seg: i }, listItem: true });
     } else if (s.type === 'map') {
-      const entries = Object.entries(v as Record<string, unknown>).reverse();
-      for (const [k, x] of entries) stack.push({ v: x, s: s.of, path: [...path, k], listItem: false });
+      const keys = Object.keys(v as Record<string, unknown>);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i]!;
+        stack.push({ v: (v as Record<string, unknown>)[k], s: s.of, at: { parent: at, seg: k }, listItem: false });
+      }
     } else if (s.type === 'object') {
       const rec = v as Record<string, unknown>;
       for (const r of s.required ?? [])
-        if (rec[r] === undefined || rec[r] === null)
+        if (rec[r] === undefined || rec[r] === null) {
+          const path = pathOf(root, at);
           out.push({ path, kind: 'missing-field', message: `${pathText(path)} has no ${r}; ${s.name} requires one` });
-      const fields = Object.entries(s.fields).reverse();
-      for (const [k, fs] of fields) if (Object.hasOwn(rec, k)) stack.push({ v: rec[k], s: fs, path: [...path, k], listItem: false });
+        }
+      for (const [k, fs] of fieldsOf(s)) if (Object.hasOwn(rec, k)) stack.push({ v: rec[k], s: fs, at: { parent: at, seg: k }, listItem: false });
     }
   }
   return out;

@@ -41,6 +41,12 @@ testRule('prestop-shorter-than-propagation', {
         {
           messageId: 'shorterThanPropagation',
           container: 'app',
+          // The requests cut are those of the last 2 s: 5 s of propagation less the sleep and the delay.
+          data: {
+            preStop: '2 s',
+            gap: '2 s',
+            keepsServing: ' and Caddy keeps serving 1 s after its stop signal, set by shutdown_delay 1s in /etc/caddy/Caddyfile (ConfigMap caddy),',
+          },
           patch: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } },
         },
       ],

@@ -24,10 +24,10 @@ export const prestopShorterThanPropagation = defineRule({
     fixable: true,
     messages: {
       shorterThanPropagation:
-        'preStop of "{{container}}" sleeps {{preStop}} but endpoint removal is assumed to take {{propagation}} (--propagation-seconds): ' +
+        'preStop of "{{container}}" sleeps {{preStop}}{{keepsServing}} but endpoint removal is assumed to take {{propagation}} (--propagation-seconds): ' +
         'requests routed in the last {{gap}} hit a closed listener',
       shorterThanPath:
-        'preStop of "{{container}}" sleeps {{preStop}} but the slowest path to it is {{path}}: requests routed in the last {{gap}} hit a closed listener',
+        'preStop of "{{container}}" sleeps {{preStop}}{{keepsServing}} but the slowest path to it is {{path}}: requests routed in the last {{gap}} hit a closed listener',
     },
     fixes: {
       sleepLonger: 'sleep at least {{wanted}} s in preStop (tune --propagation-seconds to your ingress or load balancer)',
@@ -42,14 +42,20 @@ export const prestopShorterThanPropagation = defineRule({
     if (!short) return undefined;
     // A server that keeps serving after its stop signal (Caddy's shutdown_delay) extends the sleep.
     const configured = w.configuredShutdown.get(c.name);
-    if (configured && !configured.judgesRemoval && short.preStop + (configured.delaySeconds ?? 0) >= budget.seconds) return undefined;
+    const delay = configured && !configured.judgesRemoval ? (configured.delaySeconds ?? 0) : 0;
+    if (short.preStop + delay >= budget.seconds) return undefined;
     const { at, preStop, wanted, patch } = short;
-    const gap = seconds(budget.seconds - preStop);
+    // The requests cut are those routed after both the sleep and the server's own delay have run out.
+    const gap = seconds(budget.seconds - preStop - delay);
+    const keepsServing =
+      delay > 0
+        ? ` and ${configured?.server ?? 'the server'} keeps serving ${seconds(delay)} after its stop signal, set by ${configured?.origin ?? 'its configuration'},`
+        : '';
     if (budget.path)
       return {
         path: at,
         messageId: 'shorterThanPath',
-        data: { container: c.name, preStop: seconds(preStop), path: describeRemoval(budget.path), gap, wanted, kind: budget.path.kind },
+        data: { container: c.name, preStop: seconds(preStop), keepsServing, path: describeRemoval(budget.path), gap, wanted, kind: budget.path.kind },
         fixId: 'sleepPastPath',
         patch,
         trafficPath: budget.path,
@@ -57,7 +63,7 @@ export const prestopShorterThanPropagation = defineRule({
     return {
       path: at,
       messageId: 'shorterThanPropagation',
-      data: { container: c.name, preStop: seconds(preStop), propagation: seconds(budget.seconds), gap, wanted },
+      data: { container: c.name, preStop: seconds(preStop), keepsServing, propagation: seconds(budget.seconds), gap, wanted },
       fixId: 'sleepLonger',
       patch,
     };

@@ -80,6 +80,29 @@ describe('traefikLifecycle', () => {
     expect(traefikLifecycle(container(['--configFile=/other/traefik.yml']), pod, 'ns', [], parse)).toBeUndefined();
   });
 
+  it('knows nothing when a volume the input cannot show is mounted where the file would be', () => {
+    // A Secret may hold traefik.yml, and a file makes Traefik ignore the arguments.
+    const secretPod = { volumes: [{ name: 'v', secret: { secretName: 'traefik-static' } }] };
+    const args = ['--entryPoints.web.address=:80', '--entryPoints.web.transport.lifeCycle.graceTimeOut=5s'];
+    expect(traefikLifecycle(container(args), secretPod, 'ns', [], parse)).toBeUndefined();
+    // The same arguments with nothing mounted there are what Traefik reads.
+    expect(traefikLifecycle(container(args, '/data'), secretPod, 'ns', [], parse)?.entryPoints[0]?.graceTimeOut.seconds).toBe(5);
+  });
+
+  it('reads the file a ConfigMap projects there under another key (items)', () => {
+    const projected = { volumes: [{ name: 'v', configMap: { name: 'tc', items: [{ key: 'static', path: 'traefik.yml' }] } }] };
+    const yml = 'entryPoints:\n  web:\n    address: ":80"\n    transport:\n      lifeCycle:\n        graceTimeOut: 30s\n';
+    const lc = traefikLifecycle(container(), projected, 'ns', [cm('static', yml)], parse);
+    expect(lc?.entryPoints[0]).toMatchObject({ name: 'web', graceTimeOut: { seconds: 30, from: 'file' } });
+    expect(lc?.source).toBe('static in ConfigMap ns/tc');
+  });
+
+  it('takes the format from the path Traefik reads, not from the ConfigMap key (subPath)', () => {
+    const toml = '[entryPoints]\n  [entryPoints.web]\n    address = ":80"\n    [entryPoints.web.transport.lifeCycle]\n      graceTimeOut = "42s"\n';
+    const c = { image: 'traefik:v3', volumeMounts: [{ name: 'v', mountPath: '/etc/traefik/traefik.toml', subPath: 'config' }] };
+    expect(traefikLifecycle(c, pod, 'ns', [cm('config', toml)], parse)?.entryPoints[0]?.graceTimeOut.seconds).toBe(42);
+  });
+
   it('opens its own http entry point when none is configured', () => {
     expect(traefikLifecycle({ image: 'traefik:v3' }, {}, 'ns', [], parse)?.entryPoints.map((e) => e.name)).toEqual(['http']);
   });

@@ -6,8 +6,10 @@
  * the defaults that apply otherwise (one table, `EDGE_DEFAULTS`, each row with its source). Pure:
  * objects in, settings out (docs/reference/edge-proxies.md).
  */
+import { configMapNamed } from './configMaps.js';
 import { parseImageRef } from './imageRef.js';
 import { knownImage } from './images.js';
+import { mountedFileLookup, type MountedFile } from './mountedFiles.js';
 import type { Container, KubeObject } from './objects.js';
 import { executableName } from './servers.js';
 
@@ -194,10 +196,6 @@ export interface ObjectRef {
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const nsOf = (o: KubeObject) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : 'default');
 
-function findConfigMap(objects: readonly KubeObject[], ref: ObjectRef): KubeObject | undefined {
-  return objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === ref.name && nsOf(o) === ref.namespace);
-}
-
 /** A setting as it applies: its value in seconds and where it came from. */
 export interface ResolvedSetting {
   seconds: number;
@@ -237,7 +235,7 @@ export function ingressNginxController(c: Container, namespace: string, objects:
     const [a, b] = cmText.split('/');
     configMapRef = b !== undefined ? { namespace: a!, name: b } : { namespace, name: a! };
   }
-  const configMap = configMapRef ? findConfigMap(objects, configMapRef) : undefined;
+  const configMap = configMapRef ? configMapNamed(objects, configMapRef.namespace, configMapRef.name) : undefined;
   return {
     shutdownGracePeriod,
     ...(configMapRef ? { configMapRef } : {}),
@@ -287,45 +285,14 @@ interface VolumeMount {
   subPath?: unknown;
 }
 
-/** The text of a file a container sees at `path`, when a ConfigMap of the input provides it. */
-function mountedConfigMapFile(
-  c: Container,
-  podSpec: Record<string, unknown>,
-  namespace: string,
-  objects: readonly KubeObject[],
-  path: string,
-): { text: string; configMap: KubeObject; key: string } | undefined {
-  const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as VolumeMount[]) : [];
-  const volumes = Array.isArray(podSpec.volumes) ? (podSpec.volumes as Array<Record<string, unknown>>) : [];
-  for (const m of mounts) {
-    if (typeof m.mountPath !== 'string') continue;
-    const mountPath = m.mountPath.replace(/\/+$/, '');
-    const volume = volumes.find((v) => v.name === m.name);
-    const cmName = isRecord(volume?.configMap) ? volume.configMap.name : undefined;
-    if (typeof cmName !== 'string') continue;
-    const cm = findConfigMap(objects, { namespace, name: cmName });
-    const data = cm && isRecord(cm.data) ? cm.data : undefined;
-    if (!cm || !data) continue;
-    const key =
-      typeof m.subPath === 'string'
-        ? mountPath === path
-          ? m.subPath
-          : undefined
-        : path.startsWith(`${mountPath}/`)
-          ? path.slice(mountPath.length + 1)
-          : undefined;
-    if (key !== undefined && typeof data[key] === 'string') return { text: data[key] as string, configMap: cm, key };
-  }
-  return undefined;
-}
-
 /** Parses YAML text (the caller's parser: src/k8s depends on no package); throws on malformed input. */
 export type YamlParser = (text: string) => unknown;
 
 /** `lifeCycle` values of each entry point in a Traefik YAML or TOML static configuration file. */
-function lifecycleFromFile(text: string, key: string, parseYaml: YamlParser): Map<string, Record<string, string>> {
+function lifecycleFromFile(text: string, path: string, parseYaml: YamlParser): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  if (/\.toml$/i.test(key)) {
+  // Traefik picks the format by the extension of the file it reads, whatever the ConfigMap key is called.
+  if (/\.toml$/i.test(path)) {
     let section: string | undefined;
     let entryPoint: string | undefined;
     for (const line of text.split('\n')) {
@@ -388,13 +355,24 @@ export function traefikLifecycle(
 ): TraefikLifecycle | undefined {
   const argv = containerArgv(c);
   const configFile = flagValue(argv, '--configFile', true);
-  const file = (configFile ? [configFile] : TRAEFIK_DEFAULT_FILES).map((p) => mountedConfigMapFile(c, podSpec, namespace, objects, p)).find((f) => f);
+  // Traefik reads the first candidate that exists. A ConfigMap of the input gives its text, or shows
+  // the file is not there; a mount the input cannot show (a Secret, a ConfigMap not in the input)
+  // may hold it, and a file makes Traefik ignore its arguments, so nothing is known then.
+  let file: MountedFile | undefined;
+  for (const path of configFile ? [configFile] : TRAEFIK_DEFAULT_FILES) {
+    const found = mountedFileLookup(c, podSpec, namespace, objects, path);
+    if (found === 'unseen') return undefined;
+    if (found !== undefined && found !== 'absent') {
+      file = found;
+      break;
+    }
+  }
   if (configFile && !file) return undefined;
   const raw = new Map<string, Record<string, string>>();
   let source: string;
   if (file) {
-    for (const [k, v] of lifecycleFromFile(file.text, file.key, parseYaml)) raw.set(k, v);
-    source = `${file.key} in ConfigMap ${nsOf(file.configMap)}/${String(file.configMap.metadata?.name)}`;
+    for (const [k, v] of lifecycleFromFile(file.text, file.path, parseYaml)) raw.set(k, v);
+    source = `${file.key} in ConfigMap ${namespace}/${file.configMap}`;
   } else {
     for (const a of argv) {
       const ep = /^--entrypoints\.([^.=]+)\.(address|transport\.lifecycle\.(requestacceptgracetimeout|gracetimeout))=(.*)$/i.exec(a);

@@ -106,6 +106,24 @@ export function mountedFileAt(
   objects: readonly KubeObject[],
   path: string,
 ): MountedFile | 'unseen' | undefined {
+  const found = mountedFileLookup(c, podSpec, namespace, objects, path);
+  // A mount over the path's directory hides the image's file; without the file itself, nothing the input shows is there.
+  return found === 'absent' ? 'unseen' : found;
+}
+
+/**
+ * Like mountedFileAt, but telling apart a ConfigMap of the input mounted over the path's
+ * directory without the file (`absent`: the container has no file there) from a mount the input
+ * cannot show (`unseen`), for a program that looks for the first of several files (Traefik's
+ * traefik.yml, traefik.yaml, traefik.toml).
+ */
+export function mountedFileLookup(
+  c: Container,
+  podSpec: Record<string, unknown>,
+  namespace: string,
+  objects: readonly KubeObject[],
+  path: string,
+): MountedFile | 'absent' | 'unseen' | undefined {
   const target = trimSlash(path);
   // The deepest mount covering the path hides the ones above it.
   const covering = contentsOf(c, podSpec, namespace, objects)
@@ -113,8 +131,7 @@ export function mountedFileAt(
     .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
   if (!covering) return undefined;
   if ('unseen' in covering) return 'unseen';
-  // A mount over the path's directory hides the image's file; without the file itself, nothing the input shows is there.
-  return covering.files.find((f) => f.path === target) ?? 'unseen';
+  return covering.files.find((f) => f.path === target) ?? 'absent';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mountedFileAt, mountedFilesUnder } from './mountedFiles.js';
+import { mountedFileAt, mountedFileLookup, mountedFilesUnder } from './mountedFiles.js';
 import type { Container, KubeObject } from './objects.js';
 import {
   caddyfileShutdownOptions,
@@ -150,6 +150,10 @@ describe('files of ConfigMap mounts', () => {
     expect(mountedFileAt(c([{ name: 'fpm', mountPath: '/srv' }]), podSpec, 'default', objects, '/etc/fpm.d/x.conf')).toBeUndefined();
     // The directory mount hides the image's files there.
     expect(mountedFileAt(c([{ name: 'fpm', mountPath: '/etc/fpm.d' }]), podSpec, 'default', objects, '/etc/fpm.d/missing.conf')).toBe('unseen');
+    // The lookup for a program that tries several files tells that apart from a volume it cannot see.
+    expect(mountedFileLookup(c([{ name: 'fpm', mountPath: '/etc/fpm.d' }]), podSpec, 'default', objects, '/etc/fpm.d/missing.conf')).toBe('absent');
+    expect(mountedFileLookup(c([{ name: 'secret', mountPath: '/etc/fpm.d' }]), podSpec, 'default', objects, '/etc/fpm.d/x.conf')).toBe('unseen');
+    expect(mountedFileLookup(c([{ name: 'fpm', mountPath: '/srv' }]), podSpec, 'default', objects, '/etc/fpm.d/x.conf')).toBeUndefined();
     expect(mountedFilesUnder(c([{ name: 'fpm', mountPath: '/etc/fpm.d/x.conf', subPath: 'x.conf' }]), podSpec, 'default', objects, '/etc/fpm.d').unseen).toBe(
       true,
     );

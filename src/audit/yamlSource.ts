@@ -1,14 +1,19 @@
 /**
  * YAML (and JSON, a YAML subset) to Kubernetes objects that remember where they came from.
- * We keep each document's node tree and a LineCounter so any finding path resolves to an exact
- * line and column, and so `--fix-in-place` can edit the same tree without losing comments.
+ * Each document is composed, read and indexed (every field's offset, and a LineCounter) and its
+ * node tree is then dropped, so any finding path resolves to an exact line and column without
+ * keeping a large stream's trees alive through the audit. The few readers that need the trees
+ * (`--fix-in-place`, which edits them without losing comments; the kustomize tracer; the lab)
+ * get them composed again from the same text, on first use.
  */
-import { Composer, LineCounter, Parser, isMap, isSeq, isScalar, isAlias, isPair, type CST, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isSeq, isAlias, type CST, type Document, type Node } from 'yaml';
 import type { ErrorCode } from '../errors.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { shapeViolations } from '../k8s/shapes/index.js';
+import { FieldPositions } from './fieldPositions.js';
 import type { InputError, YamlPath } from './types.js';
 import type { Source } from './sources.js';
+import { deref, isMergeKey, mergeSources, nodeAt } from './yamlNodes.js';
 
 /**
  * Alias expansion budget per document. `yaml` counts expanded alias nodes and throws past it,
@@ -26,20 +31,28 @@ export const MAX_NESTING_DEPTH = 256;
 export interface ParsedYamlSource {
   source: Source;
   lineCounter: LineCounter;
-  documents: Document.Parsed[];
+  /** Every document's node tree, composed again from the text on first read (the audit itself never reads it). */
+  readonly documents: Document.Parsed[];
   objects: LocatedObject[];
   /** True when any document of this source could not be read or holds an object of the wrong shape (then --fix-in-place writes nothing). */
   failed: boolean;
 }
 
-/** A Kubernetes object plus the node it was read from. */
+/** A Kubernetes object plus where it was read from. */
 export interface LocatedObject {
   object: KubeObject;
   source: Source;
-  document: Document.Parsed;
   lineCounter: LineCounter;
+  /** Offset of the object's own map in the text. */
+  offset: number;
+  /** Offsets of the object's fields (shared by every object of its source). */
+  positions: FieldPositions;
+  /** Index of its document in the source's stream. */
+  documentIndex: number;
+  /** Its document's node tree (composed again on first read, then shared by the source's objects). */
+  readonly document: Document.Parsed;
   /** The object's own map node (for `kind: List` items, the item node). */
-  node: Node;
+  readonly node: Node;
   /** Path of `node` from the document root: [] or ['items', i]. */
   basePath: YamlPath;
 }
@@ -133,15 +146,16 @@ function cstDepth(token: CST.Document): { depth: number; offset: number } {
  * `parseAllDocuments`, composed document by document so that a document nested past the limit
  * is never handed to `yaml`'s recursive composer (which overflows the stack near 850 levels, and
  * near that depth V8 may even abort the process compiling a regular expression). Such a document
- * composes as empty; its offset is returned to report.
+ * composes as empty, and `each` gets the offset to report. Each document goes to `each` as soon
+ * as it is composed, so a caller that keeps none holds one tree at a time.
  */
-function composeDocuments(text: string, lineCounter: LineCounter, depthBound: number): { documents: Document.Parsed[]; tooDeep: Map<number, number> } {
+function composeDocuments(text: string, lineCounter: LineCounter, depthBound: number, each: (doc: Document.Parsed, tooDeepAt?: number) => void): void {
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer({ merge: true });
-  const documents: Document.Parsed[] = [];
   const tooDeep = new Map<number, number>();
   // A text whose bound is within the limit needs no walk of each document's tokens.
   const walk = depthBound > MAX_NESTING_DEPTH;
+  const emit = (doc: Document.Parsed) => each(doc, tooDeep.get(doc.range[0]));
   for (const token of parser.parse(text)) {
     if (walk && token.type === 'document') {
       const deepest = cstDepth(token);
@@ -150,22 +164,36 @@ function composeDocuments(text: string, lineCounter: LineCounter, depthBound: nu
         delete token.value;
       }
     }
-    for (const doc of composer.next(token)) documents.push(doc as Document.Parsed);
+    for (const doc of composer.next(token)) emit(doc as Document.Parsed);
   }
-  for (const doc of composer.end()) documents.push(doc as Document.Parsed);
-  return { documents, tooDeep };
+  for (const doc of composer.end()) emit(doc as Document.Parsed);
 }
 
 export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; errors: InputError[] } {
   const lineCounter = new LineCounter();
   const errors: InputError[] = [];
-  const parsed: ParsedYamlSource = { source, lineCounter, documents: [], objects: [], failed: false };
+  const nesting = rawNesting(source.text, 4 * MAX_NESTING_DEPTH);
+  // The trees, composed again when first asked for: the text composed once, so it composes again.
+  let trees: Document.Parsed[] | undefined;
+  let composable = nesting.flowTooDeepAt === undefined;
+  const parsed: ParsedYamlSource = {
+    source,
+    lineCounter,
+    get documents() {
+      if (!trees) {
+        trees = [];
+        if (composable) composeDocuments(source.text, new LineCounter(), nesting.depthBound, (doc) => trees!.push(doc));
+      }
+      return trees;
+    },
+    objects: [],
+    failed: false,
+  };
   const fail = (offset: number, code: ErrorCode, message: string) => {
     parsed.failed = true;
     const pos = lineCounter.linePos(offset);
     errors.push({ file: source.file, line: pos.line, column: pos.col, code, message });
   };
-  const nesting = rawNesting(source.text, 4 * MAX_NESTING_DEPTH);
   const rawDeep = nesting.flowTooDeepAt;
   if (rawDeep !== undefined) {
     // Not parsed, so the line counter knows no lines yet: count them up to the offset.
@@ -175,27 +203,20 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
     parsed.failed = true;
     return { parsed, errors };
   }
-  let composed: ReturnType<typeof composeDocuments>;
-  try {
-    composed = composeDocuments(source.text, lineCounter, nesting.depthBound);
-  } catch (err) {
-    if (!isStackOverflow(err)) throw err;
-    fail(0, 'yaml-too-deep', TOO_DEEP);
-    return { parsed, errors };
-  }
-  parsed.documents = composed.documents;
-  for (const doc of parsed.documents) {
-    const deepAt = composed.tooDeep.get(doc.range[0]);
+  const positions = new FieldPositions();
+  let documentIndex = 0;
+  const read = (doc: Document.Parsed, deepAt: number | undefined) => {
+    const index = documentIndex++;
     if (deepAt !== undefined) {
       fail(deepAt, 'yaml-too-deep', TOO_DEEP);
-      continue;
+      return;
     }
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       if (e.code === 'DUPLICATE_KEY') fail(e.pos[0], 'yaml-duplicate-key', duplicateKeyMessage(source.text, e.pos[0]));
       else if (/call stack/i.test(e.message)) fail(e.pos[0], 'yaml-too-deep', TOO_DEEP);
       else fail(e.pos[0], 'yaml-invalid', `invalid YAML: ${firstLine(e.message)}`);
-      continue;
+      return;
     }
     let value: unknown;
     try {
@@ -203,9 +224,21 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
     } catch (err) {
       const problem = toJsProblem(doc, err);
       fail(problem.offset, problem.code, problem.message);
-      continue;
+      return;
     }
-    collectObjects(value, doc, doc.contents, [], parsed, errors);
+    if (!isKubeObject(value) || !doc.contents) return;
+    positions.record(doc, doc.contents, value);
+    collectObjects(value, doc, doc.contents, [], { parsed, positions, documentIndex: index }, errors);
+  };
+  try {
+    composeDocuments(source.text, lineCounter, nesting.depthBound, read);
+  } catch (err) {
+    if (!isStackOverflow(err)) throw err;
+    // Nothing of the text is audited, and the one error says why.
+    composable = false;
+    parsed.objects = [];
+    errors.length = 0;
+    fail(0, 'yaml-too-deep', TOO_DEEP);
   }
   return { parsed, errors };
 }
@@ -252,24 +285,34 @@ function findNode(doc: Document.Parsed, test: (n: unknown) => boolean): Node | u
   return undefined;
 }
 
-/** With `merge: true`, `yaml` parses the `<<` key as a scalar holding a symbol. */
-export function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && typeof key.value === 'symbol';
+/** Where the objects of one document go. */
+interface Collecting {
+  parsed: ParsedYamlSource;
+  positions: FieldPositions;
+  documentIndex: number;
 }
 
-/** The maps a merge value names (`<<: *base` or `<<: [*a, *b]`), or undefined when it names something else. */
-export function mergeSources(document: Document.Parsed, value: unknown): YAMLMap[] | undefined {
-  const one = (v: unknown): YAMLMap | undefined => {
-    const r = deref(document, v);
-    return isMap(r) ? r : undefined;
+/**
+ * Built apart from the walk over the document, so that its getters' closure holds no node: the
+ * tree is composed again when first asked for, never kept.
+ */
+function locatedObject(object: KubeObject, offset: number, basePath: YamlPath, { parsed, positions, documentIndex }: Collecting): LocatedObject {
+  return {
+    object,
+    source: parsed.source,
+    lineCounter: parsed.lineCounter,
+    offset,
+    positions,
+    documentIndex,
+    get document() {
+      return parsed.documents[documentIndex]!;
+    },
+    get node() {
+      const document = parsed.documents[documentIndex]!;
+      return nodeAt(document, document.contents as Node, basePath)!;
+    },
+    basePath,
   };
-  const v = deref(document, value);
-  if (isMap(v)) return [v];
-  if (isSeq(v)) {
-    const maps = v.items.map(one);
-    return maps.every((m) => m !== undefined) ? (maps as YAMLMap[]) : undefined;
-  }
-  return undefined;
 }
 
 function collectObjects(
@@ -277,7 +320,7 @@ function collectObjects(
   document: Document.Parsed,
   node: Node | null | undefined,
   basePath: YamlPath,
-  parsed: ParsedYamlSource,
+  into: Collecting,
   errors: InputError[],
 ): void {
   if (!isKubeObject(value) || !node) return;
@@ -287,11 +330,12 @@ function collectObjects(
     const itemsNode = nodeAt(document, node, ['items']);
     items.forEach((item, i) => {
       const itemNode = itemsNode && isSeq(itemsNode) ? (deref(document, itemsNode.items[i]) as Node | undefined) : undefined;
-      collectObjects(item, document, itemNode ?? null, [...basePath, 'items', i], parsed, errors);
+      collectObjects(item, document, itemNode ?? null, [...basePath, 'items', i], into, errors);
     });
     return;
   }
-  const located: LocatedObject = { object: value, source: parsed.source, document, lineCounter: parsed.lineCounter, node, basePath };
+  const located = locatedObject(value, node.range?.[0] ?? 0, basePath, into);
+  const { parsed } = into;
   const violations = shapeViolations(value);
   if (violations.length === 0) {
     parsed.objects.push(located);
@@ -320,97 +364,14 @@ function isKubeObject(v: unknown): v is KubeObject & { items?: unknown } {
   return typeof o.kind === 'string' && typeof o.apiVersion === 'string';
 }
 
-function deref(document: Document.Parsed, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(document) : node;
-}
-
-function keyMatches(key: unknown, wanted: string | number): boolean {
-  if (isScalar(key)) return typeof key.value !== 'symbol' && String(key.value) === String(wanted);
-  return false;
-}
-
-/**
- * The pair holding `key` in `map`: its own, else one inherited through a merge key (`<<: *base`),
- * earlier merge sources first, as YAML merge (and kubectl) resolve them.
- */
-export function pairOf(document: Document.Parsed, map: YAMLMap, key: string | number): Pair | undefined {
-  const seen = new Set<YAMLMap>();
-  const search = (m: YAMLMap): Pair | undefined => {
-    if (seen.has(m)) return undefined;
-    seen.add(m);
-    const own = m.items.find((p) => keyMatches(p.key, key));
-    if (own) return own;
-    for (const p of m.items) {
-      if (!isMergeKey(p.key)) continue;
-      for (const source of mergeSources(document, p.value) ?? []) {
-        const found = search(source);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return search(map);
-}
-
-/** The node at `path` under `root`, or undefined. */
-export function nodeAt(document: Document.Parsed, root: Node, path: YamlPath): Node | undefined {
-  let cur: unknown = root;
-  for (const seg of path) {
-    cur = deref(document, cur);
-    if (isMap(cur)) {
-      const pair = pairOf(document, cur, seg);
-      if (!pair) return undefined;
-      cur = pair.value;
-    } else if (isSeq(cur) && typeof seg === 'number') {
-      cur = cur.items[seg];
-    } else return undefined;
-    if (cur === undefined || cur === null) return undefined;
-  }
-  return deref(document, cur) as Node | undefined;
-}
-
 /**
  * Where a finding points. An existing scalar: its value. An existing map or list: the key that
  * holds it. A missing field: the nearest existing parent, at its key; a list item (a container)
  * at its `name:` line.
  */
 export function positionOf(located: LocatedObject, path: YamlPath): Position {
-  const { document, lineCounter } = located;
-  let cur: unknown = located.node;
-  let anchorOffset = located.node.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i]!;
-    cur = deref(document, cur);
-    let next: unknown;
-    if (isMap(cur)) {
-      const pair = pairOf(document, cur, seg);
-      if (!pair) break;
-      next = pair.value;
-      const keyRange = (pair.key as Node | null)?.range;
-      if (keyRange) anchorOffset = keyRange[0];
-      if (next === null || next === undefined) break;
-      const v = deref(document, next);
-      if (isScalar(v) && i === path.length - 1 && v.range) anchorOffset = (next as Node).range?.[0] ?? v.range[0];
-    } else if (isSeq(cur) && typeof seg === 'number') {
-      next = cur.items[seg];
-      if (next === undefined || next === null) break;
-      anchorOffset = itemAnchor(document, next) ?? anchorOffset;
-    } else break;
-    cur = next;
-  }
-  const p = lineCounter.linePos(anchorOffset);
+  const p = located.lineCounter.linePos(located.positions.offsetOf(located.object, located.offset, path));
   return { line: p.line, column: p.col };
-}
-
-function itemAnchor(document: Document.Parsed, item: unknown): number | undefined {
-  const v = deref(document, item);
-  if (isMap(v)) {
-    const name = pairOf(document, v, 'name');
-    const keyRange = (name?.key as Node | undefined)?.range;
-    if (keyRange) return keyRange[0];
-  }
-  if (isPair(v)) return undefined;
-  return (v as Node | undefined)?.range?.[0];
 }
 
 function firstLine(s: string): string {

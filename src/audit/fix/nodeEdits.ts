@@ -12,7 +12,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { applyPatch, MERGE_KEYS } from '../patch.js';
 import type { StrategicPatch } from '../types.js';
-import { isMergeKey, pairOf } from '../yamlSource.js';
+import { isMergeKey, pairOf } from '../yamlNodes.js';
 import { blockItem, blockPair, blockValue, flowKey, flowValue, scalarText, type BlockStyle, type Quoting } from './render.js';
 
 export interface TextEdit {

@@ -6,7 +6,6 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { AuditRun, DetailedFinding } from '../runner.js';
-import type { Source } from '../sources.js';
 import type { Finding, InputError } from '../types.js';
 import { pathAtOffset } from './fieldPath.js';
 import { helmPositionOf, helmStream, templatePath, type HelmStream } from './helmTemplates.js';
@@ -25,12 +24,9 @@ function displayPath(file: string, cwd: string): string {
   return r === '' || r.startsWith('..') || isAbsolute(r) ? file : r.split('\\').join('/');
 }
 
-/** Document → its index in the stream, per kustomize source. */
-type DocumentIndex = Map<unknown, number>;
-
-function traceKustomize(d: DetailedFinding, ctx: TraceContext, indexes: Map<Source, DocumentIndex>, cwd: string): boolean {
+function traceKustomize(d: DetailedFinding, ctx: TraceContext, cwd: string): boolean {
   const lo = d.located!;
-  const origin = lo.source.kustomize?.documents[indexes.get(lo.source)?.get(lo.document) ?? -1];
+  const origin = lo.source.kustomize?.documents[lo.documentIndex];
   if (!origin) return false;
   const f = d.finding;
   const offset = (lo.lineCounter.lineStarts[f.line - 1] ?? 0) + f.column - 1;
@@ -57,8 +53,6 @@ function moveToTemplate(at: Finding | InputError, stream: HelmStream, chartRoot:
 /** Rewrites the run's finding positions in place and re-sorts them by file and line. */
 export function traceRenderedFindings(run: AuditRun, options: TraceOptions): void {
   const ctx = new TraceContext(new RegionCache());
-  const indexes = new Map<Source, DocumentIndex>();
-  for (const ys of run.yamlSources) if (ys.source.kustomize) indexes.set(ys.source, new Map(ys.documents.map((doc, i) => [doc, i])));
   const helm = new Map<string, HelmStream | undefined>();
   const stdin = run.yamlSources.find((ys) => ys.source.origin === 'stdin');
   if (stdin) helm.set(stdin.source.file, helmStream(stdin.source.text));
@@ -68,7 +62,7 @@ export function traceRenderedFindings(run: AuditRun, options: TraceOptions): voi
     const source = d.located?.source;
     if (!source || source.origin === 'file') continue;
     if (source.origin === 'kustomize') {
-      if (!traceKustomize(d, ctx, indexes, options.cwd)) f.renderedBy = 'kustomize';
+      if (!traceKustomize(d, ctx, options.cwd)) f.renderedBy = 'kustomize';
       continue;
     }
     const stream = helm.get(source.file);

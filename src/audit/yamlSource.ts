@@ -173,7 +173,8 @@ export function parseYamlSource(source: Source): { parsed: ParsedYamlSource; err
   const lineCounter = new LineCounter();
   const errors: InputError[] = [];
   const nesting = rawNesting(source.text, 4 * MAX_NESTING_DEPTH);
-  // The trees, composed again when first asked for: the text composed once, so it composes again.
+  // Node trees for the readers that edit or trace them, composed again from the text on first
+  // read; the text composed once, so it composes the same way again.
   let trees: Document.Parsed[] | undefined;
   let composable = nesting.flowTooDeepAt === undefined;
   const parsed: ParsedYamlSource = {

@@ -22,6 +22,18 @@ describe('scriptShape: the commands a shell runs, as PID 1 sees them', () => {
     expect(shape?.commandCount).toBe(count);
     expect(shape?.execs).toBe(execs);
   });
+  it('reads a form feed, a no-break space or U+2028 inside a word as part of it, as a shell does', () => {
+    // Found by the fuzz campaign: the tokenizer looped for ever (and ran out of memory) on these.
+    for (const odd of ['\u2028', '\u2029', '\u00a0', '\f', '\v']) {
+      const shape = scriptShape(`node migrate.js && exec no${odd}de server.js`);
+      expect(shape?.commandCount).toBe(2);
+      expect(shape?.execs).toBe('yes');
+      const last = shape?.last;
+      expect(last?.kind === 'simple' ? last.words.map((w) => w.literal) : undefined).toEqual(['exec', `no${odd}de`, 'server.js']);
+    }
+    // `exec` then a line break execs nothing: the next line is a command of its own.
+    expect(scriptShape('if true; then exec\nnode s.js; fi')?.execs).toBe('no');
+  });
   it('gives up on what it does not follow (here-documents, unbalanced quotes)', () => {
     expect(scriptShape('cat <<EOF\nx\nEOF\nnode s.js')).toBeUndefined();
     expect(scriptShape('echo "unterminated')).toBeUndefined();

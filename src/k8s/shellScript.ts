@@ -72,7 +72,9 @@ function scanWord(s: string, i: number): { end: number; literal: string | undefi
   const start = i;
   while (i < s.length) {
     const ch = s[i]!;
-    if (/[\s;&|()<>]/.test(ch)) break;
+    // Only blanks and newlines separate words: \s would also stop at a form feed, a no-break
+    // space or U+2028, which a shell reads as part of the word (and which tokenize does not skip).
+    if (/[ \t\r\n;&|()<>]/.test(ch)) break;
     if (ch === "'") {
       const close = s.indexOf("'", i + 1);
       if (close < 0) throw new Unsupported('unbalanced quote');
@@ -184,6 +186,8 @@ function tokenize(s: string): Token[] {
       continue;
     }
     const { end, literal } = scanWord(s, i);
+    // A word reads at least one character; anything else would loop here for ever.
+    if (end === i) throw new Unsupported(`unexpected character ${JSON.stringify(ch)}`);
     tokens.push({ type: 'word', word: { raw: s.slice(i, end), start: i, end, ...(literal !== undefined ? { literal } : {}) } });
     i = end;
     wordStart = false;
@@ -327,7 +331,7 @@ export function scriptShape(script: string): ScriptShape | undefined {
   if (!last) return undefined;
   const commands = items.map((it) => it.command);
   const execsTopLevel = commands.some(isExecOfProgram);
-  const execsNested = !execsTopLevel && /(^|[\s;&|(){}])exec\s+[^\s<>&0-9]/.test(script);
+  const execsNested = !execsTopLevel && /(^|[ \t\r\n;&|(){}])exec[ \t]+[^ \t\r\n<>&0-9]/.test(script);
   return {
     items,
     commandCount: items.length,

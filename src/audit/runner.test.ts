@@ -326,3 +326,74 @@ describe('messages as data', () => {
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/rule test-messages failed .*needs data\.name/)]);
   });
 });
+
+describe('odd list items no shape check stops', () => {
+  // Found by the fuzz campaign (`npm run bench -- fuzz`): an Argo Rollout is checked for its
+  // metadata only, so its containers reach the rules as written; no workload's shape check
+  // reads a ConfigMap volume's items.
+  const rollout = (containers: string, service: boolean) => `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: shop}}
+  strategy: ${service ? '{blueGreen: {activeService: shop}}' : '{canary: {steps: [{setWeight: 25}]}}'}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers: ${containers}
+${
+  service
+    ? `---
+apiVersion: v1
+kind: Service
+metadata: {name: shop}
+spec:
+  selector: {app: shop}
+  ports: [{port: 80, targetPort: 8080}]
+`
+    : ''
+}`;
+  const coredns = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        health
+        forward . /etc/resolv.conf
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  replicas: 2
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec:
+      containers:
+      - name: coredns
+        image: registry.k8s.io/coredns/coredns:v1.11.1
+        args: ["-conf", "/etc/coredns/Corefile"]
+        ports: [{containerPort: 53, name: dns, protocol: UDP}]
+        volumeMounts: [{name: config-volume, mountPath: /etc/coredns}]
+      volumes:
+      - name: config-volume
+        configMap: {name: coredns, items: [null, {key: Corefile, path: Corefile}]}
+`;
+  it.each([
+    ['an empty container item in a Rollout serving without a Service', rollout('[{name: shop, image: example/shop:1}, null]', false)],
+    ['a Rollout container without a name (no merge-key patch can address it)', rollout('[{image: example/shop:1, ports: [{containerPort: 8080}]}]', true)],
+    ['an empty item in a ConfigMap volume', coredns],
+  ])('%s: no rule fails', (_name, text) => {
+    // auditTextsRun runs the rules in debug mode: a rule that throws fails the test.
+    const run = auditTextsRun([{ file: 'odd.yaml', text }]);
+    expect(run.errors).toEqual([]);
+  });
+  it('still reads the file the other items project', () => {
+    const run = auditTextsRun([{ file: 'odd.yaml', text: coredns }]);
+    expect(run.findings.map((f) => f.rule)).toContain('coredns-lameduck-missing');
+  });
+});

@@ -59,7 +59,7 @@ function mountContents(
     const data = cm && isRecord(cm.data) ? cm.data : undefined;
     if (!cm || !data) return { mountPath, unseen: true };
     // `items` projects only the listed keys, each at its own relative path.
-    const items = Array.isArray(source.items) ? (source.items as Array<{ key?: unknown; path?: unknown }>) : undefined;
+    const items = Array.isArray(source.items) ? (source.items.filter(isRecord) as Array<{ key?: unknown; path?: unknown }>) : undefined;
     const pairs: Array<[string, string]> = items
       ? items.flatMap((i) =>
           typeof i.key === 'string' && typeof i.path === 'string' && typeof data[i.key] === 'string' ? [[i.path, i.key] as [string, string]] : [],

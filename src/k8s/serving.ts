@@ -70,7 +70,8 @@ export function carryingPorts(serving: Serving): ServingPort[] {
 
 /** A pod serving without any Service in the input: it declares a port that is not a metrics port. */
 export function declaresTrafficPorts(spec: PodSpec): boolean {
-  const mains = Array.isArray(spec.containers) ? spec.containers : [];
+  // A custom resource's pod template (an Argo Rollout, a DeploymentConfig) is not shape-checked: skip what is not a container.
+  const mains = Array.isArray(spec.containers) ? spec.containers.filter((c) => !!c && typeof c === 'object') : [];
   return mains.some((c) => containerPortsOf(c).some((p) => !isMetricsPortName(p.name)));
 }
 

@@ -11,13 +11,19 @@ export function podSpecPatch(w: WorkloadView, fields: Record<string, unknown>): 
   return Object.entries(fields).reduce<StrategicPatch>((acc, [k, v]) => mergePatches(acc, patchAt(w.object, [...w.podSpecPath, k], v)), {});
 }
 
-/** Patch of one container's fields, plus optional pod-spec fields in the same patch. */
+/**
+ * Patch of one container's fields, plus optional pod-spec fields in the same patch; none for a
+ * container without a name, which a strategic-merge patch cannot address (the API server rejects
+ * such a container in a built-in workload, whose shape check stops it earlier; a custom
+ * resource's schema may not).
+ */
 export function containerPatch(
   w: WorkloadView,
   c: ContainerView,
   fields: Record<string, unknown>,
   podSpecFields: Record<string, unknown> = {},
-): StrategicPatch {
+): StrategicPatch | undefined {
+  if (typeof c.container.name !== 'string') return undefined;
   return mergePatches(patchAt(w.object, c.path, fields), podSpecPatch(w, podSpecFields));
 }
 

@@ -38,7 +38,7 @@ export function shortPreStop(
   w: WorkloadView,
   target: number,
   settings: AuditSettings,
-): { at: YamlPath; preStop: number; wanted: number; patch: StrategicPatch } | undefined {
+): { at: YamlPath; preStop: number; wanted: number; patch: StrategicPatch | undefined } | undefined {
   const handler = preStopOf(c);
   if (!handler) return undefined;
   const shape = classifyPreStop(handler);

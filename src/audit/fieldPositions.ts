@@ -5,9 +5,9 @@
  * a few numbers per field. A lookup answers exactly what walking the tree would: the same pair
  * (merge keys resolved as kubectl resolves them), the same anchor offsets.
  */
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { YamlPath } from './types.js';
-import { deref, isMergeKey, itemAnchor, keyText, mergeSources } from './yamlNodes.js';
+import { deref, isMergeKey, itemAnchor, keyText, resolvedPairs } from './yamlNodes.js';
 
 /** The node has no range: the lookup keeps the anchor it had. For a map value: not a scalar. */
 const NO_OFFSET = -1;
@@ -97,28 +97,4 @@ export class FieldPositions {
     }
     return offset;
   }
-}
-
-/**
- * The pairs a map's keys resolve to: its own first, then those inherited through merge keys in
- * the order `pairOf` searches them (depth first, earlier sources first, each map once), so the
- * first pair recorded for a key is the one `pairOf` returns.
- */
-function resolvedPairs(document: Document.Parsed, map: YAMLMap): Map<string, Pair> {
-  const pairs = new Map<string, Pair>();
-  const seen = new Set<YAMLMap>();
-  const visit = (m: YAMLMap) => {
-    if (seen.has(m)) return;
-    seen.add(m);
-    for (const p of m.items) {
-      const key = keyText(p.key);
-      if (key !== undefined && !pairs.has(key)) pairs.set(key, p);
-    }
-    for (const p of m.items) {
-      if (!isMergeKey(p.key)) continue;
-      for (const source of mergeSources(document, p.value) ?? []) visit(source);
-    }
-  };
-  visit(map);
-  return pairs;
 }

@@ -36,27 +36,32 @@ export function keyText(key: unknown): string | undefined {
 }
 
 /**
- * The pair holding `key` in `map`: its own, else one inherited through a merge key (`<<: *base`),
- * earlier merge sources first, as YAML merge (and kubectl) resolve them.
+ * The pairs a map's keys resolve to, by key text: its own first, then those inherited through
+ * merge keys (`<<: *base`), depth first, earlier sources first, each map once, as YAML merge
+ * (and kubectl) resolve them. The first pair recorded for a key is the one that key reads.
  */
-export function pairOf(document: Document.Parsed, map: YAMLMap, key: string | number): Pair | undefined {
-  const wanted = String(key);
+export function resolvedPairs(document: Document.Parsed, map: YAMLMap): Map<string, Pair> {
+  const pairs = new Map<string, Pair>();
   const seen = new Set<YAMLMap>();
-  const search = (m: YAMLMap): Pair | undefined => {
-    if (seen.has(m)) return undefined;
+  const visit = (m: YAMLMap) => {
+    if (seen.has(m)) return;
     seen.add(m);
-    const own = m.items.find((p) => keyText(p.key) === wanted);
-    if (own) return own;
+    for (const p of m.items) {
+      const key = keyText(p.key);
+      if (key !== undefined && !pairs.has(key)) pairs.set(key, p);
+    }
     for (const p of m.items) {
       if (!isMergeKey(p.key)) continue;
-      for (const source of mergeSources(document, p.value) ?? []) {
-        const found = search(source);
-        if (found) return found;
-      }
+      for (const source of mergeSources(document, p.value) ?? []) visit(source);
     }
-    return undefined;
   };
-  return search(map);
+  visit(map);
+  return pairs;
+}
+
+/** The pair holding `key` in `map`: its own, else one inherited through a merge key. */
+export function pairOf(document: Document.Parsed, map: YAMLMap, key: string | number): Pair | undefined {
+  return resolvedPairs(document, map).get(String(key));
 }
 
 /** The node at `path` under `root`, or undefined. */

@@ -64,9 +64,17 @@ export function containerPortsOf(container: Container): ContainerPort[] {
   return Array.isArray(container.ports) ? container.ports.filter(isRecord) : [];
 }
 
+/**
+ * The pod's regular containers that are objects: a custom resource's pod template (an Argo
+ * Rollout, a DeploymentConfig) is not shape-checked, so its list may hold anything.
+ */
+export function regularContainersOf(spec: PodSpec): Container[] {
+  return Array.isArray(spec.containers) ? (spec.containers.filter(isRecord) as Container[]) : [];
+}
+
 /** The containers `FindPort` searches, in its order: regular containers, then native sidecars. */
 export function portOwnersOf(spec: PodSpec): Container[] {
-  const mains = Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
+  const mains = regularContainersOf(spec);
   const sidecars = Array.isArray(spec.initContainers) ? spec.initContainers.filter((c) => isRecord(c) && isNativeSidecar(c)) : [];
   return [...mains, ...sidecars] as Container[];
 }

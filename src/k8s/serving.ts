@@ -8,7 +8,16 @@ import { isProxyContainer } from './containerRoles.js';
 import type { Container, KubeObject, PodSpec } from './objects.js';
 import { isMetricsPortName } from './scrapeSignals.js';
 import { otherPortsOf, portVerdict, type Consumer, type ConsumerIndex, type ConsumerKind, type PortVerdict } from './serviceConsumers.js';
-import { containerPortsOf, describeServicePort, isHeadless, resolveTargetPort, servicePortsOf, type PortTarget, type ServicePort } from './servicePorts.js';
+import {
+  containerPortsOf,
+  describeServicePort,
+  isHeadless,
+  regularContainersOf,
+  resolveTargetPort,
+  servicePortsOf,
+  type PortTarget,
+  type ServicePort,
+} from './servicePorts.js';
 
 export interface ServingPort extends PortVerdict {
   service: KubeObject;
@@ -70,9 +79,7 @@ export function carryingPorts(serving: Serving): ServingPort[] {
 
 /** A pod serving without any Service in the input: it declares a port that is not a metrics port. */
 export function declaresTrafficPorts(spec: PodSpec): boolean {
-  // A custom resource's pod template (an Argo Rollout, a DeploymentConfig) is not shape-checked: skip what is not a container.
-  const mains = Array.isArray(spec.containers) ? spec.containers.filter((c) => !!c && typeof c === 'object') : [];
-  return mains.some((c) => containerPortsOf(c).some((p) => !isMetricsPortName(p.name)));
+  return regularContainersOf(spec).some((c) => containerPortsOf(c).some((p) => !isMetricsPortName(p.name)));
 }
 
 export interface ServerChoice {
@@ -96,7 +103,7 @@ export function chooseServers(spec: PodSpec, ports: readonly ServingPort[]): Ser
       how: `it listens on the target port of Service ${String(first.service.metadata?.name ?? '')} ${describeServicePort(first.port)}`,
     };
   }
-  const mains = (Array.isArray(spec.containers) ? spec.containers : []).filter((c) => !!c && typeof c === 'object');
+  const mains = regularContainersOf(spec);
   const apps = mains.filter((c) => !isProxyContainer(c));
   const withPorts = apps.filter((c) => containerPortsOf(c).some((p) => !isMetricsPortName(p.name)));
   if (withPorts.length > 0) return { containers: withPorts, how: 'it declares container ports and is not a known proxy' };
